@@ -1,0 +1,346 @@
+"""Check pasted requests and errors against the loaded specs and say exactly what is wrong."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from .explain import explain_error
+from .forms import decode_form, parse_pairs
+from .model import CheckResult, ErrorReport, Finding, PastedRequest, RequestReport, secret_finding
+from .paste import MAX_JSON_DEPTH, read_paste
+from .schema import CheckContext, check, describe
+from .secrets import find_secrets, redact
+from .specs import Operation, Param, SecurityScheme, SpecSet
+
+#: Past this many findings a request is mostly wrong; the rest would drown the useful ones.
+MAX_FINDINGS_PER_REQUEST = 30
+
+_PLACEHOLDER_AUTH = re.compile(r"^\s*$")
+
+
+def render_check_text(result: CheckResult, label: str | None = None) -> str:
+    """The report a person reads at a terminal (``replies/check.txt.j2``)."""
+    from ..render import render_text
+
+    return render_text("check", result=result, label=label)
+
+
+def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
+    """Read every request and error in ``text`` and check each one against ``specs``.
+
+    Raises :class:`~bridgebot.check.paste.UnreadablePaste` for input that is not a paste at all
+    (binary, too large); everything else, however broken, becomes findings or problems.
+    """
+    paste = read_paste(text)
+    secrets = find_secrets(paste.text)
+    result = CheckResult(secrets=secrets, problems=list(paste.problems), hints=list(paste.hints))
+    for req in paste.requests:
+        result.requests.append(check_request(req, specs))
+    for pos, err in paste.errors:
+        op: Operation | None = None
+        had_auth: bool | None = None
+        if err.url:
+            route = specs.route("GET", err.url)
+            op = route.operation
+        before = [i for i, p in enumerate(paste.request_offsets) if p < pos]
+        nearest = result.requests[before[-1]] if before else (result.requests[0] if result.requests else None)
+        if nearest is not None:
+            op = op or _operation_of(nearest, specs)
+            had_auth = _has_any_auth(nearest.request)
+        findings, explanation = explain_error(err, op, had_auth)
+        result.errors.append(ErrorReport(error=err, operation=op.ref if op else None, findings=findings,
+                                         explanation=explanation))
+    # Every key found gets its finding on the request it sits in (or on the paste as a whole).
+    for secret in secrets:
+        holder = next((r for r in result.requests if secret.value in _request_text(r.request)), None)
+        if holder is not None:
+            holder.findings.insert(0, secret_finding(secret))
+    return _redacted(result, secrets)
+
+
+def _operation_of(report: RequestReport, specs: SpecSet) -> Operation | None:
+    if report.operation is None:
+        return None
+    for spec in specs.specs:
+        if spec.name == report.operation.spec:
+            for methods in spec.paths.values():
+                op = methods.get(report.operation.method)
+                if op is not None and op.base_path + op.path == report.operation.path:
+                    return op
+    return None
+
+
+def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
+    route = specs.route(req.method, req.url)
+    op = route.operation
+    findings: list[Finding] = list(route.findings)
+    if op is not None:
+        findings += _check_params(op, req, route.path_params)
+        findings += _check_auth(op, req)
+        findings += _check_body(op, req)
+    if len(findings) > MAX_FINDINGS_PER_REQUEST:
+        findings = findings[:MAX_FINDINGS_PER_REQUEST]
+    return RequestReport(request=req, operation=op.ref if op else None, findings=findings)
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]) -> list[Finding]:
+    out: list[Finding] = []
+    query_text = urlsplit(req.url).query if "?" in req.url else ""
+    pairs = parse_pairs(query_text)
+    query, bad_keys = decode_form(pairs)
+    declared_query = {p.name: p for p in op.params if p.location == "query"}
+    for p in op.params:
+        if p.location == "path":
+            value = path_values.get(p.name)
+            if value is not None and p.schema is not None and not value.startswith("{"):
+                _check_value(p, value, out, form=True)
+        elif p.location == "query":
+            if p.name in query:
+                value = query[p.name]
+                if p.schema is not None and _wants_array(p.schema) and isinstance(value, str):
+                    value = [value]
+                if isinstance(value, list) and p.schema is not None and not _wants_array(p.schema) and len(value) == 1:
+                    value = value[0]
+                if p.schema is not None:
+                    _check_value(p, value, out, form=True)
+            elif p.required:
+                out.append(Finding(kind="missing_required", location="query", field=p.name,
+                                   message=f"Query parameter `{p.name}` is required"
+                                   + (f" ({describe(p.schema)})." if p.schema else "."),
+                                   expected=describe(p.schema) if p.schema else None))
+        elif p.location == "header":
+            value = req.header(p.name)
+            if value is None:
+                if not p.required:
+                    continue
+                if p.name.lower() == "idempotency-key":
+                    out.append(Finding(
+                        kind="idempotency_key_missing", location="header", field=p.name,
+                        message=f"{op.method} {op.base_path}{op.path} needs an `Idempotency-Key` header "
+                                "(a new UUID per request; reuse it only to retry the same request).",
+                        expected="Idempotency-Key: <uuid>"))
+                else:
+                    out.append(Finding(kind="missing_required", location="header", field=p.name,
+                                       message=f"Header `{p.name}` is required.", expected=p.name))
+            elif p.schema is not None:
+                _check_value(p, value, out, form=True)
+    for key in query:
+        if key not in declared_query and not _is_auth_query(op, key):
+            close = _closest(key, list(declared_query))
+            hint = f" Did you mean `{close[0]}`?" if close else ""
+            out.append(Finding(kind="unknown_param", location="query", field=key,
+                               message=f"Unknown query parameter `{key}`.{hint}",
+                               expected=close or None, actual=key, suggestions=tuple(close)))
+    for key in bad_keys:
+        out.append(Finding(kind="malformed_body", location="query", field=key,
+                           message=f"The query key `{key}` mixes brackets in a way that cannot be read."))
+    return out
+
+
+def _wants_array(schema: Any) -> bool:
+    return bool(schema.types and "array" in schema.types)
+
+
+def _check_value(p: Param, value: Any, out: list[Finding], form: bool) -> None:
+    ctx = CheckContext(location=p.location, form=form, style="form")
+    check(p.schema, value, ctx, (p.name,))  # type: ignore[arg-type]
+    out.extend(ctx.findings)
+
+
+def _is_auth_query(op: Operation, key: str) -> bool:
+    return any(s.location == "query" and s.param_name == key for alt in op.security for s in alt)
+
+
+def _closest(word: str, candidates: list[str]) -> list[str]:
+    from .schema import _close
+    return _close(word, candidates)
+
+
+# --- auth -------------------------------------------------------------------------------------
+
+def _has_any_auth(req: PastedRequest) -> bool:
+    return bool(req.basic_auth or req.header("authorization") or req.header("api-key")
+                or req.header("x-api-key"))
+
+
+def _scheme_present(s: SecurityScheme, req: PastedRequest) -> bool:
+    if s.type == "apiKey":
+        if s.location == "header":
+            v = req.header(s.param_name or "")
+            return v is not None and not _PLACEHOLDER_AUTH.match(v)
+        if s.location == "query":
+            return f"{s.param_name}=" in req.url
+        if s.location == "cookie":
+            return (req.header("cookie") or "").find(f"{s.param_name}=") >= 0
+    if s.type == "http":
+        auth = (req.header("authorization") or "").strip()
+        if s.scheme == "basic":
+            return bool(req.basic_auth) or auth.lower().startswith("basic ")
+        if s.scheme == "bearer":
+            return auth.lower().startswith("bearer ") and len(auth) > len("bearer ")
+        return bool(auth)
+    if s.type in ("oauth2", "openIdConnect"):
+        return (req.header("authorization") or "").lower().startswith("bearer ")
+    return True
+
+
+def _check_auth(op: Operation, req: PastedRequest) -> list[Finding]:
+    if not op.security:
+        return []
+    if any(all(_scheme_present(s, req) for s in alt) for alt in op.security):
+        return []
+    expected = [" + ".join(_scheme_words(s) for s in alt) for alt in op.security]
+    # A credential sent the wrong way: e.g. a Bridge key as a Bearer token.
+    if _has_any_auth(req):
+        sent = "Authorization" if req.header("authorization") else "Api-Key" if req.header("api-key") else \
+            "X-Api-Key" if req.header("x-api-key") else "basic auth (-u)"
+        return [Finding(kind="auth_invalid", location="header", field=sent,
+                        message=f"The key is sent as {sent}, but this API expects {' or '.join(expected)}.",
+                        expected=expected, actual=sent)]
+    return [Finding(kind="auth_missing", location="header", field=_first_header(op),
+                    message=f"No credentials: this endpoint needs {' or '.join(expected)}.",
+                    expected=expected, actual=None)]
+
+
+def _scheme_words(s: SecurityScheme) -> str:
+    if s.type == "apiKey":
+        return f"an `{s.param_name}` {s.location}"
+    if s.type == "http" and s.scheme == "basic":
+        return "HTTP Basic auth (`-u KEY:`)"
+    if s.type == "http" and s.scheme == "bearer":
+        return "`Authorization: Bearer <key>`"
+    return f"{s.name} ({s.type})"
+
+
+def _first_header(op: Operation) -> str:
+    for alt in op.security:
+        for s in alt:
+            if s.type == "apiKey" and s.param_name:
+                return s.param_name
+            if s.type == "http":
+                return "Authorization"
+    return "Authorization"
+
+
+# --- body -------------------------------------------------------------------------------------
+
+def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
+    has_body = bool(req.body and req.body.strip()) or bool(req.form_fields)
+    if req.body_error:
+        return [Finding(kind="malformed_body", location="body", field="",
+                        message=f"The body is not valid JSON: {req.body_error}.", expected="valid JSON",
+                        actual=None)]
+    if not op.body:
+        if has_body and op.method in ("GET", "HEAD", "DELETE"):
+            return [Finding(kind="malformed_body", location="body", field="",
+                            message=f"{op.method} {op.base_path}{op.path} takes no body; send these as query "
+                                    "parameters (curl -G) instead.", expected=None, actual="body")]
+        return []
+    if not has_body:
+        if op.body_required:
+            return [Finding(kind="missing_required", location="body", field="",
+                            message=f"{op.method} {op.base_path}{op.path} needs a request body "
+                                    f"({', '.join(op.body)}).", expected=list(op.body), actual=None)]
+        return []
+    out: list[Finding] = []
+    sent = req.content_type
+    accepted = list(op.body)
+    chosen = _media_for(sent, accepted) if sent else None
+    raw = (req.body or "").strip()
+    looks_json = raw[:1] in ("{", "[")
+    if chosen is None:
+        if sent is None:
+            out.append(Finding(kind="content_type", location="header", field="Content-Type",
+                               message=f"No Content-Type header: this endpoint takes {' or '.join(accepted)}.",
+                               expected=accepted, actual=None))
+        else:
+            out.append(Finding(kind="content_type", location="header", field="Content-Type",
+                               message=f"Content-Type is `{sent}`, but this endpoint takes {' or '.join(accepted)}.",
+                               expected=accepted, actual=sent))
+        chosen = next((a for a in accepted if ("json" in a) == looks_json), accepted[0])
+    schema, _encoding = op.body[chosen]
+    if schema is None:
+        return out
+    if req.form_fields is not None and not req.body:
+        data, bad = decode_form(req.form_fields)
+        return out + _check_decoded(schema, data, bad, form=True)
+    if looks_json:
+        try:
+            data = json.loads(raw)
+        except RecursionError:
+            return out + [Finding(kind="malformed_body", location="body", field="",
+                                  message=f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")]
+        except json.JSONDecodeError as e:
+            return out + [Finding(kind="malformed_body", location="body", field="",
+                                  message=f"The body is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}.",
+                                  expected="valid JSON", actual=None)]
+        ctx = CheckContext(location="body", form=False, style="json")
+        check(schema, data, ctx)
+        return out + ctx.findings
+    if "json" in chosen:
+        return out + [Finding(kind="malformed_body", location="body", field="",
+                              message="The body is not JSON, but this endpoint takes application/json.",
+                              expected="a JSON object", actual=raw[:40])]
+    data, bad = decode_form(parse_pairs(raw))
+    return out + _check_decoded(schema, data, bad, form=True)
+
+
+def _check_decoded(schema: Any, data: dict[str, Any], bad: list[str], form: bool) -> list[Finding]:
+    ctx = CheckContext(location="body", form=form, style="form")
+    check(schema, data, ctx)
+    for key in bad:
+        ctx.findings.append(Finding(kind="malformed_body", location="body", field=key,
+                                    message=f"The form key `{key}` mixes brackets in a way that cannot be read."))
+    return ctx.findings
+
+
+def _media_for(sent: str, accepted: list[str]) -> str | None:
+    for a in accepted:
+        if a == sent or a == "*/*" or (a.endswith("/*") and sent.startswith(a[:-1])):
+            return a
+    # application/json; charset=... or application/vnd.x+json
+    if "json" in sent:
+        return next((a for a in accepted if "json" in a), None)
+    return None
+
+
+# --- redaction --------------------------------------------------------------------------------
+
+def _request_text(req: PastedRequest) -> str:
+    return " ".join([req.url, req.body or "", req.basic_auth or "",
+                     *(f"{k}: {v}" for k, v in req.headers), *(f"{k}={v}" for k, v in req.form_fields or [])])
+
+
+def _redacted(result: CheckResult, secrets: list[Any]) -> CheckResult:
+    """Make sure no secret value survives in anything the result shows."""
+    if not secrets:
+        for r in result.requests:
+            r.display_url = r.request.url
+        return result
+    for r in result.requests:
+        r.display_url = redact(r.request.url, secrets)
+        r.findings = [_redact_finding(f, secrets) for f in r.findings]
+    for e in result.errors:
+        e.findings = [_redact_finding(f, secrets) for f in e.findings]
+        if e.error.message:
+            e.error.message = redact(e.error.message, secrets)
+    result.problems = [redact(p, secrets) for p in result.problems]
+    return result
+
+
+def _redact_finding(f: Finding, secrets: list[Any]) -> Finding:
+    def red(v: Any) -> Any:
+        if isinstance(v, str):
+            return redact(v, secrets)
+        if isinstance(v, list):
+            return [red(x) for x in v]
+        if isinstance(v, dict):
+            return {k: red(x) for k, x in v.items()}
+        return v
+    return Finding(kind=f.kind, location=f.location, field=red(f.field), message=red(f.message),
+                   expected=red(f.expected), actual=red(f.actual), suggestions=f.suggestions)

@@ -1,0 +1,255 @@
+"""The domain objects of the paste checker: pasted requests and errors, findings, secrets.
+
+Everything here is plain data with a ``to_dict`` that matches the JSON contract of
+``bridgebot check --format json`` (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The fixed vocabulary of finding kinds (DESIGN.md). Nothing else is ever emitted.
+FINDING_KINDS = (
+    "missing_required",
+    "wrong_type",
+    "invalid_enum",
+    "invalid_format",
+    "out_of_range",
+    "unknown_param",
+    "unknown_path",
+    "wrong_method",
+    "auth_missing",
+    "auth_invalid",
+    "idempotency_key_missing",
+    "content_type",
+    "malformed_body",
+    "secret_exposed",
+)
+
+#: Where a finding sits in the request.
+LOCATIONS = ("path", "query", "header", "body", "url")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with a paste, in words a developer understands."""
+
+    kind: str
+    location: str
+    field: str
+    message: str
+    expected: Any = None
+    actual: Any = None
+    #: Close matches for a misspelled field, path or value (best first).
+    suggestions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in FINDING_KINDS:
+            raise ValueError(f"unknown finding kind {self.kind!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "location": self.location,
+            "field": self.field,
+            "message": self.message,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
+
+
+@dataclass
+class PastedRequest:
+    """An HTTP request read out of a paste (curl, raw HTTP, JSON + endpoint, client code)."""
+
+    method: str
+    url: str
+    #: Headers in the order written; names keep the developer's spelling.
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: str | None = None
+    #: Multipart fields (curl -F), when the body was given as a form.
+    form_fields: list[tuple[str, str]] | None = None
+    #: Where it came from: curl, http, json, fetch, axios, requests, httpx, php.
+    source: str = "curl"
+    #: Basic-auth credentials given out of band (curl -u, requests auth=(...)).
+    basic_auth: str | None = None
+    #: Notes from the reader (e.g. a body read from a file we cannot see).
+    notes: list[str] = field(default_factory=list)
+    #: A body that the reader saw but could not parse (e.g. truncated JSON).
+    body_error: str | None = None
+
+    def header(self, name: str) -> str | None:
+        lname = name.lower()
+        for key, value in reversed(self.headers):
+            if key.lower() == lname:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str | None:
+        value = self.header("content-type")
+        if value is not None:
+            return value.split(";")[0].strip().lower() or None
+        if self.form_fields is not None:
+            return "multipart/form-data"
+        return None
+
+
+@dataclass
+class PastedError:
+    """An API error response read out of a paste."""
+
+    status: int | None = None
+    code: str | None = None
+    message: str | None = None
+    param: str | None = None
+    request_id: str | None = None
+    type: str | None = None
+    #: The location the API named (body, query, header, path), when it did.
+    location: str | None = None
+    #: The URL the error names (e.g. requests' "400 Client Error ... for url: ...").
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A credential found in a paste. ``value`` never leaves the process."""
+
+    kind: str
+    location: str
+    redacted: str
+    value: str = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "location": self.location, "redacted": self.redacted}
+
+
+@dataclass(frozen=True)
+class OperationRef:
+    """The spec operation a request or error was matched to."""
+
+    spec: str
+    method: str
+    path: str
+    operation_id: str | None
+    summary: str | None = None
+    docs_url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec,
+            "method": self.method,
+            "path": self.path,
+            "operation_id": self.operation_id,
+        }
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass
+class RequestReport:
+    request: PastedRequest
+    operation: OperationRef | None
+    findings: list[Finding]
+    #: The request's URL with any secret redacted (what every output shows).
+    display_url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.request.method,
+            "url": self.display_url or self.request.url,
+            "source": self.request.source,
+            "operation": self.operation.to_dict() if self.operation else None,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass
+class ErrorReport:
+    error: PastedError
+    operation: OperationRef | None
+    findings: list[Finding]
+    #: A sentence on what this error code means and what to do, when we know the code.
+    explanation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.error
+        return {
+            "status": e.status,
+            "code": e.code,
+            "message": e.message,
+            "param": e.param,
+            "operation": self.operation.to_dict() if self.operation else None,
+            "findings": [f.to_dict() for f in self.findings],
+            "explanation": self.explanation,
+        }
+
+
+@dataclass
+class CheckResult:
+    """Everything the checker says about one paste."""
+
+    requests: list[RequestReport] = field(default_factory=list)
+    errors: list[ErrorReport] = field(default_factory=list)
+    secrets: list[Secret] = field(default_factory=list)
+    #: Parts that looked like a request or error but could not be read (e.g. an unbalanced quote).
+    problems: list[str] = field(default_factory=list)
+    #: Hints for the developer (e.g. name the endpoint of a bare JSON body).
+    hints: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        out: list[Finding] = []
+        for r in self.requests:
+            out.extend(r.findings)
+        for e in self.errors:
+            out.extend(e.findings)
+        if self.secrets and not any(f.kind == "secret_exposed" for f in out):
+            # A key pasted outside any request still counts.
+            out.extend(secret_finding(s) for s in self.secrets)
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def operations(self) -> list[OperationRef]:
+        seen: dict[tuple[str, str, str], OperationRef] = {}
+        for r in [*self.requests, *self.errors]:
+            if r.operation:
+                seen.setdefault((r.operation.spec, r.operation.method, r.operation.path), r.operation)
+        return list(seen.values())
+
+    @property
+    def empty(self) -> bool:
+        return not (self.requests or self.errors or self.secrets)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "requests": [r.to_dict() for r in self.requests],
+            "errors": [e.to_dict() for e in self.errors],
+            "secrets": [s.to_dict() for s in self.secrets],
+            "problems": list(self.problems),
+            "hints": list(self.hints),
+        }
+
+
+def secret_finding(secret: Secret) -> Finding:
+    return Finding(
+        kind="secret_exposed",
+        location=secret.location,
+        field=secret.kind,
+        message=(
+            f"A live credential ({secret.redacted}) is visible in this message: "
+            "rotate it now and delete the message; a key pasted in a shared channel is compromised."
+            if "live" in secret.kind or secret.kind in ("authorization", "basic_auth")
+            else f"A credential ({secret.redacted}) is visible in this message: rotate it and "
+            "delete the message, even a test key."
+        ),
+        expected="no credentials in shared channels",
+        actual=secret.redacted,
+    )

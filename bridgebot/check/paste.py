@@ -1,0 +1,459 @@
+"""Find every pasted request and error in a Slack message's text.
+
+A message is read as Slack delivers it: HTML-escaped (``&amp; &lt; &gt;``), links wrapped as
+``<https://x|x>``, and quotes turned "smart" when typed outside a code block. Those are undone
+first; then curl commands, raw HTTP, client code, JSON bodies (with the endpoint named near
+them) and error responses are picked out, each part of the text read once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clientcode import find_code_requests
+from .curl import PasteError, parse_curl
+from .model import PastedError, PastedRequest
+
+#: Slack caps a message at 40,000 characters; a paste given to the CLI may be a file.
+#: Anything past this is refused up front rather than read slowly.
+MAX_PASTE_CHARS = 256 * 1024
+#: JSON nested deeper than this is refused (no API body is this deep; Python would recurse).
+MAX_JSON_DEPTH = 64
+
+_HTTP_METHODS = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS"
+
+
+class UnreadablePaste(ValueError):
+    """The whole paste cannot be read (too large, binary, ...); the message says why."""
+
+
+@dataclass
+class Paste:
+    text: str
+    requests: list[PastedRequest] = field(default_factory=list)
+    #: Errors with the offset where each was seen (to pair them with the request before them).
+    errors: list[tuple[int, PastedError]] = field(default_factory=list)
+    #: Offsets of the requests, in the same order.
+    request_offsets: list[int] = field(default_factory=list)
+    #: Parts that looked like a request or error but could not be read, in plain words.
+    problems: list[str] = field(default_factory=list)
+    #: Hints for the developer (e.g. a JSON body with no endpoint named near it).
+    hints: list[str] = field(default_factory=list)
+
+
+# --- Slack text -------------------------------------------------------------------------------
+
+_SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+                        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
+                        "\u00a0": " ", "\u2013": "-", "\u2014": "--"})
+_LINK = re.compile(r"<((?:https?|mailto|ftp):[^|>\s]*)(?:\|([^>]*))?>")
+
+
+def unslack(text: str) -> str:
+    """Undo Slack's link markup, smart quotes and HTML escaping, in that order."""
+
+    def link(m: re.Match[str]) -> str:
+        target, label = m.group(1), m.group(2)
+        if target.startswith("mailto:"):
+            return label or target[len("mailto:"):]
+        # Slack shortens long labels; the target is what the developer typed.
+        return target
+
+    text = _LINK.sub(link, text)
+    # Non-link angle brackets (user/channel mentions) are left: <@U123>.
+    text = text.translate(_SMART)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def check_text_input(data: bytes | str) -> str:
+    """Decode input for the checker, refusing binary and oversized input with a clear message."""
+    if isinstance(data, bytes):
+        if b"\x00" in data[:MAX_PASTE_CHARS * 4]:
+            raise UnreadablePaste("this is binary data, not text: paste the request or error as text")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise UnreadablePaste(
+                f"this is not UTF-8 text (undecodable byte at offset {e.start}): paste the request as text"
+            ) from None
+    if "\x00" in data:
+        raise UnreadablePaste("this is binary data, not text: paste the request or error as text")
+    if len(data) > MAX_PASTE_CHARS:
+        raise UnreadablePaste(
+            f"the paste is {len(data):,} characters; bridgebot reads at most {MAX_PASTE_CHARS:,}. "
+            "Paste just the request and the error."
+        )
+    return data
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def read_paste(raw: str | bytes) -> Paste:
+    text = unslack(check_text_input(raw))
+    paste = Paste(text=text)
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    def add_request(pos: int, end: int, req: PastedRequest) -> None:
+        taken.append((pos, end))
+        paste.requests.append(req)
+        paste.request_offsets.append(pos)
+
+    # 1. curl commands.
+    for m in re.finditer(r"(?m)(?:^|(?<=[\s`$>]))curl(?:\.exe)?(?=[ \t]+\S|[ \t]*\\\n)", text):
+        if not free(m.start(), m.start() + 1):
+            continue
+        end = _command_extent(text, m.start())
+        try:
+            add_request(m.start(), end, parse_curl(text[m.start():end]))
+        except PasteError as e:
+            taken.append((m.start(), end))
+            paste.problems.append(f"I couldn't read the curl command on line {_line_of(text, m.start())}: {e}.")
+
+    # 2. Raw HTTP requests (also curl -v's "> " lines).
+    for m in re.finditer(rf"(?m)^[ \t]*(?:>[ \t]*)?({_HTTP_METHODS})[ \t]+(\S+)[ \t]+HTTP/[\d.]+[ \t]*$", text):
+        if free(m.start(), m.end()):
+            end, req = _raw_http(text, m)
+            add_request(m.start(), end, req)
+
+    # 3. Client code.
+    for start, end, req in find_code_requests(text):
+        if free(start, end):
+            add_request(start, end, req)
+
+    # 4. JSON values: request bodies (endpoint named near them) and error responses.
+    for start, end, value, error in _json_values(text, taken):
+        if error is not None:
+            endpoint = _endpoint_near(text, start, end)
+            if endpoint:
+                method, url = endpoint
+                req = PastedRequest(method=method, url=url, body=text[start:end], source="json",
+                                    headers=[("Content-Type", "application/json")], body_error=error)
+                add_request(start, end, req)
+            else:
+                taken.append((start, end))
+                paste.problems.append(f"The JSON on line {_line_of(text, start)} could not be read: {error}.")
+            continue
+        err = error_from_json(value)
+        if err is not None:
+            taken.append((start, end))
+            paste.errors.append((start, err))
+            continue
+        endpoint = _endpoint_near(text, start, end)
+        if endpoint and isinstance(value, (dict, list)):
+            method, url = endpoint
+            add_request(start, end, PastedRequest(
+                method=method, url=url, body=text[start:end], source="json",
+                headers=[("Content-Type", "application/json")],
+            ))
+        elif isinstance(value, dict) and value:
+            taken.append((start, end))
+            paste.hints.append(
+                "There is a JSON body here but no endpoint near it: say which one "
+                "(for example `POST /v0/transfers`) and I'll check it."
+            )
+
+    # 5. Errors in plain text: status lines, client exceptions, API messages.
+    _text_errors(text, taken, paste)
+    paste.errors.sort(key=lambda e: e[0])
+    order = sorted(range(len(paste.requests)), key=lambda i: paste.request_offsets[i])
+    paste.requests = [paste.requests[i] for i in order]
+    paste.request_offsets = [paste.request_offsets[i] for i in order]
+    return paste
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _command_extent(text: str, start: int) -> int:
+    """End of a shell command: the first newline outside quotes not after a continuation."""
+    i, n = start, len(text)
+    quote: str | None = None
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote != "'" and i + 1 < n:
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+            elif c == "`" and quote == "```":
+                pass
+        else:
+            if text.startswith("```", i):
+                return i
+            if c in "'\"":
+                quote = c
+            elif c == "$" and i + 1 < n and text[i + 1] == "'":
+                quote = "'"
+                i += 1
+            elif c in "\\^" and text[i + 1:i + 2] == "\n":
+                i += 2
+                continue
+            elif c == "\n":
+                # PowerShell continuation is a backtick at the end of the line.
+                if i > 0 and text[i - 1] == "`" and not text.startswith("```", i - 3):
+                    i += 1
+                    continue
+                return i
+        i += 1
+    return n
+
+
+def _raw_http(text: str, m: re.Match[str]) -> tuple[int, PastedRequest]:
+    method, target = m.group(1), m.group(2)
+    prefixed = text[m.start():m.end()].lstrip().startswith(">")
+    pos = m.end() + 1
+    headers: list[tuple[str, str]] = []
+    lines = text[pos:].split("\n")
+    consumed = 0
+    for line in lines:
+        stripped = line.strip()
+        if prefixed:
+            if not stripped.startswith(">"):
+                break
+            stripped = stripped[1:].strip()
+        if not stripped:
+            consumed += len(line) + 1
+            break
+        hm = re.match(r"^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$", stripped)
+        if not hm:
+            break
+        headers.append((hm.group(1), hm.group(2)))
+        consumed += len(line) + 1
+    pos += consumed
+    body: str | None = None
+    end = pos
+    rest = text[pos:]
+    stripped = rest.lstrip()
+    if stripped.startswith(("{", "[")):
+        offset = pos + (len(rest) - len(stripped))
+        try:
+            _, length = json.JSONDecoder().raw_decode(stripped)
+            body = stripped[:length]
+            end = offset + length
+        except (json.JSONDecodeError, RecursionError):
+            # Keep the whole rest of the block: the checker reports the body as malformed.
+            block_end = text.find("```", offset)
+            end = block_end if block_end >= 0 else len(text)
+            body = text[offset:end].strip()
+    elif stripped and not stripped.startswith("```") and not prefixed:
+        para_end = rest.find("\n\n")
+        block_end = rest.find("```")
+        cut = min(x for x in (para_end, block_end, len(rest)) if x >= 0)
+        candidate = rest[:cut].strip()
+        if re.fullmatch(r"[^\s&=]+=[^\s&]*(?:&[^\s&=]+=[^\s&]*)*", candidate):
+            body, end = candidate, pos + cut
+    host = next((v for k, v in headers if k.lower() == "host"), None)
+    url = target if target.startswith("http") or not host else f"https://{host}{target}"
+    return end, PastedRequest(method=method, url=url, headers=headers, body=body, source="http")
+
+
+def _json_values(text: str, taken: list[tuple[int, int]]):
+    """Yield ``(start, end, value, error)`` for top-level JSON objects outside taken spans.
+
+    A value that starts like JSON but does not parse is yielded once with ``error`` set, and
+    scanning resumes where the parser stopped, so a truncated 200 KB document costs one pass.
+    """
+    decoder = json.JSONDecoder()
+    pos, n, failures = 0, len(text), 0
+    starts = re.compile(r"(?m)^[ \t>]*(?:```[a-z]*\s*)?([{\[])|(?<=[=:(])\s*([{])")
+    while pos < n:
+        m = starts.search(text, pos)
+        if not m:
+            return
+        start = m.start(1) if m.group(1) else m.start(2)
+        start = text.index(text[start], start)  # skip the whitespace the lookbehind allowed
+        if any(a <= start < b for a, b in taken):
+            pos = next(b for a, b in taken if a <= start < b)
+            continue
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except RecursionError:
+            yield start, n, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+            return
+        except json.JSONDecodeError as e:
+            # A "[" followed by text is usually prose or a log line, not JSON.
+            looks_json = re.match(r"[{\[]\s*(\"|\}|\]|\{|\[|$)", text[start:start + 40]) is not None
+            if looks_json and text[start] == "{" and failures < 20:
+                failures += 1
+                block_end = text.find("```", start)
+                end = block_end if block_end > e.pos else max(e.pos, start + 1)
+                line = text.count("\n", start, e.pos) + 1
+                col = e.pos - (text.rfind("\n", 0, e.pos) + 1) + 1
+                reason = "it ends early (cut off?)" if e.pos >= len(text.rstrip()) - 1 or e.pos >= end - 1 else e.msg
+                yield start, end, None, f"{reason} at line {line} column {col} of the JSON"
+                pos = end
+            else:
+                pos = start + 1
+            continue
+        if _depth(value) > MAX_JSON_DEPTH:
+            yield start, end, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+        elif isinstance(value, (dict, list)):
+            yield start, end, value, None
+        pos = end
+
+
+def _depth(value: Any, limit: int = MAX_JSON_DEPTH + 1) -> int:
+    depth, level = 0, [value]
+    while level and depth <= limit:
+        depth += 1
+        nxt: list[Any] = []
+        for v in level:
+            if isinstance(v, dict):
+                nxt.extend(x for x in v.values() if isinstance(x, (dict, list)))
+            elif isinstance(v, list):
+                nxt.extend(x for x in v if isinstance(x, (dict, list)))
+        level = nxt
+    return depth
+
+
+_ENDPOINT = re.compile(
+    rf"\b({_HTTP_METHODS})\s+[`'\"]?((?:https?://[^\s`'\"<>]+)|(?:/[A-Za-z0-9_{{}}\-./:~%?=&\[\]]*))"
+)
+_BARE_URL = re.compile(r"https?://[^\s`'\"<>|)]+")
+
+
+def _endpoint_near(text: str, start: int, end: int) -> tuple[str, str] | None:
+    """The endpoint named just before (or else just after) a JSON body."""
+    before = text[max(0, start - 600):start]
+    hits = list(_ENDPOINT.finditer(before))
+    if hits:
+        return hits[-1].group(1), hits[-1].group(2).rstrip(".,:;)")
+    after = text[end:end + 300]
+    hit = _ENDPOINT.search(after)
+    if hit:
+        return hit.group(1), hit.group(2).rstrip(".,:;)")
+    urls = list(_BARE_URL.finditer(before))
+    if urls:
+        return "POST", urls[-1].group(0).rstrip(".,:;)")
+    return None
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+def error_from_json(value: Any) -> PastedError | None:
+    """Read an API error body (Bridge, Stripe, GitHub and common shapes); None if it is not one."""
+    if not isinstance(value, dict):
+        return None
+    status = _int(value.get("status") or value.get("statusCode") or value.get("status_code"))
+    inner = value.get("error")
+    if isinstance(inner, dict) and ("message" in inner or "code" in inner or "type" in inner):
+        # Stripe: {"error": {"code", "message", "param", "type", "request_log_url"}}
+        rid = None
+        log = str(inner.get("request_log_url") or "")
+        m = re.search(r"(req_[A-Za-z0-9]+)", log)
+        if m:
+            rid = m.group(1)
+        return PastedError(status=status, code=_str(inner.get("code")), message=_str(inner.get("message")),
+                           param=_str(inner.get("param")), type=_str(inner.get("type")), request_id=rid)
+    has_code_message = "code" in value and "message" in value
+    github = "message" in value and ("documentation_url" in value or isinstance(value.get("errors"), list))
+    bridge_list = isinstance(value.get("errors"), list) and value["errors"] and isinstance(value["errors"][0], dict)
+    if not (has_code_message or github or bridge_list or isinstance(inner, str)):
+        return None
+    err = PastedError(status=status, code=_str(value.get("code")), message=_str(value.get("message")),
+                      type=_str(value.get("type")))
+    if isinstance(inner, str):
+        err.code = err.code or inner
+        err.message = err.message or _str(value.get("error_description") or value.get("detail"))
+    source = value.get("source")
+    if isinstance(source, dict):
+        err.location = _str(source.get("location"))
+        key = source.get("key")
+        if isinstance(key, dict):
+            # {"address.city": "must be set"}
+            err.param = ",".join(key)
+            if not err.message:
+                err.message = "; ".join(f"{k} {v}" for k, v in key.items())
+        else:
+            err.param = _str(key)
+    if value.get("location") and value.get("name"):
+        err.location, err.param = _str(value["location"]), _str(value["name"])
+    if bridge_list:
+        first = value["errors"][0]
+        err.code = err.code or _str(first.get("code"))
+        err.message = err.message or _str(first.get("message"))
+        err.param = err.param or _str(first.get("field") or first.get("param"))
+    err.request_id = _str(value.get("request_id") or value.get("requestId"))
+    return err
+
+
+_STATUS_LINE = re.compile(r"(?m)^[ \t]*(?:<[ \t]*)?HTTP/[\d.]+[ \t]+(\d{3})\b[^\n]*$")
+_CLIENT_ERRORS = [
+    # requests: "400 Client Error: Bad Request for url: https://..."
+    re.compile(r"\b(\d{3}) (?:Client|Server) Error: [^\n]*? for url: (\S+)"),
+    # axios: "Request failed with status code 422"
+    re.compile(r"Request failed with status code (\d{3})()"),
+    # httpx: "Client error '400 Bad Request' for url 'https://...'"
+    re.compile(r"(?:Client|Server) error '(\d{3})[^']*' for url '([^']+)'"),
+]
+_TEXT_MESSAGES = [
+    re.compile(r"Received unknown parameters?: ([\w\[\].,\s-]+?)(?:[.\"]|$)", re.M),
+    re.compile(r"Missing required param(?:eter)?: ([\w\[\].-]+)", re.M),
+    re.compile(r"Invalid (?:integer|boolean|string|array|object|hash|timestamp): ([^\n\"]+)", re.M),
+    re.compile(r"Missing Api-Key header|You did not provide an API key|Invalid API Key provided", re.M),
+]
+_REQUEST_ID = re.compile(r"(?im)^[ \t<]*(?:x-)?request-id:\s*(\S+)")
+
+
+def _text_errors(text: str, taken: list[tuple[int, int]], paste: Paste) -> None:
+    def is_free(pos: int) -> bool:
+        return not any(a <= pos < b for a, b in taken)
+
+    statuses: list[tuple[int, int, str | None]] = []
+    for m in _STATUS_LINE.finditer(text):
+        if is_free(m.start()):
+            statuses.append((m.start(), int(m.group(1)), None))
+    for pattern in _CLIENT_ERRORS:
+        for m in pattern.finditer(text):
+            if is_free(m.start()):
+                statuses.append((m.start(), int(m.group(1)), m.group(2) or None))
+    request_ids = [(m.start(), m.group(1)) for m in _REQUEST_ID.finditer(text)]
+
+    # A status just before a JSON error belongs to it.
+    for pos, status, url in statuses:
+        following = [e for p, e in paste.errors if 0 <= p - pos < 3000 and e.status in (None, status)]
+        if following:
+            following[0].status = status
+            if url:
+                following[0].url = url
+        elif status >= 400:
+            err = PastedError(status=status)
+            if url:
+                err.url = url
+            paste.errors.append((pos, err))
+    for pattern in _TEXT_MESSAGES:
+        for m in pattern.finditer(text):
+            if not is_free(m.start()):
+                continue
+            near = [e for p, e in paste.errors if abs(p - m.start()) < 2000 and not e.message]
+            param = m.group(1).strip() if m.groups() else None
+            if near:
+                near[0].message = m.group(0).strip()
+                near[0].param = near[0].param or param
+            else:
+                paste.errors.append((m.start(), PastedError(message=m.group(0).strip(), param=param)))
+    for pos, rid in request_ids:
+        near = [e for p, e in paste.errors if abs(p - pos) < 3000 and not e.request_id]
+        if near:
+            near[0].request_id = rid
+
+
+def _str(v: Any) -> str | None:
+    if v is None:
+        return None
+    return v if isinstance(v, str) else json.dumps(v)
+
+
+def _int(v: Any) -> int | None:
+    try:
+        return int(v) if v is not None else None
+    except (TypeError, ValueError):
+        return None

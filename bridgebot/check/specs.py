@@ -1,0 +1,472 @@
+"""Load OpenAPI specs, compile them into a router and per-operation checks, and cache the result.
+
+Loading a large spec is slow (Stripe's 5 MB JSON; openapi-core validates it in 6–9 s, GitHub's
+in 38 s). So a spec is validated and compiled once per content: the compiled form is pickled
+into a cache keyed by the file's SHA-256 and this compiler's own source, and a new process
+just unpickles it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import logging
+import os
+import pickle
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from .model import Finding, OperationRef
+from .schema import Schema, SchemaCompiler
+
+log = logging.getLogger(__name__)
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SPEC_DIR = PROJECT_ROOT / "openapi_specs"
+
+
+class SpecError(ValueError):
+    """A spec file cannot be read or is not OpenAPI 3.x."""
+
+
+@dataclass
+class Param:
+    name: str
+    location: str  # path, query, header, cookie
+    required: bool
+    schema: Schema | None
+    style: str
+    explode: bool
+
+
+@dataclass
+class SecurityScheme:
+    name: str
+    type: str  # apiKey, http, oauth2, openIdConnect
+    location: str | None = None  # for apiKey: header, query, cookie
+    param_name: str | None = None  # for apiKey: the header/query name
+    scheme: str | None = None  # for http: basic, bearer
+
+
+@dataclass
+class Operation:
+    spec: str
+    method: str
+    path: str
+    operation_id: str | None
+    summary: str | None
+    docs_url: str | None
+    params: list[Param]
+    #: content type → (schema or None, {property: (style, explode)})
+    body: dict[str, tuple[Schema | None, dict[str, tuple[str, bool]]]]
+    body_required: bool
+    #: Alternatives; each a list of schemes that must all be present. [] = no auth needed.
+    security: list[list[SecurityScheme]]
+    base_path: str = ""
+
+    @property
+    def ref(self) -> OperationRef:
+        return OperationRef(spec=self.spec, method=self.method, path=self.base_path + self.path,
+                            operation_id=self.operation_id, summary=self.summary, docs_url=self.docs_url)
+
+    @property
+    def idempotency_param(self) -> Param | None:
+        for p in self.params:
+            if p.location == "header" and p.name.lower() == "idempotency-key":
+                return p
+        return None
+
+
+class _Node:
+    __slots__ = ("literal", "param", "patterns", "template")
+
+    def __init__(self) -> None:
+        self.literal: dict[str, _Node] = {}
+        self.param: _Node | None = None
+        #: Segments like "{period}.pdf": (regex, node)
+        self.patterns: list[tuple[str, _Node]] = []
+        self.template: str | None = None
+
+
+@dataclass
+class Server:
+    host: str | None
+    base_path: str
+
+
+@dataclass
+class Route:
+    """The result of routing a URL: the operation, or findings saying why there is none."""
+
+    operation: Operation | None
+    path_params: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    spec: "CompiledSpec | None" = None
+
+
+@dataclass
+class CompiledSpec:
+    name: str
+    title: str
+    source: str
+    servers: list[Server]
+    #: template → method (upper) → operation
+    paths: dict[str, dict[str, Operation]]
+    root: _Node
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def hosts(self) -> set[str]:
+        return {s.host for s in self.servers if s.host}
+
+    @property
+    def operations(self) -> Iterable[Operation]:
+        for methods in self.paths.values():
+            yield from methods.values()
+
+    def match_path(self, path: str) -> tuple[str, dict[str, str]] | None:
+        segments = [unquote(s) for s in path.strip("/").split("/")] if path.strip("/") else []
+        found = _match(self.root, segments, 0, {}, self._param_names)
+        return found
+
+    @property
+    def _param_names(self) -> dict[str, list[str]]:
+        cached = self.__dict__.get("_pn")
+        if cached is None:
+            cached = {t: re.findall(r"\{([^}]+)\}", t) for t in self.paths}
+            self.__dict__["_pn"] = cached
+        return cached
+
+
+def _match(node: _Node, segs: list[str], i: int, acc: dict[str, str],
+           names: dict[str, list[str]]) -> tuple[str, dict[str, str]] | None:
+    if i == len(segs):
+        if node.template is None:
+            return None
+        values = acc.get("__values__", [])  # type: ignore[arg-type]
+        return node.template, dict(zip(names[node.template], values))
+    seg = segs[i]
+    child = node.literal.get(seg)
+    if child is not None:
+        r = _match(child, segs, i + 1, acc, names)
+        if r:
+            return r
+    for rx, child in node.patterns:
+        m = re.fullmatch(rx, seg)
+        if m:
+            r = _match(child, segs, i + 1, {"__values__": [*acc.get("__values__", []), *m.groups()]}, names)  # type: ignore[dict-item]
+            if r:
+                return r
+    if node.param is not None and seg:
+        return _match(node.param, segs, i + 1, {"__values__": [*acc.get("__values__", []), seg]}, names)  # type: ignore[dict-item]
+    return None
+
+
+# --- compiling --------------------------------------------------------------------------------
+
+def compile_spec(document: dict[str, Any], name: str, source: str = "") -> CompiledSpec:
+    version = str(document.get("openapi", ""))
+    if not version.startswith("3."):
+        raise SpecError(f"{source or name}: not an OpenAPI 3.x document (openapi: {version or 'missing'})")
+    compiler = SchemaCompiler(document, version)
+    servers = _servers(document.get("servers") or [{"url": "/"}])
+    global_security = document.get("security", [])
+    schemes_raw = (document.get("components") or {}).get("securitySchemes") or {}
+    schemes = {k: _scheme(k, compiler.resolve(v)) for k, v in schemes_raw.items()}
+    paths: dict[str, dict[str, Operation]] = {}
+    root = _Node()
+    base = servers[0].base_path if servers else ""
+    for template, item in (document.get("paths") or {}).items():
+        item = compiler.resolve(item)
+        if not isinstance(item, dict):
+            continue
+        shared = item.get("parameters") or []
+        methods: dict[str, Operation] = {}
+        for method in HTTP_METHODS:
+            raw_op = item.get(method)
+            if not isinstance(raw_op, dict):
+                continue
+            methods[method.upper()] = _operation(compiler, name, method.upper(), template, raw_op, shared,
+                                                 global_security, schemes, base)
+        if methods:
+            paths[template] = methods
+            _insert(root, template)
+    title = str((document.get("info") or {}).get("title") or name)
+    return CompiledSpec(name=name, title=title, source=source, servers=servers, paths=paths, root=root)
+
+
+def _servers(raw: list[Any]) -> list[Server]:
+    out = []
+    for s in raw:
+        if not isinstance(s, dict):
+            continue
+        url = str(s.get("url", "/"))
+        for var, spec in (s.get("variables") or {}).items():
+            url = url.replace("{" + var + "}", str(spec.get("default", "")))
+        parts = urlsplit(url if "://" in url else "https://_" + (url if url.startswith("/") else "/" + url))
+        host = parts.hostname if parts.hostname and parts.hostname != "_" else None
+        out.append(Server(host=host, base_path=parts.path.rstrip("/")))
+    return out or [Server(host=None, base_path="")]
+
+
+def _scheme(name: str, raw: Any) -> SecurityScheme:
+    raw = raw if isinstance(raw, dict) else {}
+    return SecurityScheme(name=name, type=str(raw.get("type", "")), location=raw.get("in"),
+                          param_name=raw.get("name"), scheme=str(raw.get("scheme", "")).lower() or None)
+
+
+def _operation(compiler: SchemaCompiler, spec: str, method: str, template: str, raw: dict[str, Any],
+               shared: list[Any], global_security: list[Any], schemes: dict[str, SecurityScheme],
+               base: str) -> Operation:
+    merged: dict[tuple[str, str], Any] = {}
+    for p in [*shared, *(raw.get("parameters") or [])]:
+        p = compiler.resolve(p)
+        if isinstance(p, dict) and "name" in p and "in" in p:
+            merged[(p["in"], p["name"])] = p
+    params = []
+    for (loc, pname), p in merged.items():
+        schema = p.get("schema")
+        if schema is None and isinstance(p.get("content"), dict) and p["content"]:
+            schema = next(iter(p["content"].values())).get("schema")
+        style = p.get("style") or ("form" if loc in ("query", "cookie") else "simple")
+        params.append(Param(name=pname, location=loc, required=bool(p.get("required") or loc == "path"),
+                            schema=compiler.compile(schema) if schema is not None else None,
+                            style=style, explode=bool(p.get("explode", style == "form"))))
+    body: dict[str, tuple[Schema | None, dict[str, tuple[str, bool]]]] = {}
+    body_required = False
+    rb = compiler.resolve(raw.get("requestBody"))
+    if isinstance(rb, dict):
+        body_required = bool(rb.get("required"))
+        for ctype, media in (rb.get("content") or {}).items():
+            media = media or {}
+            schema = media.get("schema")
+            encoding = {k: (str(v.get("style", "form")), bool(v.get("explode", True)))
+                        for k, v in (media.get("encoding") or {}).items() if isinstance(v, dict)}
+            body[ctype.lower()] = (compiler.compile(schema) if schema is not None else None, encoding)
+    security_raw = raw.get("security", global_security) or []
+    security = []
+    for requirement in security_raw:
+        if isinstance(requirement, dict):
+            security.append([schemes[n] for n in requirement if n in schemes])
+    if any(not alt for alt in security):
+        security = []  # an empty requirement ({}) means auth is optional
+    docs = (raw.get("externalDocs") or {}).get("url")
+    return Operation(spec=spec, method=method, path=template, operation_id=raw.get("operationId"),
+                     summary=raw.get("summary"), docs_url=docs, params=params, body=body,
+                     body_required=body_required, security=security, base_path=base)
+
+
+def _insert(root: _Node, template: str) -> None:
+    node = root
+    for seg in [s for s in template.strip("/").split("/") if s]:
+        if re.fullmatch(r"\{[^}]+\}", seg):
+            node.param = node.param or _Node()
+            node = node.param
+        elif "{" in seg:
+            rx = "".join("([^/]+?)" if part.startswith("{") else re.escape(part)
+                         for part in re.split(r"(\{[^}]+\})", seg) if part)
+            existing = next((n for r, n in node.patterns if r == rx), None)
+            if existing is None:
+                existing = _Node()
+                node.patterns.append((rx, existing))
+            node = existing
+        else:
+            node = node.literal.setdefault(seg, _Node())
+    node.template = template
+
+
+# --- loading with a cache ---------------------------------------------------------------------
+
+def _compiler_fingerprint() -> str:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("specs.py", "schema.py", "model.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+_FINGERPRINT = _compiler_fingerprint()
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("BRIDGEBOT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "bridgebot"
+
+
+def parse_document(data: bytes, source: str) -> dict[str, Any]:
+    text = data.decode("utf-8-sig")
+    try:
+        if source.endswith(".json") or text.lstrip().startswith("{"):
+            doc = json.loads(text)
+        else:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            doc = yaml.load(text, Loader=loader)
+    except (json.JSONDecodeError, yaml.YAMLError) as e:
+        raise SpecError(f"{source}: cannot parse the spec: {e}") from None
+    if not isinstance(doc, dict):
+        raise SpecError(f"{source}: not an OpenAPI document")
+    return doc
+
+
+def validate_document(document: dict[str, Any]) -> list[str]:
+    """Problems openapi-spec-validator finds (the validator openapi-core runs on every load)."""
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    try:
+        validate(document)
+    except OpenAPIValidationError as e:
+        return [str(e).splitlines()[0]]
+    except Exception as e:  # a validator crash must not stop the bot from loading the spec
+        return [f"the validator could not check this spec: {e.__class__.__name__}: {e}"]
+    return []
+
+
+def load_spec(path: str | Path, *, use_cache: bool = True, validate: bool = True) -> CompiledSpec:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise SpecError(f"cannot read spec {path}: {e.strerror}") from None
+    name = path.stem
+    key = hashlib.sha256(data).hexdigest()[:24] + "-" + _FINGERPRINT
+    cache_file = cache_dir() / f"{name}-{key}.pickle"
+    if use_cache and cache_file.exists():
+        try:
+            with cache_file.open("rb") as f:
+                spec: CompiledSpec = pickle.load(f)
+            spec.source = str(path)
+            return spec
+        except Exception as e:  # a corrupt or foreign cache file: rebuild it
+            log.warning("ignoring unreadable spec cache %s: %s", cache_file, e)
+    document = parse_document(data, str(path))
+    spec = compile_spec(document, name, str(path))
+    if validate:
+        spec.problems = validate_document(document)
+        for p in spec.problems:
+            log.warning("spec %s: %s", path, p)
+    if use_cache:
+        _write_cache(cache_file, spec)
+    return spec
+
+
+def _write_cache(cache_file: Path, spec: CompiledSpec) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(spec, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)  # atomic: another process never reads half a file
+    except (OSError, pickle.PicklingError, RecursionError) as e:
+        log.warning("could not cache spec %s (it still works, only slower to start): %s", spec.name, e)
+
+
+def spec_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
+    """The given spec files, or every spec in ``openapi_specs/``."""
+    if paths:
+        return [Path(p) for p in paths]
+    directory = Path(os.environ.get("BRIDGEBOT_SPEC_DIR") or DEFAULT_SPEC_DIR)
+    files = sorted(p for p in directory.glob("*") if p.suffix in (".yaml", ".yml", ".json"))
+    if not files:
+        raise SpecError(f"no OpenAPI specs in {directory}")
+    return files
+
+
+class SpecSet:
+    """All loaded specs, with routing across them."""
+
+    def __init__(self, specs: list[CompiledSpec]) -> None:
+        self.specs = specs
+
+    @classmethod
+    def load(cls, paths: Iterable[str | Path] | None = None, *, use_cache: bool = True) -> "SpecSet":
+        return cls([load_spec(p, use_cache=use_cache) for p in spec_files(paths)])
+
+    def route(self, method: str, url: str) -> Route:
+        method = method.upper()
+        host, path = _split_url(url)
+        by_host = [s for s in self.specs if host and host in s.hosts]
+        candidates = by_host or self.specs
+        for spec in candidates:
+            for server in sorted(spec.servers, key=lambda s: -len(s.base_path)):
+                if server.base_path and not (path == server.base_path or path.startswith(server.base_path + "/")):
+                    continue
+                rest = path[len(server.base_path):] or "/"
+                found = spec.match_path(rest)
+                if found:
+                    template, params = found
+                    return self._with_method(spec, template, params, method, server.base_path)
+        # Nothing matched: say why, as precisely as we can.
+        return Route(operation=None, findings=[self._unknown_path(candidates, host, path, method)],
+                     spec=candidates[0] if len(candidates) == 1 else None)
+
+    def _with_method(self, spec: CompiledSpec, template: str, params: dict[str, str], method: str,
+                     base: str) -> Route:
+        methods = spec.paths[template]
+        op = methods.get(method)
+        if op is None:
+            allowed = sorted(methods)
+            shown = base + template
+            finding = Finding(
+                kind="wrong_method", location="url", field="method",
+                message=f"`{shown}` does not take {method}; it takes {', '.join(allowed)}.",
+                expected=allowed, actual=method,
+            )
+            return Route(operation=None, path_params=params, findings=[finding], spec=spec)
+        return Route(operation=op, path_params=params, spec=spec)
+
+    def _unknown_path(self, specs: list[CompiledSpec], host: str | None, path: str, method: str) -> Finding:
+        suggestions: list[str] = []
+        for spec in specs:
+            for server in spec.servers:
+                # The base path left out (POST /customers instead of /v0/customers).
+                if server.base_path and not path.startswith(server.base_path + "/"):
+                    found = spec.match_path(path)
+                    if found:
+                        suggestions.append(server.base_path + _fill(found[0], found[1]))
+                # A typo: compare against templates filled with the developer's own values.
+                rest = path[len(server.base_path):] if server.base_path and path.startswith(server.base_path) else path
+                filled = {}
+                segs = rest.strip("/").split("/")
+                for template in spec.paths:
+                    tsegs = template.strip("/").split("/")
+                    if abs(len(tsegs) - len(segs)) > 1:
+                        continue
+                    if len(tsegs) == len(segs):
+                        inst = "/" + "/".join(s if "{" in t else t for t, s in zip(tsegs, segs))
+                    else:
+                        inst = template
+                    filled[inst] = server.base_path + template
+                for close in difflib.get_close_matches(rest, list(filled), n=3, cutoff=0.75):
+                    suggestions.append(filled[close])
+            if suggestions:
+                break
+        suggestions = list(dict.fromkeys(suggestions))[:3]
+        hint = f" Did you mean `{suggestions[0]}`?" if suggestions else ""
+        where = f" on {host}" if host else ""
+        return Finding(kind="unknown_path", location="url", field="path",
+                       message=f"No endpoint `{path}`{where} in the API reference.{hint}",
+                       expected=suggestions or None, actual=path, suggestions=tuple(suggestions))
+
+
+def _fill(template: str, params: dict[str, str]) -> str:
+    return re.sub(r"\{([^}]+)\}", lambda m: params.get(m.group(1), m.group(0)), template)
+
+
+def _split_url(url: str) -> tuple[str | None, str]:
+    if url.startswith("/"):
+        path = url.split("?", 1)[0].split("#", 1)[0]
+        return None, path.rstrip("/") or "/"
+    parts = urlsplit(url)
+    return (parts.hostname or None), (parts.path.rstrip("/") or "/")
