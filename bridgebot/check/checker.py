@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from .explain import explain_error
 from .forms import decode_form, parse_pairs
-from .model import CheckResult, ErrorReport, Finding, PastedRequest, RequestReport, secret_finding
+from .model import CheckResult, ErrorReport, Finding, PastedRequest, RequestReport, Unresolved, secret_finding
 from .paste import MAX_JSON_DEPTH, read_paste
 from .schema import CheckContext, check, describe
 from .secrets import find_secrets, redact
@@ -42,11 +42,11 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
     for pos, err in paste.errors:
         op: Operation | None = None
         had_auth: bool | None = None
-        if err.url:
-            route = specs.route("GET", err.url)
-            op = route.operation
         before = [i for i, p in enumerate(paste.request_offsets) if p < pos]
         nearest = result.requests[before[-1]] if before else (result.requests[0] if result.requests else None)
+        if err.url:
+            # "400 Client Error ... for url: X": X with the method of the request that got it.
+            op = specs.route(nearest.request.method if nearest else "GET", err.url).operation
         if nearest is not None:
             op = op or _operation_of(nearest, specs)
             had_auth = _has_any_auth(nearest.request)
@@ -78,8 +78,11 @@ def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
     op = route.operation
     findings: list[Finding] = list(route.findings)
     if op is not None:
-        findings += _check_params(op, req, route.path_params)
-        findings += _check_auth(op, req)
+        # A bare JSON body shows no headers: don't claim auth or Idempotency-Key is missing.
+        headers_shown = req.source != "json"
+        findings += _check_params(op, req, route.path_params, headers_shown)
+        if headers_shown:
+            findings += _check_auth(op, req)
         findings += _check_body(op, req)
     if len(findings) > MAX_FINDINGS_PER_REQUEST:
         findings = findings[:MAX_FINDINGS_PER_REQUEST]
@@ -88,7 +91,8 @@ def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
 
 # --- parameters -------------------------------------------------------------------------------
 
-def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]) -> list[Finding]:
+def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str],
+                  headers_shown: bool = True) -> list[Finding]:
     out: list[Finding] = []
     query_text = urlsplit(req.url).query if "?" in req.url else ""
     pairs = parse_pairs(query_text)
@@ -113,7 +117,7 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
                                    message=f"Query parameter `{p.name}` is required"
                                    + (f" ({describe(p.schema)})." if p.schema else "."),
                                    expected=describe(p.schema) if p.schema else None))
-        elif p.location == "header":
+        elif p.location == "header" and headers_shown:
             value = req.header(p.name)
             if value is None:
                 if not p.required:
@@ -266,6 +270,13 @@ def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
     schema, _encoding = op.body[chosen]
     if schema is None:
         return out
+    if req.body_value is not None:
+        # Read from client code: may hold values only known at run time (Unresolved).
+        if isinstance(req.body_value, Unresolved):
+            return out
+        ctx = CheckContext(location="body", form=False, style="json")
+        check(schema, req.body_value, ctx)
+        return out + ctx.findings
     if req.form_fields is not None and not req.body:
         data, bad = decode_form(req.form_fields)
         return out + _check_decoded(schema, data, bad, form=True)

@@ -11,10 +11,9 @@ import ast
 import json
 import re
 from typing import Any, Iterator
+from urllib.parse import urlencode
 
-import json5
-
-from .model import PastedRequest
+from .model import PastedRequest, Unresolved
 
 _METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 
@@ -87,54 +86,199 @@ def split_args(inner: str) -> list[str]:
 _UNRESOLVED = object()
 
 
-def js_value(expr: str, env: dict[str, str]) -> Any:
-    """Evaluate a JavaScript literal (or a variable bound to one, or JSON.stringify(literal))."""
-    expr = expr.strip().rstrip(";")
-    m = re.fullmatch(r"JSON\.stringify\(\s*(.*?)\s*(?:,\s*null\s*,\s*\d+\s*)?\)", expr, re.S)
-    if m:
-        value = js_value(m.group(1), env)
-        return _UNRESOLVED if value is _UNRESOLVED else json.dumps(value)
-    if re.fullmatch(r"[A-Za-z_$][\w$]*", expr):
-        if expr in env:
-            return js_value(env[expr], {k: v for k, v in env.items() if k != expr})
-        return _UNRESOLVED
-    if expr.startswith("`") and expr.endswith("`") and "${" not in expr:
-        return expr[1:-1]
-    if expr.startswith("`") and expr.endswith("`"):
-        # A template with ${...}: keep the literal parts so the URL path still routes.
-        return re.sub(r"\$\{[^}]*\}", "{var}", expr[1:-1])
-    # Shorthand properties ({ amount, currency }) can't be known: leave them out.
+def js_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
+    """Read a JavaScript literal; identifiers bound earlier in the snippet are followed."""
+    parser = _JsParser(expr.strip().rstrip(";"), env, depth)
     try:
-        return json5.loads(_resolve_shorthand(expr, env))
-    except Exception:
+        value = parser.value()
+    except (ValueError, IndexError):
         return _UNRESOLVED
+    return value
 
 
-def _resolve_shorthand(expr: str, env: dict[str, str]) -> str:
-    # `headers: headers` or `body: payload` inside an object literal.
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(2)
-        return m.group(1) + (env[name] if name in env else m.group(0)[len(m.group(1)):])
-    return re.sub(r"(:\s*)([A-Za-z_$][\w$]*)(?=\s*[,}\n])", sub, expr)
+class _JsParser:
+    """A tolerant reader for JS object/array literals: anything it can't know becomes Unresolved."""
+
+    def __init__(self, text: str, env: dict[str, str], depth: int) -> None:
+        self.s, self.i, self.env, self.depth = text, 0, env, depth
+
+    def ws(self) -> None:
+        while self.i < len(self.s):
+            if self.s[self.i] in " \t\r\n":
+                self.i += 1
+            elif self.s.startswith("//", self.i):
+                nl = self.s.find("\n", self.i)
+                self.i = len(self.s) if nl < 0 else nl
+            elif self.s.startswith("/*", self.i):
+                end = self.s.find("*/", self.i)
+                self.i = len(self.s) if end < 0 else end + 2
+            else:
+                break
+
+    def value(self) -> Any:
+        self.ws()
+        c = self.s[self.i]
+        if c == "{":
+            return self.obj()
+        if c == "[":
+            return self.arr()
+        if c in "'\"`":
+            return self.string()
+        return self.expression()
+
+    def obj(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        self.i += 1
+        while True:
+            self.ws()
+            if self.s[self.i] == "}":
+                self.i += 1
+                return out
+            if self.s.startswith("...", self.i):
+                self.expression()  # a spread: its keys are unknown
+            else:
+                if self.s[self.i] in "'\"`":
+                    key = str(self.string())
+                elif self.s[self.i] == "[":
+                    end = balanced_end(self.s, self.i)
+                    key, self.i = Unresolved(self.s[self.i:end]), end
+                else:
+                    m = re.compile(r"[\w$]+").match(self.s, self.i)
+                    if not m:
+                        raise ValueError("bad key")
+                    key, self.i = m.group(0), m.end()
+                self.ws()
+                if self.s[self.i] == ":":
+                    self.i += 1
+                    out[key] = self.value()
+                else:  # shorthand { amount }
+                    out[key] = self._ident(key)
+            self.ws()
+            if self.s[self.i] == ",":
+                self.i += 1
+
+    def arr(self) -> list[Any]:
+        out: list[Any] = []
+        self.i += 1
+        while True:
+            self.ws()
+            if self.s[self.i] == "]":
+                self.i += 1
+                return out
+            out.append(self.value())
+            self.ws()
+            if self.s[self.i] == ",":
+                self.i += 1
+
+    def string(self) -> str:
+        q = self.s[self.i]
+        j = self.i + 1
+        buf: list[str] = []
+        while self.s[j] != q:
+            if self.s[j] == "\\":
+                nxt = self.s[j + 1]
+                buf.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
+                j += 2
+                continue
+            buf.append(self.s[j])
+            j += 1
+        self.i = j + 1
+        text = "".join(buf)
+        if q == "`" and "${" in text:
+            return Unresolved(re.sub(r"\$\{[^}]*\}", "{var}", text))
+        return text
+
+    def expression(self) -> Any:
+        """Scan to the end of an expression (a top-level , } ] or the end) and read it."""
+        start, depth = self.i, 0
+        while self.i < len(self.s):
+            c = self.s[self.i]
+            if c in "'\"`":
+                self.string()
+                continue
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif c == "," and depth == 0:
+                break
+            self.i += 1
+        expr = self.s[start:self.i].strip()
+        if re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", expr):
+            return json.loads(expr)
+        if expr in ("true", "false"):
+            return expr == "true"
+        if expr in ("null", "undefined"):
+            return None
+        m = re.fullmatch(r"JSON\.stringify\(\s*(.*?)\s*(?:,\s*null\s*,\s*\d+\s*)?\)", expr, re.S)
+        if m:
+            inner = js_value(m.group(1), self.env, self.depth + 1)
+            return Unresolved(expr) if inner is _UNRESOLVED else _Stringified(inner)
+        if re.fullmatch(r"[A-Za-z_$][\w$]*", expr):
+            return self._ident(expr)
+        return Unresolved(expr)
+
+    def _ident(self, name: str) -> Any:
+        if name in self.env and self.depth < 5:
+            rest = {k: v for k, v in self.env.items() if k != name}
+            value = js_value(self.env[name], rest, self.depth + 1)
+            return Unresolved(name) if value is _UNRESOLVED else value
+        return Unresolved(name)
 
 
-def py_value(expr: str, env: dict[str, str]) -> Any:
-    expr = expr.strip()
-    m = re.fullmatch(r"json\.dumps\(\s*(.*)\s*\)", expr, re.S)
-    if m:
-        value = py_value(m.group(1), env)
-        return _UNRESOLVED if value is _UNRESOLVED else json.dumps(value)
-    if re.fullmatch(r"[A-Za-z_]\w*", expr):
-        if expr in env:
-            return py_value(env[expr], {k: v for k, v in env.items() if k != expr})
-        return _UNRESOLVED
-    m = re.fullmatch(r"f(['\"])(.*)\1", expr, re.S)
-    if m:
-        return re.sub(r"\{[^}]*\}", "{var}", m.group(2))
+class _Stringified:
+    """``JSON.stringify(x)``: the body is x, sent as a string."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def py_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
+    """Read a Python literal; names bound earlier in the snippet are followed."""
     try:
-        return ast.literal_eval(expr)
-    except Exception:
+        tree = ast.parse(expr.strip(), mode="eval").body
+    except SyntaxError:
         return _UNRESOLVED
+    return _py(tree, env, depth)
+
+
+def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Dict):
+        out = {}
+        for k, v in zip(node.keys, node.values):
+            if k is None:
+                continue  # **spread
+            key = _py(k, env, depth)
+            out[key if isinstance(key, str) else str(key)] = _py(v, env, depth)
+        return out
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        items = [_py(e, env, depth) for e in node.elts]
+        return tuple(items) if isinstance(node, ast.Tuple) else items
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        return -node.operand.value  # type: ignore[operator]
+    if isinstance(node, ast.Name):
+        if node.id in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.id]
+        if node.id in env and depth < 5:
+            value = py_value(env[node.id], {k: v for k, v in env.items() if k != node.id}, depth + 1)
+            return Unresolved(node.id) if value is _UNRESOLVED else value
+        return Unresolved(node.id)
+    if isinstance(node, ast.JoinedStr):
+        parts = [str(v.value) if isinstance(v, ast.Constant) else "{var}" for v in node.values]
+        return Unresolved("".join(parts))
+    if isinstance(node, ast.Call) and ast.unparse(node.func) == "json.dumps" and node.args:
+        inner = _py(node.args[0], env, depth)
+        return _Stringified(inner)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _py(node.left, env, depth), _py(node.right, env, depth)
+        if isinstance(left, str) and isinstance(right, str):
+            return Unresolved(left + right) if isinstance(left, Unresolved) or isinstance(right, Unresolved) \
+                else left + right
+    return Unresolved(ast.unparse(node))
 
 
 def _assignments(text: str, python: bool) -> dict[str, str]:
@@ -166,15 +310,19 @@ def _headers_of(value: Any) -> list[tuple[str, str]]:
     return []
 
 
-def _body_text(value: Any, default_json: bool) -> tuple[str | None, str | None]:
-    """(body, content type it implies)."""
+def _body_of(value: Any, objects_as_json: bool) -> tuple[str | None, str | None, Any]:
+    """(body text, content type it implies, body value) for a body read from code."""
     if value is _UNRESOLVED or value is None:
-        return None, None
+        return None, None, None
+    if isinstance(value, _Stringified):
+        return json.dumps(value.value, default=str), None, value.value
+    if isinstance(value, Unresolved):
+        return str(value), None, value
     if isinstance(value, str):
-        return value, None
-    if default_json:
-        return json.dumps(value), "application/json"
-    return json.dumps(value), "application/json"
+        return value, None, None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, default=str), "application/json" if objects_as_json else None, value
+    return None, None, None
 
 
 def _with_content_type(headers: list[tuple[str, str]], ctype: str | None) -> list[tuple[str, str]]:
@@ -207,16 +355,12 @@ def _fetch_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         opts = opts if isinstance(opts, dict) else {}
         notes = [] if len(args) < 2 or opts else ["the fetch options are computed at run time"]
         headers = _headers_of(opts.get("headers"))
-        body, ctype = _body_text(opts.get("body"), default_json=True)
-        if body is None and len(args) > 1 and re.search(r"\bbody\s*:", args[1]):
-            body_expr = re.search(r"\bbody\s*:\s*(.+?)(?:,\s*\n|\n\s*}|$)", args[1], re.S)
-            if body_expr:
-                body, ctype = _body_text(js_value(body_expr.group(1), env), default_json=True)
+        body, _ctype, value = _body_of(opts.get("body"), objects_as_json=False)
         yield m.start(), end, PastedRequest(
             method=str(opts.get("method", "GET")).upper(), url=url,
             # fetch sends a string body as text/plain unless told otherwise: a real mistake.
             headers=_with_content_type(headers, "text/plain;charset=UTF-8" if body is not None else None),
-            body=body, source="fetch", notes=notes,
+            body=body, body_value=value, source="fetch", notes=notes,
         )
 
 
@@ -244,18 +388,18 @@ def _axios_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             method = verb.upper()
             has_data = verb in ("post", "put", "patch")
             data = js_value(args[1], env) if has_data and len(args) > 1 else None
-            config_arg = args[2] if has_data else (args[1] if len(args) > 1 else None)
+            config_arg = args[2] if has_data and len(args) > 2 else (args[1] if not has_data and len(args) > 1 else None)
             config = js_value(config_arg, env) if config_arg else {}
             config = config if isinstance(config, dict) else {}
         headers = _headers_of(config.get("headers"))
         params = config.get("params")
         if isinstance(params, dict) and params:
-            from urllib.parse import urlencode
             url += ("&" if "?" in url else "?") + urlencode(params)
-        body, ctype = _body_text(data, default_json=True)
-        # axios sends objects as JSON (and sets the header itself).
+        # axios sends objects as JSON and sets the header itself.
+        body, ctype, value = _body_of(data, objects_as_json=True)
         yield m.start(), end, PastedRequest(
-            method=method, url=url, headers=_with_content_type(headers, ctype), body=body, source="axios",
+            method=method, url=url, headers=_with_content_type(headers, ctype), body=body,
+            body_value=value, source="axios",
         )
 
 
@@ -289,25 +433,22 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         headers = _headers_of(py_value(kwargs["headers"], env)) if "headers" in kwargs else []
         body: str | None = None
         ctype: str | None = None
+        value: Any = None
         if "json" in kwargs:
-            value = py_value(kwargs["json"], env)
-            if value is not _UNRESOLVED:
-                body, ctype = json.dumps(value), "application/json"
+            body, ctype, value = _body_of(py_value(kwargs["json"], env), objects_as_json=True)
+            ctype = "application/json" if body is not None else None
         elif "data" in kwargs:
-            value = py_value(kwargs["data"], env)
-            if isinstance(value, dict):
-                from urllib.parse import urlencode
-                body, ctype = urlencode(value, doseq=True), "application/x-www-form-urlencoded"
-            elif isinstance(value, (str, bytes)):
-                body = value.decode() if isinstance(value, bytes) else value
+            data = py_value(kwargs["data"], env)
+            if isinstance(data, dict):
+                body, ctype = urlencode(data, doseq=True), "application/x-www-form-urlencoded"
+            else:
+                body, _, value = _body_of(data.decode() if isinstance(data, bytes) else data, objects_as_json=False)
         elif "content" in kwargs:
-            value = py_value(kwargs["content"], env)
-            if isinstance(value, (str, bytes)):
-                body = value.decode() if isinstance(value, bytes) else value
+            data = py_value(kwargs["content"], env)
+            body, _, value = _body_of(data.decode() if isinstance(data, bytes) else data, objects_as_json=False)
         if "params" in kwargs:
             params = py_value(kwargs["params"], env)
             if isinstance(params, dict) and params:
-                from urllib.parse import urlencode
                 url += ("&" if "?" in url else "?") + urlencode(params, doseq=True)
         basic = None
         if "auth" in kwargs:
@@ -315,7 +456,7 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             if isinstance(auth, tuple) and len(auth) == 2:
                 basic = f"{auth[0]}:{auth[1]}"
         yield m.start(), end, PastedRequest(
-            method=method, url=url, headers=_with_content_type(headers, ctype), body=body,
+            method=method, url=url, headers=_with_content_type(headers, ctype), body=body, body_value=value,
             source=m.group(1) if m.group(1) in ("requests", "httpx") else "requests", basic_auth=basic,
         )
 
@@ -358,16 +499,41 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             name, _, val = str(h).partition(":")
             headers.append((name.strip(), val.strip()))
     body = None
+    value: Any = None
     if "CURLOPT_POSTFIELDS" in opts:
         bv = _php_value(opts["CURLOPT_POSTFIELDS"], env)
-        if isinstance(bv, str):
+        if isinstance(bv, _Stringified):
+            body, value = json.dumps(bv.value, default=str), bv.value
+        elif isinstance(bv, str):
             body = bv
         elif isinstance(bv, dict):
-            from urllib.parse import urlencode
             body = urlencode(bv)
         if method == "GET":
             method = "POST"
-    yield first, last, PastedRequest(method=method, url=url, headers=headers, body=body, source="php")
+    yield first, last, PastedRequest(method=method, url=url, headers=headers, body=body, body_value=value,
+                                     source="php")
+
+
+def split_concat(expr: str) -> list[str]:
+    """Split a PHP expression at top-level `.` concatenations (outside strings)."""
+    parts, cur, i, n = [], [], 0, len(expr)
+    while i < n:
+        c = expr[i]
+        if c in "'\"":
+            j = i + 1
+            while j < n and expr[j] != c:
+                j += 2 if expr[j] == "\\" else 1
+            cur.append(expr[i:j + 1])
+            i = j + 1
+            continue
+        if c == "." and (i + 1 >= n or not expr[i + 1].isdigit()):
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    parts.append("".join(cur).strip())
+    return [p for p in parts if p]
 
 
 def _php_array_inner(expr: str) -> str:
@@ -385,12 +551,10 @@ def _php_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
     m = re.fullmatch(r"json_encode\((.*)\)", expr, re.S)
     if m:
         value = _php_value(m.group(1), env, depth + 1)
-        return _UNRESOLVED if value is _UNRESOLVED else json.dumps(value)
+        return Unresolved(expr) if value is _UNRESOLVED else _Stringified(value)
     m = re.fullmatch(r"\$(\w+)", expr)
     if m:
-        return _php_value(env[m.group(1)], env, depth + 1) if m.group(1) in env else _UNRESOLVED
-    if (expr.startswith("'") and expr.endswith("'")) or (expr.startswith('"') and expr.endswith('"')):
-        return re.sub(r"\{?\$\w+\}?", "{var}", expr[1:-1]) if expr[0] == '"' else expr[1:-1]
+        return _php_value(env[m.group(1)], env, depth + 1) if m.group(1) in env else Unresolved(expr)
     if expr.startswith(("[", "array")):
         items = split_args(_php_array_inner(expr))
         if any("=>" in it for it in items):
@@ -400,10 +564,17 @@ def _php_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
                 out[str(_php_value(k, env, depth + 1))] = _php_value(v, env, depth + 1)
             return out
         return [_php_value(it, env, depth + 1) for it in items]
+    q = expr[:1]
+    if q in ("'", '"') and expr.endswith(q) and len(expr) >= 2 and not re.search(rf"(?<!\\){q}", expr[1:-1]):
+        return re.sub(r"\{?\$\w+\}?", "{var}", expr[1:-1]) if q == '"' else expr[1:-1]
+    parts = split_concat(expr)
+    if len(parts) > 1:  # "Api-Key: " . $key
+        values = [_php_value(x, env, depth + 1) for x in parts]
+        return Unresolved("".join(str(x) if x is not _UNRESOLVED else "{var}" for x in values))
     if expr in ("true", "false"):
         return expr == "true"
     if re.fullmatch(r"-?\d+(\.\d+)?", expr):
         return json.loads(expr)
     if expr.lower() == "null":
         return None
-    return _UNRESOLVED
+    return Unresolved(expr)

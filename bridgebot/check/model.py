@@ -59,6 +59,14 @@ class Finding:
         }
 
 
+class Unresolved(str):
+    """A value pasted code computes at run time (a variable, a call): present, value unknown.
+
+    A header set from ``process.env.KEY`` counts as sent; a field set from a variable is not
+    type-checked.
+    """
+
+
 @dataclass
 class PastedRequest:
     """An HTTP request read out of a paste (curl, raw HTTP, JSON + endpoint, client code)."""
@@ -78,6 +86,9 @@ class PastedRequest:
     notes: list[str] = field(default_factory=list)
     #: A body that the reader saw but could not parse (e.g. truncated JSON).
     body_error: str | None = None
+    #: The body as data already read from client code (may hold Unresolved values); when set,
+    #: the checker uses it instead of parsing ``body``.
+    body_value: Any = None
 
     def header(self, name: str) -> str | None:
         lname = name.lower()

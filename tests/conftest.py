@@ -1,0 +1,45 @@
+"""Shared fixtures: real specs (bundled and ../shared/specs), named for the state they give."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bridgebot.check import SpecSet
+
+ROOT = Path(__file__).resolve().parents[1]
+PASTES = ROOT / "tests" / "pastes"
+BRIDGE_SPEC = ROOT / "openapi_specs" / "bridge.yaml"
+SHARED_SPECS = Path(os.environ.get("BRIDGEBOT_SHARED_SPECS") or ROOT.parent / "shared" / "specs")
+STRIPE_SPEC = SHARED_SPECS / "stripe-2023-08-16.json"
+GITHUB_SPEC = SHARED_SPECS / "github-rest.json"
+
+
+def _shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is not here (the large real specs live in ../shared/specs)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def bridge_specs() -> SpecSet:
+    return SpecSet.load([BRIDGE_SPEC])
+
+
+@pytest.fixture(scope="session")
+def stripe_specs() -> SpecSet:
+    return SpecSet.load([_shared(STRIPE_SPEC)])
+
+
+@pytest.fixture(scope="session")
+def github_specs() -> SpecSet:
+    return SpecSet.load([_shared(GITHUB_SPEC)])
+
+
+@pytest.fixture(scope="session")
+def spec_sets(request: pytest.FixtureRequest):
+    """Look up a spec set by the name used in tests/pastes/*.expect.yaml."""
+    names = {"bridge": "bridge_specs", "stripe-2023-08-16": "stripe_specs", "github-rest": "github_specs"}
+    return lambda name: request.getfixturevalue(names[name])
