@@ -1,0 +1,153 @@
+"""`bridgebot check`: the command-line contract of DESIGN.md (formats, exit codes, bad input)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bridgebot.cli import cli
+from conftest import BRIDGE_SPEC, PASTES
+
+FINDING_KEYS = {"kind", "location", "field", "message", "expected", "actual"}
+
+
+def run(args: list[str], input: bytes | str | None = None):
+    return CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), *args], input=input)
+
+
+def test_text_output_names_each_problem_and_exits_1() -> None:
+    result = run([str(PASTES / "bridge_transfer_curl.txt")])
+    assert result.exit_code == 1
+    out = result.output
+    assert "POST /v0/transfers — Create a transfer" in out
+    assert "Did you mean `usdc`?" in out
+    assert "Did you mean `destination.to_address`?" in out
+    assert "idempotency_key_missing" in out
+    assert "https://apidocs.bridge.xyz/api-reference/transfers/create-a-transfer" in out
+    # The key is shown redacted only.
+    assert "sk-live-…9f2c" in out and "sk-live-9a8b7c6d5e4f3a2b1c0d9f2c" not in out
+
+
+def test_valid_paste_exits_0() -> None:
+    result = run([str(PASTES / "bridge_valid_transfer.txt")])
+    assert result.exit_code == 0, result.output
+    assert "✓ matches the spec" in result.output
+
+
+def test_json_shape_for_one_file() -> None:
+    result = run(["--format", "json", str(PASTES / "bridge_transfer_curl.txt")])
+    assert result.exit_code == 1
+    obj = json.loads(result.output)
+    assert set(obj) >= {"requests", "errors", "secrets"}
+    req = obj["requests"][0]
+    assert set(req) >= {"method", "url", "source", "operation", "findings"}
+    assert req["operation"] == {"spec": "bridge", "method": "POST", "path": "/v0/transfers",
+                                "operation_id": "createTransfer"}
+    for f in req["findings"]:
+        assert set(f) == FINDING_KEYS
+    err = obj["errors"][0]
+    assert set(err) >= {"status", "code", "message", "param", "operation", "findings"}
+    assert obj["secrets"] == [{"kind": "bridge_live_key", "location": "header", "redacted": "sk-live-…9f2c"}]
+
+
+def test_json_is_a_list_for_several_files_and_jsonl_a_line_each() -> None:
+    files = [str(PASTES / "bridge_valid_transfer.txt"), str(PASTES / "bridge_wrong_path.txt")]
+    result = run(["--format", "json", *files])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert isinstance(data, list) and len(data) == 2
+    assert data[0]["requests"][0]["findings"] == []
+    assert data[1]["requests"][0]["findings"][0]["kind"] == "unknown_path"
+    result = run(["--format", "jsonl", *files])
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 and [json.loads(line)["file"] for line in lines] == files
+
+
+def test_stdin_with_dash_and_with_nothing() -> None:
+    paste = (PASTES / "bridge_wrong_method.txt").read_text()
+    for args in (["-"], []):
+        result = run(["--format", "json", *args], input=paste)
+        assert result.exit_code == 1
+        assert json.loads(result.output)["requests"][0]["findings"][0]["kind"] == "wrong_method"
+
+
+def test_nothing_to_check_exits_0_and_says_so() -> None:
+    result = run([], input="Hi team, quick question about payouts timing?")
+    assert result.exit_code == 0
+    assert "No API request or error found" in result.output
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"\x00\x01\x02binary\xff\xfe" * 100, "binary data"),
+        ("x" * (1024 * 1024), "bridgebot reads at most"),
+        (b"curl -X POST \xff\xfe https://api.bridge.xyz/v0/transfers", "not UTF-8"),
+        ("curl -X POST https://api.bridge.xyz/v0/transfers -d '{\"amount\": 1}", "unbalanced single quote"),
+    ],
+    ids=["binary", "1MB", "not-utf8", "unbalanced-quote"],
+)
+def test_bad_input_gets_a_clear_message_and_exit_2(data, message) -> None:
+    result = CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), "-"],
+                                input=data if isinstance(data, bytes) else data.encode())
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('{"on_behalf_of": "c1", "amount": "1", "source": {"currency": "usd",', "ends early"),
+        ("[" * 5000 + "]" * 5000, "nested more than"),
+        ('{"a":' * 300 + "1" + "}" * 300, "nested more than"),
+        ('{"amount": "1",, }', "Expecting property name"),
+    ],
+    ids=["truncated", "deep-array", "deep-object", "malformed"],
+)
+def test_broken_json_bodies_are_findings_not_crashes(body, message) -> None:
+    paste = f"POST /v0/transfers\n```\n{body}\n```"
+    result = run(["--format", "json"], input=paste)
+    assert result.exit_code in (1, 2), result.output
+    text = result.output + result.stderr
+    assert message in text
+    assert "Traceback" not in text
+
+
+def test_unreadable_file_and_missing_spec_exit_2(tmp_path: Path) -> None:
+    result = run([str(tmp_path / "nope.txt")])
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+    result = CliRunner().invoke(cli, ["check", "--spec", str(tmp_path / "missing.yaml"), "-"], input="x")
+    assert result.exit_code != 0
+    assert "cannot read spec" in result.output + result.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("swagger: '2.0'\npaths: {}\n")
+    result = CliRunner().invoke(cli, ["check", "--spec", str(bad), "-"], input="x")
+    assert result.exit_code != 0
+    assert "not an OpenAPI 3.x document" in result.output + result.stderr
+
+
+def test_help_documents_the_contract() -> None:
+    result = CliRunner().invoke(cli, ["check", "--help"])
+    assert result.exit_code == 0
+    for word in ("--spec", "--format", "text", "json", "jsonl", "Exit status"):
+        assert word in result.output
+
+
+def test_console_script_runs_as_a_real_process() -> None:
+    """The installed `bridgebot` entry point, as a user would run it."""
+    exe = Path(sys.executable).with_name("bridgebot")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bridgebot"]
+    proc = subprocess.run([*cmd, "check", "--spec", str(BRIDGE_SPEC), "--format", "json",
+                           str(PASTES / "bridge_no_auth.txt")], capture_output=True, text=True,
+                          env={**os.environ}, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    kinds = sorted(f["kind"] for f in json.loads(proc.stdout)["requests"][0]["findings"])
+    assert kinds == ["auth_missing", "out_of_range", "unknown_param"]

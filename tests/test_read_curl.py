@@ -1,0 +1,72 @@
+"""Reading curl commands as developers paste them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bridgebot.check.curl import PasteError, parse_curl, tokenize
+
+
+@pytest.mark.parametrize(
+    "command, tokens",
+    [
+        ("curl -H 'A: b c' x", ["curl", "-H", "A: b c", "x"]),
+        ('curl -d "a=\\"q\\"" x', ["curl", "-d", 'a="q"', "x"]),
+        ("curl -H $'Api-Key: k\\x41\\n' x", ["curl", "-H", "Api-Key: kA\n", "x"]),
+        ("curl \\\n  -X POST \\\n  x", ["curl", "-X", "POST", "x"]),
+        ("curl ^\n -X POST x", ["curl", "-X", "POST", "x"]),
+        ("curl a\\ b", ["curl", "a b"]),
+        ("curl x # a comment", ["curl", "x"]),
+        ("curl 'it'\"'\"'s'", ["curl", "it's"]),
+    ],
+)
+def test_tokenize_like_a_shell(command: str, tokens: list[str]) -> None:
+    assert tokenize(command) == tokens
+
+
+@pytest.mark.parametrize("command, where", [("curl -d 'abc", "single"), ('curl -d "abc', "double"),
+                                            ("curl -H $'abc", "$'")])
+def test_unbalanced_quotes_say_which(command: str, where: str) -> None:
+    with pytest.raises(PasteError, match=re.escape(f"unbalanced {where}")):
+        tokenize(command)
+
+
+def test_methods_headers_and_data_forms() -> None:
+    r = parse_curl("curl -sSXPUT https://h/v0/x -H'A: 1' --header 'B:2' -d a=1 --data-raw b=2 "
+                   "--data-urlencode 'c=x y&z' -u key: --url-query ignored")
+    assert r.method == "PUT"
+    assert r.url == "https://h/v0/x"
+    assert r.headers[:2] == [("A", "1"), ("B", "2")]
+    assert r.body == "a=1&b=2&c=x+y%26z"
+    assert r.content_type == "application/x-www-form-urlencoded"
+    assert r.basic_auth == "key:"
+
+
+def test_data_makes_post_and_get_moves_it_to_the_query() -> None:
+    assert parse_curl("curl https://h/x -d a=1").method == "POST"
+    r = parse_curl("curl -G https://h/x?z=0 -d a=1 -d b=2")
+    assert (r.method, r.url, r.body) == ("GET", "https://h/x?z=0&a=1&b=2", None)
+
+
+def test_json_flag_sets_content_type_and_post() -> None:
+    r = parse_curl("""curl --json '{"a": 1}' https://h/x""")
+    assert (r.method, r.body, r.content_type) == ("POST", '{"a": 1}', "application/json")
+
+
+def test_form_fields_and_url_option_and_pipe() -> None:
+    r = parse_curl("curl --url https://h/files -F purpose=dispute_evidence -F file=@a.png | jq .")
+    assert r.url == "https://h/files"
+    assert r.form_fields == [("purpose", "dispute_evidence"), ("file", "@a.png")]
+    assert r.content_type == "multipart/form-data"
+
+
+def test_body_from_a_file_is_noted() -> None:
+    r = parse_curl("curl https://h/x -d @body.json -H 'Content-Type: application/json'")
+    assert any("body.json" in n for n in r.notes)
+
+
+def test_no_url_is_an_error() -> None:
+    with pytest.raises(PasteError, match="no URL"):
+        parse_curl("curl -X POST")

@@ -1,0 +1,167 @@
+"""Loading specs: 3.0 and 3.1, YAML and JSON, the content-keyed cache, and routing."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bridgebot.check import SpecError, SpecSet, load_spec
+from bridgebot.check import specs as specs_mod
+
+PETSTORE_31 = {
+    "openapi": "3.1.0",
+    "info": {"title": "Pets", "version": "1"},
+    "servers": [{"url": "https://pets.example.com/api/v2"}, {"url": "https://sandbox.pets.example.com/api/v2"}],
+    "paths": {
+        "/pets": {"get": {"operationId": "listPets", "parameters": [
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 50}}]},
+                  "post": {"operationId": "createPet", "requestBody": {"required": True, "content": {
+                      "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}},
+        "/pets/{petId}": {"get": {"operationId": "getPet", "parameters": [
+            {"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+        "/pets/{petId}/photos/{name}.png": {"get": {"operationId": "getPhoto", "parameters": [
+            {"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+    },
+    "components": {"schemas": {"Pet": {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string"}, "tag": {"type": ["string", "null"]},
+        "parent": {"$ref": "#/components/schemas/Pet"}}}}},
+}
+
+for _item in PETSTORE_31["paths"].values():
+    for _op in _item.values():
+        _op["responses"] = {"200": {"description": "OK"}}
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "cache"
+    monkeypatch.setenv("BRIDGEBOT_CACHE_DIR", str(d))
+    return d
+
+
+@pytest.fixture
+def pets_yaml(tmp_path: Path) -> Path:
+    p = tmp_path / "pets.yaml"
+    p.write_text(yaml.safe_dump(PETSTORE_31))
+    return p
+
+
+def test_yaml_31_and_json_30_load_the_same_routes(tmp_path: Path, cache: Path, pets_yaml: Path) -> None:
+    doc30 = json.loads(json.dumps(PETSTORE_31))
+    doc30["openapi"] = "3.0.3"
+    doc30["components"]["schemas"]["Pet"]["properties"]["tag"] = {"type": "string", "nullable": True}
+    j = tmp_path / "pets30.json"
+    j.write_text(json.dumps(doc30))
+    for path in (pets_yaml, j):
+        spec = load_spec(path)
+        assert sorted(spec.paths) == ["/pets", "/pets/{petId}", "/pets/{petId}/photos/{name}.png"]
+        assert spec.problems == []
+
+
+def test_cache_is_used_and_keyed_by_content(cache: Path, pets_yaml: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_spec(pets_yaml)
+    files = list(cache.glob("pets-*.pickle"))
+    assert len(files) == 1
+
+    def boom(*a, **k):
+        raise AssertionError("compiled again although the cache holds this content")
+
+    monkeypatch.setattr(specs_mod, "compile_spec", boom)
+    assert "/pets" in load_spec(pets_yaml).paths  # from the cache
+    monkeypatch.undo()
+    monkeypatch.setenv("BRIDGEBOT_CACHE_DIR", str(cache))
+    pets_yaml.write_text(pets_yaml.read_text().replace("listPets", "listAllPets"))
+    spec = load_spec(pets_yaml)
+    assert spec.paths["/pets"]["GET"].operation_id == "listAllPets"
+    assert len(list(cache.glob("pets-*.pickle"))) == 2
+
+
+def test_corrupt_cache_is_rebuilt_with_a_warning(cache: Path, pets_yaml: Path, caplog) -> None:
+    load_spec(pets_yaml)
+    (cached,) = cache.glob("pets-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    with caplog.at_level(logging.WARNING):
+        spec = load_spec(pets_yaml)
+    assert "/pets" in spec.paths
+    assert "ignoring unreadable spec cache" in caplog.text
+
+
+def test_unwritable_cache_still_loads(tmp_path: Path, pets_yaml: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("BRIDGEBOT_CACHE_DIR", str(blocker / "sub"))
+    assert "/pets" in load_spec(pets_yaml).paths
+
+
+def test_an_invalid_spec_is_reported_once_but_still_usable(tmp_path: Path, cache: Path, caplog) -> None:
+    doc = json.loads(json.dumps(PETSTORE_31))
+    doc["paths"]["/pets"]["get"]["parameters"][0]["in"] = "nowhere"
+    p = tmp_path / "broken.json"
+    p.write_text(json.dumps(doc))
+    with caplog.at_level(logging.WARNING):
+        spec = load_spec(p)
+    assert spec.problems and "spec" in caplog.text
+
+
+@pytest.mark.parametrize("content, message", [("{not json", "cannot parse"), ("- a\n- b\n", "not an OpenAPI document"),
+                                              ("openapi: 2.0\n", "not an OpenAPI 3.x")])
+def test_unreadable_specs_raise_spec_error(tmp_path: Path, cache: Path, content: str, message: str) -> None:
+    p = tmp_path / ("s.json" if content.startswith("{") else "s.yaml")
+    p.write_text(content)
+    with pytest.raises(SpecError, match=message):
+        load_spec(p)
+
+
+@pytest.mark.parametrize(
+    "method, url, found",
+    [
+        ("GET", "https://pets.example.com/api/v2/pets", "GET /api/v2/pets"),
+        ("GET", "https://sandbox.pets.example.com/api/v2/pets/p1?x=1", "GET /api/v2/pets/{petId}"),
+        ("GET", "/api/v2/pets/p1/photos/front.png", "GET /api/v2/pets/{petId}/photos/{name}.png"),
+        ("POST", "https://pets.example.com/api/v2/pets/", "POST /api/v2/pets"),
+    ],
+)
+def test_routes(cache: Path, pets_yaml: Path, method: str, url: str, found: str) -> None:
+    route = SpecSet([load_spec(pets_yaml)]).route(method, url)
+    assert route.operation is not None and route.operation.ref.label == found
+
+
+@pytest.mark.parametrize(
+    "method, url, kind, suggestion",
+    [
+        ("GET", "https://pets.example.com/pets", "unknown_path", "/api/v2/pets"),
+        ("GET", "https://pets.example.com/api/v2/pest", "unknown_path", "/api/v2/pets"),
+        ("GET", "https://pets.example.com/api/v2/pets/p1/photo/x.png", "unknown_path",
+         "/api/v2/pets/{petId}/photos/{name}.png"),
+        ("DELETE", "https://pets.example.com/api/v2/pets", "wrong_method", None),
+    ],
+)
+def test_route_misses_say_why(cache: Path, pets_yaml: Path, method, url, kind, suggestion) -> None:
+    route = SpecSet([load_spec(pets_yaml)]).route(method, url)
+    assert route.operation is None
+    (finding,) = route.findings
+    assert finding.kind == kind
+    if suggestion:
+        assert finding.suggestions[0] == suggestion
+    else:
+        assert finding.expected == ["GET", "POST"]
+
+
+def test_recursive_schemas_compile_and_check(cache: Path, pets_yaml: Path) -> None:
+    from bridgebot.check import PastedRequest, check_request
+    specs = SpecSet([load_spec(pets_yaml)])
+    body = json.dumps({"name": "a", "tag": None, "parent": {"name": "b", "parent": {"nme": "c"}}})
+    req = PastedRequest("POST", "https://pets.example.com/api/v2/pets", [("Content-Type", "application/json")], body)
+    kinds = sorted((f.kind, f.field) for f in check_request(req, specs).findings)
+    assert kinds == [("missing_required", "parent.parent.name"), ("unknown_param", "parent.parent.nme")]
+
+
+def test_default_specs_are_the_bundled_ones() -> None:
+    specs = SpecSet.load()
+    assert [s.name for s in specs.specs] == ["bridge"]
+    assert sum(1 for _ in specs.specs[0].operations) == 113
