@@ -105,3 +105,50 @@ def specs_cmd(specs: tuple[str, ...]) -> None:
         status = "ok" if not s.problems else "problems: " + "; ".join(s.problems)
         click.echo(f"{s.name}: {s.title}, {len(s.paths)} paths, {ops} operations, "
                    f"servers {', '.join((x.host or '') + x.base_path for x in s.servers)} — {status}")
+
+
+def _build(require: str) -> Any:
+    from .app import build_app
+    from .settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+        settings.require_http() if require == "http" else settings.require_socket_mode()
+        return build_app(settings)
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 for all).")
+@click.option("--port", default=3000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Run the Slack app in HTTP mode: Slack posts to /slack/events; GET /healthz for probes.
+
+    Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; BRIDGEBOT_DB, BRIDGEBOT_CONFIG and
+    BRIDGEBOT_SLACK_API_URL are optional.
+    """
+    from .server import serve as serve_http
+
+    app = _build("http")
+    click.echo(f"bridgebot listening on http://{host}:{port}/slack/events (health: /healthz)", err=True)
+    serve_http(app, host=host, port=port, threads=threads)
+
+
+@cli.command()
+def run() -> None:
+    """Run the Slack app in Socket Mode (no public URL needed).
+
+    Needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…, with connections:write).
+    """
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from .settings import Settings
+
+    app = _build("socket")
+    app.start()
+    try:
+        SocketModeHandler(app.bolt, Settings.from_env().app_token).start()
+    finally:
+        app.stop()

@@ -43,3 +43,23 @@ def spec_sets(request: pytest.FixtureRequest):
     """Look up a spec set by the name used in tests/pastes/*.expect.yaml."""
     names = {"bridge": "bridge_specs", "stripe-2023-08-16": "stripe_specs", "github-rest": "github_specs"}
     return lambda name: request.getfixturevalue(names[name])
+
+
+@pytest.fixture
+def fake_slack():
+    from fakeslack import FakeSlack
+    from slackapp import seed
+
+    with FakeSlack() as fake:
+        seed(fake)
+        yield fake
+
+
+@pytest.fixture
+def bot(fake_slack, tmp_path, bridge_specs):
+    """bridgebot serving HTTP on localhost against the fake Slack, with a fresh SQLite file."""
+    from slackapp import start
+
+    running, stop = start(fake_slack, tmp_path, bridge_specs)
+    yield running
+    stop()

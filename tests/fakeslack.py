@@ -479,6 +479,11 @@ class FakeSlack:
             for _ in range(times):
                 q.append(_Failure(status, dict(body), dict(headers)))
 
+    def clear_failures(self) -> None:
+        """Slack is healthy again: drop failures queued by fail_next/error_next."""
+        with self._lock:
+            self._failures.clear()
+
     def error_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` ("*" = any) with HTTP 200 ``{"ok": false, "error": error}``."""
         with self._lock:

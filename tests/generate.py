@@ -168,11 +168,15 @@ class Preparer:
         self.mode = mode  # "json" or "form"
         self.max_depth = 14
 
-    def prepare(self, raw: Any) -> Any:
+    def prepare(self, raw: Any, root: bool = False) -> Any:
+        """``root``: a form body, which may be empty (then nothing is sent)."""
         try:
-            return self._prep(raw, (), 0)
+            out = self._prep(raw, (), 0)
         except _Drop as e:
             raise CannotGenerate(str(e)) from None
+        if root and self.mode == "form" and isinstance(out, dict):
+            out.pop("minProperties", None)
+        return out
 
     def _prep(self, raw: Any, stack: tuple[str, ...], depth: int, in_allof: bool = False) -> Any:
         while isinstance(raw, dict) and "$ref" in raw:
@@ -288,8 +292,12 @@ class Preparer:
                                                                             + len(out.get("properties") or {})))
             if form:
                 if not has_props and out.get("additionalProperties") is False:
-                    raise _Drop("an empty object cannot be sent in a form")
-                out["minProperties"] = max(1, out.get("minProperties", 0))
+                    if depth == 0:
+                        out["maxProperties"] = 0  # a form body that takes no fields: send none
+                    else:
+                        raise _Drop("an empty object cannot be sent in a form")
+                else:
+                    out["minProperties"] = max(1, out.get("minProperties", 0))
         is_array = out.get("type") == "array" or (isinstance(out.get("type"), list) and "array" in out["type"])
         if form and is_array:
             if out.get("maxItems") == 0:
@@ -499,7 +507,7 @@ def build_case(specs: SpecSet, op: Operation) -> Case:
         else:
             style = "raw"
         schema = media.get("schema") or {}
-        prepared = (form_prep if style in ("form", "multipart") else json_prep).prepare(schema)
+        prepared = (form_prep if style in ("form", "multipart") else json_prep).prepare(schema, root=True)
         if style in ("form", "multipart") and rb.get("required"):
             prepared["minProperties"] = max(1, prepared.get("minProperties", 0))
         if style == "raw" and prepared.get("type") in (None, "string"):
@@ -515,47 +523,90 @@ def build_case(specs: SpecSet, op: Operation) -> Case:
                 auth=auth)
 
 
-def generate(case: Case, seed: int = 0, n: int = 6, budget: float | None = 10.0) -> list[dict[str, Any]]:
-    """Draw up to ``n`` examples (the first is hypothesis' simplest). Raises CannotGenerate."""
+def richify(schema: Any, levels: int = 2) -> Any:
+    """The same schema with every property required in the top ``levels`` object levels."""
+    if not isinstance(schema, dict) or levels <= 0:
+        return schema
+    out = dict(schema)
+    props = out.get("properties")
+    if isinstance(props, dict) and props:
+        out["properties"] = {k: richify(v, levels - 1) for k, v in props.items()}
+        out["required"] = list(props)
+        if "maxProperties" in out:
+            out["maxProperties"] = max(out["maxProperties"], len(props))
+    for key in ("anyOf", "oneOf"):
+        if isinstance(out.get(key), list):
+            out[key] = [richify(b, levels) for b in out[key]]
+    if isinstance(out.get("items"), dict):
+        out["items"] = richify(out["items"], levels)
+    return out
+
+
+def _draw(strategy: Any, n: int, seed: int, deadline: float) -> list[Any]:
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    seen: list[Any] = []
+
+    def enough(x: Any) -> bool:
+        seen.append(copy.deepcopy(x))
+        return len(seen) >= n or time.monotonic() > deadline
+
+    try:
+        find(strategy, enough, settings=settings(
+            database=None, max_examples=max(50, n * 10), phases=[Phase.generate], deadline=None,
+            suppress_health_check=list(HealthCheck)), random=random.Random(seed))
+    except NoSuchExample:
+        pass
+    return seen
+
+
+def generate(case: Case, seed: int = 0, n: int = 4, budget: float | None = 10.0) -> list[dict[str, Any]]:
+    """Draw examples: up to ``n`` from the schemas as they are (the first is hypothesis' simplest),
+    then one where every property of the top two levels is present. Raises CannotGenerate."""
     import warnings
 
-    from hypothesis import HealthCheck, Phase, find, settings, strategies as st
-    from hypothesis.errors import HypothesisException, NoSuchExample
+    from hypothesis import strategies as st
+    from hypothesis.errors import HypothesisException
     from hypothesis_jsonschema import from_schema
 
     _patch_hypothesis_jsonschema()
-    seen: list[dict[str, Any]] = []
     start = time.monotonic()
-    with time_limit(budget), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            formats = _custom_formats()
-            strategy = st.fixed_dictionaries({
-                "path": from_schema(case.path_schema, custom_formats=formats),
-                "header": from_schema(case.header_schema, custom_formats=formats),
-                "query": from_schema(case.query.schema, custom_formats=formats),
-                "body": from_schema(case.body.schema, custom_formats=formats) if case.body else st.none(),
-            })
+    total = budget or 1e9
+    examples: list[dict[str, Any]] = []
+    errors: list[str] = []
+    formats = _custom_formats()
 
-            def enough(x: dict[str, Any]) -> bool:
-                seen.append(copy.deepcopy(x))
-                return len(seen) >= n or (budget is not None and time.monotonic() - start > budget / 2)
+    def strategy(rich: bool) -> Any:
+        q = richify(case.query.schema) if rich else case.query.schema
+        b = (richify(case.body.schema) if rich else case.body.schema) if case.body else None
+        return st.fixed_dictionaries({
+            "path": from_schema(case.path_schema, custom_formats=formats),
+            "header": from_schema(case.header_schema, custom_formats=formats),
+            "query": from_schema(q, custom_formats=formats),
+            "body": from_schema(b, custom_formats=formats) if case.body else st.none(),
+        })
 
-            find(strategy, enough, settings=settings(
-                database=None, max_examples=max(50, n * 10), phases=[Phase.generate], deadline=None,
-                suppress_health_check=list(HealthCheck)), random=random.Random(seed))
-        except NoSuchExample:
-            pass
-        except CannotGenerate:
-            raise
-        except (HypothesisException, RecursionError, ValueError, TypeError, KeyError, re.error) as e:
-            if not seen:
-                raise CannotGenerate(f"{e.__class__.__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}") \
-                    from None
-    if not seen:
-        raise CannotGenerate("hypothesis found no example")
-    case.examples = seen
-    return seen
+    try:
+        with time_limit(budget), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for rich, count, share in ((False, n, 0.5), (True, 4, 0.9)):
+                try:
+                    got = _draw(strategy(rich), count, seed, start + total * share)
+                except (HypothesisException, RecursionError, ValueError, TypeError, KeyError, re.error) as e:
+                    text = str(e).splitlines()[0][:120] if str(e) else ""
+                    errors.append(f"{e.__class__.__name__}: {text}")
+                    continue
+                if rich and len(got) > 1:
+                    got = got[-1:]  # the first rich examples have only empty strings and zeros
+                examples += got
+    except CannotGenerate as e:  # out of time: keep what was drawn
+        if not examples:
+            raise CannotGenerate(f"{e} ({errors[0]})" if errors else str(e)) from None
+    if not examples:
+        raise CannotGenerate(errors[0] if errors else "hypothesis found no example")
+    case.examples = examples
+    return examples
 
 
 def leaf_count(value: Any) -> int:
@@ -634,10 +685,10 @@ def encode_pairs(pairs: list[tuple[str, str]]) -> str:
     return "&".join(f"{quote(k, safe='[]')}={quote(v, safe='')}" for k, v in pairs)
 
 
-def query_pairs(case: Case, query: dict[str, Any]) -> list[tuple[str, str]]:
+def query_pairs(case: Case, query: dict[str, Any], aliases: dict[str, str] | None = None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name, value in query.items():
-        style, explode = case.query.encodings.get(name, ("form", True))
+        style, explode = case.query.encodings.get((aliases or {}).get(name, name), ("form", True))
         if style == "deepObject" or (isinstance(value, (dict, list)) and style not in ("form", "spaceDelimited",
                                                                                           "pipeDelimited")):
             out += form_pairs(name, value)
@@ -657,11 +708,12 @@ def query_pairs(case: Case, query: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def build_request(case: Case, example: dict[str, Any], method: str | None = None) -> PastedRequest:
+def build_request(case: Case, example: dict[str, Any], method: str | None = None,
+                  aliases: dict[str, str] | None = None) -> PastedRequest:
     path = case.op.path
     for name, value in example["path"].items():
         path = path.replace("{" + name + "}", quote(scalar_text(value), safe=""))
-    pairs = query_pairs(case, example["query"]) + list(case.auth["query"])
+    pairs = query_pairs(case, example["query"], aliases) + list(case.auth["query"])
     url = f"https://{case.host}{case.base_path}{path}" + (f"?{encode_pairs(pairs)}" if pairs else "")
     headers: list[tuple[str, str]] = list(case.auth["headers"])
     for name, value in example["header"].items():
@@ -798,9 +850,12 @@ class Site:
     schema: dict[str, Any]
     value: Any
     parent: Any  # the containing dict/list, or None for the root
+    #: Reached through an anyOf/oneOf picked by this value's type (a new type may pick another).
+    via_branch: bool = False
 
 
-def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent: Any = None) -> Iterator[Site]:
+def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent: Any = None,
+         via_branch: bool = False) -> Iterator[Site]:
     """Positions in ``value`` where one change has one predictable finding."""
     if not isinstance(schema, dict) or schema.get("x-bb-conflict") or schema.get("allOf") or schema.get("not"):
         return
@@ -813,9 +868,9 @@ def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent
                       if (_schema_types(b) is None) or (_schema_types(b) & wire)]
         if len(compatible) != 1:
             return
-        yield from walk(compatible[0], value, form, path, parent)
+        yield from walk(compatible[0], value, form, path, parent, via_branch=True)
         return
-    yield Site(path, schema, value, parent)
+    yield Site(path, schema, value, parent, via_branch)
     if isinstance(value, dict):
         props = schema.get("properties") or {}
         ap = schema.get("additionalProperties")
@@ -843,6 +898,8 @@ class Mutation:
     method: str | None = None
     #: For unknown_param: the field the checker should suggest.
     suggest: str | None = None
+    #: Misspelled query name → the parameter whose encoding it keeps.
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 def _set_in(root: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
@@ -926,7 +983,7 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[
         # wrong_type
         cands = []
         for s in leaves:
-            if not s.path or "enum" in s.schema or "const" in s.schema:
+            if not s.path or s.via_branch or "enum" in s.schema or "const" in s.schema:
                 continue
             t = _single_type(s.schema)
             if t in ("integer", "number", "boolean"):
@@ -941,7 +998,7 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[
         cands = []
         for s in leaves:
             enum = s.schema.get("enum")
-            if not s.path or not enum or not all(isinstance(v, str) for v in enum if v is not None):
+            if not s.path or s.via_branch or not enum or not all(isinstance(v, str) for v in enum if v is not None):
                 continue
             if _single_type(s.schema) not in (None, "string"):
                 continue
@@ -968,7 +1025,8 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[
             s, k, bad = rng.choice(cands)
             out.append(Mutation("unknown_param", loc, field_name(style, (*s.path, bad)),
                                 f"{field_name(style, (*s.path, k))} misspelled as {bad}",
-                                mutated((*s.path, k), rename=bad), suggest=k))
+                                mutated((*s.path, k), rename=bad), suggest=k,
+                                aliases={bad: k} if loc == "query" and not s.path else {}))
     # wrong_method
     spec_methods = set(methods or [case.op.method])
     for m in ("GET", "POST", "DELETE", "PATCH", "PUT"):
@@ -1020,7 +1078,7 @@ def run_operation(specs: SpecSet, op: Operation, seed: int = 0, budget: float | 
         ex = picked[-1]
         spec = next(s for s in specs.specs if s.name == op.spec)
         for m in mutations(case, ex, seed, methods=list(spec.paths[op.path])):
-            req = build_request(case, m.example, method=m.method)
+            req = build_request(case, m.example, method=m.method, aliases=m.aliases)
             res.mutations.append((m, req, check_request(req, specs).findings))
     res.seconds = time.monotonic() - t0
     return res

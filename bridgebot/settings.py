@@ -1,0 +1,170 @@
+"""Settings from the environment and an optional TOML file (``BRIDGEBOT_CONFIG``).
+
+Environment: ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN`` (Socket Mode),
+``BRIDGEBOT_DB`` (default ``./bridgebot.db``), ``BRIDGEBOT_SLACK_API_URL`` (default
+``https://slack.com/api/``), ``BRIDGEBOT_CONFIG``. With no config file every shared channel the
+bot is in is a support channel and internal means the bot's own team.
+
+The TOML file (every key optional)::
+
+    [slack]
+    home_team_id = "T0HOME"          # default: the bot's own team (auth.test)
+    specialist_group = "S0SPECS"     # members count as internal even from another team
+
+    [support]
+    channels = ["C0ACME", "C0GLOBEX"]   # default: every shared channel the bot is in
+    acknowledge_questions = true        # reply to questions without a paste
+    thread_prefix = "BB"                # BB-42
+
+    [customers]                          # channel id → customer org name
+    C0ACME = "Acme Inc"
+
+    [specs]
+    paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+_ALLOWED = {
+    "slack": {"home_team_id", "specialist_group"},
+    "support": {"channels", "acknowledge_questions", "thread_prefix"},
+    "customers": None,  # any channel id
+    "specs": {"paths"},
+}
+
+
+@dataclass
+class Settings:
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    db_path: str = "./bridgebot.db"
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    config_path: str | None = None
+    home_team_id: str | None = None
+    specialist_group: str | None = None
+    #: Support channel ids; None means every shared channel the bot is in.
+    support_channels: list[str] | None = None
+    acknowledge_questions: bool = True
+    thread_prefix: str = "BB"
+    customers: dict[str, str] = field(default_factory=dict)
+    spec_paths: list[str] | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        s = cls(
+            bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            app_token=env.get("SLACK_APP_TOKEN") or None,
+            db_path=env.get("BRIDGEBOT_DB") or "./bridgebot.db",
+            slack_api_url=env.get("BRIDGEBOT_SLACK_API_URL") or DEFAULT_SLACK_API_URL,
+            config_path=env.get("BRIDGEBOT_CONFIG") or None,
+        )
+        if not s.slack_api_url.endswith("/"):
+            s.slack_api_url += "/"
+        if s.config_path:
+            s.apply_config(load_config(s.config_path))
+        return s
+
+    def apply_config(self, config: dict[str, Any]) -> None:
+        slack = config.get("slack", {})
+        support = config.get("support", {})
+        self.home_team_id = _opt_str(slack, "home_team_id", self.home_team_id)
+        self.specialist_group = _opt_str(slack, "specialist_group", self.specialist_group)
+        if "channels" in support:
+            channels = support["channels"]
+            if not isinstance(channels, list) or not all(isinstance(c, str) and c for c in channels):
+                raise SettingsError("[support] channels must be a list of channel ids, e.g. [\"C0123ABCD\"]")
+            self.support_channels = channels
+        if "acknowledge_questions" in support:
+            if not isinstance(support["acknowledge_questions"], bool):
+                raise SettingsError("[support] acknowledge_questions must be true or false")
+            self.acknowledge_questions = support["acknowledge_questions"]
+        prefix = _opt_str(support, "thread_prefix", self.thread_prefix)
+        if not re.fullmatch(r"[A-Za-z]{1,10}", prefix or ""):
+            raise SettingsError("[support] thread_prefix must be 1-10 letters, e.g. \"BB\"")
+        self.thread_prefix = prefix.upper()  # type: ignore[union-attr]
+        customers = config.get("customers", {})
+        if not all(isinstance(v, str) for v in customers.values()):
+            raise SettingsError("[customers] maps a channel id to a customer name: C0123ABCD = \"Acme Inc\"")
+        self.customers = dict(customers)
+        paths = config.get("specs", {}).get("paths")
+        if paths is not None:
+            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+                raise SettingsError("[specs] paths must be a list of spec files")
+            base = Path(self.config_path).parent if self.config_path else Path(".")
+            self.spec_paths = [str(p if Path(p).is_absolute() else base / p) for p in paths]
+
+    def require_http(self) -> None:
+        missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))
+                   if not v]
+        if missing:
+            raise SettingsError(
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set. Create the Slack app from "
+                "app_manifest.yml, install it, then export the Bot User OAuth Token (xoxb-…) as SLACK_BOT_TOKEN "
+                "and the Signing Secret (Basic Information) as SLACK_SIGNING_SECRET."
+            )
+        self._check_bot_token()
+
+    def require_socket_mode(self) -> None:
+        if not self.bot_token:
+            raise SettingsError("SLACK_BOT_TOKEN is not set: export the Bot User OAuth Token (xoxb-…).")
+        if not self.app_token:
+            raise SettingsError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with "
+                                "the connections:write scope (Basic Information → App-Level Tokens).")
+        if not self.app_token.startswith("xapp-"):
+            raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
+        self._check_bot_token()
+
+    def _check_bot_token(self) -> None:
+        if self.bot_token and not self.bot_token.startswith("xoxb-"):
+            raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb- "
+                                "(OAuth & Permissions → Bot User OAuth Token).")
+
+
+def load_config(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            config = tomllib.load(f)
+    except FileNotFoundError:
+        raise SettingsError(f"BRIDGEBOT_CONFIG points to {path}, which does not exist") from None
+    except OSError as e:
+        raise SettingsError(f"cannot read the config file {path}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise SettingsError(f"the config file {path} is not valid TOML: {e}") from None
+    for section, value in config.items():
+        if section not in _ALLOWED:
+            raise SettingsError(f"{path}: unknown section [{section}] (known: {', '.join(sorted(_ALLOWED))})")
+        if not isinstance(value, dict):
+            raise SettingsError(f"{path}: [{section}] must be a table")
+        allowed = _ALLOWED[section]
+        if allowed is not None:
+            unknown = sorted(set(value) - allowed)
+            if unknown:
+                raise SettingsError(f"{path}: unknown key {unknown[0]!r} in [{section}] "
+                                    f"(known: {', '.join(sorted(allowed))})")
+    return config
+
+
+def _opt_str(table: dict[str, Any], key: str, default: str | None) -> str | None:
+    if key not in table:
+        return default
+    value = table[key]
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{key} must be a non-empty string")
+    return value

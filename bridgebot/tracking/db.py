@@ -1,0 +1,134 @@
+"""The SQLite database: connection settings and migrations (recorded in the database itself).
+
+One file, WAL mode, so one writer and many readers work side by side; ``busy_timeout`` makes a
+writer wait for another instead of failing. Times are Unix epoch seconds (REAL), the same clock
+as Slack's message ``ts``: ``datetime(opened_at, 'unixepoch')`` reads them in SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("bridgebot")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE customer_orgs (
+            team_id TEXT PRIMARY KEY,          -- the customer's Slack team (workspace) id
+            name TEXT,
+            updated_at REAL
+        )""")
+    db.execute("""
+        CREATE TABLE channels (
+            id TEXT PRIMARY KEY,
+            name TEXT,
+            is_ext_shared INTEGER NOT NULL DEFAULT 0,
+            is_support INTEGER NOT NULL DEFAULT 0,
+            customer_team_id TEXT REFERENCES customer_orgs(team_id),
+            updated_at REAL
+        )""")
+    db.execute("""
+        CREATE TABLE threads (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,   -- shown as BB-<id>
+            channel_id TEXT NOT NULL,
+            thread_ts TEXT NOT NULL,                -- ts of the question (the thread's root)
+            customer_team_id TEXT,
+            author_id TEXT NOT NULL,
+            text TEXT,                              -- the question, secrets redacted
+            opened_at REAL NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+            awaiting TEXT NOT NULL DEFAULT 'us' CHECK (awaiting IN ('us', 'customer')),
+            assignee_id TEXT,
+            claimed_at REAL,
+            first_response_at REAL,
+            first_responder_id TEXT,
+            resolved_at REAL,
+            resolved_by TEXT,
+            last_customer_at REAL,
+            bot_reply_ts TEXT,
+            operations TEXT NOT NULL DEFAULT '[]',  -- JSON list of "METHOD /path" checked
+            findings_count INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (channel_id, thread_ts)
+        )""")
+    db.execute("CREATE INDEX threads_status ON threads(status, opened_at)")
+    db.execute("CREATE INDEX threads_assignee ON threads(assignee_id, status)")
+    db.execute("""
+        CREATE TABLE thread_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            at REAL NOT NULL,
+            actor_id TEXT,
+            kind TEXT NOT NULL,
+            from_value TEXT,
+            to_value TEXT
+        )""")
+    db.execute("CREATE INDEX thread_events_thread ON thread_events(thread_id, at)")
+    db.execute("""
+        CREATE TABLE slack_events (
+            event_id TEXT PRIMARY KEY,   -- Slack's event_id (or an interaction's id)
+            type TEXT,
+            received_at REAL NOT NULL
+        )""")
+    db.execute("CREATE INDEX slack_events_received ON slack_events(received_at)")
+    db.execute("""
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            thread_id INTEGER REFERENCES threads(id),
+            method TEXT NOT NULL,         -- chat.postMessage, chat.update, chat.postEphemeral
+            payload TEXT NOT NULL,        -- JSON arguments (secrets redacted)
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            last_error TEXT,
+            created_at REAL NOT NULL,
+            sent_at REAL,
+            result_ts TEXT
+        )""")
+    db.execute("CREATE INDEX outbox_pending ON outbox(status, next_attempt_at)")
+
+
+class Store:
+    """Hands out one connection per thread (sqlite3 connections are not shared across threads)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        migrations.apply(self.db)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """BEGIN IMMEDIATE: take the write lock up front, so two writers never deadlock."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        else:
+            db.execute("COMMIT")

@@ -1,0 +1,100 @@
+"""Run bridgebot for real in a test: `bridgebot serve`'s WSGI app under waitress on 127.0.0.1,
+talking to a local fake of the Slack Web API, fed signed requests over HTTP."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import waitress
+
+from bridgebot.app import BridgeApp, build_app
+from bridgebot.server import make_wsgi_app
+from bridgebot.settings import Settings
+from fakeslack import FakeSlack, event_callback, signed_post
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+ACME = "C_ACME"  # a Slack Connect channel shared with the customer's team T_EXT
+INTERNAL_ONLY = "C_TEAM"  # an internal channel (not shared)
+DEV = "U_DEV"  # external developer (team T_EXT)
+SPEC = "U_SPEC"  # internal specialist (team T_HOME)
+SPEC2 = "U_SPEC2"
+
+
+def seed(fake: FakeSlack) -> None:
+    fake.add_team("T_EXT", "Acme Inc")
+    fake.add_user(DEV, team_id="T_EXT", name="dev")
+    fake.add_user(SPEC, team_id="T_HOME", name="spec")
+    fake.add_user(SPEC2, team_id="T_HOME", name="spec2")
+    fake.add_channel(ACME, "acme-bridge", is_ext_shared=True, connected_team_ids=["T_HOME", "T_EXT"])
+    fake.add_channel(INTERNAL_ONLY, "team", is_ext_shared=False, is_shared=False)
+
+
+@dataclass
+class Running:
+    app: BridgeApp
+    url: str
+    fake: FakeSlack
+    db_path: Path
+
+    def post_event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None,
+                   **kw: Any) -> tuple[int, str]:
+        body = json.dumps(event_callback(event, event_id=event_id, **kw))
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        status, _, text = signed_post(self.url + "/slack/events", body, SIGNING_SECRET, headers=headers)
+        return status, text
+
+    def post_form(self, body: str) -> tuple[int, str]:
+        status, _, text = signed_post(self.url + "/slack/events", body, SIGNING_SECRET,
+                                      content_type="application/x-www-form-urlencoded")
+        return status, text
+
+    def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        conn = sqlite3.connect(self.db_path)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def deliver(self) -> None:
+        """Post what is due now (the delivery thread does this too; this makes tests exact)."""
+        self.app.deliverer.deliver_due()
+
+    def wait_outbox_empty(self, timeout: float = 5.0) -> None:
+        end = time.time() + timeout
+        while time.time() < end:
+            if not self.rows("SELECT 1 FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?", [time.time()]):
+                return
+            time.sleep(0.02)
+        raise AssertionError("replies still pending: " + repr(self.rows("SELECT * FROM outbox WHERE status='pending'")))
+
+
+def start(fake: FakeSlack, tmp_path: Path, specs: Any, **settings: Any) -> tuple[Running, Any]:
+    db_path = tmp_path / "bridgebot.db"
+    s = Settings(bot_token="xoxb-test-token", signing_secret=SIGNING_SECRET, db_path=str(db_path),
+                 slack_api_url=fake.base_url, **settings)
+    app = build_app(s, specs=specs)
+    app.start()
+    server = waitress.create_server(make_wsgi_app(app), host="127.0.0.1", port=0, threads=4,
+                                    asyncore_loop_timeout=0.05)
+    def serve() -> None:
+        try:
+            server.run()
+        except OSError:
+            pass  # the listening socket was closed under select() at shutdown
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    running = Running(app=app, url=f"http://127.0.0.1:{server.effective_port}", fake=fake, db_path=db_path)
+
+    def stop() -> None:
+        server.close()
+        app.stop()
+        thread.join(5)
+
+    return running, stop
