@@ -70,7 +70,9 @@ def report(spec_name: str, results: list[g.OpResult]) -> None:
     skipped = Counter(r.skipped for r in results if r.skipped is not None)
     print(f"skipped (could not generate): {sum(skipped.values())}")
     for reason, n in skipped.most_common(12):
+        labels = [r.label for r in results if r.skipped == reason]
         print(f"    {n:4d}  {_short(reason, 110)}")
+        print(f"          e.g. {', '.join(labels[:3])}")
     print("mutations:                  applied  exact  mismatch")
     by_kind: dict[str, list[tuple[g.OpResult, g.Mutation, object, list]]] = {k: [] for k in g.MUTATION_KINDS}
     for r in generated:

@@ -80,7 +80,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         raise _Timeout()
 
     old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeat: an alarm that lands in a gc callback is swallowed ("Exception ignored in ...").
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         yield
     except _Timeout:
@@ -176,6 +177,10 @@ class Preparer:
             raise CannotGenerate(str(e)) from None
         if root and self.mode == "form" and isinstance(out, dict):
             out.pop("minProperties", None)
+        if root and self.mode == "json" and isinstance(out, dict) and isinstance(out.get("type"), list):
+            # a body that is JSON `null` is not what anyone sends
+            rest = [t for t in out["type"] if t != "null"]
+            out["type"] = rest[0] if len(rest) == 1 else rest
         return out
 
     def _prep(self, raw: Any, stack: tuple[str, ...], depth: int, in_allof: bool = False) -> Any:
@@ -855,7 +860,7 @@ class Site:
 
 
 def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent: Any = None,
-         via_branch: bool = False) -> Iterator[Site]:
+         via_branch: bool = False, query: bool = False) -> Iterator[Site]:
     """Positions in ``value`` where one change has one predictable finding."""
     if not isinstance(schema, dict) or schema.get("x-bb-conflict") or schema.get("allOf") or schema.get("not"):
         return
@@ -864,11 +869,13 @@ def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent
         if {"properties", "items", "enum", "type", "const"} & set(schema):
             return
         wire = _wire_types(value, form)
+        if query and len(path) == 1 and isinstance(value, list) and len(value) == 1:
+            wire |= _wire_types(value[0], form)  # `k=v` is both a list of one and a scalar
         compatible = [b for b in branches
                       if (_schema_types(b) is None) or (_schema_types(b) & wire)]
         if len(compatible) != 1:
             return
-        yield from walk(compatible[0], value, form, path, parent, via_branch=True)
+        yield from walk(compatible[0], value, form, path, parent, via_branch=True, query=query)
         return
     yield Site(path, schema, value, parent, via_branch)
     if isinstance(value, dict):
@@ -877,10 +884,10 @@ def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent
         for k, v in value.items():
             sub = props.get(k, ap if isinstance(ap, dict) else None)
             if sub is not None:
-                yield from walk(sub, v, form, (*path, k), value)
+                yield from walk(sub, v, form, (*path, k), value, query=query)
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for i, v in enumerate(value):
-            yield from walk(schema["items"], v, form, (*path, i), value)
+            yield from walk(schema["items"], v, form, (*path, i), value, query=query)
 
 
 # --- mutations ------------------------------------------------------------------------------------
@@ -947,7 +954,7 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[
     for loc, part, value in parts:
         form = part.style != "json"
         style = "json" if part.style == "json" else "form"
-        sites = list(walk(part.schema, value, form))
+        sites = list(walk(part.schema, value, form, query=loc == "query"))
         objects = [s for s in sites if isinstance(s.value, dict)]
         leaves = [s for s in sites if not isinstance(s.value, (dict, list))]
 

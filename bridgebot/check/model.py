@@ -250,17 +250,16 @@ class CheckResult:
 
 
 def secret_finding(secret: Secret) -> Finding:
+    live = "live" in secret.kind or "live" in secret.value
+    test = "test" in secret.kind or "_test_" in secret.value or "-test-" in secret.value
+    what = "A live key" if live else "A test key" if test else "A credential"
+    advice = ("rotate it now and delete the message; a key pasted in a shared channel is compromised."
+              if not test else "rotate it and delete the message: even a test key gives access to your test data.")
     return Finding(
         kind="secret_exposed",
         location=secret.location,
         field=secret.kind,
-        message=(
-            f"A live credential ({secret.redacted}) is visible in this message: "
-            "rotate it now and delete the message; a key pasted in a shared channel is compromised."
-            if "live" in secret.kind or secret.kind in ("authorization", "basic_auth")
-            else f"A credential ({secret.redacted}) is visible in this message: rotate it and "
-            "delete the message, even a test key."
-        ),
+        message=f"{what} ({secret.redacted}) is visible in this message: {advice}",
         expected="no credentials in shared channels",
         actual=secret.redacted,
     )

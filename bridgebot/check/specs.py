@@ -435,29 +435,72 @@ class SpecSet:
                     found = spec.match_path(path)
                     if found:
                         suggestions.append(server.base_path + _fill(found[0], found[1]))
-                # A typo: compare against templates filled with the developer's own values.
                 rest = path[len(server.base_path):] if server.base_path and path.startswith(server.base_path) else path
-                filled = {}
-                segs = rest.strip("/").split("/")
-                for template in spec.paths:
-                    tsegs = template.strip("/").split("/")
-                    if abs(len(tsegs) - len(segs)) > 1:
-                        continue
-                    if len(tsegs) == len(segs):
-                        inst = "/" + "/".join(s if "{" in t else t for t, s in zip(tsegs, segs))
-                    else:
-                        inst = template
-                    filled[inst] = server.base_path + template
-                for close in difflib.get_close_matches(rest, list(filled), n=3, cutoff=0.75):
-                    suggestions.append(filled[close])
+                suggestions += [server.base_path + t for t in _typo_matches(spec, rest)]
             if suggestions:
                 break
         suggestions = list(dict.fromkeys(suggestions))[:3]
         hint = f" Did you mean `{suggestions[0]}`?" if suggestions else ""
         where = f" on {host}" if host else ""
+        known = {h for s in self.specs for h in s.hosts}
+        if host and host not in known and known:
+            where += f" (not a host of the loaded API specs: {', '.join(sorted(known))})"
         return Finding(kind="unknown_path", location="url", field="path",
                        message=f"No endpoint `{path}`{where} in the API reference.{hint}",
                        expected=suggestions or None, actual=path, suggestions=tuple(suggestions))
+
+
+def _typo_matches(spec: CompiledSpec, rest: str, n: int = 3) -> list[str]:
+    """Templates the path is a typo of: same shape with a misspelt segment, or one segment off.
+
+    Compared segment by segment against templates of about the same length only, so a miss
+    costs well under a millisecond even on GitHub's 811 paths.
+    """
+    segs = [s for s in rest.strip("/").split("/") if s]
+    by_len = spec.__dict__.get("_by_len")
+    if by_len is None:
+        by_len = {}
+        for template in spec.paths:
+            tsegs = [s for s in template.strip("/").split("/") if s]
+            by_len.setdefault(len(tsegs), []).append((template, tsegs))
+        spec.__dict__["_by_len"] = by_len
+    # Narrow the same-length templates segment by segment; each distinct literal at a position
+    # is compared once, and only among templates still in the running.
+    alive = [(template, tsegs, 0.0) for template, tsegs in by_len.get(len(segs), [])]
+    for i, seg in enumerate(segs):
+        ratios: dict[str, float] = {}
+        survivors = []
+        for template, tsegs, score in alive:
+            t = tsegs[i]
+            r = ratios.get(t)
+            if r is None:
+                r = ratios[t] = _segment_ratio(seg, t)
+            if r >= 0.7:
+                survivors.append((template, tsegs, score + r))
+        alive = survivors
+        if not alive:
+            break
+    scored = [(score, template) for template, _, score in alive if score < len(segs)]
+    if not scored:
+        # One segment missing or extra: compare whole strings, but only within the same first segment.
+        # Both of the first two segments must agree (/v1/customers/…), or every Stripe path would.
+        head = segs[:2]
+        pool = [t for k in (len(segs) - 1, len(segs) + 1) for t, ts in by_len.get(k, [])
+                if ts[:len(head)] == head or (len(head) == 2 and ts[:1] == head[:1] and ts[1:2] and ts[1].startswith("{"))]
+        filled = "/" + "/".join(segs)
+        return difflib.get_close_matches(filled, pool, n=n, cutoff=0.75)
+    scored.sort(key=lambda x: -x[0])
+    return [t for _, t in scored[:n]]
+
+
+def _segment_ratio(seg: str, t: str) -> float:
+    if t == seg or (t.startswith("{") and t.endswith("}")):
+        return 1.0
+    bare = re.sub(r"\{[^}]+\}", "", t) if "{" in t else t
+    if abs(len(bare) - len(seg)) > max(3, len(bare) // 2):
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, seg.lower(), bare.lower())
+    return matcher.ratio() if matcher.quick_ratio() >= 0.7 else 0.0
 
 
 def _fill(template: str, params: dict[str, str]) -> str:
