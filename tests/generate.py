@@ -566,7 +566,7 @@ def _draw(strategy: Any, n: int, seed: int, deadline: float) -> list[Any]:
     return seen
 
 
-def generate(case: Case, seed: int = 0, n: int = 4, budget: float | None = 10.0) -> list[dict[str, Any]]:
+def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0) -> list[dict[str, Any]]:
     """Draw examples: up to ``n`` from the schemas as they are (the first is hypothesis' simplest),
     then one where every property of the top two levels is present. Raises CannotGenerate."""
     import warnings
@@ -595,7 +595,7 @@ def generate(case: Case, seed: int = 0, n: int = 4, budget: float | None = 10.0)
     try:
         with time_limit(budget), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for rich, count, share in ((False, n, 0.5), (True, 4, 0.9)):
+            for rich, count, share in ((False, n, 0.4), (True, 8, 0.9)):
                 try:
                     got = _draw(strategy(rich), count, seed, start + total * share)
                 except (HypothesisException, RecursionError, ValueError, TypeError, KeyError, re.error) as e:
@@ -603,7 +603,8 @@ def generate(case: Case, seed: int = 0, n: int = 4, budget: float | None = 10.0)
                     errors.append(f"{e.__class__.__name__}: {text}")
                     continue
                 if rich and len(got) > 1:
-                    got = got[-1:]  # the first rich examples have only empty strings and zeros
+                    # the first rich examples have only empty strings and zeros
+                    got = [max(got[1:], key=lambda e: (nontrivial(e), leaf_count(e)))]
                 examples += got
     except CannotGenerate as e:  # out of time: keep what was drawn
         if not examples:
@@ -622,12 +623,21 @@ def leaf_count(value: Any) -> int:
     return 1
 
 
+def nontrivial(value: Any) -> int:
+    """How many values are not empty strings, zeros or false."""
+    if isinstance(value, dict):
+        return sum(nontrivial(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(nontrivial(v) for v in value)
+    return 0 if value in ("", 0, False, None) else 1
+
+
 def pick_examples(case: Case) -> list[dict[str, Any]]:
-    """The simplest example and the richest one (by number of values), without duplicates."""
+    """The simplest example and the richest one, without duplicates."""
     ex = case.examples
     if not ex:
         return []
-    rich = max(ex, key=lambda e: leaf_count(e["query"]) + leaf_count(e["body"]))
+    rich = max(ex, key=lambda e: (nontrivial(e), leaf_count(e)))
     return [ex[0]] if rich == ex[0] else [ex[0], rich]
 
 

@@ -1,0 +1,116 @@
+"""Tracked threads in a real SQLite file: migrations, lifecycle, audit events, concurrency."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bridgebot.tracking import Store, TrackingError, claim, events_of, open_thread, record_reply, release, resolve
+from bridgebot.tracking import outbox
+from bridgebot.tracking.threads import assign, mark_event_seen, thread_by_short_id
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "bb.db")
+
+
+def _open(db, ts: str = "100.1", author: str = "U_DEV"):
+    return open_thread(db, channel_id="C1", thread_ts=ts, author_id=author, opened_at=float(ts),
+                       customer_team_id="T_EXT", text="help")
+
+
+def test_fresh_database_has_wal_and_recorded_migrations(tmp_path: Path) -> None:
+    Store(tmp_path / "bb.db")
+    Store(tmp_path / "bb.db")  # applying again is a no-op
+    conn = sqlite3.connect(tmp_path / "bb.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("SELECT name FROM _sqlite_migrations").fetchall() == [("m001_initial",)]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"threads", "thread_events", "slack_events", "channels", "customer_orgs", "outbox"} <= tables
+
+
+def test_lifecycle_and_audit_trail(store: Store) -> None:
+    with store.transaction() as db:
+        t = _open(db)
+        assert t.short_id == "BB-1"
+        assert _open(db) is None  # the same message again
+        assert claim(db, t, user_id="U_A", at=110.0)
+        assert not claim(db, t, user_id="U_A", at=111.0)  # already theirs
+        with pytest.raises(TrackingError, match="already claimed by <@U_A>"):
+            claim(db, t, user_id="U_B", at=112.0)
+        assert assign(db, t, assignee_id="U_B", by="U_A", at=113.0)
+        assert release(db, t, by="U_B", at=114.0)
+        record_reply(db, t, user_id="U_B", internal=True, at=120.0)
+        record_reply(db, t, user_id="U_C", internal=True, at=130.0)
+        assert resolve(db, t, by="U_B", at=140.0)
+        assert not resolve(db, t, by="U_B", at=141.0)
+        with pytest.raises(TrackingError, match="is resolved"):
+            claim(db, t, user_id="U_A", at=142.0)
+        record_reply(db, t, user_id="U_DEV", internal=False, at=150.0)  # the customer comes back
+        events = [(e["kind"], e["actor_id"], e["from_value"], e["to_value"]) for e in events_of(db, t.id)]
+    assert events == [
+        ("opened", "U_DEV", None, "open"), ("claimed", "U_A", None, "U_A"), ("assigned", "U_A", "U_A", "U_B"),
+        ("released", "U_B", "U_B", None), ("first_response", "U_B", None, None), ("awaiting", "U_B", "us", "customer"),
+        ("resolved", "U_B", "open", "resolved"), ("reopened", "U_DEV", "resolved", "open"),
+        ("awaiting", "U_DEV", "customer", "us")]
+    with store.transaction() as db:
+        again = thread_by_short_id(db, "bb-1")
+    assert (again.status, again.first_response_at, again.first_responder_id, again.resolved_at) == \
+        ("open", 120.0, "U_B", None)
+
+
+def test_short_ids_are_checked(store: Store) -> None:
+    with pytest.raises(TrackingError, match="not a thread id"):
+        thread_by_short_id(store.db, "42")
+
+
+def test_a_failed_transaction_leaves_nothing_half_written(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction() as db:
+            mark_event_seen(db, "Ev1", "message", 1.0)
+            _open(db)
+            outbox.enqueue(db, method="chat.postMessage", payload={"text": "x"}, at=1.0)
+            raise RuntimeError("crash before commit")
+    for table in ("slack_events", "threads", "thread_events", "outbox"):
+        assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+    # ... so Slack's redelivery is processed as new.
+    with store.transaction() as db:
+        assert mark_event_seen(db, "Ev1", "message", 2.0)
+
+
+def test_concurrent_writers_from_threads_and_processes_never_double_open(tmp_path: Path) -> None:
+    path = tmp_path / "bb.db"
+    Store(path)
+    results: list[object] = []
+
+    def worker(n: int) -> None:
+        store = Store(path)  # like separate processes: own connections to one file
+        for i in range(50):
+            with store.transaction() as db:
+                results.append(_open(db, ts=f"{i}.0"))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(1 for r in results if r is not None) == 50
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM threads").fetchone()[0] == 50
+
+
+def test_outbox_backoff_and_give_up(store: Store) -> None:
+    with store.transaction() as db:
+        item_id = outbox.enqueue(db, method="chat.postMessage", payload={"text": "x"}, at=0.0)
+    (item,) = outbox.due(store.db, now=0.0)
+    with store.transaction() as db:
+        assert outbox.mark_retry(db, item, at=0.0, error="ratelimited") == "pending"
+    assert outbox.due(store.db, now=0.5) == []
+    (item,) = outbox.due(store.db, now=1.0)
+    with store.transaction() as db:
+        assert outbox.mark_retry(db, item, at=1.0, error="channel_not_found", permanent=True) == "failed"
+    assert outbox.counts(store.db) == {"failed": 1}
+    assert item.id == item_id
