@@ -17,9 +17,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from .tracking import Store, outbox
-from .tracking.threads import set_bot_reply
+from .tracking.threads import forget_events_before, set_bot_reply
 
 log = logging.getLogger(__name__)
+
+#: How long a Slack event id is remembered. Slack retries for about five minutes; a day is ample.
+EVENT_MEMORY = 24 * 3600.0
+HOUSEKEEPING_EVERY = 3600.0
 
 #: Slack errors that retrying cannot fix.
 PERMANENT = {
@@ -55,9 +59,18 @@ class Deliverer:
             self._thread.join(timeout)
             self._thread = None
 
+    def housekeeping(self) -> int:
+        """Forget Slack event ids older than EVENT_MEMORY (the dedupe table would grow forever)."""
+        with self.store.transaction() as db:
+            return forget_events_before(db, self.clock() - EVENT_MEMORY)
+
     def _run(self) -> None:
+        last_housekeeping = 0.0
         while not self._stop.is_set():
             try:
+                if self.clock() - last_housekeeping > HOUSEKEEPING_EVERY:
+                    self.housekeeping()
+                    last_housekeeping = self.clock()
                 self.deliver_due()
                 nxt = outbox.next_due_at(self.store.db)
             except Exception:  # never let the delivery thread die: log and keep going

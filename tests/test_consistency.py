@@ -43,7 +43,9 @@ def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
 
 def test_interactivity_is_on_and_every_rendered_button_has_a_listener(bridge_specs) -> None:
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
-    assert MANIFEST["settings"]["interactivity"]["request_url"].endswith("/slack/events")
+    # Imports as is (Socket Mode); the README says what to change for HTTP mode.
+    assert MANIFEST["settings"]["socket_mode_enabled"] is True
+    assert "request_url: https://<your host>/slack/events" in (ROOT / "README.md").read_text()
     seen = set()
     for assignee in (None, "U1"):
         thread = TrackedThread(id=7, channel_id="C", thread_ts="1.1", author_id="U", opened_at=1.0,

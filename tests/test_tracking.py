@@ -114,3 +114,14 @@ def test_outbox_backoff_and_give_up(store: Store) -> None:
         assert outbox.mark_retry(db, item, at=1.0, error="channel_not_found", permanent=True) == "failed"
     assert outbox.counts(store.db) == {"failed": 1}
     assert item.id == item_id
+
+
+def test_old_event_ids_are_forgotten_after_a_day(store: Store) -> None:
+    from bridgebot.delivery import Deliverer
+
+    now = [100_000.0]
+    with store.transaction() as db:
+        mark_event_seen(db, "EvOld", "message", now[0] - 2 * 86400)
+        mark_event_seen(db, "EvRecent", "message", now[0] - 600)  # within Slack's retry window and more
+    assert Deliverer(store, client=None, clock=lambda: now[0]).housekeeping() == 1  # type: ignore[arg-type]
+    assert [r[0] for r in store.db.execute("SELECT event_id FROM slack_events")] == ["EvRecent"]
