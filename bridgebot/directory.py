@@ -88,7 +88,8 @@ class SlackDirectory:
     def _specialists(self) -> set[str]:
         def load() -> set[str]:
             try:
-                return set(self.client.usergroups_users_list(usergroup=self.settings.specialist_group)["users"])
+                group = self.settings.specialist_group or ""
+                return set(self.client.usergroups_users_list(usergroup=group)["users"])
             except SlackApiError as e:
                 log.warning("usergroups.users.list %s failed: %s", self.settings.specialist_group,
                             e.response.get("error"))

@@ -100,12 +100,12 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
     declared_query = {p.name: p for p in op.params if p.location == "query"}
     for p in op.params:
         if p.location == "path":
-            value = path_values.get(p.name)
-            if value is not None and p.schema is not None and not value.startswith("{"):
-                _check_value(p, value, out, form=True)
+            segment = path_values.get(p.name)
+            if segment is not None and p.schema is not None and not segment.startswith("{"):
+                _check_value(p, segment, out, form=True)
         elif p.location == "query":
             if p.name in query:
-                value = query[p.name]
+                value: Any = query[p.name]
                 if p.schema is not None and _wants_array(p.schema) and isinstance(value, str):
                     value = [value]
                 if isinstance(value, list) and p.schema is not None and not _wants_array(p.schema) and len(value) == 1:
@@ -118,8 +118,8 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
                                    + (f" ({describe(p.schema)})." if p.schema else "."),
                                    expected=describe(p.schema) if p.schema else None))
         elif p.location == "header" and headers_shown:
-            value = req.header(p.name)
-            if value is None:
+            header = req.header(p.name)
+            if header is None:
                 if not p.required:
                     continue
                 if p.name.lower() == "idempotency-key":
@@ -132,7 +132,7 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
                     out.append(Finding(kind="missing_required", location="header", field=p.name,
                                        message=f"Header `{p.name}` is required.", expected=p.name))
             elif p.schema is not None:
-                _check_value(p, value, out, form=True)
+                _check_value(p, header, out, form=True)
     for key in query:
         if key not in declared_query and not _is_auth_query(op, key):
             close = _closest(key, list(declared_query))

@@ -230,9 +230,9 @@ class CheckResult:
     @property
     def operations(self) -> list[OperationRef]:
         seen: dict[tuple[str, str, str], OperationRef] = {}
-        for r in [*self.requests, *self.errors]:
-            if r.operation:
-                seen.setdefault((r.operation.spec, r.operation.method, r.operation.path), r.operation)
+        for op in [*(r.operation for r in self.requests), *(e.operation for e in self.errors)]:
+            if op is not None:
+                seen.setdefault((op.spec, op.method, op.path), op)
         return list(seen.values())
 
     @property

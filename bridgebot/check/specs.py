@@ -133,40 +133,33 @@ class CompiledSpec:
             yield from methods.values()
 
     def match_path(self, path: str) -> tuple[str, dict[str, str]] | None:
+        """The template ``path`` matches (literal segments win over parameters) and its values."""
         segments = [unquote(s) for s in path.strip("/").split("/")] if path.strip("/") else []
-        found = _match(self.root, segments, 0, {}, self._param_names)
-        return found
-
-    @property
-    def _param_names(self) -> dict[str, list[str]]:
-        cached = self.__dict__.get("_pn")
-        if cached is None:
-            cached = {t: re.findall(r"\{([^}]+)\}", t) for t in self.paths}
-            self.__dict__["_pn"] = cached
-        return cached
-
-
-def _match(node: _Node, segs: list[str], i: int, acc: dict[str, str],
-           names: dict[str, list[str]]) -> tuple[str, dict[str, str]] | None:
-    if i == len(segs):
-        if node.template is None:
+        found = _match(self.root, segments, 0, [])
+        if found is None:
             return None
-        values = acc.get("__values__", [])  # type: ignore[arg-type]
-        return node.template, dict(zip(names[node.template], values))
+        template, values = found
+        names = re.findall(r"\{([^}]+)\}", template)
+        return template, dict(zip(names, values))
+
+
+def _match(node: _Node, segs: list[str], i: int, values: list[str]) -> tuple[str, list[str]] | None:
+    if i == len(segs):
+        return (node.template, values) if node.template is not None else None
     seg = segs[i]
     child = node.literal.get(seg)
     if child is not None:
-        r = _match(child, segs, i + 1, acc, names)
+        r = _match(child, segs, i + 1, values)
         if r:
             return r
     for rx, child in node.patterns:
         m = re.fullmatch(rx, seg)
         if m:
-            r = _match(child, segs, i + 1, {"__values__": [*acc.get("__values__", []), *m.groups()]}, names)  # type: ignore[dict-item]
+            r = _match(child, segs, i + 1, [*values, *m.groups()])
             if r:
                 return r
     if node.param is not None and seg:
-        return _match(node.param, segs, i + 1, {"__values__": [*acc.get("__values__", []), seg]}, names)  # type: ignore[dict-item]
+        return _match(node.param, segs, i + 1, [*values, seg])
     return None
 
 

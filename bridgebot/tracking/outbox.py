@@ -33,7 +33,7 @@ def enqueue(db: sqlite_utils.Database, *, method: str, payload: dict[str, Any], 
         "INSERT INTO outbox (thread_id, method, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)",
         [thread_id, method, json.dumps(payload, ensure_ascii=False), at, at],
     )
-    return int(cur.lastrowid)
+    return int(cur.lastrowid or 0)
 
 
 def pending_post(db: sqlite_utils.Database, thread_id: int) -> int | None:

@@ -112,7 +112,7 @@ def open_thread(db: sqlite_utils.Database, *, channel_id: str, thread_ts: str, a
     )
     if cur.rowcount == 0:
         return None
-    thread_id = cur.lastrowid
+    thread_id = int(cur.lastrowid or 0)
     record_event(db, thread_id, "opened", opened_at, author_id, None, "open")
     return get_thread(db, thread_id, prefix)
 
