@@ -20,6 +20,11 @@ from .model import PastedError, PastedRequest
 #: Slack caps a message at 40,000 characters; a paste given to the CLI may be a file.
 #: Anything past this is refused up front rather than read slowly.
 MAX_PASTE_CHARS = 256 * 1024
+#: A message with more requests than this is someone pasting a log: check the first ones only.
+MAX_REQUESTS = 20
+#: Candidate JSON starts that fail to parse before the reader stops looking (each failure costs
+#: a pass over the text inside the json module).
+MAX_JSON_FAILURES = 50
 #: JSON nested deeper than this is refused (no API body is this deep; Python would recurse).
 MAX_JSON_DEPTH = 64
 
@@ -101,11 +106,22 @@ def read_paste(raw: str | bytes) -> Paste:
 
     def add_request(pos: int, end: int, req: PastedRequest) -> None:
         taken.append((pos, end))
+        if len(paste.requests) >= MAX_REQUESTS:
+            if not any("first" in p for p in paste.problems):
+                paste.problems.append(f"This message holds more than {MAX_REQUESTS} requests; "
+                                      f"I checked the first {MAX_REQUESTS}.")
+            return
         paste.requests.append(req)
         paste.request_offsets.append(pos)
 
+    def full() -> bool:
+        return len(paste.requests) >= MAX_REQUESTS
+
     # 1. curl commands.
     for m in re.finditer(r"(?m)(?:^|(?<=[\s`$>]))curl(?:\.exe)?(?=[ \t]+\S|[ \t]*\\\n)", text):
+        if full():
+            add_request(m.start(), m.start() + 1, PastedRequest("GET", ""))  # notes the cap once
+            break
         if not free(m.start(), m.start() + 1):
             continue
         end = _command_extent(text, m.start())
@@ -262,7 +278,7 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
     scanning resumes where the parser stopped, so a truncated 200 KB document costs one pass.
     """
     decoder = json.JSONDecoder()
-    pos, n, failures = 0, len(text), 0
+    pos, n, failures, misses = 0, len(text), 0, 0
     starts = re.compile(r"(?m)^[ \t>]*(?:```[a-z]*\s*)?([{\[])|(?<=[=:(])\s*([{])")
     while pos < n:
         m = starts.search(text, pos)
@@ -279,12 +295,17 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
             yield start, n, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
             return
         except json.JSONDecodeError as e:
+            misses += 1
+            if misses > MAX_JSON_FAILURES:
+                return
             # A "[" followed by text is usually prose or a log line, not JSON.
             looks_json = re.match(r"[{\[]\s*(\"|\}|\]|\{|\[|$)", text[start:start + 40]) is not None
             if looks_json and text[start] == "{" and failures < 20:
                 failures += 1
+                # The broken body runs to the end of its code block, or else of its paragraph.
                 block_end = text.find("```", start)
-                end = block_end if block_end > e.pos else max(e.pos, start + 1)
+                para_end = text.find("\n\n", e.pos)
+                end = min(x for x in (block_end if block_end >= e.pos else -1, para_end, n) if x >= 0)
                 line = text.count("\n", start, e.pos) + 1
                 col = e.pos - (text.rfind("\n", 0, e.pos) + 1) + 1
                 reason = "it ends early (cut off?)" if e.pos >= len(text.rstrip()) - 1 or e.pos >= end - 1 else e.msg

@@ -1,0 +1,56 @@
+#!/usr/bin/env python
+"""Time the checker on hostile input: every case must answer (a finding or a clear message) in <= 1 s.
+
+    python benchmarks/bad_input.py
+
+Each case runs `bridgebot check` in-process through the CLI, as a user's paste would, and prints
+the wall time, the exit code and the first line of the message.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bridgebot.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "openapi_specs" / "bridge.yaml"
+LIMIT = 256 * 1024
+
+
+def cases() -> list[tuple[str, bytes]]:
+    big_json = json.dumps({f"field_{i}": {"nested": [i, str(i) * 10]} for i in range(4000)}, indent=2)
+    under = "POST /v0/transfers\n```\n" + big_json[: LIMIT - 40] + "\n```"
+    return [
+        ("1 MB of text", ("curl https://api.bridge.xyz/v0/transfers -d 'x' " + "a" * (1024 * 1024)).encode()),
+        ("1 MB of binary", bytes(range(256)) * 4096),
+        ("256 KB truncated JSON body", under.encode()),
+        ("256 KB of '{' lines", ("POST /v0/transfers\n" + "{\n" * (LIMIT // 2 - 20)).encode()),
+        ("deeply nested JSON (100k levels)", ("POST /v0/transfers\n" + "[" * 100_000 + "]" * 100_000)[:LIMIT].encode()),
+        ("curl with an unbalanced quote and 200 KB", ("curl -d '" + "x" * 200_000).encode()),
+        ("5,000 curl commands", ("curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'\n" * 5000)[:LIMIT].encode()),
+    ]
+
+
+def main() -> None:
+    runner = CliRunner()
+    print(f"{'case':45} {'seconds':>8}  exit  message")
+    worst = 0.0
+    for name, data in cases():
+        t = time.perf_counter()
+        result = runner.invoke(cli, ["check", "--spec", str(SPEC), "--format", "json", "-"], input=data)
+        dt = time.perf_counter() - t
+        worst = max(worst, dt)
+        msg = (result.stderr.strip().splitlines() or [""])[0] if result.exit_code == 2 else \
+            f"{len(json.loads(result.output)['requests'])} request(s) read"
+        assert "Traceback" not in result.output + result.stderr, name
+        print(f"{name:45} {dt:8.3f}  {result.exit_code:>4}  {msg[:90]}")
+    print(f"worst {worst:.3f} s — target <= 1 s: {'PASS' if worst <= 1 else 'MISS'}")
+
+
+if __name__ == "__main__":
+    main()
