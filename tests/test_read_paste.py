@@ -75,3 +75,14 @@ def test_a_truncated_200kb_document_is_read_in_one_pass() -> None:
     body = "{\n" + "".join(f'  "k{i}": {{"v": [1, 2, {{"x": "y"}}]}},\n' for i in range(5000))
     paste = read_paste("POST /v0/transfers\n" + body)
     assert paste.requests[0].body_error and "ends early" in paste.requests[0].body_error
+
+
+def test_a_log_dump_is_checked_up_to_20_requests_and_says_so() -> None:
+    paste = read_paste("curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'\n" * 100)
+    assert len(paste.requests) == 20
+    assert any("first 20" in p for p in paste.problems)
+
+
+def test_many_broken_json_lines_are_one_broken_body() -> None:
+    paste = read_paste("POST /v0/transfers\n" + "{\n" * 5000)
+    assert len(paste.requests) == 1 and paste.requests[0].body_error
