@@ -13,7 +13,7 @@ import time
 from typing import Any, Callable
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from .desk import Channel
 from .settings import Settings
@@ -22,6 +22,28 @@ from .tracking import Store
 log = logging.getLogger(__name__)
 
 TTL = 3600.0
+
+#: Answers that mean "no such thing / not allowed": final, safe to treat as not found.
+_FINAL_ERRORS = {"user_not_found", "channel_not_found", "team_not_found", "no_such_subteam", "missing_scope",
+                 "not_in_channel", "access_denied", "team_access_not_granted", "method_not_supported_for_channel_type"}
+
+
+class DirectoryUnavailable(RuntimeError):
+    """Slack could not answer a lookup just now. The event fails and Slack redelivers it later,
+    rather than a question being dropped (or a customer taken for staff) on a guess."""
+
+
+def _lookup(call: Callable[[], Any], what: str) -> Any:
+    try:
+        return call()
+    except SlackApiError as e:
+        error = str(e.response.get("error") or e.response.status_code)
+        if error in _FINAL_ERRORS:
+            log.warning("%s: %s", what, error)
+            return None
+        raise DirectoryUnavailable(f"{what} failed: {error}") from None
+    except (SlackClientError, OSError) as e:
+        raise DirectoryUnavailable(f"{what} failed: {e}") from None
 
 
 class _TTLCache:
@@ -78,22 +100,16 @@ class SlackDirectory:
 
     def _user(self, user_id: str) -> dict[str, Any] | None:
         def load() -> dict[str, Any] | None:
-            try:
-                return self.client.users_info(user=user_id)["user"]
-            except SlackApiError as e:
-                log.warning("users.info %s failed: %s", user_id, e.response.get("error"))
-                return None
+            response = _lookup(lambda: self.client.users_info(user=user_id), f"users.info {user_id}")
+            return response["user"] if response else None
         return self._users.get(user_id, load)
 
     def _specialists(self) -> set[str]:
         def load() -> set[str]:
-            try:
-                group = self.settings.specialist_group or ""
-                return set(self.client.usergroups_users_list(usergroup=group)["users"])
-            except SlackApiError as e:
-                log.warning("usergroups.users.list %s failed: %s", self.settings.specialist_group,
-                            e.response.get("error"))
-                return set()
+            group = self.settings.specialist_group or ""
+            response = _lookup(lambda: self.client.usergroups_users_list(usergroup=group),
+                               f"usergroups.users.list {group}")
+            return set(response["users"]) if response else set()
         return self._group.get("members", load)
 
     # --- channels ---------------------------------------------------------------------------
@@ -103,11 +119,9 @@ class SlackDirectory:
 
     def _load_channel(self, channel_id: str) -> Channel:
         configured = self.settings.support_channels
-        info: dict[str, Any] = {}
-        try:
-            info = self.client.conversations_info(channel=channel_id)["channel"]
-        except SlackApiError as e:
-            log.warning("conversations.info %s failed: %s", channel_id, e.response.get("error"))
+        response = _lookup(lambda: self.client.conversations_info(channel=channel_id),
+                           f"conversations.info {channel_id}")
+        info: dict[str, Any] = response["channel"] if response else {}
         shared = bool(info.get("is_ext_shared") or info.get("is_shared"))
         is_support = channel_id in configured if configured is not None else shared
         customer_team = next((t for t in info.get("connected_team_ids") or info.get("shared_team_ids") or []
@@ -132,8 +146,9 @@ class SlackDirectory:
 
         def load() -> str | None:
             try:
-                return self.client.team_info(team=team_id)["team"].get("name")
-            except SlackApiError as e:
-                log.info("team.info %s failed: %s", team_id, e.response.get("error"))
+                response = _lookup(lambda: self.client.team_info(team=team_id), f"team.info {team_id}")
+            except DirectoryUnavailable as e:
+                log.info("%s; the customer's name stays unknown for now", e)  # a name is not worth a retry
                 return None
+            return response["team"].get("name") if response else None
         return self._teams.get(team_id, load)

@@ -266,3 +266,16 @@ def test_healthz_and_unknown_paths(bot) -> None:
         raise AssertionError("expected 404")
     except urllib.error.HTTPError as e:
         assert e.code == 404
+
+
+def test_when_slack_cannot_say_whether_a_channel_is_shared_the_event_is_redelivered_not_dropped(bot) -> None:
+    bot.fake.fail_next("conversations.info", status=503, times=3)  # the client's own retries too
+    event = message_event(ACME, DEV, PASTE, ts="1700000700.000100", team="T_EXT")
+    status, _ = bot.post_event(event, event_id="EvFlaky")
+    assert status == 500  # Slack will deliver it again
+    assert bot.rows("SELECT COUNT(*) FROM slack_events") == [(0,)]
+    status, _ = bot.post_event(event, event_id="EvFlaky", retry=1)
+    assert status == 200
+    bot.deliver()
+    assert bot.rows("SELECT COUNT(*) FROM threads") == [(1,)]
+    assert len(replies(bot)) == 1
