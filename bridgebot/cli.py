@@ -35,8 +35,9 @@ def cli(verbose: int) -> None:
     Checks pasted API requests and errors against OpenAPI specs, and tracks every customer
     question as a thread with response times.
     """
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .logs import configure
+
+    configure(logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG)
 
 
 @cli.command()

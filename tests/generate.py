@@ -281,13 +281,15 @@ class Preparer:
             members = [self._prep(m, stack, depth + 1, in_allof=True) for m in out.pop("allOf")]
             for m in members:
                 out = _merge(out, m)
-        is_object = out.get("type") == "object" or (isinstance(out.get("type"), list) and "object" in out["type"]) \
-            or ("properties" in out and "type" not in out)
+        if "type" not in out and ("properties" in out or "additionalProperties" in out):
+            out["type"] = "object"  # what the author means (and what the checker assumes)
+        is_object = out.get("type") == "object" or (isinstance(out.get("type"), list) and "object" in out["type"])
         has_props = bool(out.get("properties"))
+        branched = bool(out.get("anyOf") or out.get("oneOf"))
         if not in_allof and is_object:
             if has_props and "additionalProperties" not in out:
                 out["additionalProperties"] = False
-            elif not has_props and "additionalProperties" not in out:
+            elif not has_props and "additionalProperties" not in out and not branched:
                 # free-form: anything goes for the checker; keep it small and encodable
                 out["additionalProperties"] = {"type": "string", "maxLength": 12} if form else {
                     "type": ["string", "integer", "boolean"]}

@@ -57,3 +57,28 @@ def test_a_key_never_appears_in_any_output(bridge_specs) -> None:
     assert key not in dumped
     assert "sk-live-…89ab" in dumped
     assert any(f.kind == "secret_exposed" for f in result.findings)
+
+
+def test_logs_never_hold_a_key() -> None:
+    import io
+    import logging
+
+    from bridgebot.logs import RedactSecrets
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactSecrets())
+    log = logging.getLogger("test.redaction")
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    try:
+        log.debug("Sending a request - body: %s", {"text": "curl -H 'Api-Key: sk-live-0123456789abcdef0123'"})
+        try:
+            raise ValueError("bad key sk-live-0123456789abcdef0123")
+        except ValueError:
+            log.exception("failed")
+    finally:
+        log.removeHandler(handler)
+    out = stream.getvalue()
+    assert "sk-live-0123456789abcdef0123" not in out
+    assert "sk-live-…0123" in out
