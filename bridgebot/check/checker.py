@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from .explain import explain_error
 from .forms import decode_form, parse_pairs
@@ -14,6 +14,8 @@ from .paste import MAX_JSON_DEPTH, read_paste
 from .schema import CheckContext, check, describe
 from .secrets import find_secrets, redact
 from .specs import Operation, Param, SecurityScheme, SpecSet
+
+log = logging.getLogger(__name__)
 
 #: Past this many findings a request is mostly wrong; the rest would drown the useful ones.
 MAX_FINDINGS_PER_REQUEST = 30
@@ -38,7 +40,12 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
     secrets = find_secrets(paste.text)
     result = CheckResult(secrets=secrets, problems=list(paste.problems), hints=list(paste.hints))
     for req in paste.requests:
-        result.requests.append(check_request(req, specs))
+        try:
+            result.requests.append(check_request(req, specs))
+        except Exception:  # one odd paste must not take the whole message down: say so, log it
+            log.exception("checking a %s request failed", req.source)
+            result.problems.append(f"I couldn't check the {req.source} request to {req.url[:80]}: "
+                                   "that's a bug on our side, and it has been logged.")
     for pos, err in paste.errors:
         op: Operation | None = None
         had_auth: bool | None = None
@@ -61,6 +68,28 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
     return _redacted(result, secrets)
 
 
+def _sandbox_hosts(spec: Any) -> set[str]:
+    """The spec's sandbox hosts, when it has both a sandbox and a production server."""
+    if spec is None:
+        return set()
+    hosts = spec.hosts
+    sandbox = {h for h in hosts if "sandbox" in h}
+    return sandbox if sandbox and hosts - sandbox else set()
+
+
+def _route_partial(req: PastedRequest, specs: SpecSet) -> Any:
+    """Route ``{var}/customers`` by its path: as given, or under each server's base path."""
+    m = re.search(r"/[^?#]*", re.sub(r"^[^/]*", "", req.url, count=1))
+    path = m.group(0) if m else "/"
+    for spec in specs.specs:
+        for server in spec.servers:
+            candidate = path if path.startswith(server.base_path + "/") else server.base_path + path
+            route = specs.route(req.method, candidate)
+            if route.operation is not None or any(f.kind == "wrong_method" for f in route.findings):
+                return route
+    return None
+
+
 def _operation_of(report: RequestReport, specs: SpecSet) -> Operation | None:
     if report.operation is None:
         return None
@@ -74,15 +103,20 @@ def _operation_of(report: RequestReport, specs: SpecSet) -> Operation | None:
 
 
 def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
-    route = specs.route(req.method, req.url)
+    route = _route_partial(req, specs) if req.url_partial else specs.route(req.method, req.url)
+    if route is None:
+        req.notes.append("the base URL is computed at run time and the path matches no endpoint, "
+                         "so I could not tell which endpoint this is")
+        return RequestReport(request=req, operation=None, findings=[])
     op = route.operation
     findings: list[Finding] = list(route.findings)
     if op is not None:
-        # A bare JSON body shows no headers: don't claim auth or Idempotency-Key is missing.
-        headers_shown = req.source != "json"
+        # A bare JSON body shows no headers, and code may build some at run time: then don't
+        # claim auth or Idempotency-Key is missing.
+        headers_shown = req.source != "json" and req.headers_known
         findings += _check_params(op, req, route.path_params, headers_shown)
         if headers_shown:
-            findings += _check_auth(op, req)
+            findings += _check_auth(op, req, _sandbox_hosts(route.spec))
         findings += _check_body(op, req)
     if len(findings) > MAX_FINDINGS_PER_REQUEST:
         findings = findings[:MAX_FINDINGS_PER_REQUEST]
@@ -94,7 +128,7 @@ def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
 def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str],
                   headers_shown: bool = True) -> list[Finding]:
     out: list[Finding] = []
-    query_text = urlsplit(req.url).query if "?" in req.url else ""
+    query_text = req.url.split("?", 1)[1].split("#", 1)[0] if "?" in req.url else ""
     pairs = parse_pairs(query_text)
     query, bad_keys = decode_form(pairs)
     declared_query = {p.name: p for p in op.params if p.location == "query"}
@@ -193,11 +227,11 @@ def _scheme_present(s: SecurityScheme, req: PastedRequest) -> bool:
     return True
 
 
-def _check_auth(op: Operation, req: PastedRequest) -> list[Finding]:
+def _check_auth(op: Operation, req: PastedRequest, sandbox_hosts: set[str] | None = None) -> list[Finding]:
     if not op.security:
         return []
     if any(all(_scheme_present(s, req) for s in alt) for alt in op.security):
-        return []
+        return _check_key_environment(req, sandbox_hosts or set())
     expected = [" + ".join(_scheme_words(s) for s in alt) for alt in op.security]
     # A credential sent the wrong way: e.g. a Bridge key as a Bearer token.
     if _has_any_auth(req):
@@ -209,6 +243,31 @@ def _check_auth(op: Operation, req: PastedRequest) -> list[Finding]:
     return [Finding(kind="auth_missing", location="header", field=_first_header(op),
                     message=f"No credentials: this endpoint needs {' or '.join(expected)}.",
                     expected=expected, actual=None)]
+
+
+def _check_key_environment(req: PastedRequest, sandbox_hosts: set[str]) -> list[Finding]:
+    """A live key sent to the sandbox host, or a test key to production, is refused with a 401."""
+    if not sandbox_hosts:
+        return []
+    host = (re.match(r"^\w+://([^/:?#]+)", req.url) or [None, None])[1]
+    if host is None:
+        return []
+    creds = [(k, v) for k, v in req.headers if k.lower() in ("api-key", "authorization", "x-api-key")]
+    if req.basic_auth:
+        creds.append(("-u", req.basic_auth))
+    for name, value in creds:
+        live = re.search(r"\bsk[-_]live[-_]", value)
+        test = re.search(r"\bsk[-_]test[-_]", value)
+        if live and host in sandbox_hosts:
+            return [Finding(kind="auth_invalid", location="header", field=name,
+                            message=f"A live key is sent to the sandbox ({host}): the sandbox only takes test keys "
+                                    "(sk-test-…).", expected="a test key", actual="a live key")]
+        if test and host not in sandbox_hosts:
+            return [Finding(kind="auth_invalid", location="header", field=name,
+                            message=f"A test key is sent to production ({host}): production only takes live keys "
+                                    "(sk-live-…); use the sandbox host for test keys.",
+                            expected="a live key", actual="a test key")]
+    return []
 
 
 def _scheme_words(s: SecurityScheme) -> str:
@@ -336,6 +395,7 @@ def _redacted(result: CheckResult, secrets: list[Any]) -> CheckResult:
     for r in result.requests:
         r.display_url = redact(r.request.url, secrets)
         r.findings = [_redact_finding(f, secrets) for f in r.findings]
+        r.request.notes = [redact(n, secrets) for n in r.request.notes]
     for e in result.errors:
         e.findings = [_redact_finding(f, secrets) for f in e.findings]
         if e.error.message:

@@ -8,6 +8,7 @@ leaves anything computed at run time out, saying so in the request's notes.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import re
 from typing import Any, Iterator
@@ -28,6 +29,12 @@ def find_code_requests(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
 
 # --- generic scanning -------------------------------------------------------------------------
 
+#: A pasted call or literal longer than this is not read (and an unclosed one costs no more).
+MAX_SPAN = 20_000
+#: Calls of one kind looked at per message.
+MAX_CALLS = 50
+
+
 def balanced_end(text: str, start: int) -> int:
     """Index just past the bracket closing the one at ``start``; -1 if it never closes.
 
@@ -35,7 +42,7 @@ def balanced_end(text: str, start: int) -> int:
     """
     pairs = {"(": ")", "[": "]", "{": "}"}
     stack = [pairs[text[start]]]
-    i, n = start + 1, len(text)
+    i, n = start + 1, min(len(text), start + MAX_SPAN)
     while i < n:
         c = text[i]
         if c in "'\"`":
@@ -135,7 +142,14 @@ class _JsParser:
                 self.i += 1
                 return out
             if self.s.startswith("...", self.i):
-                self.expression()  # a spread: its keys are unknown
+                self.i += 3
+                spread = self.expression()
+                if isinstance(spread, dict):
+                    out.update(spread)
+                    if isinstance(spread, PartialDict):
+                        out = PartialDict(out)
+                else:
+                    out = PartialDict(out)  # a spread of something we can't see: keys unknown
             else:
                 if self.s[self.i] in "'\"`":
                     key = str(self.string())
@@ -185,7 +199,17 @@ class _JsParser:
         self.i = j + 1
         text = "".join(buf)
         if q == "`" and "${" in text:
-            return Unresolved(re.sub(r"\$\{[^}]*\}", "{var}", text))
+            known = True
+
+            def sub(m: re.Match[str]) -> str:
+                nonlocal known
+                value = self._ident(m.group(1).strip()) if re.fullmatch(r"\s*[A-Za-z_$][\w$]*\s*", m.group(1)) else None
+                if isinstance(value, str) and not isinstance(value, Unresolved):
+                    return value
+                known = False
+                return "{var}"
+            text = re.sub(r"\$\{([^}]*)\}", sub, text)
+            return text if known else Unresolved(text)
         return text
 
     def expression(self) -> Any:
@@ -218,6 +242,12 @@ class _JsParser:
             return Unresolved(expr) if inner is _UNRESOLVED else _Stringified(inner)
         if re.fullmatch(r"[A-Za-z_$][\w$]*", expr):
             return self._ident(expr)
+        parts = _split_top(expr, "+")
+        if len(parts) > 1:  # BASE_URL + '/customers'
+            values = [js_value(p, self.env, self.depth + 1) for p in parts]
+            if all(isinstance(v, str) for v in values):
+                joined = "".join("{var}" if isinstance(v, Unresolved) else v for v in values)
+                return Unresolved(joined) if any(isinstance(v, Unresolved) for v in values) else joined
         return Unresolved(expr)
 
     def _ident(self, name: str) -> Any:
@@ -226,6 +256,36 @@ class _JsParser:
             value = js_value(self.env[name], rest, self.depth + 1)
             return Unresolved(name) if value is _UNRESOLVED else value
         return Unresolved(name)
+
+
+class PartialDict(dict):  # type: ignore[type-arg]
+    """An object literal with a spread we could not resolve: more keys exist than we see."""
+
+
+def _split_top(expr: str, sep: str) -> list[str]:
+    """Split at a top-level operator character (outside strings and brackets)."""
+    parts, cur, depth, i, n = [], [], 0, 0, len(expr)
+    while i < n:
+        c = expr[i]
+        if c in "'\"`":
+            j = i + 1
+            while j < n and expr[j] != c:
+                j += 2 if expr[j] == "\\" else 1
+            cur.append(expr[i:j + 1])
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        if c == sep and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    parts.append("".join(cur).strip())
+    return [p for p in parts if p]
 
 
 class _Stringified:
@@ -248,13 +308,18 @@ def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Dict):
-        out = {}
+        out: dict[str, Any] = {}
+        partial = False
         for k, v in zip(node.keys, node.values):
-            if k is None:
-                continue  # **spread
+            if k is None:  # **spread
+                spread = _py(v, env, depth)
+                if isinstance(spread, dict):
+                    out.update(spread)
+                partial = partial or not isinstance(spread, dict) or isinstance(spread, PartialDict)
+                continue
             key = _py(k, env, depth)
             out[key if isinstance(key, str) else str(key)] = _py(v, env, depth)
-        return out
+        return PartialDict(out) if partial else out
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         items = [_py(e, env, depth) for e in node.elts]
         return tuple(items) if isinstance(node, ast.Tuple) else items
@@ -285,7 +350,7 @@ def _assignments(text: str, python: bool) -> dict[str, str]:
     """Variables assigned a literal in the snippet: ``const body = {...}``, ``payload = {...}``."""
     env: dict[str, str] = {}
     pattern = r"(?m)^\s*(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*=\s*(?![=>])"
-    for m in re.finditer(pattern, text):
+    for m in itertools.islice(re.finditer(pattern, text), 200):
         start = m.end()
         if start >= len(text):
             continue
@@ -304,10 +369,19 @@ def _assignments(text: str, python: bool) -> dict[str, str]:
     return env
 
 
-def _headers_of(value: Any) -> list[tuple[str, str]]:
+def _headers_of(value: Any) -> tuple[list[tuple[str, str]], bool]:
+    """The headers, and whether we see all of them."""
     if isinstance(value, dict):
-        return [(str(k), "" if v is None else str(v)) for k, v in value.items()]
-    return []
+        return [(str(k), "" if v is None else str(v)) for k, v in value.items()], not isinstance(value, PartialDict)
+    return [], value is None
+
+
+def _headers_arg(value: Any, given: bool) -> tuple[list[tuple[str, str]], bool]:
+    """Headers from a call argument: absent (known: none), a literal, or computed (unknown)."""
+    if not given:
+        return [], True
+    headers, known = _headers_of(value)
+    return headers, known and isinstance(value, dict)
 
 
 def _body_of(value: Any, objects_as_json: bool) -> tuple[str | None, str | None, Any]:
@@ -332,14 +406,19 @@ def _with_content_type(headers: list[tuple[str, str]], ctype: str | None) -> lis
 
 
 def _url(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and value and "/" in value else None
+
+
+def _partial(url: str) -> bool:
+    """A URL whose base is computed at run time: `{var}/customers`, `$BASE/customers`."""
+    return not re.match(r"^(https?://[^{$/]+|/)", url)
 
 
 # --- JavaScript -------------------------------------------------------------------------------
 
 def _fetch_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
     env: dict[str, str] | None = None
-    for m in re.finditer(r"\bfetch\s*\(", text):
+    for m in itertools.islice(re.finditer(r"\bfetch\s*\(", text), MAX_CALLS):
         open_at = m.end() - 1
         end = balanced_end(text, open_at)
         if end < 0:
@@ -351,22 +430,24 @@ def _fetch_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         url = _url(js_value(args[0], env))
         if not url:
             continue
-        opts = js_value(args[1], env) if len(args) > 1 else {}
-        opts = opts if isinstance(opts, dict) else {}
+        raw_opts = js_value(args[1], env) if len(args) > 1 else {}
+        opts = raw_opts if isinstance(raw_opts, dict) else {}
         notes = [] if len(args) < 2 or opts else ["the fetch options are computed at run time"]
-        headers = _headers_of(opts.get("headers"))
+        headers, known = _headers_arg(opts.get("headers"), "headers" in opts)
+        known = known and isinstance(raw_opts, dict) and not isinstance(raw_opts, PartialDict)
         body, _ctype, value = _body_of(opts.get("body"), objects_as_json=False)
         yield m.start(), end, PastedRequest(
             method=str(opts.get("method", "GET")).upper(), url=url,
             # fetch sends a string body as text/plain unless told otherwise: a real mistake.
             headers=_with_content_type(headers, "text/plain;charset=UTF-8" if body is not None else None),
-            body=body, body_value=value, source="fetch", notes=notes,
+            body=body, body_value=value, source="fetch", notes=notes, headers_known=known, url_partial=_partial(url),
         )
 
 
 def _axios_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
     env: dict[str, str] | None = None
-    for m in re.finditer(r"\baxios(?:\.(get|post|put|patch|delete|head|options|request))?\s*\(", text):
+    for m in itertools.islice(
+            re.finditer(r"\baxios(?:\.(get|post|put|patch|delete|head|options|request))?\s*\(", text), MAX_CALLS):
         open_at = m.end() - 1
         end = balanced_end(text, open_at)
         if end < 0:
@@ -391,7 +472,8 @@ def _axios_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             config_arg = args[2] if has_data and len(args) > 2 else (args[1] if not has_data and len(args) > 1 else None)
             config = js_value(config_arg, env) if config_arg else {}
             config = config if isinstance(config, dict) else {}
-        headers = _headers_of(config.get("headers"))
+        headers, known = _headers_arg(config.get("headers"), "headers" in config)
+        known = known and not isinstance(config, PartialDict)
         params = config.get("params")
         if isinstance(params, dict) and params:
             url += ("&" if "?" in url else "?") + urlencode(params)
@@ -399,7 +481,7 @@ def _axios_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         body, ctype, value = _body_of(data, objects_as_json=True)
         yield m.start(), end, PastedRequest(
             method=method, url=url, headers=_with_content_type(headers, ctype), body=body,
-            body_value=value, source="axios",
+            body_value=value, source="axios", headers_known=known, url_partial=_partial(url),
         )
 
 
@@ -408,7 +490,7 @@ def _axios_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
 def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
     env: dict[str, str] | None = None
     pattern = r"\b(requests|httpx|client|session|s)\.(get|post|put|patch|delete|head|options|request)\s*\("
-    for m in re.finditer(pattern, text):
+    for m in itertools.islice(re.finditer(pattern, text), MAX_CALLS):
         open_at = m.end() - 1
         end = balanced_end(text, open_at)
         if end < 0:
@@ -430,7 +512,10 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             url = _url(py_value(positional[0], env)) if positional else _url(py_value(kwargs.get("url", "''"), env))
         if not url:
             continue
-        headers = _headers_of(py_value(kwargs["headers"], env)) if "headers" in kwargs else []
+        headers, known = _headers_arg(py_value(kwargs["headers"], env) if "headers" in kwargs else None,
+                                      "headers" in kwargs)
+        # A client or session object may carry default headers we can't see.
+        known = known and m.group(1) in ("requests", "httpx")
         body: str | None = None
         ctype: str | None = None
         value: Any = None
@@ -458,13 +543,14 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         yield m.start(), end, PastedRequest(
             method=method, url=url, headers=_with_content_type(headers, ctype), body=body, body_value=value,
             source=m.group(1) if m.group(1) in ("requests", "httpx") else "requests", basic_auth=basic,
+            headers_known=known, url_partial=_partial(url),
         )
 
 
 # --- PHP --------------------------------------------------------------------------------------
 
 def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
-    calls = list(re.finditer(r"curl_setopt(?:_array)?\s*\(", text))
+    calls = list(itertools.islice(re.finditer(r"curl_setopt(?:_array)?\s*\(", text), MAX_CALLS))
     if not calls:
         return
     opts: dict[str, str] = {}

@@ -41,6 +41,9 @@ def tokenize(command: str) -> list[str]:
     """
     # Line continuations: backslash-newline (POSIX), caret-newline (cmd.exe), backtick (PowerShell).
     command = re.sub(r"[\\^`][ \t]*\r?\n", " ", command)
+    if '^"' in command:
+        # Chrome's "Copy as cURL (cmd)": cmd.exe escapes every special character with ^.
+        command = re.sub(r"\^(.)", r"\1", command)
     tokens: list[str] = []
     buf: list[str] = []
     have_token = False
@@ -127,8 +130,11 @@ def _ansi_c_string(s: str, i: int) -> tuple[str, int]:
     raise PasteError(f"unbalanced $'…' quote (opened at character {start + 1} of the curl command)")
 
 
-def parse_curl(command: str) -> PastedRequest:
-    """Read one curl command (starting with ``curl``) into a request."""
+def parse_curl(command: str, stdin: str | None = None) -> PastedRequest:
+    """Read one curl command (starting with ``curl``) into a request.
+
+    ``stdin`` is what a heredoc feeds the command (for ``-d @-``).
+    """
     tokens = tokenize(command)
     # Stop at the end of the curl command: a pipe into jq, a redirect, a second command.
     for idx, tok in enumerate(tokens):
@@ -179,7 +185,9 @@ def parse_curl(command: str) -> PastedRequest:
                 headers.append((h[:-1].strip(), ""))
         elif opt in _DATA_OPTIONS:
             d = take()
-            if d.startswith("@") and opt != "--data-raw":
+            if d == "@-" and stdin is not None:
+                data.append(stdin.strip())
+            elif d.startswith("@") and opt != "--data-raw":
                 notes.append(f"the body is read from the file {d[1:]}, which the paste does not show")
                 data.append("")
             elif opt == "--data-urlencode":
@@ -190,7 +198,9 @@ def parse_curl(command: str) -> PastedRequest:
         elif opt == "--json":
             d = take()
             json_mode = True
-            if d.startswith("@"):
+            if d == "@-" and stdin is not None:
+                d = stdin.strip()
+            elif d.startswith("@"):
                 notes.append(f"the body is read from the file {d[1:]}, which the paste does not show")
                 d = ""
             data.append(d)
@@ -217,7 +227,8 @@ def parse_curl(command: str) -> PastedRequest:
 
     if url is None:
         raise PasteError("the curl command has no URL")
-    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url) and not url.startswith("/"):
+    partial = url.startswith("$") or url.startswith("{")  # "$BRIDGE_URL/customers"
+    if not partial and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url) and not url.startswith("/"):
         url = "https://" + url
     body: str | None = None
     if get and data:
@@ -236,7 +247,7 @@ def parse_curl(command: str) -> PastedRequest:
         method = "HEAD" if head else "GET" if get else "POST" if (body is not None or form) else "GET"
     return PastedRequest(
         method=method, url=url, headers=headers, body=body, form_fields=form, source="curl",
-        basic_auth=user, notes=notes,
+        basic_auth=user, notes=notes, url_partial=partial,
     )
 
 

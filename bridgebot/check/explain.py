@@ -49,6 +49,7 @@ ERROR_CODES: dict[str, tuple[str | None, str]] = {
 }
 
 _MESSAGE_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?i)idempotency.key"), "idempotency_key_missing"),
     (re.compile(r"(?i)unknown param|unrecognized (field|param)|not permitted|unpermitted|additional propert"), "unknown_param"),
     (re.compile(r"(?i)missing required|is required|must be set|can't be blank|missing .*header|required param"), "missing_required"),
     (re.compile(r"(?i)must be one of|is not one of|invalid value for|not a valid (choice|option)"), "invalid_enum"),
@@ -56,8 +57,7 @@ _MESSAGE_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)too long|too short|must be (at least|at most|less|greater)|out of range|exceeds"), "out_of_range"),
     (re.compile(r"(?i)invalid json|malformed|could not parse|unexpected token"), "malformed_body"),
     (re.compile(r"(?i)content.type"), "content_type"),
-    (re.compile(r"(?i)idempotency.key"), "idempotency_key_missing"),
-    (re.compile(r"(?i)invalid api key|api key .*invalid|bad credentials|invalid (token|credentials)|unauthori[sz]ed"), "auth_invalid"),
+    (re.compile(r"(?i)invalid api.key|api.key .*invalid|bad credentials|invalid (token|credentials)|unauthori[sz]ed"), "auth_invalid"),
     (re.compile(r"(?i)did not provide an api key|missing api-key|no api key|requires authentication"), "auth_missing"),
     (re.compile(r"(?i)not found|no such"), "unknown_path"),
 ]
@@ -74,6 +74,16 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
     # The message is more precise than a generic code ("invalid_parameters: ... must be one of").
     if by_message and kind in (None, "invalid_format") and not (by_message == "unknown_path" and error.status != 404):
         kind = by_message
+    # Anything about the credentials themselves is an auth finding, whatever the code says.
+    auth_field = (error.param or "").lower() in ("api-key", "authorization", "x-api-key")
+    if error.status == 401 or auth_field or kind in ("auth_missing", "auth_invalid"):
+        says_missing = re.search(r"(?i)missing|did not provide|no api.key|not provided|required", message + " " + code)
+        kind = "auth_missing" if says_missing or (request_had_auth is False and not message) else "auth_invalid"
+        if known is None or known[0] in (None, "invalid_format", "missing_required"):
+            explanation = ("No API key reached the API: send it in the documented header." if kind == "auth_missing"
+                           else "The API refused the key: check it belongs to this environment (sandbox keys "
+                                "start sk-test, production keys sk-live), was not rotated, and is sent in the "
+                                "documented header.")
     if kind is None and error.status is not None:
         kind = {401: "auth_invalid" if request_had_auth else "auth_missing", 405: "wrong_method",
                 415: "content_type"}.get(error.status)
@@ -88,7 +98,8 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
         return [], explanation
     location = error.location or ("header" if kind.startswith(("auth", "idempotency")) else
                                   "url" if kind in ("unknown_path", "wrong_method") else "body")
-    fields = [f.strip() for f in (error.param or "").split(",") if f.strip()] or [""]
+    fields = [f.strip() for f in (error.param or "").split(",") if f.strip()] or [
+        "Idempotency-Key" if kind == "idempotency_key_missing" else ""]
     findings = []
     for field in fields:
         suggestions: tuple[str, ...] = ()

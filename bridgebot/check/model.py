@@ -89,6 +89,11 @@ class PastedRequest:
     #: The body as data already read from client code (may hold Unresolved values); when set,
     #: the checker uses it instead of parsing ``body``.
     body_value: Any = None
+    #: False when some headers are computed at run time (``...baseHeaders``, ``get_headers()``):
+    #: then missing auth or required headers are not claimed.
+    headers_known: bool = True
+    #: True when the base URL is computed at run time (``${BASE}/customers``): route by path only.
+    url_partial: bool = False
 
     def header(self, name: str) -> str | None:
         lname = name.lower()

@@ -69,7 +69,9 @@ def unslack(text: str) -> str:
 
     text = _LINK.sub(link, text)
     # Non-link angle brackets (user/channel mentions) are left: <@U123>.
-    text = text.translate(_SMART)
+    # Slack makes quotes "smart" only outside code blocks; inside, a ’ is the developer's own.
+    parts = text.split("```")
+    text = "```".join(part if i % 2 else part.translate(_SMART) for i, part in enumerate(parts))
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -86,6 +88,8 @@ def check_text_input(data: bytes | str) -> str:
             ) from None
     if "\x00" in data:
         raise UnreadablePaste("this is binary data, not text: paste the request or error as text")
+    if "\r" in data:
+        data = data.replace("\r\n", "\n").replace("\r", "\n")  # Windows line endings
     if len(data) > MAX_PASTE_CHARS:
         raise UnreadablePaste(
             f"the paste is {len(data):,} characters; bridgebot reads at most {MAX_PASTE_CHARS:,}. "
@@ -125,8 +129,14 @@ def read_paste(raw: str | bytes) -> Paste:
         if not free(m.start(), m.start() + 1):
             continue
         end = _command_extent(text, m.start())
+        if m.start() > 0 and text[m.start() - 1] == "`" and not text.startswith("```", max(0, m.start() - 3)):
+            # Inline code: `curl …` ends at the closing backtick.
+            close = text.find("`", m.start())
+            end = min(end, close) if close >= 0 else end
+        stdin, end = _heredoc(text, m.start(), end)
         try:
-            add_request(m.start(), end, parse_curl(text[m.start():end]))
+            add_request(m.start(), end, parse_curl(text[m.start():end].split("<<")[0] if stdin is not None
+                                                   else text[m.start():end], stdin=stdin))
         except PasteError as e:
             taken.append((m.start(), end))
             paste.problems.append(f"I couldn't read the curl command on line {_line_of(text, m.start())}: {e}.")
@@ -138,15 +148,21 @@ def read_paste(raw: str | bytes) -> Paste:
             add_request(m.start(), end, req)
 
     # 3. Client code.
+    code_found = False
     for start, end, req in find_code_requests(text):
         if free(start, end):
             add_request(start, end, req)
+            code_found = True
 
     # 4. JSON values: request bodies (endpoint named near them) and error responses.
     for start, end, value, error in _json_values(text, taken):
+        line_prefix = text[text.rfind("\n", 0, start) + 1:start]
+        if code_found and re.search(r"[A-Za-z_$][\w$]*\s*=\s*$", line_prefix):
+            taken.append((start, end))  # `payload = {…}` read with the call that sends it
+            continue
         if error is not None:
             endpoint = _endpoint_near(text, start, end)
-            if endpoint:
+            if endpoint and endpoint[0] in ("POST", "PUT", "PATCH"):
                 method, url = endpoint
                 req = PastedRequest(method=method, url=url, body=text[start:end], source="json",
                                     headers=[("Content-Type", "application/json")], body_error=error)
@@ -161,7 +177,9 @@ def read_paste(raw: str | bytes) -> Paste:
             paste.errors.append((start, err))
             continue
         endpoint = _endpoint_near(text, start, end)
-        if endpoint and isinstance(value, (dict, list)):
+        if endpoint and endpoint[0] not in ("POST", "PUT", "PATCH"):
+            taken.append((start, end))  # an example response of the GET named next to it
+        elif endpoint and isinstance(value, (dict, list)):
             method, url = endpoint
             add_request(start, end, PastedRequest(
                 method=method, url=url, body=text[start:end], source="json",
@@ -173,6 +191,9 @@ def read_paste(raw: str | bytes) -> Paste:
                 "There is a JSON body here but no endpoint near it: say which one "
                 "(for example `POST /v0/transfers`) and I'll check it."
             )
+
+    # 4b. Error bodies printed by JavaScript (console.log(err.response.data), AxiosError dumps).
+    _js_errors(text, taken, paste)
 
     # 5. Errors in plain text: status lines, client exceptions, API messages.
     _text_errors(text, taken, paste)
@@ -220,6 +241,18 @@ def _command_extent(text: str, start: int) -> int:
                 return i
         i += 1
     return n
+
+
+def _heredoc(text: str, start: int, end: int) -> tuple[str | None, int]:
+    """``curl … -d @- <<'EOF'`` followed by the body and ``EOF``: (body, end past the terminator)."""
+    m = re.search(r"<<-?\s*(['\"]?)(\w+)\1", text[start:end])
+    if not m:
+        return None, end
+    term = re.compile(rf"(?m)^[ \t]*{re.escape(m.group(2))}[ \t]*$")
+    t = term.search(text, end)
+    if not t:
+        return None, end
+    return text[end + 1:t.start()], t.end()
 
 
 def _raw_http(text: str, m: re.Match[str]) -> tuple[int, PastedRequest]:
@@ -299,7 +332,7 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
             if misses > MAX_JSON_FAILURES:
                 return
             # A "[" followed by text is usually prose or a log line, not JSON.
-            looks_json = re.match(r"[{\[]\s*(\"|\}|\]|\{|\[|$)", text[start:start + 40]) is not None
+            looks_json = re.match(r"[{\[]\s*(\"|\}|\]|\{|\[|//|/\*|$)", text[start:start + 40]) is not None
             if looks_json and text[start] == "{" and failures < 20:
                 failures += 1
                 # The broken body runs to the end of its code block, or else of its paragraph.
@@ -308,7 +341,9 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
                 end = min(x for x in (block_end if block_end >= e.pos else -1, para_end, n) if x >= 0)
                 line = text.count("\n", start, e.pos) + 1
                 col = e.pos - (text.rfind("\n", 0, e.pos) + 1) + 1
-                reason = "it ends early (cut off?)" if e.pos >= len(text.rstrip()) - 1 or e.pos >= end - 1 else e.msg
+                reason = ("it ends early (cut off?)" if e.pos >= len(text.rstrip()) - 1 or e.pos >= end - 1
+                          else "JSON does not allow comments" if text.startswith(("//", "/*"), e.pos)
+                          else e.msg)
                 yield start, end, None, f"{reason} at line {line} column {col} of the JSON"
                 pos = end
             else:
@@ -342,17 +377,18 @@ _BARE_URL = re.compile(r"https?://[^\s`'\"<>|)]+")
 
 
 def _endpoint_near(text: str, start: int, end: int) -> tuple[str, str] | None:
-    """The endpoint named just before (or else just after) a JSON body."""
-    before = text[max(0, start - 600):start]
-    hits = list(_ENDPOINT.finditer(before))
-    if hits:
-        return hits[-1].group(1), hits[-1].group(2).rstrip(".,:;)")
-    after = text[end:end + 300]
-    hit = _ENDPOINT.search(after)
-    if hit:
-        return hit.group(1), hit.group(2).rstrip(".,:;)")
-    urls = list(_BARE_URL.finditer(before))
-    if urls:
+    """The endpoint a JSON body is for: named just before it (else just after) with a method
+    that takes a body. A GET named next to JSON is usually showing a response, not a body."""
+    before = [(m.group(1), m.group(2)) for m in _ENDPOINT.finditer(text[max(0, start - 600):start])]
+    after = [(m.group(1), m.group(2)) for m in _ENDPOINT.finditer(text[end:end + 300])]
+    for method, url in [*reversed(before), *after]:
+        if method in ("POST", "PUT", "PATCH"):
+            return method, url.rstrip(".,:;)")
+    if before or after:
+        method, url = (before[-1] if before else after[0])
+        return method, url.rstrip(".,:;)")  # a GET: the JSON shows its response
+    urls = [u for u in _BARE_URL.finditer(text[max(0, start - 600):start]) if re.match(r"https?://api[.-]", u.group(0))]
+    if urls:  # "…sent this to https://api.bridge.xyz/v0/transfers": an API host, not a docs page
         return "POST", urls[-1].group(0).rstrip(".,:;)")
     return None
 
@@ -406,6 +442,23 @@ def error_from_json(value: Any) -> PastedError | None:
     return err
 
 
+def _js_errors(text: str, taken: list[tuple[int, int]], paste: Paste) -> None:
+    from .clientcode import balanced_end, js_value
+
+    pattern = re.compile(r"(?m)(?:^[ \t]*|\bdata:\s*)(\{)\s*[A-Za-z_$][\w$]*\s*:")
+    for count, m in enumerate(pattern.finditer(text)):
+        start = m.start(1)
+        if count >= 20 or any(a <= start < b for a, b in taken):
+            continue
+        end = balanced_end(text, start)
+        if end < 0:
+            continue
+        err = error_from_json(js_value(text[start:end], {}))
+        if err is not None:
+            taken.append((start, end))
+            paste.errors.append((start, err))
+
+
 _STATUS_LINE = re.compile(r"(?m)^[ \t]*(?:<[ \t]*)?HTTP/[\d.]+[ \t]+(\d{3})\b[^\n]*$")
 _CLIENT_ERRORS = [
     # requests: "400 Client Error: Bad Request for url: https://..."
@@ -418,7 +471,7 @@ _CLIENT_ERRORS = [
 _TEXT_MESSAGES = [
     re.compile(r"Received unknown parameters?: ([\w\[\].,\s-]+?)(?:[.\"]|$)", re.M),
     re.compile(r"Missing required param(?:eter)?: ([\w\[\].-]+)", re.M),
-    re.compile(r"Invalid (?:integer|boolean|string|array|object|hash|timestamp): ([^\n\"]+)", re.M),
+    re.compile(r"Invalid (?:integer|boolean|string|array|object|hash|timestamp): (?:[^\n\"]+)()", re.M),
     re.compile(r"Missing Api-Key header|You did not provide an API key|Invalid API Key provided", re.M),
 ]
 _REQUEST_ID = re.compile(r"(?im)^[ \t<]*(?:x-)?request-id:\s*(\S+)")
@@ -455,7 +508,7 @@ def _text_errors(text: str, taken: list[tuple[int, int]], paste: Paste) -> None:
             if not is_free(m.start()):
                 continue
             near = [e for p, e in paste.errors if abs(p - m.start()) < 2000 and not e.message]
-            param = m.group(1).strip() if m.groups() else None
+            param = (m.group(1) or "").strip() or None if m.groups() else None
             if near:
                 near[0].message = m.group(0).strip()
                 near[0].param = near[0].param or param

@@ -22,17 +22,19 @@ _TOKEN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _AUTH_HEADER = re.compile(
-    r"(?i)\b(authorization|api-key|x-api-key)\s*[:=]\s*[\"']?"
-    r"(?:(bearer|basic|token)\s+)?([^\s\"',}]+)"
+    # Header lines (Api-Key: x), and header dicts in code ('Api-Key': 'x', "Authorization" => "…").
+    r"(?i)\b(authorization|api-key|x-api-key)[\"']?\s*(?:=>|[:=])\s*[\"'`]?"
+    r"(?:(bearer|basic|token)\s+)?([^\s\"'`,}]+)"
 )
 _CURL_USER = re.compile(r"(?:^|\s)(?:-u\s*|--user[\s=]+)([\"']?)([^\s\"']+:[^\s\"']*)\1")
 
 # Values that are clearly placeholders, not credentials.
 _PLACEHOLDER = re.compile(
     r"""(?ix)^(
-        \$\{?[A-Z_][A-Z0-9_]*\}? | \{\{.*\}\} | <[^>]*> | \[[^\]]*\] |
+        \$\{?[A-Z_][A-Z0-9_]*\}? | \$env:\w+ | %\w+% | \$\(.* | \{\{.*\}\} | <[^>]*> | \[[^\]]*\] |
         .*(your|api_?key|secret|token|redacted|placeholder|example|xxxx|\.\.\.|…|\*\*\*).* |
-        sk-(live|test)-?$ | process\.env\..* | os\.environ.* | env\(.*
+        sk-(live|test)-?$ | process\.env\..* | os\.environ.* | env\(.* |
+        (?!eyJ)[A-Za-z_]\w*(\.[A-Za-z_]\w*)+ | [A-Za-z_]\w*\(.*
     )$""",
 )
 

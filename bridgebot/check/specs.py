@@ -504,5 +504,11 @@ def _split_url(url: str) -> tuple[str | None, str]:
     if url.startswith("/"):
         path = url.split("?", 1)[0].split("#", 1)[0]
         return None, path.rstrip("/") or "/"
-    parts = urlsplit(url)
-    return (parts.hostname or None), (parts.path.rstrip("/") or "/")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or None
+    except ValueError:  # https://[your-host]/… : a placeholder, not an IP literal
+        m = re.match(r"^[a-zA-Z][\w+.-]*://([^/?#]*)([^?#]*)", url)
+        host, path = (m.group(1), m.group(2)) if m else (None, url)
+        return host, path.rstrip("/") or "/"
+    return host, (parts.path.rstrip("/") or "/")

@@ -1,0 +1,500 @@
+"""Real-world Slack pastes the reader and checker already get right (second, adversarial pass).
+
+Each case is a message as a developer would post it (Slack-escaped where it says so). The
+expectation is the request(s) read, the operation matched and the findings as (kind, field)
+pairs, compared exactly: a missed finding and a false alarm both fail. Cases that are read
+wrongly today are not here; they are listed in the test pass's report.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from bridgebot.check import check_paste
+from bridgebot.check.checker import render_check_text
+from bridgebot.cli import cli
+from conftest import BRIDGE_SPEC
+
+IDEM = "4f8e1c7a-2b1d-4d0e-9a55-0c6b3f1e2d77"
+VALID_TRANSFER = (
+    '{"on_behalf_of":"cust_abc","amount":"25.00",'
+    '"source":{"currency":"usdc","payment_rail":"ethereum","from_address":"0x1234"},'
+    '"destination":{"currency":"usd","payment_rail":"ach","external_account_id":"ea_789"}}'
+)
+
+
+def pairs(findings) -> list[tuple[str, str]]:
+    return sorted((f.kind, f.field) for f in findings)
+
+
+def label(report) -> str | None:
+    return report.operation.label if report.operation else None
+
+
+def no_secret_leaks(result) -> None:
+    dumped = json.dumps(result.to_dict(), ensure_ascii=False) + render_check_text(result)
+    for s in result.secrets:
+        assert s.value not in dumped, f"secret {s.redacted} leaked"
+
+
+def one_request(result):
+    assert len(result.requests) == 1, result.to_dict()
+    return result.requests[0]
+
+
+# --- curl as the tools export it ----------------------------------------------------------------
+
+def test_chrome_devtools_copy_as_curl_bash(bridge_specs) -> None:
+    text = (
+        "```bash\n"
+        "curl 'https://api.sandbox.bridge.xyz/v0/transfers' \\\n"
+        "  -H 'accept: */*' \\\n"
+        "  -H 'accept-language: en-US,en;q=0.9' \\\n"
+        "  -H 'api-key: $BRIDGE_KEY' \\\n"
+        "  -H 'content-type: application/json' \\\n"
+        f"  -H 'idempotency-key: {IDEM}' \\\n"
+        "  -H 'origin: https://app.example.com' \\\n"
+        "  -H 'sec-ch-ua: \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\"' \\\n"
+        f"  --data-raw $'{VALID_TRANSFER}' \\\n"
+        "  --compressed\n"
+        "```"
+    )
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.method, r.request.url) == ("POST", "https://api.sandbox.bridge.xyz/v0/transfers")
+    assert r.request.header("accept") == "*/*"
+    assert label(r) == "POST /v0/transfers"
+    assert pairs(r.findings) == []
+
+
+def test_chrome_ansi_c_body_escapes_are_decoded(bridge_specs) -> None:
+    text = (
+        "curl 'https://api.bridge.xyz/v0/customers' -H 'api-key: K' -H 'idempotency-key: 1' "
+        "-H 'content-type: application/json' "
+        "--data-raw $'{\"type\":\"individual\",\"first_name\":\"Jos\\u00e9\",\"last_name\":\"O\\'Brien\"}'"
+    )
+    r = one_request(check_paste(text, bridge_specs))
+    assert json.loads(r.request.body) == {"type": "individual", "first_name": "José", "last_name": "O'Brien"}
+    assert pairs(r.findings) == []
+
+
+def test_postman_curl_export(bridge_specs) -> None:
+    text = (
+        "curl --location 'https://api.sandbox.bridge.xyz/v0/transfers' \\\n"
+        "--header 'Api-Key: $BRIDGE_KEY' \\\n"
+        f"--header 'Idempotency-Key: {IDEM}' \\\n"
+        "--header 'Content-Type: application/json' \\\n"
+        f"--data '{VALID_TRANSFER}'"
+    )
+    r = one_request(check_paste(text, bridge_specs))
+    assert label(r) == "POST /v0/transfers" and r.request.source == "curl"
+    assert pairs(r.findings) == []
+
+
+def test_postman_get_with_slack_escaped_query(bridge_specs) -> None:
+    text = "curl --location 'https://api.bridge.xyz/v0/customers?limit=10&amp;starting_after=cust_1' --header 'Api-Key: $K'"
+    r = one_request(check_paste(text, bridge_specs))
+    assert r.request.url == "https://api.bridge.xyz/v0/customers?limit=10&starting_after=cust_1"
+    assert label(r) == "GET /v0/customers"
+    assert pairs(r.findings) == []
+
+
+def test_windows_cmd_caret_continuations_and_escaped_quotes(bridge_specs) -> None:
+    body = VALID_TRANSFER.replace('"', '\\"')
+    text = (
+        'curl -X POST "https://api.sandbox.bridge.xyz/v0/transfers" ^\n'
+        '  -H "Api-Key: %BRIDGE_API_KEY%" ^\n'
+        f'  -H "Idempotency-Key: {IDEM}" ^\n'
+        '  -H "Content-Type: application/json" ^\n'
+        f'  -d "{body}"'
+    )
+    result = check_paste(text, bridge_specs)
+    r = one_request(result)
+    assert json.loads(r.request.body)["amount"] == "25.00"
+    assert label(r) == "POST /v0/transfers"
+    assert pairs(r.findings) == []
+    assert result.secrets == []  # %BRIDGE_API_KEY% is a placeholder, not a key
+
+
+def test_powershell_backtick_continuations_read_every_line(bridge_specs) -> None:
+    text = (
+        'curl.exe -X POST "https://api.bridge.xyz/v0/customers" `\n'
+        '  -H "Api-Key: $BRIDGE_KEY" `\n'
+        '  -H "Idempotency-Key: 1" `\n'
+        '  -H "Content-Type: application/json" `\n'
+        "  -d '{\"type\":\"individual\"}'"
+    )
+    r = one_request(check_paste(text, bridge_specs))
+    assert r.request.header("idempotency-key") == "1" and r.request.header("content-type") == "application/json"
+    assert label(r) == "POST /v0/customers"
+    assert pairs(r.findings) == []
+
+
+def test_api_key_header_without_space_after_colon(bridge_specs) -> None:
+    r = one_request(check_paste('curl https://api.bridge.xyz/v0/customers -H "Api-Key:$KEY"', bridge_specs))
+    assert r.request.header("api-key") == "$KEY"
+    assert pairs(r.findings) == []
+
+
+def test_live_key_without_space_is_found_and_redacted(bridge_specs) -> None:
+    text = 'curl https://api.bridge.xyz/v0/customers -H "Api-Key:sk-live-abcdef1234567890"'
+    result = check_paste(text, bridge_specs)
+    assert [s.redacted for s in result.secrets] == ["sk-live-…7890"]
+    assert pairs(one_request(result).findings) == [("secret_exposed", "bridge_live_key")]
+    no_secret_leaks(result)
+
+
+@pytest.mark.parametrize(
+    "text, url",
+    [
+        ('curl <https://api.bridge.xyz/v0/customers|https://api.bridge.xyz/v0/customers> -H "Api-Key: $K"',
+         "https://api.bridge.xyz/v0/customers"),
+        # Slack shortens the label; the target is what was typed.
+        ("curl '<https://api.bridge.xyz/v0/customers?limit=5&amp;starting_after=c_1|api.bridge.xyz/v0/customers?limit=5&amp;st…>'"
+         " -H 'Api-Key: $K'", "https://api.bridge.xyz/v0/customers?limit=5&starting_after=c_1"),
+    ],
+)
+def test_slack_autolinked_url_inside_curl(bridge_specs, text: str, url: str) -> None:
+    r = one_request(check_paste(text, bridge_specs))
+    assert r.request.url == url
+    assert label(r) == "GET /v0/customers"
+    assert pairs(r.findings) == []
+
+
+def test_escaped_query_out_of_range_limit(bridge_specs) -> None:
+    text = 'curl "https://api.bridge.xyz/v0/transfers?limit=500&amp;starting_after=tr_1" -H "Api-Key: $KEY"'
+    r = one_request(check_paste(text, bridge_specs))
+    assert label(r) == "GET /v0/transfers"
+    assert pairs(r.findings) == [("out_of_range", "limit")]
+
+
+def test_get_with_data_and_G_reports_misspelt_query(bridge_specs) -> None:
+    text = "curl -G https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -d limit=5 -d strating_after=x"
+    r = one_request(check_paste(text, bridge_specs))
+    assert pairs(r.findings) == [("unknown_param", "strating_after")]
+    assert "starting_after" in r.findings[0].suggestions
+
+
+def test_smart_quotes_outside_code_block(bridge_specs) -> None:
+    text = ("curl -X POST https://api.bridge.xyz/v0/customers -H \u201cApi-Key: $KEY\u201d "
+            "-H \u2018Idempotency-Key: abc\u2019 -H 'Content-Type: application/json' "
+            "-d \u2018{\u201ctype\u201d: \u201cindividual\u201d, \u201cfirst_name\u201d: \u201cJo\u201d}\u2019")
+    r = one_request(check_paste(text, bridge_specs))
+    assert json.loads(r.request.body) == {"type": "individual", "first_name": "Jo"}
+    assert pairs(r.findings) == []
+
+
+def test_whole_command_in_one_line_code_fence(bridge_specs) -> None:
+    text = ("```curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -H 'Idempotency-Key: x' "
+            "-H 'Content-Type: application/json' -d '{\"type\":\"individual\"}'```")
+    r = one_request(check_paste(text, bridge_specs))
+    assert r.request.body == '{"type":"individual"}'
+    assert pairs(r.findings) == []
+
+
+@pytest.mark.parametrize("url", [
+    "https://api.bridge.xyz/v0/customers/",
+    "https://api.bridge.xyz:443/v0/customers",
+    "https://API.Bridge.xyz/v0/customers",
+    "https://api.sandbox.bridge.xyz/v0/customers",
+])
+def test_url_spellings_route_to_the_same_operation(bridge_specs, url: str) -> None:
+    r = one_request(check_paste(f"curl {url} -H 'Api-Key: $K'", bridge_specs))
+    assert label(r) == "GET /v0/customers"
+    assert pairs(r.findings) == []
+
+
+def test_method_not_taken_by_path(bridge_specs) -> None:
+    text = ("curl -X PATCH https://api.bridge.xyz/v0/customers/cust_1 -H 'Api-Key: $K' "
+            "-H 'Content-Type: application/json' -d '{\"first_name\":\"Jo\"}'")
+    r = one_request(check_paste(text, bridge_specs))
+    assert pairs(r.findings) == [("wrong_method", "method")]
+    assert "PUT" in r.findings[0].message
+
+
+def test_json_body_without_content_type_is_form_encoded_by_curl(bridge_specs) -> None:
+    text = ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -H 'Idempotency-Key: x' "
+            "-d '{\"type\":\"individual\"}'")
+    r = one_request(check_paste(text, bridge_specs))
+    assert pairs(r.findings) == [("content_type", "Content-Type")]
+
+
+def test_key_in_query_string_is_redacted_everywhere(bridge_specs) -> None:
+    text = "curl 'https://api.bridge.xyz/v0/customers?api_key=sk-live-abcdef1234567890abcd&amp;limit=5'"
+    result = check_paste(text, bridge_specs)
+    r = one_request(result)
+    assert pairs(r.findings) == [("auth_missing", "Api-Key"), ("secret_exposed", "bridge_live_key"),
+                                 ("unknown_param", "api_key")]
+    assert "sk-live-…abcd" in r.to_dict()["url"]
+    no_secret_leaks(result)
+
+
+# --- raw HTTP -----------------------------------------------------------------------------------
+
+def test_raw_http_with_json_body(bridge_specs) -> None:
+    text = ("POST /v0/transfers HTTP/1.1\nHost: api.bridge.xyz\nApi-Key: $KEY\n"
+            f"Idempotency-Key: {IDEM}\nContent-Type: application/json\n\n{VALID_TRANSFER}\n")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.source, r.request.url) == ("http", "https://api.bridge.xyz/v0/transfers")
+    assert pairs(r.findings) == []
+
+
+# --- several pastes in one message --------------------------------------------------------------
+
+def test_three_requests_and_an_error_keep_order_and_pairing(bridge_specs) -> None:
+    text = (
+        "first one works:\n```\ncurl https://api.bridge.xyz/v0/customers -H 'Api-Key: $K'\n```\n"
+        "second fails:\n```\ncurl -X POST https://api.bridge.xyz/v0/customers/cust_1/external_accounts "
+        "-H 'Api-Key: $K' -H 'Content-Type: application/json' -d '{\"currency\":\"usd\",\"account_type\":\"us\"}'\n```\n"
+        "```\n{\"code\":\"invalid_parameters\",\"message\":\"Idempotency-Key header is required\"}\n```\n"
+        "and third:\n```\ncurl -X DELETE https://api.bridge.xyz/v0/transfer/tr_1 -H 'Api-Key: $K'\n```\n"
+    )
+    result = check_paste(text, bridge_specs)
+    assert [label(r) for r in result.requests] == [
+        "GET /v0/customers", "POST /v0/customers/{customerID}/external_accounts", None]
+    assert pairs(result.requests[0].findings) == []
+    assert pairs(result.requests[1].findings) == [
+        ("idempotency_key_missing", "Idempotency-Key"), ("missing_required", "account"),
+        ("missing_required", "account_owner_name")]
+    assert pairs(result.requests[2].findings) == [("unknown_path", "path")]
+    assert "/v0/transfers/{transferID}" in result.requests[2].findings[0].suggestions
+    (err,) = result.errors
+    assert label(err) == "POST /v0/customers/{customerID}/external_accounts"
+
+
+def test_request_then_pretty_printed_error_with_status_and_request_id(bridge_specs) -> None:
+    text = (
+        "Here's my request:\n```\n"
+        "curl -i -X POST https://api.sandbox.bridge.xyz/v0/customers/cust_123/external_accounts \\\n"
+        '  -H "Api-Key: $BRIDGE_API_KEY" \\\n'
+        '  -H "Idempotency-Key: $(uuidgen)" \\\n'
+        '  -H "Content-Type: application/json" \\\n'
+        "  -d '{\"currency\":\"usd\",\"account_type\":\"us\",\"account_owner_name\":\"Jo\",\"account\":"
+        "{\"account_number\":\"1234\",\"routing_number\":\"021000021\",\"checking_or_savings\":\"checkings\"}}'\n"
+        "```\nand the response:\n```\nHTTP/2 400\ncontent-type: application/json\n"
+        "x-request-id: 7f3c2a10-aaaa-bbbb-cccc-1234567890ab\n\n"
+        "{\n  \"code\": \"invalid_parameters\",\n"
+        "  \"message\": \"account.checking_or_savings must be one of checking, savings\",\n"
+        "  \"source\": {\n    \"location\": \"body\",\n    \"key\": \"account.checking_or_savings\"\n  }\n}\n```"
+    )
+    result = check_paste(text, bridge_specs)
+    r = one_request(result)
+    assert pairs(r.findings) == [("invalid_enum", "account.checking_or_savings")]
+    assert "checking" in r.findings[0].suggestions
+    (err,) = result.errors
+    assert (err.error.status, err.error.code, err.error.request_id) == (
+        400, "invalid_parameters", "7f3c2a10-aaaa-bbbb-cccc-1234567890ab")
+    assert label(err) == "POST /v0/customers/{customerID}/external_accounts"
+    assert pairs(err.findings) == [("invalid_enum", "account.checking_or_savings")]
+
+
+def test_python_requests_code_and_http_error(bridge_specs) -> None:
+    text = (
+        "```python\nimport requests\n"
+        'r = requests.get("https://api.bridge.xyz/v0/customers", '
+        'headers={"Authorization": "Bearer sk-live-abcdef1234567890abcd"})\nr.raise_for_status()\n```\n'
+        "```\nrequests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: "
+        "https://api.bridge.xyz/v0/customers\n```"
+    )
+    result = check_paste(text, bridge_specs)
+    r = one_request(result)
+    assert pairs(r.findings) == [("auth_invalid", "Authorization"), ("secret_exposed", "bridge_live_key")]
+    (err,) = result.errors
+    assert err.error.status == 401 and label(err) == "GET /v0/customers"
+    assert [f.kind for f in err.findings] == ["auth_invalid"]
+    no_secret_leaks(result)
+
+
+def test_json_body_with_endpoint_named_after_it(bridge_specs) -> None:
+    text = (
+        "```\n{\"on_behalf_of\":\"cust_abc\",\"amount\":10,\"source\":{\"currency\":\"usdc\",\"payment_rail\":"
+        "\"ethereum\"},\"destination\":{\"currency\":\"usd\",\"payment_rail\":\"ach\",\"external_account_id\":"
+        "\"ea_789\"}}\n```\nthat's the body I send to POST /v0/transfers"
+    )
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.source, label(r)) == ("json", "POST /v0/transfers")
+    assert pairs(r.findings) == [("wrong_type", "amount")]
+
+
+def test_body_then_endpoint_then_error(bridge_specs) -> None:
+    text = (
+        "```json\n{\"type\":\"individual\"}\n```\nto POST /v0/customers returns\n"
+        "```json\n{\"code\":\"invalid_parameters\",\"message\":\"first_name is required\","
+        "\"source\":{\"location\":\"body\",\"key\":\"first_name\"}}\n```"
+    )
+    result = check_paste(text, bridge_specs)
+    assert pairs(one_request(result).findings) == []
+    (err,) = result.errors
+    assert label(err) == "POST /v0/customers"
+    assert pairs(err.findings) == [("missing_required", "first_name")]
+
+
+def test_slack_escaped_ampersand_in_error_message(bridge_specs) -> None:
+    text = ('{"code":"invalid_parameters","message":"first_name &amp; last_name must be set",'
+            '"source":{"location":"body","key":"first_name"}}')
+    (err,) = check_paste(text, bridge_specs).errors
+    assert err.error.message == "first_name & last_name must be set"
+    assert pairs(err.findings) == [("missing_required", "first_name")]
+
+
+# --- malformed JSON bodies -----------------------------------------------------------------------
+
+def test_trailing_comma_in_curl_body_names_the_position(bridge_specs) -> None:
+    text = (
+        "```\ncurl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -H 'Idempotency-Key: 1' "
+        "-H 'Content-Type: application/json' -d '{\n  \"type\": \"individual\",\n  \"first_name\": \"Jo\",\n}'\n```"
+    )
+    r = one_request(check_paste(text, bridge_specs))
+    assert pairs(r.findings) == [("malformed_body", "")]
+    assert "line 4 column 1" in r.findings[0].message
+
+
+def test_trailing_comma_in_json_with_endpoint_names_the_position(bridge_specs) -> None:
+    text = "POST /v0/customers\n```json\n{\n  \"type\": \"individual\",\n  \"first_name\": \"Jo\",\n}\n```"
+    r = one_request(check_paste(text, bridge_specs))
+    assert label(r) == "POST /v0/customers"
+    assert pairs(r.findings) == [("malformed_body", "")]
+    assert "line 4 column 1" in r.findings[0].message
+
+
+# --- client code --------------------------------------------------------------------------------
+
+def test_fetch_with_template_literal_path_variable(bridge_specs) -> None:
+    text = (
+        "```js\nconst res = await fetch(`https://api.bridge.xyz/v0/customers/${customerId}/external_accounts`, {\n"
+        "  method: 'POST',\n"
+        "  headers: { 'Api-Key': apiKey, 'Content-Type': 'application/json', 'Idempotency-Key': uuid() },\n"
+        "  body: JSON.stringify({ currency: 'usd', account_type: 'us', account_owner_name: 'Jo', "
+        "account: { account_number: '123', routing_number: '021000021' } }),\n});\n```"
+    )
+    r = one_request(check_paste(text, bridge_specs))
+    assert label(r) == "POST /v0/customers/{customerID}/external_accounts"
+    assert pairs(r.findings) == []
+
+
+def test_fetch_string_body_without_content_type(bridge_specs) -> None:
+    text = ("```js\nawait fetch('https://api.bridge.xyz/v0/customers', { method: 'POST', headers: "
+            "{ 'Api-Key': key, 'Idempotency-Key': id }, body: JSON.stringify({ type: 'individual' }) })\n```")
+    r = one_request(check_paste(text, bridge_specs))
+    assert pairs(r.findings) == [("content_type", "Content-Type")]
+
+
+def test_fetch_template_literal_missing_version_prefix(bridge_specs) -> None:
+    text = "```js\nconst res = await fetch(`https://api.bridge.xyz/customers/${id}`, { headers: { 'Api-Key': key } });\n```"
+    r = one_request(check_paste(text, bridge_specs))
+    assert pairs(r.findings) == [("unknown_path", "path")]
+    assert "/v0/customers/" in r.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # HTTPie
+        "http POST api.bridge.xyz/v0/transfers Api-Key:sk-live-abcdef1234567890 amount=10 on_behalf_of=cust_1",
+        # PHP Guzzle
+        "```php\n$client = new \\GuzzleHttp\\Client();\n"
+        "$response = $client->request('POST', 'https://api.bridge.xyz/v0/transfers', [\n"
+        "    'headers' => ['Api-Key' => 'sk-live-abcdef1234567890', 'Idempotency-Key' => $uuid],\n"
+        "    'json' => ['amount' => '10.00', 'on_behalf_of' => 'cust_1'],\n]);\n```",
+        # Go net/http
+        "```go\njsonStr := []byte(`{\"amount\":\"10.00\",\"on_behalf_of\":\"cust_1\"}`)\n"
+        "req, err := http.NewRequest(\"POST\", \"https://api.bridge.xyz/v0/transfers\", bytes.NewBuffer(jsonStr))\n"
+        "req.Header.Set(\"Api-Key\", \"sk-live-abcdef1234567890\")\n```",
+    ],
+    ids=["httpie", "guzzle", "go"],
+)
+def test_unsupported_clients_fail_gracefully_but_keys_are_still_caught(bridge_specs, text: str) -> None:
+    result = check_paste(text, bridge_specs)
+    assert result.requests == [] and result.errors == []
+    assert [s.redacted for s in result.secrets] == ["sk-live-…7890"]
+    no_secret_leaks(result)
+
+
+# --- prose, non-ASCII and size ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "what does GET /v0/customers return?",
+    "hey, quick q: POST /v0/transfers keeps giving me 401, any idea?",
+    "is https://api.bridge.xyz/v0/customers paginated?",
+])
+def test_prose_mentioning_an_endpoint_is_not_a_paste(bridge_specs, text: str) -> None:
+    result = check_paste(text, bridge_specs)
+    assert (result.requests, result.errors, result.problems) == ([], [], [])
+
+
+def test_emoji_and_non_ascii_values(bridge_specs) -> None:
+    text = ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -H 'Idempotency-Key: 9c1' "
+            "-H 'Content-Type: application/json' "
+            "-d '{\"type\":\"individual\",\"first_name\":\"José 🚀\",\"last_name\":\"Müller\"}' 🙏 please help")
+    r = one_request(check_paste(text, bridge_specs))
+    assert json.loads(r.request.body)["first_name"] == "José 🚀"
+    assert pairs(r.findings) == []
+
+
+def test_non_ascii_json_body_with_endpoint(bridge_specs) -> None:
+    text = "POST /v0/customers ✅\n```\n{\"type\":\"individual\",\"first_name\":\"Zoë\",\"last_name\":\"日本\"}\n```"
+    r = one_request(check_paste(text, bridge_specs))
+    assert label(r) == "POST /v0/customers" and pairs(r.findings) == []
+
+
+def test_message_at_slacks_40000_character_cap(bridge_specs) -> None:
+    log = 'INFO something happened at 12:00:00 [worker-1] {"event": "tick", "n": 1}\n' * 520
+    curl = ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -H 'Idempotency-Key: x' "
+            "-H 'Content-Type: application/json' -d '{\"type\":\"individual\",\"first_name\":5}'\n")
+    text = ("log dump:\n```\n" + log + "```\n" + curl)
+    assert 35_000 < len(text) <= 40_000
+    started = time.perf_counter()
+    result = check_paste(text, bridge_specs)
+    assert time.perf_counter() - started < 5
+    r = one_request(result)
+    assert pairs(r.findings) == [("wrong_type", "first_name")]
+
+
+# --- Stripe and GitHub --------------------------------------------------------------------------
+
+def test_stripe_postman_data_urlencode(stripe_specs) -> None:
+    text = (
+        "curl --location 'https://api.stripe.com/v1/customers' \\\n"
+        "--header 'Content-Type: application/x-www-form-urlencoded' \\\n"
+        "--header 'Authorization: Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc' \\\n"
+        "--data-urlencode 'email=jenny@example.com' \\\n"
+        "--data-urlencode 'metadata[order_id]=6735' \\\n"
+        "--data-urlencode 'invoice_settings[default_payment_methd]=pm_1'"
+    )
+    result = check_paste(text, stripe_specs)
+    r = one_request(result)
+    assert label(r) == "POST /v1/customers"
+    assert pairs(r.findings) == [("secret_exposed", "stripe_test_key"),
+                                 ("unknown_param", "invoice_settings[default_payment_methd]")]
+    typo = next(f for f in r.findings if f.kind == "unknown_param")
+    assert "default_payment_method" in typo.suggestions
+    assert "`invoice_settings[default_payment_method]`" in typo.message
+    no_secret_leaks(result)
+
+
+def test_stripe_get_with_G_and_bracketed_query(stripe_specs) -> None:
+    text = "curl -G https://api.stripe.com/v1/charges -u $STRIPE_KEY: -d limit=3 -d 'expand[]=data.customer' -d created[gte]=1690000000"
+    r = one_request(check_paste(text, stripe_specs))
+    assert label(r) == "GET /v1/charges"
+    assert pairs(r.findings) == []
+
+
+def test_github_issue_with_typo_and_wrong_type(github_specs) -> None:
+    text = ("curl -X POST -H \"Authorization: Bearer $GH_TOKEN\" -H 'Content-Type: application/json' "
+            "https://api.github.com/repos/o/r/issues -d '{\"titel\":\"x\",\"labels\":\"bug\"}'")
+    r = one_request(check_paste(text, github_specs))
+    assert label(r) == "POST /repos/{owner}/{repo}/issues"
+    assert pairs(r.findings) == [("missing_required", "title"), ("unknown_param", "titel"), ("wrong_type", "labels")]
+
+
+# --- the command line on an unsupported paste ---------------------------------------------------
+
+def test_cli_unsupported_paste_gives_empty_json_and_exit_0() -> None:
+    paste = "```go\nreq, _ := http.NewRequest(http.MethodGet, \"https://api.bridge.xyz/v0/customers\", nil)\n```"
+    out = CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), "--format", "json", "-"], input=paste)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert (data["requests"], data["errors"], data["secrets"]) == ([], [], [])
