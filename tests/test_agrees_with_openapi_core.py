@@ -18,7 +18,7 @@ from openapi_core.testing import MockRequest
 from bridgebot.check import PastedRequest, check_request
 from conftest import BRIDGE_SPEC
 
-KEY = {"Api-Key": "sk-test-placeholderplaceholder", "Idempotency-Key": "5b1f7a2e-0c1d-4f8e-9a55-1d2e3f4a5b6c"}
+KEY = {"Api-Key": "$BRIDGE_API_KEY", "Idempotency-Key": "5b1f7a2e-0c1d-4f8e-9a55-1d2e3f4a5b6c"}
 TRANSFER = {"on_behalf_of": "cust_1", "amount": "10.00",
             "source": {"currency": "usd", "payment_rail": "ach", "external_account_id": "ea_1"},
             "destination": {"currency": "usdc", "payment_rail": "ethereum", "to_address": "0xabc"}}
