@@ -31,6 +31,7 @@ import json
 import random
 import re
 import signal
+import sys
 import time
 import zlib
 from contextlib import contextmanager
@@ -80,6 +81,13 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         raise _Timeout()
 
     old = signal.signal(signal.SIGALRM, on_alarm)
+    old_hook = sys.unraisablehook
+
+    def quiet(u: Any) -> None:  # the alarm landing in a gc callback is "ignored": say nothing
+        if not isinstance(u.exc_value, _Timeout):
+            old_hook(u)
+
+    sys.unraisablehook = quiet
     # Repeat: an alarm that lands in a gc callback is swallowed ("Exception ignored in ...").
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
@@ -89,6 +97,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        sys.unraisablehook = old_hook
 
 
 # --- spec documents -----------------------------------------------------------------------------
@@ -291,8 +300,8 @@ class Preparer:
                 out["additionalProperties"] = False
             elif not has_props and "additionalProperties" not in out and not branched:
                 # free-form: anything goes for the checker; keep it small and encodable
-                out["additionalProperties"] = {"type": "string", "maxLength": 12} if form else {
-                    "type": ["string", "integer", "boolean"]}
+                out["additionalProperties"] = {"type": "string", "maxLength": 12, "x-bb-free": True} if form else {
+                    "type": ["string", "integer", "boolean"], "x-bb-free": True}
             if out.get("additionalProperties") not in (None, False):
                 out.setdefault("propertyNames", {"pattern": _MAP_KEYS})
                 out["maxProperties"] = min(out.get("maxProperties", 3), max(3, len(out.get("required") or [])
@@ -413,6 +422,8 @@ class Case:
     body: Part | None
     content_type: str | None
     auth: dict[str, Any]
+    #: Form arrays of scalars as ``a[0]=v`` (else ``a[]=v``).
+    indexed_arrays: bool = False
     #: Generated values: dicts with keys path, header, query, body
     examples: list[dict[str, Any]] = field(default_factory=list)
 
@@ -440,8 +451,10 @@ def _preferred_media(content: dict[str, Any]) -> str:
 _PATH_VALUE = "^id[0-9]{2,5}$"
 
 
-def build_case(specs: SpecSet, op: Operation) -> Case:
-    """Prepare the schemas of ``op`` (raises CannotGenerate)."""
+def build_case(specs: SpecSet, op: Operation, seed: int = 0) -> Case:
+    """Prepare the schemas of ``op`` (raises CannotGenerate). ``seed`` picks the auth alternative
+    and how form arrays of scalars are written (``a[]=`` or ``a[0]=``)."""
+    rng = random.Random(zlib.crc32(f"{seed}:{op.method} {op.path}".encode()))
     spec = next(s for s in specs.specs if s.name == op.spec)
     doc = document(spec.source)
     raw, shared = _raw_op(doc, op)
@@ -450,7 +463,8 @@ def build_case(specs: SpecSet, op: Operation) -> Case:
     for p in [*shared, *(raw.get("parameters") or [])]:
         p = _deref(doc, p)
         params[(p["in"], p["name"])] = p
-    auth = _auth_for(op)
+    auth = _auth_for(op, rng)
+    indexed = rng.random() < 0.5
     json_prep = Preparer(doc, "json")
     form_prep = Preparer(doc, "form")
     path_props, path_req = {}, []
@@ -527,7 +541,7 @@ def build_case(specs: SpecSet, op: Operation) -> Case:
                 header_schema={"type": "object", "properties": header_props, "required": header_req,
                                "additionalProperties": False},
                 query=Part("query", "form", query_schema, encodings), body=body, content_type=content_type,
-                auth=auth)
+                auth=auth, indexed_arrays=indexed)
 
 
 def richify(schema: Any, levels: int = 2) -> Any:
@@ -568,9 +582,15 @@ def _draw(strategy: Any, n: int, seed: int, deadline: float) -> list[Any]:
     return seen
 
 
-def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0) -> list[dict[str, Any]]:
+def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0,
+             soft_deadlines: bool = True, rich_draws: int = 8) -> list[dict[str, Any]]:
     """Draw examples: up to ``n`` from the schemas as they are (the first is hypothesis' simplest),
-    then one where every property of the top two levels is present. Raises CannotGenerate."""
+    then one where every property of the top two levels is present. Raises CannotGenerate.
+
+    ``budget`` is a hard limit (past it, what was drawn is kept, or CannotGenerate). With
+    ``soft_deadlines`` drawing also stops early at 40% / 90% of it, which bounds the time but makes
+    the examples of slow operations depend on the machine's speed; without, only counts decide.
+    """
     import warnings
 
     from hypothesis import strategies as st
@@ -579,7 +599,7 @@ def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0)
 
     _patch_hypothesis_jsonschema()
     start = time.monotonic()
-    total = budget or 1e9
+    total = budget if (budget and soft_deadlines) else 1e9
     examples: list[dict[str, Any]] = []
     errors: list[str] = []
     formats = _custom_formats()
@@ -597,7 +617,7 @@ def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0)
     try:
         with time_limit(budget), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for rich, count, share in ((False, n, 0.4), (True, 8, 0.9)):
+            for rich, count, share in ((False, n, 0.4), (True, rich_draws, 0.9)):
                 try:
                     got = _draw(strategy(rich), count, seed, start + total * share)
                 except (HypothesisException, RecursionError, ValueError, TypeError, KeyError, re.error) as e:
@@ -645,12 +665,12 @@ def pick_examples(case: Case) -> list[dict[str, Any]]:
 
 # --- auth ---------------------------------------------------------------------------------------
 
-def _auth_for(op: Operation) -> dict[str, Any]:
-    """Headers / basic auth / query pairs that satisfy the first alternative of ``op.security``."""
+def _auth_for(op: Operation, rng: random.Random | None = None) -> dict[str, Any]:
+    """Headers / basic auth / query pairs that satisfy one alternative of ``op.security``."""
     out: dict[str, Any] = {"headers": [], "basic": None, "query": [], "schemes": op.security}
     if not op.security:
         return out
-    alt = op.security[0]
+    alt = rng.choice(op.security) if rng else op.security[0]
     for s in alt:
         if s.type == "apiKey" and s.location == "header":
             out["headers"].append((s.param_name, TEST_KEY))
@@ -681,19 +701,19 @@ def scalar_text(v: Any) -> str:
     return str(v)
 
 
-def form_pairs(key: str, value: Any) -> list[tuple[str, str]]:
-    """Stripe's encoding: ``a[b][c]=v``, ``a[0][x]=v``, ``a[]=v`` for arrays of scalars."""
+def form_pairs(key: str, value: Any, indexed: bool = False) -> list[tuple[str, str]]:
+    """Stripe's encoding: ``a[b][c]=v``, ``a[0][x]=v``, ``a[]=v`` (or ``a[0]=v``) for arrays of scalars."""
     if isinstance(value, dict):
         out = []
         for k, v in value.items():
-            out += form_pairs(f"{key}[{k}]", v)
+            out += form_pairs(f"{key}[{k}]", v, indexed)
         return out
     if isinstance(value, list):
-        if all(not isinstance(v, (dict, list)) for v in value):
+        if not indexed and all(not isinstance(v, (dict, list)) for v in value):
             return [(f"{key}[]", scalar_text(v)) for v in value]
         out = []
         for i, v in enumerate(value):
-            out += form_pairs(f"{key}[{i}]", v)
+            out += form_pairs(f"{key}[{i}]", v, indexed)
         return out
     return [(key, scalar_text(value))]
 
@@ -708,7 +728,7 @@ def query_pairs(case: Case, query: dict[str, Any], aliases: dict[str, str] | Non
         style, explode = case.query.encodings.get((aliases or {}).get(name, name), ("form", True))
         if style == "deepObject" or (isinstance(value, (dict, list)) and style not in ("form", "spaceDelimited",
                                                                                           "pipeDelimited")):
-            out += form_pairs(name, value)
+            out += form_pairs(name, value, case.indexed_arrays)
         elif isinstance(value, list):
             if explode and style == "form":
                 out += [(name, scalar_text(v)) for v in value]
@@ -747,14 +767,14 @@ def build_request(case: Case, example: dict[str, Any], method: str | None = None
         elif style == "form":
             pairs = []
             for k, v in (b or {}).items():
-                pairs += form_pairs(k, v)
+                pairs += form_pairs(k, v, case.indexed_arrays)
             if pairs:
                 body = encode_pairs(pairs)
                 headers.append(("Content-Type", case.content_type or "application/x-www-form-urlencoded"))
         elif style == "multipart":
             pairs = []
             for k, v in (b or {}).items():
-                pairs += form_pairs(k, v)
+                pairs += form_pairs(k, v, case.indexed_arrays)
             form_fields = pairs
         else:
             body = b if isinstance(b, str) else json.dumps(b)
@@ -880,6 +900,10 @@ def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent
     if branches:
         if {"properties", "items", "enum", "type", "const"} & set(schema):
             return
+        if not isinstance(value, (dict, list)):
+            # a scalar: the mutations look at all branches (see _branch_union)
+            yield Site(path, schema, value, parent, True)
+            return
         wire = _wire_types(value, form)
         if query and len(path) == 1 and isinstance(value, list) and len(value) == 1:
             wire |= _wire_types(value[0], form)  # `k=v` is both a list of one and a scalar
@@ -894,7 +918,8 @@ def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent
         props = schema.get("properties") or {}
         ap = schema.get("additionalProperties")
         for k, v in value.items():
-            sub = props.get(k, ap if isinstance(ap, dict) else None)
+            # keys of a free-form object take anything (the schema given to hypothesis is ours)
+            sub = props.get(k, ap if isinstance(ap, dict) and not ap.get("x-bb-free") else None)
             if sub is not None:
                 yield from walk(sub, v, form, (*path, k), value, query=query)
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
@@ -948,6 +973,30 @@ def _swap(name: str, taken: set[str]) -> str | None:
     return None
 
 
+def _short_repr(v: Any, n: int = 40) -> str:
+    r = repr(v)
+    return r if len(r) <= n else r[: n - 1] + "…"
+
+
+def _branch_union(branches: list[Any]) -> set[str] | None:
+    out: set[str] = set()
+    for b in branches:
+        t = _schema_types(b)
+        if t is None:
+            return None
+        out |= t
+    return out
+
+
+def _string_enum(schema: Any) -> bool:
+    """A schema that only takes some strings (so any other string is an invalid_enum)."""
+    if not isinstance(schema, dict) or not schema.get("enum"):
+        return False
+    if not all(isinstance(v, str) for v in schema["enum"] if v is not None):
+        return False
+    return _single_type(schema) in (None, "string")
+
+
 def _single_type(schema: dict[str, Any]) -> str | None:
     t = schema.get("type")
     if isinstance(t, list):
@@ -992,8 +1041,6 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[
                     continue
                 if form and len(s.value) < 2 and (s.path or loc == "body"):
                     continue  # the object would vanish from the form
-                if loc == "query" and not s.path:
-                    pass
                 cands.append((*s.path, r))
         if cands:
             p = rng.choice(cands)
@@ -1002,31 +1049,51 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[
         # wrong_type
         cands = []
         for s in leaves:
-            if not s.path or s.via_branch or "enum" in s.schema or "const" in s.schema:
+            if not s.path or "enum" in s.schema or "const" in s.schema:
+                continue
+            branches = s.schema.get("anyOf") or s.schema.get("oneOf")
+            if branches:
+                union = _branch_union(branches)
+                if union is None:
+                    continue
+                if form:
+                    if "string" not in union:
+                        cands.append((s, "abc"))
+                    continue
+                new = next((v for v in (True, "abc", 12345) if not _wire_types(v, False) & union), None)
+                if new is not None:
+                    cands.append((s, new))
+                continue
+            if s.via_branch:
                 continue
             t = _single_type(s.schema)
             if t in ("integer", "number", "boolean"):
-                cands.append((s, "abc"))
+                cands.append((s, "abc" if form else ("abc" if t != "boolean" else "true")))
             elif t == "string" and not form:
                 cands.append((s, 12345))
+            elif t == "string" and loc == "body" and isinstance(s.parent, dict):
+                cands.append((s, {"x": "1"}))  # `name[x]=1`: an object where a string goes
         if cands:
             s, new = rng.choice(cands)
             out.append(Mutation("wrong_type", loc, field_name(style, s.path),
-                                f"{field_name(style, s.path)}: {s.value!r} -> {new!r}", mutated(s.path, new)))
+                                f"{field_name(style, s.path)}: {_short_repr(s.value)} -> {new!r}",
+                                mutated(s.path, new)))
         # invalid_enum
         cands = []
         for s in leaves:
-            enum = s.schema.get("enum")
-            if not s.path or s.via_branch or not enum or not all(isinstance(v, str) for v in enum if v is not None):
+            if not s.path:
                 continue
-            if _single_type(s.schema) not in (None, "string"):
+            branches = s.schema.get("anyOf") or s.schema.get("oneOf")
+            alts = branches if branches else [s.schema]
+            if not all(_string_enum(b) for b in alts) or (s.via_branch and not branches):
                 continue
             cands.append(s)
         if cands:
             s = rng.choice(cands)
             new = "zz_not_a_value"
             out.append(Mutation("invalid_enum", loc, field_name(style, s.path),
-                                f"{field_name(style, s.path)}: {s.value!r} -> {new!r}", mutated(s.path, new)))
+                                f"{field_name(style, s.path)}: {_short_repr(s.value)} -> {new!r}",
+                                mutated(s.path, new)))
         # unknown_param (misspelled optional field)
         cands = []
         for s in objects:
@@ -1079,12 +1146,12 @@ class OpResult:
 
 
 def run_operation(specs: SpecSet, op: Operation, seed: int = 0, budget: float | None = 10.0,
-                  n: int = 6) -> OpResult:
+                  soft_deadlines: bool = True, rich_draws: int = 8) -> OpResult:
     t0 = time.monotonic()
     res = OpResult(label=f"{op.method} {op.base_path}{op.path}", spec=op.spec)
     try:
-        case = build_case(specs, op)
-        generate(case, seed=seed, n=n, budget=budget)
+        case = build_case(specs, op, seed)
+        generate(case, seed=seed, budget=budget, soft_deadlines=soft_deadlines, rich_draws=rich_draws)
     except CannotGenerate as e:
         res.skipped = str(e)
         res.seconds = time.monotonic() - t0
@@ -1096,7 +1163,7 @@ def run_operation(specs: SpecSet, op: Operation, seed: int = 0, budget: float | 
     if not res.valid[-1][1]:  # mutate only a request the checker accepts
         ex = picked[-1]
         spec = next(s for s in specs.specs if s.name == op.spec)
-        for m in mutations(case, ex, seed, methods=list(spec.paths[op.path])):
+        for m in mutations(case, ex, seed, methods=[m for t in spec.siblings.get(op.path, [op.path]) for m in spec.paths[t]]):
             req = build_request(case, m.example, method=m.method, aliases=m.aliases)
             res.mutations.append((m, req, check_request(req, specs).findings))
     res.seconds = time.monotonic() - t0

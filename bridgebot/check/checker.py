@@ -327,8 +327,9 @@ def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
                                expected=accepted, actual=sent))
         chosen = next((a for a in accepted if ("json" in a) == looks_json), accepted[0])
     schema, _encoding = op.body[chosen]
-    if schema is None:
-        return out
+    if schema is None or not ("json" in chosen or chosen.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data"))):
+        return out  # text/plain, octet-stream…: the body is the value itself, nothing to decode
     if req.body_value is not None:
         # Read from client code: may hold values only known at run time (Unresolved).
         if isinstance(req.body_value, Unresolved):

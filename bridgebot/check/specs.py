@@ -122,6 +122,9 @@ class CompiledSpec:
     paths: dict[str, dict[str, Operation]]
     root: _Node
     problems: list[str] = field(default_factory=list)
+    #: Templates that differ only in parameter names (GitHub: /orgs/{org}/attestations/{subject_digest}
+    #: and …/{attestation_id}): the router finds one, the method decides which.
+    siblings: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def hosts(self) -> set[str]:
@@ -193,7 +196,12 @@ def compile_spec(document: dict[str, Any], name: str, source: str = "") -> Compi
             paths[template] = methods
             _insert(root, template)
     title = str((document.get("info") or {}).get("title") or name)
-    return CompiledSpec(name=name, title=title, source=source, servers=servers, paths=paths, root=root)
+    shapes: dict[str, list[str]] = {}
+    for template in paths:
+        shapes.setdefault(re.sub(r"\{[^}]+\}", "{}", template), []).append(template)
+    siblings = {t: group for group in shapes.values() if len(group) > 1 for t in group}
+    return CompiledSpec(name=name, title=title, source=source, servers=servers, paths=paths, root=root,
+                        siblings=siblings)
 
 
 def _servers(raw: list[Any]) -> list[Server]:
@@ -408,8 +416,12 @@ class SpecSet:
                      base: str) -> Route:
         methods = spec.paths[template]
         op = methods.get(method)
+        for sibling in spec.siblings.get(template, []):
+            if op is None and method in spec.paths[sibling]:
+                names = re.findall(r"\{([^}]+)\}", sibling)
+                template, params, op = sibling, dict(zip(names, params.values())), spec.paths[sibling][method]
         if op is None:
-            allowed = sorted(methods)
+            allowed = sorted({m for t in spec.siblings.get(template, [template]) for m in spec.paths[t]})
             shown = base + template
             finding = Finding(
                 kind="wrong_method", location="url", field="method",
