@@ -65,29 +65,7 @@ def balanced_end(text: str, start: int) -> int:
 
 def split_args(inner: str) -> list[str]:
     """Split call arguments at top-level commas."""
-    args, depth, cur, i, n = [], 0, [], 0, len(inner)
-    while i < n:
-        c = inner[i]
-        if c in "'\"`":
-            j = i + 1
-            while j < n and inner[j] != c:
-                j += 2 if inner[j] == "\\" else 1
-            cur.append(inner[i:j + 1])
-            i = j + 1
-            continue
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        if c == "," and depth == 0:
-            args.append("".join(cur).strip())
-            cur = []
-        else:
-            cur.append(c)
-        i += 1
-    if "".join(cur).strip():
-        args.append("".join(cur).strip())
-    return args
+    return split_top(inner, ",")
 
 
 _UNRESOLVED = object()
@@ -242,7 +220,7 @@ class _JsParser:
             return Unresolved(expr) if inner is _UNRESOLVED else _Stringified(inner)
         if re.fullmatch(r"[A-Za-z_$][\w$]*", expr):
             return self._ident(expr)
-        parts = _split_top(expr, "+")
+        parts = split_top(expr, "+")
         if len(parts) > 1:  # BASE_URL + '/customers'
             values = [js_value(p, self.env, self.depth + 1) for p in parts]
             if all(isinstance(v, str) for v in values):
@@ -262,7 +240,7 @@ class PartialDict(dict):  # type: ignore[type-arg]
     """An object literal with a spread we could not resolve: more keys exist than we see."""
 
 
-def _split_top(expr: str, sep: str) -> list[str]:
+def split_top(expr: str, sep: str) -> list[str]:
     """Split at a top-level operator character (outside strings and brackets)."""
     parts, cur, depth, i, n = [], [], 0, 0, len(expr)
     while i < n:
