@@ -578,28 +578,6 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
                                      source="php")
 
 
-def split_concat(expr: str) -> list[str]:
-    """Split a PHP expression at top-level `.` concatenations (outside strings)."""
-    parts, cur, i, n = [], [], 0, len(expr)
-    while i < n:
-        c = expr[i]
-        if c in "'\"":
-            j = i + 1
-            while j < n and expr[j] != c:
-                j += 2 if expr[j] == "\\" else 1
-            cur.append(expr[i:j + 1])
-            i = j + 1
-            continue
-        if c == "." and (i + 1 >= n or not expr[i + 1].isdigit()):
-            parts.append("".join(cur).strip())
-            cur = []
-        else:
-            cur.append(c)
-        i += 1
-    parts.append("".join(cur).strip())
-    return [p for p in parts if p]
-
-
 def _php_array_inner(expr: str) -> str:
     expr = expr.strip()
     if expr.startswith("[") and expr.endswith("]"):
@@ -631,14 +609,14 @@ def _php_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
     q = expr[:1]
     if q in ("'", '"') and expr.endswith(q) and len(expr) >= 2 and not re.search(rf"(?<!\\){q}", expr[1:-1]):
         return re.sub(r"\{?\$\w+\}?", "{var}", expr[1:-1]) if q == '"' else expr[1:-1]
-    parts = split_concat(expr)
-    if len(parts) > 1:  # "Api-Key: " . $key
-        values = [_php_value(x, env, depth + 1) for x in parts]
-        return Unresolved("".join(str(x) if x is not _UNRESOLVED else "{var}" for x in values))
     if expr in ("true", "false"):
         return expr == "true"
     if re.fullmatch(r"-?\d+(\.\d+)?", expr):
         return json.loads(expr)
+    parts = split_top(expr, ".")
+    if len(parts) > 1:  # "Api-Key: " . $key
+        values = [_php_value(x, env, depth + 1) for x in parts]
+        return Unresolved("".join(str(x) if x is not _UNRESOLVED else "{var}" for x in values))
     if expr.lower() == "null":
         return None
     return Unresolved(expr)

@@ -128,10 +128,7 @@ def record_reply(db: sqlite_utils.Database, thread: TrackedThread, *, user_id: s
             thread.first_response_at, thread.first_responder_id = at, user_id
             record_event(db, thread.id, "first_response", at, user_id)
             caused.append("first_response")
-        if thread.awaiting != "customer":
-            db.execute("UPDATE threads SET awaiting = 'customer' WHERE id = ?", [thread.id])
-            record_event(db, thread.id, "awaiting", at, user_id, thread.awaiting, "customer")
-            thread.awaiting = "customer"
+        if _set_awaiting(db, thread, "customer", user_id, at):
             caused.append("awaiting_customer")
     else:
         db.execute("UPDATE threads SET last_customer_at = ? WHERE id = ?", [at, thread.id])
@@ -139,12 +136,18 @@ def record_reply(db: sqlite_utils.Database, thread: TrackedThread, *, user_id: s
         if thread.status == "resolved":
             _set_status(db, thread, "open", user_id, at, kind="reopened")
             caused.append("reopened")
-        if thread.awaiting != "us":
-            db.execute("UPDATE threads SET awaiting = 'us' WHERE id = ?", [thread.id])
-            record_event(db, thread.id, "awaiting", at, user_id, thread.awaiting, "us")
-            thread.awaiting = "us"
+        if _set_awaiting(db, thread, "us", user_id, at):
             caused.append("awaiting_us")
     return caused
+
+
+def _set_awaiting(db: sqlite_utils.Database, thread: TrackedThread, awaiting: str, by: str, at: float) -> bool:
+    if thread.awaiting == awaiting:
+        return False
+    db.execute("UPDATE threads SET awaiting = ? WHERE id = ?", [awaiting, thread.id])
+    record_event(db, thread.id, "awaiting", at, by, thread.awaiting, awaiting)
+    thread.awaiting = awaiting
+    return True
 
 
 def claim(db: sqlite_utils.Database, thread: TrackedThread, *, user_id: str, at: float) -> bool:
