@@ -100,7 +100,9 @@ def check_text_input(data: bytes | str) -> str:
 
 # --- reading ----------------------------------------------------------------------------------
 
-def read_paste(raw: str | bytes) -> Paste:
+def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
+    """Read ``raw``; with ``specs`` (a SpecSet), SDK calls are read too (their names map to
+    operations through the spec)."""
     text = unslack(check_text_input(raw))
     paste = Paste(text=text)
     taken: list[tuple[int, int]] = []
@@ -153,6 +155,15 @@ def read_paste(raw: str | bytes) -> Paste:
         if free(start, end):
             add_request(start, end, req)
             code_found = True
+
+    # 3b. SDK calls (stripe.customers.create, octokit.rest.issues.create, ...).
+    if specs is not None:
+        from .sdk import find_sdk_requests
+
+        for start, end, req in find_sdk_requests(text, specs):
+            if free(start, end):
+                add_request(start, end, req)
+                code_found = True
 
     # 4. JSON values: request bodies (endpoint named near them) and error responses.
     for start, end, value, error in _json_values(text, taken):
