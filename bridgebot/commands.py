@@ -85,8 +85,8 @@ def parse_command(text: str) -> Command:
 
 _SHORT = re.compile(r"^#?(?:([A-Za-z]{1,10})-)?(\d{1,12})$")
 _PERMALINK = re.compile(
-    r"^<?(https://[^/\s|>]+\.slack\.com/archives/([A-Z0-9]+)/p(\d{10})(\d{6})([^|>\s]*))(?:\|[^>]*)?>?$")
-_THREAD_TS = re.compile(r"[?&]thread_ts=(\d{10}\.\d{6})")
+    r"^<?(https://[^/\s|>]+\.slack\.com/archives/([A-Z0-9_]+)/p(\d{1,10})(\d{6})([^|>\s]*))(?:\|[^>]*)?>?$")
+_THREAD_TS = re.compile(r"[?&]thread_ts=(\d{1,10}\.\d{6})")
 
 
 def parse_thread_ref(token: str, prefix: str = "BB") -> ThreadRef:
@@ -105,7 +105,7 @@ def parse_thread_ref(token: str, prefix: str = "BB") -> ThreadRef:
     raise CommandError(render_text("bridge_bad_ref", token=token, prefix=prefix).strip())
 
 
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
+_MENTION = re.compile(r"^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9_]{2,})$")
 
 
 def parse_user(token: str) -> str:

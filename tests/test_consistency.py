@@ -146,6 +146,9 @@ def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
             ("customer_replied", {"thread": claimed, "customer": "Acme", "author_id": "U_DEV"}),
             ("app_home", home), ("app_home", _home_context(0)),
             ("app_home", {"internal": False, "mine": [], "queue": [], "counts": {}, "more_queue": 0})]
+    row = {"id": "BB-1", "status": "open", "channel": "C1", "customer": None, "author": "U1", "claimed_by": None,
+           "opened_at": "2026-11-30T09:00:00Z", "first_response_at": None, "resolved_at": None, "operations": []}
+    out += [("threads_table", {"rows": [row]}), ("threads_table", {"rows": []})]
     return out
 
 
@@ -184,7 +187,7 @@ def test_user_text_cannot_ping_the_channel(bridge_specs) -> None:
     assert "<!channel>" not in blocks and "&lt;!channel&gt;" in blocks
 
 
-@pytest.mark.parametrize("command", ["check", "specs", "serve", "run"])
+@pytest.mark.parametrize("command", ["check", "specs", "serve", "run", "threads"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output

@@ -416,3 +416,22 @@ def mark_reminded(db: sqlite_utils.Database, thread_id: int, kind: str, at: floa
     cur = db.execute("INSERT OR IGNORE INTO reminders_sent (thread_id, kind, sent_at) VALUES (?, ?, ?)",
                      [thread_id, kind, at])
     return cur.rowcount == 1
+
+
+def _iso(at: float | None) -> str | None:
+    if at is None:
+        return None
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def threads_for_export(db: sqlite_utils.Database, state: str | None = None, prefix: str = "BB") -> list[dict[str, Any]]:
+    """``bridgebot threads``: one dict per thread (DESIGN.md's shape), times ISO 8601 UTC, oldest first."""
+    names = dict(db.execute("SELECT team_id, name FROM customer_orgs").fetchall())
+    return [{
+        "id": t.short_id, "status": state_of(t), "channel": t.channel_id,
+        "customer": names.get(t.customer_team_id) or t.customer_team_id, "author": t.author_id,
+        "claimed_by": t.assignee_id, "opened_at": _iso(t.opened_at), "first_response_at": _iso(t.first_response_at),
+        "resolved_at": _iso(t.resolved_at), "operations": t.operations,
+    } for t in list_threads(db, state, prefix)]
