@@ -105,6 +105,10 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
 
     register_listeners(bolt)
     scheduler = Scheduler(**kwargs)
-    # Reminders: unclaimed threads nearing their first-response target, once each, to the triage channel.
-    scheduler.every(REMINDER_EVERY, "reminders", lambda now: desk.send_reminders(now))
+
+    def reminders(now: float) -> None:
+        """Unclaimed threads nearing their first-response target, once each, to the triage channel."""
+        desk.send_reminders(now)
+
+    scheduler.every(REMINDER_EVERY, "reminders", reminders)
     return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client, scheduler=scheduler)

@@ -50,7 +50,7 @@ class InteractiveFirst:
     requests (JSON) that fills the other pool cannot hold a command past Slack's 3 seconds."""
 
     def __init__(self, interactive_threads: int = 2) -> None:
-        from waitress.task import ThreadedTaskDispatcher
+        from waitress.task import ThreadedTaskDispatcher  # type: ignore[import-untyped]
 
         self.events = ThreadedTaskDispatcher()
         self.interactive = ThreadedTaskDispatcher()
@@ -76,7 +76,7 @@ def make_server(app: BridgeApp, host: str = "127.0.0.1", port: int = 3000, threa
                 interactive_threads: int = 2, **kw: Any) -> Any:
     """The waitress server for ``bridgebot serve`` (``threads`` for events, ``interactive_threads``
     more for commands, shortcuts and buttons)."""
-    import waitress
+    import waitress  # type: ignore[import-untyped]
 
     dispatcher = InteractiveFirst(interactive_threads)
     dispatcher.set_thread_count(threads)  # waitress starts only the dispatcher it makes itself
