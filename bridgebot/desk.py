@@ -264,6 +264,10 @@ class SupportDesk:
         ``/bridge``, reactions, the shortcut): who may act, the state machine, the audit event,
         the bot's reply in the thread and the Home tabs of the people concerned, in one transaction."""
         if not self.directory.is_internal(user_id, team_id):
+            if dedupe_id is not None:  # a redelivered reaction or click is refused once, not twice
+                with self.store.transaction() as db:
+                    if not th.mark_event_seen(db, dedupe_id, dedupe_kind, self.clock()):
+                        return ActResult("duplicate", "")
             return ActResult("external", render_text("refuse_external", action=refusal_action))
         if action == "assign" and assignee_id and not self.directory.is_internal(assignee_id, None):
             return ActResult("refused", render_text("bridge_assign_external", assignee_id=assignee_id))

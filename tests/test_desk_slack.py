@@ -255,7 +255,9 @@ def test_every_action_by_an_external_member_is_refused_privately_and_changes_not
         answer = bridge(bot, text, user=DEV, team="T_EXT")
         assert "`/bridge` is for the support team" in answer["text"], text
     for reaction, ts in (("eyes", Q1), ("white_check_mark", Q1), ("white_check_mark", reply_ts)):
-        bot.post_event(reaction_event(DEV, reaction, ACME, ts))
+        event = reaction_event(DEV, reaction, ACME, ts)
+        bot.post_event(event, event_id=f"EvX{reaction}{ts}")
+        bot.post_event(event, event_id=f"EvX{reaction}{ts}", retry=1)  # redelivered: refused once
     reply = {"type": "message", "user": DEV, "text": "hello", "ts": Q1}
     bot.post_form(message_shortcut("claim_thread", DEV, "T_EXT", ACME, reply, response_url=bot.fake.hook_url("x")))
     for action_id in ("bb_claim", "bb_resolve", "bb_release"):
