@@ -55,12 +55,14 @@ class Caller:
 
 @dataclass
 class ThreadRef:
-    """A thread as someone named it: ``BB-42``/``42`` (``id``) or a Slack permalink (``channel``, ``ts``)."""
+    """A thread as someone named it: ``BB-42``/``42`` (``id``) or a Slack permalink (``channel_id``,
+    ``ts`` of the thread's root; ``message_ts`` of the very message linked, e.g. a reply in it)."""
 
     text: str
     id: int | None = None
     channel_id: str | None = None
     ts: str | None = None
+    message_ts: str | None = None
 
 
 Handler = Callable[["SupportDesk", Caller, Command], "Answer"]
@@ -101,7 +103,7 @@ def parse_thread_ref(token: str, prefix: str = "BB") -> ThreadRef:
     if m:
         ts = f"{m.group(3)}.{m.group(4)}"
         in_thread = _THREAD_TS.search(m.group(5) or "")
-        return ThreadRef(token, channel_id=m.group(2), ts=in_thread.group(1) if in_thread else ts)
+        return ThreadRef(token, channel_id=m.group(2), ts=in_thread.group(1) if in_thread else ts, message_ts=ts)
     raise CommandError(render_text("bridge_bad_ref", token=token, prefix=prefix).strip())
 
 

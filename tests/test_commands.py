@@ -44,6 +44,8 @@ def test_parse_command(text: str, expected: Command) -> None:
 def test_a_thread_is_named_by_id_number_or_permalink(token: str, id, channel, ts) -> None:
     ref = parse_thread_ref(token, "BB")
     assert (ref.id, ref.channel_id, ref.ts) == (id, channel, ts)
+    if "thread_ts" in token:
+        assert ref.message_ts == "1700000500.000200"  # the reply itself, for subcommands that need it
 
 
 @pytest.mark.parametrize("token", ["XX-42", "BB-", "BB-4x", "forty-two", "https://example.com/archives/C1/p1",
