@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from .render import render_text
-from .tracking import threads as th
 
 if TYPE_CHECKING:
     from .desk import Answer, SupportDesk

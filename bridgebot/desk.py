@@ -19,7 +19,7 @@ from .check import CheckResult, SpecSet, UnreadablePaste, check_paste
 from .check.secrets import find_secrets, redact
 from .render import fallback_text, render_blocks, render_text
 from .settings import Settings
-from .tracking import Refusal, Store, TrackedThread, TrackingError, get_thread, open_thread, record_reply
+from .tracking import Refusal, Store, TrackedThread, get_thread, open_thread, record_reply
 from .tracking import outbox
 from .tracking import threads as th
 

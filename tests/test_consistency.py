@@ -116,8 +116,7 @@ def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
     out += [("thread_reply", {"thread": thread, "result": None, "has_paste": False}),
             ("thread_reply", {"thread": thread, "result": CheckResult(), "has_paste": False}),
             ("secret_warning", {"secrets": secrets, "thread": thread}),
-            ("refuse_external", {"action": "claim"}), ("refuse_external", {"action": "resolve"}),
-            ("click_error", {"message": "BB-42 is already claimed by <@U2>."})]
+            ("refuse_external", {"action": "claim"}), ("refuse_external", {"action": "resolve"})]
     out += [("refuse_external", {"action": a}) for a in ("command", "reaction", "shortcut", "home", "release")]
     claimed = TrackedThread(id=44, channel_id="C1", thread_ts="1.3", author_id="U1", opened_at=1.0, assignee_id="U2")
     for reason in ("held_by", "already_yours", "already_assignee", "not_claimed", "resolved", "already_resolved",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.parse
 from typing import Any
 
 import pytest
