@@ -123,7 +123,8 @@ def _build(require: str) -> Any:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 for all).")
 @click.option("--port", default=3000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Worker threads for events (slash commands, shortcuts and buttons get 2 more of their own).")
 def serve(host: str, port: int, threads: int) -> None:
     """Run the Slack app in HTTP mode: Slack posts to /slack/events; GET /healthz for probes.
 

@@ -19,7 +19,13 @@ handler has this signature::
   after it (for free text such as a note);
 - the :class:`~bridgebot.desk.Answer` returned is shown only to the caller (ephemeral). A
   handler never raises for bad input: it answers with what is possible (``usage(name)`` helps),
-  or raises :class:`CommandError` with the words to show.
+  or raises :class:`CommandError` with the words to show;
+- the answer goes back in the HTTP response to Slack's request (the ack), which Slack waits for
+  at most 3 seconds: a handler with slow work (charts, uploads) queues it, e.g. in the outbox
+  in the same transaction, and answers at once;
+- externals never reach a handler (:func:`dispatch` refuses them first). ``caller.team_id`` is
+  None for slash commands (Slack Connect payloads do not say whose team the user is in), so
+  ``desk.is_internal`` asks Slack (cached).
 """
 
 from __future__ import annotations
