@@ -360,3 +360,30 @@ def test_a_slash_command_is_answered_while_every_event_worker_is_blocked(fake_sl
             t.join(60)
         stop()
     assert results == [200] * 8
+
+
+def test_two_specialists_claiming_over_slack_at_once_one_wins_the_other_is_told_who(desk_bot) -> None:
+    bot = desk_bot
+    bot.fake.add_user("U_SPEC3", team_id="T_HOME", name="spec3")
+    for i in range(5):
+        ask(bot, f"17000010{i:02d}.000100")
+    for thread_id in range(1, 6):
+        barrier = threading.Barrier(3)
+        answers: dict[str, str] = {}
+
+        def claim(user: str) -> None:
+            barrier.wait()
+            answers[user] = bridge(bot, f"claim BB-{thread_id}", user=user)["text"]
+
+        workers = [threading.Thread(target=claim, args=(u,)) for u in (SPEC, SPEC2, "U_SPEC3")]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(10)
+        winners = [u for u, text in answers.items() if f"You claimed BB-{thread_id}" in text]
+        assert len(winners) == 1, answers
+        for user, text in answers.items():
+            if user != winners[0]:
+                assert f"already claimed by <@{winners[0]}>" in text
+        assert bot.rows("SELECT assignee_id FROM threads WHERE id = ?", [thread_id]) == [(winners[0],)]
+        assert kinds(bot, thread_id) == ["opened", "claimed"]
