@@ -54,7 +54,11 @@ def stripe_names(op: Operation) -> tuple[list[str], list[str]] | None:
     if len(segs) >= 2 and not params[-1] and params[-2]:
         # an action or sub-collection after an id: invoices/{id}/pay, customers/{id}/sources
         last = literals[-1]
-        return literals[:-1], ([verb] + _w(last) if verb == "create" and last.endswith("s") else _w(last))
+        if op.method == "DELETE":
+            return literals[:-1], ["delete"] + _w(last)
+        if op.method == "GET":
+            return literals[:-1], (["list"] if last.endswith("s") else ["retrieve"]) + _w(last)
+        return literals[:-1], (["create"] + _w(last) if last.endswith("s") else _w(last))
     if len(segs) >= 3 and params[-1] and params[-3] and verb:
         return literals[:-1], [verb] + _w(singular(literals[-1]))
     if verb is None:
@@ -239,5 +243,5 @@ def _github(category: str, name: list[str], path_names: list[str], ids: list[str
         return f"var r = await github.{pascal(_w(category))}.{pascal(name)}({', '.join(q + ([opts] if opts else []))});"
     if lang == "go":
         body = "&github.Request{" + ", ".join(f"{pascal(_w(k)) or k}: {go(v)}" for k, v in params.items()) + "}"
-        return f"r, _, err := client.{pascal(_w(category))}.{pascal(name)}({', '.join(['ctx', *q] + ([body] if params else []))})"
+        return "client := github.NewClient(nil)\n" + f"r, _, err := client.{pascal(_w(category))}.{pascal(name)}({', '.join(['ctx', *q] + ([body] if params else []))})"
     raise KeyError(lang)

@@ -44,15 +44,16 @@ _FENCE_LANG = {
 }
 #: Cheap signs of each language, tried in order when a block names none.
 _SIGNS: list[tuple[str, re.Pattern[str]]] = [
+    ("python", re.compile(r"^\s*from\s+[\w.]+\s+import\s|^\s*import\s+[\w.]+\s*$|^\s*def\s+\w+\(.*\):", re.M)),
     ("ruby", re.compile(r"\b(?:Stripe|Octokit)::")),
     ("php", re.compile(r"<\?php|\$\w+\s*->|\\Stripe\\|\$\w+\s*=\s*(?:\[|array\()")),
     ("go", re.compile(r":=|&stripe\.\w+Params|\bfunc\s+\w*\(|&github\.\w+\{|\bstripe\.String\(|\bpackage\s+\w+")),
-    ("csharp", re.compile(r"\bnew\s+\w+(?:Service|Options)\s*[({]|\bvar\s+\w+\s*=\s*new\b|\bawait\s+\w+\.\w+Async\(|\busing\s+Stripe|\bnew\s+GitHubClient\b|\bnew\s+New\w+\(")),
+    ("csharp", re.compile(r"\bnew\s+\w+(?:Service|Options)\s*[({]|\bvar\s+\w+\s*=\s*new\b|\bawait\s+\w+\.\w+Async\(|\busing\s+Stripe|\bnew\s+GitHubClient\b|\bnew\s+New\w+\(|\bnew\s+[A-Z][\w.<>]*\s*\{\s*\w+\s*=[^=>]")),
     ("java", re.compile(r"\.builder\(\)|\bMap<|\bimport\s+com\.stripe|\bnew\s+HashMap\b|\bString\s+\w+\s*=|\bpublic\s+static\b")),
     ("ruby", re.compile(r"\bStripe::|\bOctokit::|\bdo\s*\|\w+\||^\s*end\s*$|\brequire\s+['\"]|\w+:\s*['\"][^'\"]*['\"]\s*\)\s*$|=>", re.M)),
     ("typescript", re.compile(r"\bconst\s+\w+\s*:\s*\w|\binterface\s+\w+|\bas\s+const\b|:\s*Stripe\.")),
     ("javascript", re.compile(r"\b(?:const|let|var)\s+\w|\bawait\s|\brequire\(|=>|\boctokit\b|\bgithub\.rest\.|\(\{\s*\w+\s*:")),
-    ("python", re.compile(r"\bimport\s+\w+|\bdef\s+\w+\(|\w+\s*=\s*\w+[\w.]*\(\w+=|\bNone\b|\bTrue\b|^\s*#|\(\s*\w+=[^=]", re.M)),
+    ("python", re.compile(r"\bimport\s+\w+|\bdef\s+\w+\(|\w+\s*=\s*\w+[\w.]*\(\w+=|\bNone\b|\bTrue\b|^\s*#|[(,]\s*\w+=[^=]", re.M)),
 ]
 #: Receivers that are the client, never a resource.
 _CTX = re.compile(r"ctx|context\.\w+\(\)")
@@ -69,11 +70,40 @@ def detect_language(block: str, tag: str | None = None) -> str | None:
     return None
 
 
+_INLINE_TICKS = re.compile(r"(?m)^[ \t]*`(?=[\w$\\]+(?:\.|->|::))|(?<=[);])`[ \t]*$")
+
+
+def closed(block: str) -> str:
+    """A cut-off paste with its open brackets closed (quotes respected), so the call still parses."""
+    stack: list[str] = []
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    i, n = 0, len(block)
+    while i < n:
+        c = block[i]
+        if c in "'\"`":
+            j = block.find(c, i + 1)
+            while j > 0 and block[j - 1] == "\\":
+                j = block.find(c, j + 1)
+            if j < 0 or (c != "`" and "\n" in block[i:j]):
+                return block  # an unclosed string: leave it to the grammar
+            i = j + 1
+            continue
+        if c in pairs:
+            stack.append(pairs[c])
+        elif c in ")]}":
+            if not stack or stack[-1] != c:
+                return block
+            stack.pop()
+        i += 1
+    return block + "".join(reversed(stack)) if stack and len(stack) <= 12 else block
+
+
 def _blocks(text: str) -> Iterator[tuple[int, str, str | None]]:
     """Fenced code blocks (with their language tag); the whole text when there are none."""
     parts = text.split("```")
-    if len(parts) < 3:
-        yield 0, text, None
+    if len(parts) < 2:
+        # `stripe.customers.create({...});` as Slack inline code: the backticks are not code.
+        yield 0, _INLINE_TICKS.sub(" ", text), None
         return
     pos = 0
     for i, part in enumerate(parts):
@@ -101,24 +131,36 @@ def find_sdk_requests(text: str, specs: "SpecSet") -> Iterator[tuple[int, int, P
         if not re.search(r"[\w\]\)]\s*(?:\.|->|::)\s*[\w$]+\s*\(|\.\w+\s+\w+:", block):
             continue
         lang = detect_language(block, tag)
-        if lang is None:
+        # No sign of a language: a bare chain such as stripe.customers.create("x") reads the same
+        # in several; try JavaScript, then Python.
+        for candidate in [lang] if lang else (["javascript", "python"] if tag is None else []):
+            found_any = False
+            for item in _read_block(block, offset, candidate, indexes, families):
+                found_any = True
+                yield item
+            if found_any:
+                break
+
+
+def _read_block(block: str, offset: int, lang: str, indexes: list[tuple["CompiledSpec", Index]],
+                families: set[str]) -> Iterator[tuple[int, int, PastedRequest]]:
+    reader_cls = READERS[lang]
+    block = closed(block)
+    prefix = GO_PREFIX if lang == "go" and not re.search(r"^\s*package\s", block, re.M) else ""
+    if prefix and not re.search(r"^\s*func\s", block, re.M):
+        reader = reader_cls(block + "\n}", offset, prefix)
+    else:
+        reader = reader_cls(block, offset, "" if not prefix else "package p\n")
+    seen: list[tuple[int, int]] = []
+    for call in reader.calls():
+        if any(a <= call.start and call.end <= b for a, b in seen):
+            continue  # an argument of a call already read (a builder inside create())
+        found = resolve(call, indexes, families)
+        if found is None:
             continue
-        reader_cls = READERS[lang]
-        prefix = GO_PREFIX if lang == "go" and not re.search(r"^\s*package\s", block, re.M) else ""
-        if prefix and not re.search(r"^\s*func\s", block, re.M):
-            reader = reader_cls(block + "\n}", offset, prefix)
-        else:
-            reader = reader_cls(block, offset, "" if not prefix else "package p\n")
-        seen: list[tuple[int, int]] = []
-        for call in reader.calls():
-            if any(a <= call.start and call.end <= b for a, b in seen):
-                continue  # an argument of a call already read (a builder inside create())
-            found = resolve(call, indexes, families)
-            if found is None:
-                continue
-            spec, op = found
-            seen.append((call.start, call.end))
-            yield call.start, call.end, build_request(call, spec, op, indexes)
+        spec, op = found
+        seen.append((call.start, call.end))
+        yield call.start, call.end, build_request(call, spec, op, indexes)
 
 
 # --- which operation ------------------------------------------------------------------------
@@ -201,12 +243,18 @@ def resolve(call: Call, indexes: list[tuple["CompiledSpec", Index]],
                 continue
             for op in {id(o): o for o in hits}.values():
                 op_res = idx.resource.get(id(op), ())
-                score = (len(suffix), len(context & set(op_res)), _fit(op, call),
+                score = (len(suffix), len(context & set(op_res)), _fit(op, call), _arity(op, call),
                          -len(op_res), -len(op.path))
                 if best is None or score > best[0]:
                     best = (score, spec, op)
             break
     return (best[1], best[2]) if best else None
+
+
+def _arity(op: "Operation", call: Call) -> int:
+    """How well the positional values match the path's parameters (retrieve(id) vs list())."""
+    given = len(call.chain_args) + sum(1 for a in call.args if not isinstance(a, (dict, list)))
+    return -abs(op.path.count("{") - given)
 
 
 def _given_keys(call: Call) -> set[str]:
@@ -269,10 +317,11 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
             partial = True
         else:
             scalars.append(a)
+    declared = _body_props(op) | {p.name for p in op.params}
     for k, v in call.kwargs.items():
         if k == "**":
             partial = True
-        elif norm(k) in option_names and option_names[norm(k)] != "headers":
+        elif norm(k) in option_names and k not in declared and option_names[norm(k)] != "headers":
             take_options({k: v})
         else:
             params[k] = v

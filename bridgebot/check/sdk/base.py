@@ -87,7 +87,7 @@ def query(grammar: str, source: str) -> ts.Query:
 
 def captures(grammar: str, source: str, node: ts.Node, name: str) -> list[ts.Node]:
     found = ts.QueryCursor(query(grammar, source)).captures(node).get(name, [])
-    found.sort(key=lambda n: n.start_byte)
+    found.sort(key=lambda n: (n.start_byte, -n.end_byte))  # outer calls first
     return found
 
 

@@ -18,6 +18,7 @@ _DECL = """
 _MUTATIONS = "(expression_statement (call_expression function: (selector_expression operand: (identifier) @var field: (field_identifier) @method)) @call)"
 _FIELD_SET = "(assignment_statement left: (expression_list . (selector_expression operand: (identifier) @var field: (field_identifier) @field)) right: (expression_list . (_) @value)) @stmt"
 _IMPORTS = "(import_spec name: (package_identifier)? @alias path: (_) @path) @spec"
+_IMPORT_RE = re.compile(r'(?m)^\s*(?:import\s+)?(?:(\w+)\s+)?"([\w.\-/]+)"\s*$')
 _WRAPPERS = {"String", "Int", "Int64", "Float64", "Bool", "Ptr", "Float", "Uint64", "Int32"}
 #: Pasted Go is mostly a function body; wrapped so the grammar reads statements.
 PREFIX = "package p\nfunc _() {\n"
@@ -52,14 +53,14 @@ class GoReader(Reader):
             right = stmt.child_by_field_name("right").named_children[0]
             var = text(left.child_by_field_name("operand"))
             self.mutations.setdefault(var, []).append(("Set" + text(left.child_by_field_name("field")), [right]))
-        for spec in captures(self.grammar, _IMPORTS, root, "spec"):
-            path = text(spec.child_by_field_name("path")).strip('"`')
-            alias_node = spec.child_by_field_name("name")
-            parts = path.split("/")
-            alias = text(alias_node) if alias_node is not None else parts[-1]
-            m = re.search(r"stripe-go(?:/v\d+)?/(.+)$", path)
-            if m:
-                self.imports[alias] = m.group(1).split("/")
+        # Imports are read from the text: a pasted body is wrapped in a function, where the
+        # grammar would not take them.
+        for m in _IMPORT_RE.finditer(self.src):
+            alias, path = m.group(1), m.group(2)
+            sm = re.search(r"stripe-go(?:/v\d+)?/(.+)$", path)
+            if sm:
+                parts = sm.group(1).split("/")
+                self.imports[alias or parts[-1]] = parts
 
     def chain(self, node: ts.Node | None, call: Call, depth: int = 0) -> list[str]:
         if node is None or depth > MAX_DEPTH:
@@ -113,7 +114,11 @@ class GoReader(Reader):
             v = self.value(node.named_children[-1], depth + 1)
             return -v if isinstance(v, (int, float)) and not isinstance(v, bool) else Unresolved(text(node))
         if t == "composite_literal":
-            return self._literal(node.child_by_field_name("body"), depth)
+            value = self._literal(node.child_by_field_name("body"), depth)
+            kind = node.child_by_field_name("type")
+            if value == {} and kind is not None and kind.type in ("slice_type", "array_type"):
+                return []
+            return value
         if t == "literal_value":
             return self._literal(node, depth)
         if t == "literal_element":

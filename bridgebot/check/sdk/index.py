@@ -81,6 +81,11 @@ def _index_by_id(idx: Index, op: Operation) -> None:
     idx.add((), norm(name) + cat if len(w) == 1 else method, op)
 
 
+#: Verbs for a sub-resource after an id (customers/{id}/discount): retrieveDiscount, deleteDiscount.
+_SUB_VERBS = {"GET": ("list",), "POST": ("create",)}
+_SINGLETON_VERBS = {"GET": ("retrieve",), "POST": ("update",), "DELETE": ("delete",)}
+
+
 def _index_by_path(idx: Index, op: Operation, family: str) -> None:
     crud = rules()["families"][family]["crud"]
     segs = [s for s in op.path.strip("/").split("/") if s]
@@ -94,15 +99,24 @@ def _index_by_path(idx: Index, op: Operation, family: str) -> None:
         return
     shape = "item" if is_param[-1] else "collection"
     verbs = [v for v, (m, sh) in crud.items() if m == op.method and sh == shape]
-    for verb in verbs:
-        idx.add(literals, verb, op)
-    if len(segs) >= 2 and not is_param[-1]:
-        # A literal after another segment: an action (invoices/{id}/pay, customers/search) or a
-        # sub-collection (customers/{id}/sources).
-        last = literals[-1]
-        idx.add(literals[:-1], last, op)
+    if not (len(segs) >= 2 and not is_param[-1] and is_param[-2]):
         for verb in verbs:
-            idx.add(literals[:-1], verb + last, op)
+            idx.add(literals, verb, op)
+    if len(segs) >= 2 and not is_param[-1]:
+        last = literals[-1]
+        if is_param[-2]:
+            # After an id: an action (invoices/{id}/pay), a sub-collection (customers/{id}/sources:
+            # createSource, listSources) or a singleton (customers/{id}/discount: deleteDiscount).
+            plural = segs[-1].endswith("s")
+            if op.method == "POST":
+                idx.add(literals[:-1], last, op)
+            for verb in (_SUB_VERBS if plural else _SINGLETON_VERBS).get(op.method, ()):
+                idx.add(literals[:-1], verb + last, op)
+        else:
+            # After a literal: customers/search, invoices/upcoming.
+            idx.add(literals[:-1], last, op)
+            for verb in verbs:
+                idx.add(literals[:-1], verb + last, op)
     if len(literals) >= 2 and is_param[-1] and len(segs) >= 3 and is_param[-3 if len(segs) >= 3 else 0]:
         # customers/{customer}/sources/{id}: retrieveSource, updateSource, deleteSource
         for verb in verbs:

@@ -81,6 +81,10 @@ class JavaScriptReader(Reader):
                         partial = True
                         continue
                     key = self.value(key_node, depth + 1) if key_node.type == "string" else text(key_node)
+                    if child.has_error:  # the grammar recovered around an error: value unknown
+                        out[str(key)] = Unresolved(text(child))
+                        partial = True
+                        continue
                     out[str(key)] = self.value(child.child_by_field_name("value"), depth + 1)
                 elif child.type == "shorthand_property_identifier":
                     out[text(child)] = self.var(text(child), depth)

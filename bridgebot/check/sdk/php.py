@@ -75,10 +75,14 @@ class PhpReader(Reader):
                     if isinstance(key, Unresolved) or not isinstance(key, (str, int)):
                         partial = True
                         continue
+                    if e.has_error:
+                        out[str(key)] = Unresolved(text(e))
+                        partial = True
+                        continue
                     out[str(key)] = self.value(e.named_children[1], depth + 1)
                 return Partial(out) if partial else out
             if not elements:
-                return {} if "=>" not in text(node) else Partial()
+                return Unresolved("[]")  # PHP's empty array is a list or a map: not judged
             return [self.value(e.named_children[-1], depth + 1) for e in elements]
         if t in ("string", "encapsed_string"):
             if any(c.type in ("variable_name", "member_access_expression", "dynamic_variable_name")

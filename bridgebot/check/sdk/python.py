@@ -76,6 +76,10 @@ class PythonReader(Reader):
                     if isinstance(key, Unresolved) or not isinstance(key, (str, int)):
                         partial = True
                         continue
+                    if child.has_error:
+                        out[str(key)] = Unresolved(text(child))
+                        partial = True
+                        continue
                     out[str(key)] = self.value(child.child_by_field_name("value"), depth + 1)
                 elif child.type == "dictionary_splat":
                     inner = self.value(child.named_children[0] if child.named_children else None, depth + 1)

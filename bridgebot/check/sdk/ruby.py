@@ -90,6 +90,10 @@ class RubyReader(Reader):
                     if key is None:
                         partial = True
                         continue
+                    if child.has_error:
+                        out[key] = Unresolved(text(child))
+                        partial = True
+                        continue
                     out[key] = self.value(child.child_by_field_name("value"), depth + 1)
                 elif child.type != "comment":
                     partial = True
