@@ -163,23 +163,25 @@ def render(op: Operation, family: str, example: dict[str, Any], language: str) -
         params.update(body)
     elif body is not None:
         return None
+    # An empty body still goes as an (empty) params object.
+    has = bool(params) or isinstance(body, dict)
     if family == "stripe":
         names = stripe_names(op)
         if names is None:
             return None
         res, verb = names
-        return _stripe(res, verb, ids, params, language)
+        return _stripe(res, verb, ids, params, language, has)
     if not op.operation_id or "/" not in op.operation_id:
         return None
     category, name = op.operation_id.split("/", 1)
-    return _github(category, _w(name), path_names, ids, params, language)
+    return _github(category, _w(name), path_names, ids, params, language, has)
 
 
-def _stripe(res: list[str], verb: list[str], ids: list[str], params: dict[str, Any], lang: str) -> str:
+def _stripe(res: list[str], verb: list[str], ids: list[str], params: dict[str, Any], lang: str, has: bool) -> str:
     q = [json.dumps(i) for i in ids]
     if lang == "javascript":
         chain = ".".join(camel(_w(r)) for r in res)
-        return f"const r = await stripe.{chain}.{camel(verb)}({', '.join(q + ([js(params)] if params else []))});"
+        return f"const r = await stripe.{chain}.{camel(verb)}({', '.join(q + ([js(params)] if has else []))});"
     if lang == "python":
         chain = ".".join([*(r for r in res[:-1]), pascal(_w(singular(res[-1])))])
         m = "_".join(["modify" if verb[0] == "update" else verb[0], *verb[1:]])
@@ -189,13 +191,13 @@ def _stripe(res: list[str], verb: list[str], ids: list[str], params: dict[str, A
         return f"import stripe\nr = stripe.{chain}.{m}({', '.join(q + kw)})"
     if lang == "ruby":
         chain = "::".join(["Stripe", *(pascal(_w(r)) for r in res[:-1]), pascal(_w(singular(res[-1])))])
-        return f"r = {chain}.{'_'.join(verb)}({', '.join(q + ([rb(params)] if params else []))})"
+        return f"r = {chain}.{'_'.join(verb)}({', '.join(q + ([rb(params)] if has else []))})"
     if lang == "php":
         chain = "->".join(camel(_w(r)) for r in res)
-        return f"$r = $stripe->{chain}->{camel(verb)}({', '.join(q + ([php(params)] if params else []))});"
+        return f"$r = $stripe->{chain}->{camel(verb)}({', '.join(q + ([php(params)] if has else []))});"
     if lang == "java":
         lines: list[str] = []
-        arg = java_params(params, lines, [0]) if params else None
+        arg = java_params(params, lines, [0]) if has else None
         chain = ".".join(f"{camel(_w(r))}()" for r in res)
         lines.append(f"// com.stripe.StripeClient\nvar r = stripeClient.{chain}.{camel(verb)}({', '.join(q + ([arg] if arg else []))});")
         return "\n".join(lines)
@@ -203,7 +205,7 @@ def _stripe(res: list[str], verb: list[str], ids: list[str], params: dict[str, A
         svc = ".".join(["Stripe", *(pascal(_w(r)) for r in res[:-1]), pascal(_w(singular(res[-1]))) + "Service"])
         m = pascal(["get" if verb[0] == "retrieve" else verb[0], *verb[1:]])
         opts = "new Options { " + ", ".join(f"{pascal(_w(k)) or k} = {cs(v)}" for k, v in params.items()) + " }" \
-            if params else None
+            if has else None
         return f"var r = new {svc}().{m}({', '.join(q + ([opts] if opts else []))});"
     if lang == "go":
         pkg = singular(res[-1]).replace("_", "")
@@ -218,7 +220,7 @@ def _stripe(res: list[str], verb: list[str], ids: list[str], params: dict[str, A
 
 
 def _github(category: str, name: list[str], path_names: list[str], ids: list[str], params: dict[str, Any],
-            lang: str) -> str:
+            lang: str, has: bool) -> str:
     allp = {**dict(zip(path_names, ids)), **params}
     if lang == "javascript":
         return f"const r = await octokit.rest.{camel(_w(category))}.{camel(name)}({js(allp)});"
@@ -229,19 +231,19 @@ def _github(category: str, name: list[str], path_names: list[str], ids: list[str
             kw = [f"**{py(allp)}"]
         return f"from githubkit import GitHub\nr = github.rest.{category.replace('-', '_')}.{'_'.join(name)}({', '.join(kw)})"
     if lang == "ruby":
-        return f"r = octokit.{category.replace('-', '_')}.{'_'.join(name)}({', '.join(q + ([rb(params)] if params else []))})"
+        return f"r = octokit.{category.replace('-', '_')}.{'_'.join(name)}({', '.join(q + ([rb(params)] if has else []))})"
     if lang == "php":
-        return f"$r = $github->{camel(_w(category))}->{camel(name)}({', '.join(q + ([php(params)] if params else []))});"
+        return f"$r = $github->{camel(_w(category))}->{camel(name)}({', '.join(q + ([php(params)] if has else []))});"
     if lang == "java":
         lines: list[str] = []
-        arg = java_params(params, lines, [0]) if params else None
+        arg = java_params(params, lines, [0]) if has else None
         lines.append(f"// github\nvar r = github.{camel(_w(category))}().{camel(name)}({', '.join(q + ([arg] if arg else []))});")
         return "\n".join(lines)
     if lang == "csharp":
         opts = "new Options { " + ", ".join(f"{pascal(_w(k)) or k} = {cs(v)}" for k, v in params.items()) + " }" \
-            if params else None
+            if has else None
         return f"var r = await github.{pascal(_w(category))}.{pascal(name)}({', '.join(q + ([opts] if opts else []))});"
     if lang == "go":
         body = "&github.Request{" + ", ".join(f"{pascal(_w(k)) or k}: {go(v)}" for k, v in params.items()) + "}"
-        return "client := github.NewClient(nil)\n" + f"r, _, err := client.{pascal(_w(category))}.{pascal(name)}({', '.join(['ctx', *q] + ([body] if params else []))})"
+        return "client := github.NewClient(nil)\n" + f"r, _, err := client.{pascal(_w(category))}.{pascal(name)}({', '.join(['ctx', *q] + ([body] if has else []))})"
     raise KeyError(lang)

@@ -116,8 +116,8 @@ def _blocks(text: str) -> Iterator[tuple[int, str, str | None]]:
 
 
 def find_sdk_requests(text: str, specs: "SpecSet") -> Iterator[tuple[int, int, PastedRequest]]:
-    lower = text.lower()
-    families = {name for name, fam in rules()["families"].items() if any(m in lower for m in fam["markers"])}
+    families = {name for name, fam in rules()["families"].items()
+                if any(re.search(m, text, re.I) for m in fam["markers"])}
     if not families:
         return
     indexes: list[tuple["CompiledSpec", Index]] = []
@@ -161,6 +161,22 @@ def _read_block(block: str, offset: int, lang: str, indexes: list[tuple["Compile
         spec, op = found
         seen.append((call.start, call.end))
         yield call.start, call.end, build_request(call, spec, op, indexes)
+    if reader.tree.root_node.has_error:
+        # Code too broken for the grammar (unclosed quotes): the call's name still says which
+        # operation it is; its arguments are left unknown.
+        for m in _CHAIN.finditer(block):
+            start = offset + m.start(1)
+            if any(a <= start < b for a, b in seen):
+                continue
+            names = [n for n in re.split(r"\.|->|::|\\", m.group(1)) if n]
+            call = Call(start, start + len(m.group(0)), lang, names, unreadable=True)
+            found = resolve(call, indexes, families)
+            if found is not None:
+                seen.append((call.start, call.end))
+                yield call.start, call.end, build_request(call, found[0], found[1], indexes)
+
+
+_CHAIN = re.compile(r"(?<![\w$.>:\\])((?:[$\\]?[A-Za-z_]\w*(?:\(\))?(?:\.|->|::|\\))+[A-Za-z_]\w*)\s*\(")
 
 
 # --- which operation ------------------------------------------------------------------------
@@ -193,6 +209,9 @@ def _resource_words(names: list[str], family: str) -> list[str]:
             n = n[3:]  # Laravel facades: Stripe::getCharge()->create
         if not n or n.lower() in receivers:
             continue
+        w = words(n)
+        if len(w) > 1 and w[-1] in rules().get("client_suffixes", ()):
+            n = "_".join(w[:-1])  # issuesClient -> issues
         k = norm(n)
         out.append(aliases.get(k, k))
     return out
@@ -373,7 +392,7 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
     schema = _body_schema(op)
     if schema is not None:
         body = _fix_keys(body, schema)
-    elif op.method in ("GET", "DELETE", "HEAD") and body:
+    elif not op.body and body:  # no body: what is left can only be (unknown) query parameters
         for k, v in body.items():
             query[snake(k)] = v
         body = {}
@@ -391,10 +410,19 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
         headers.insert(0, ("Content-Type", ctype))
     body_value: Any = None
     body_text: str | None = None
+    if call.unreadable:
+        notes.append("the call's arguments could not be read (broken quotes or brackets), so they are not checked")
+        if op.body:
+            body_value, body_text = Unresolved("..."), "..."
+        req = PastedRequest(method=op.method, url=url, headers=headers, body=body_text, source=f"sdk:{call.language}",
+                            notes=notes, body_value=body_value, headers_known=False)
+        return req
     if params_unknown is not None and op.body:
         body_value, body_text = params_unknown, str(params_unknown)
         notes.append(f"the parameters are in `{params_unknown}`, which is built outside this paste")
-    elif op.body and (body or partial):
+    elif op.body and (body or partial or dicts or call.kwargs):
+        # A params object was passed (even one left empty once the path values are taken out):
+        # the SDK sends it as the body.
         body_value = PartialDict(body) if partial else body
         body_text = json.dumps(body, default=str, ensure_ascii=False)
     if partial:
@@ -436,7 +464,8 @@ def _fix_keys(value: Any, schema: Any, depth: int = 0) -> Any:
     out = PartialDict() if isinstance(value, PartialDict) else {}
     for k, v in value.items():
         key = str(k)
-        if key not in props:
+        if key not in props and key[:1].isupper():
+            # Go/C# PascalCase fields; camelCase and snake_case keys are kept as written.
             key = lookup.get(norm(key)) or lookup.get(norm(key) + "s") or snake(key)
         out[key] = _fix_keys(v, props.get(key), depth + 1)
     return out

@@ -46,6 +46,8 @@ class Call:
     hints: list[str] = field(default_factory=list)
     #: Extra resource words from imports (Go import paths, Java imports): name -> words.
     context: list[str] = field(default_factory=list)
+    #: The grammar could not read the arguments (broken quotes): only the name is known.
+    unreadable: bool = False
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,7 @@ from typing import Any
 import tree_sitter as ts
 
 from ..model import Unresolved
+from .rules import rules
 from .base import MAX_DEPTH, Call, Options, Partial, Reader, apply_setter, captures, number, text, unquote_escapes
 
 _DECL = """
@@ -116,6 +117,9 @@ class GoReader(Reader):
         if t == "composite_literal":
             value = self._literal(node.child_by_field_name("body"), depth)
             kind = node.child_by_field_name("type")
+            single = (rules().get("go_single_value") or {}).get(text(kind).split(".")[-1])
+            if single and isinstance(value, dict) and set(value) == {single}:
+                return value[single]
             if value == {} and kind is not None and kind.type in ("slice_type", "array_type"):
                 return []
             return value

@@ -57,7 +57,8 @@ class PhpReader(Reader):
         head = node.child_by_field_name("object") or node.child_by_field_name("scope")
         call = Call(0, 0, self.language, [])
         call.names = self.chain(head, call) + [text(node.child_by_field_name("name"))]
-        call.args = self._args(node)
+        # An empty array passed as the params argument is the (empty) params map.
+        call.args = [{} if isinstance(a, Unresolved) and a == "[]" else a for a in self._args(node)]
         return call
 
     def value(self, node: ts.Node | None, depth: int = 0) -> Any:
