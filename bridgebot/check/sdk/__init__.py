@@ -48,7 +48,7 @@ _SIGNS: list[tuple[str, re.Pattern[str]]] = [
     ("ruby", re.compile(r"\b(?:Stripe|Octokit)::")),
     ("php", re.compile(r"<\?php|\$\w+\s*->|\\Stripe\\|\$\w+\s*=\s*(?:\[|array\()")),
     ("go", re.compile(r":=|&stripe\.\w+Params|\bfunc\s+\w*\(|&github\.\w+\{|\bstripe\.String\(|\bpackage\s+\w+")),
-    ("csharp", re.compile(r"\bnew\s+\w+(?:Service|Options)\s*[({]|\bvar\s+\w+\s*=\s*new\b|\bawait\s+\w+\.\w+Async\(|\busing\s+Stripe|\bnew\s+GitHubClient\b|\bnew\s+New\w+\(|\bnew\s+[A-Z][\w.<>]*\s*\{\s*\w+\s*=[^=>]")),
+    ("csharp", re.compile(r"\bnew\s+\w+(?:Service|Options)\s*[({]|\bvar\s+\w+\s*=\s*new\b|\bawait\s+\w+\.\w+Async\(|\busing\s+Stripe|\bnew\s+GitHubClient\b|\bnew\s+New\w+\(|\bnew\s+[A-Z][\w.<>, ]*\s*\{\s*(?:\w+\s*=[^=>]|\}|\{)")),
     ("java", re.compile(r"\.builder\(\)|\bMap<|\bimport\s+com\.stripe|\bnew\s+HashMap\b|\bString\s+\w+\s*=|\bpublic\s+static\b")),
     ("ruby", re.compile(r"\bStripe::|\bOctokit::|\bdo\s*\|\w+\||^\s*end\s*$|\brequire\s+['\"]|\w+:\s*['\"][^'\"]*['\"]\s*\)\s*$|=>", re.M)),
     ("typescript", re.compile(r"\bconst\s+\w+\s*:\s*\w|\binterface\s+\w+|\bas\s+const\b|:\s*Stripe\.")),
