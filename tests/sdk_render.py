@@ -221,7 +221,9 @@ def _stripe(res: list[str], verb: list[str], ids: list[str], params: dict[str, A
 
 def _github(category: str, name: list[str], path_names: list[str], ids: list[str], params: dict[str, Any],
             lang: str, has: bool) -> str:
-    allp = {**dict(zip(path_names, ids)), **params}
+    # octokit-style: one object; a name in both the path and the body takes the path's value
+    # (octokit fills the URL from it and leaves it out of the body).
+    allp = {**params, **dict(zip(path_names, ids))}
     if lang == "javascript":
         return f"const r = await octokit.rest.{camel(_w(category))}.{camel(name)}({js(allp)});"
     q = [json.dumps(i) for i in ids]

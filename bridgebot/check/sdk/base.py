@@ -97,11 +97,16 @@ def text(node: ts.Node | None) -> str:
     return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
 
 
-def words(name: str) -> list[str]:
-    """camelCase, PascalCase, snake_case, kebab-case and Namespace\\Names split into words."""
+@lru_cache(maxsize=8192)
+def _words(name: str) -> tuple[str, ...]:
     name = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", name)
-    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", name) if w]
+    return tuple(w.lower() for w in re.split(r"[^A-Za-z0-9]+", name) if w)
+
+
+def words(name: str) -> list[str]:
+    """camelCase, PascalCase, snake_case, kebab-case and Namespace\\Names split into words."""
+    return list(_words(name))
 
 
 def snake(name: str) -> str:
@@ -121,6 +126,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=8192)
 def norm(name: str) -> str:
     """The comparable form of a name: its words singular, lower case, joined."""
     return "".join(singular(w) for w in words(name))

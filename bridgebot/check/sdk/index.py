@@ -35,11 +35,11 @@ class Index:
 
     def add(self, res: tuple[str, ...], method: str, op: Operation) -> None:
         bucket = self.by_key.setdefault((res, method), [])
-        if op not in bucket:
+        if all(o is not op for o in bucket):  # identity: Operation's == compares whole schemas
             bucket.append(op)
         if res:
             last = self.by_last.setdefault((res[-1], method), [])
-            if op not in last:
+            if all(o is not op for o in last):
                 last.append(op)
         self.resource.setdefault(id(op), res)
 

@@ -14,7 +14,7 @@ RULES_FILE = Path(__file__).with_name("naming.yaml")
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
     with open(RULES_FILE, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+        data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict) or "families" not in data:
         raise ValueError(f"{RULES_FILE}: expected a mapping with `families`")
     return data
