@@ -120,16 +120,14 @@ def find_sdk_requests(text: str, specs: "SpecSet") -> Iterator[tuple[int, int, P
                 if any(re.search(m, text, re.I) for m in fam["markers"])}
     if not families:
         return
-    indexes: list[tuple["CompiledSpec", Index]] = []
-    for spec in specs.specs:
-        idx = index_for(spec)
-        if idx is not None:
-            indexes.append((spec, idx))
-    if not indexes:
-        return
+    indexes: list[tuple["CompiledSpec", Index]] | None = None
     for offset, block, tag in _blocks(text):
         if not re.search(r"[\w\]\)]\s*(?:\.|->|::)\s*[\w$]+\s*\(|\.\w+\s+\w+:", block):
             continue
+        if indexes is None:  # built on the first paste that holds a call (then kept on the spec)
+            indexes = [(spec, idx) for spec in specs.specs if (idx := index_for(spec)) is not None]
+        if not indexes:
+            return
         lang = detect_language(block, tag)
         # No sign of a language: a bare chain such as stripe.customers.create("x") reads the same
         # in several; try JavaScript, then Python.
