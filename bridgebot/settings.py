@@ -21,6 +21,33 @@ The TOML file (every key optional)::
 
     [specs]
     paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
+
+    [calendar]                           # business hours; without it business time = wall clock
+    timezone = "America/New_York"
+    holidays = ["2026-12-25"]            # and/or country = "US" (the holidays package)
+    [calendar.shifts]                    # weekday = "HH:MM-HH:MM" or a list of them; absent = closed
+    mon = "09:00-17:00"
+    sat = "10:00-14:00"
+
+    [sla]                                # business time
+    first_response = "2h"
+    resolution = "3d"
+    [sla.tiers.enterprise]               # beats the default for these customer team / channel ids
+    first_response = "30m"
+    customers = ["T0ACME"]
+    [sla.channels.C0GLOBEX]              # beats tier and default
+    first_response = "1h"
+
+    [reports]
+    leads_group = "S0LEADS"              # who may run /bridge report (default: any internal member)
+    leads_channel = "C0LEADS"            # the weekly digest goes here (none: no digest)
+    digest_day = "mon"                   # and at this local time (calendar timezone)
+    digest_time = "09:00"
+
+    [incidents]
+    triage_channel = "C0TRIAGE"          # none: no incident signal
+    min_customers = 3                    # distinct customers with the same error / operation
+    window = "60m"
 """
 
 from __future__ import annotations
@@ -44,6 +71,10 @@ _ALLOWED = {
     "support": {"channels", "acknowledge_questions", "thread_prefix"},
     "customers": None,  # any channel id
     "specs": {"paths"},
+    "calendar": {"timezone", "holidays", "country", "shifts"},
+    "sla": {"first_response", "resolution", "tiers", "channels"},
+    "reports": {"leads_group", "leads_channel", "digest_day", "digest_time"},
+    "incidents": {"triage_channel", "min_customers", "window"},
 }
 
 
@@ -63,6 +94,24 @@ class Settings:
     thread_prefix: str = "BB"
     customers: dict[str, str] = field(default_factory=dict)
     spec_paths: list[str] | None = None
+    #: Business calendar and SLA targets (bridgebot.reports.calendar); default: wall clock, no targets.
+    calendar: Any = None
+    sla: Any = None
+    leads_group: str | None = None
+    leads_channel: str | None = None
+    digest_day: int = 0  # Monday
+    digest_time: tuple[int, int] = (9, 0)
+    triage_channel: str | None = None
+    incident_min_customers: int = 3
+    incident_window: float = 3600.0
+
+    def __post_init__(self) -> None:
+        from .reports.calendar import BusinessCalendar, SlaTargets
+
+        if self.calendar is None:
+            self.calendar = BusinessCalendar.wall_clock()
+        if self.sla is None:
+            self.sla = SlaTargets()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -109,6 +158,35 @@ class Settings:
                 raise SettingsError("[specs] paths must be a list of spec files")
             base = Path(self.config_path).parent if self.config_path else Path(".")
             self.spec_paths = [str(p if Path(p).is_absolute() else base / p) for p in paths]
+        self._apply_reports(config)
+
+    def _apply_reports(self, config: dict[str, Any]) -> None:
+        from .reports.calendar import WEEKDAYS, BusinessCalendar, CalendarError, SlaTargets, parse_duration
+
+        try:
+            self.calendar = BusinessCalendar.from_config(config.get("calendar"))
+            self.sla = SlaTargets.from_config(config.get("sla"))
+            window = config.get("incidents", {}).get("window")
+            if window is not None:
+                self.incident_window = parse_duration(window, "[incidents] window")
+        except CalendarError as e:
+            raise SettingsError(str(e)) from None
+        reports, incidents = config.get("reports", {}), config.get("incidents", {})
+        self.leads_group = _opt_str(reports, "leads_group", self.leads_group)
+        self.leads_channel = _opt_str(reports, "leads_channel", self.leads_channel)
+        self.triage_channel = _opt_str(incidents, "triage_channel", self.triage_channel)
+        day = reports.get("digest_day", "mon")
+        if day not in WEEKDAYS:
+            raise SettingsError("[reports] digest_day must be one of mon, tue, wed, thu, fri, sat, sun")
+        self.digest_day = WEEKDAYS.index(day)
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", str(reports.get("digest_time", "09:00")))
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise SettingsError("[reports] digest_time must be a local time such as \"09:00\"")
+        self.digest_time = (int(m.group(1)), int(m.group(2)))
+        n = incidents.get("min_customers", 3)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 2:
+            raise SettingsError("[incidents] min_customers must be a whole number, 2 or more")
+        self.incident_min_customers = n
 
     def require_http(self) -> None:
         missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))
