@@ -21,6 +21,8 @@ from .delivery import Deliverer
 from .desk import SupportDesk
 from .directory import SlackDirectory
 from .listeners import register_listeners
+from .reports.jobs import schedule_report_jobs
+from .scheduler import Scheduler
 from .settings import Settings, SettingsError
 from .tracking import Store
 
@@ -34,13 +36,18 @@ class BridgeApp:
     deliverer: Deliverer
     store: Store
     client: WebClient
+    scheduler: Scheduler | None = None
 
     def start(self) -> None:
         """Start posting queued replies (including any left from a previous run)."""
         self.deliverer.start()
         self.deliverer.wake()
+        if self.scheduler:
+            self.scheduler.start()
 
     def stop(self) -> None:
+        if self.scheduler:
+            self.scheduler.stop()
         self.deliverer.stop()
 
 
@@ -95,4 +102,6 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
         return BoltResponse(status=500, body="")
 
     register_listeners(bolt)
-    return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client)
+    scheduler = Scheduler(**kwargs)
+    schedule_report_jobs(scheduler, store, settings, deliverer.wake)
+    return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client, scheduler=scheduler)

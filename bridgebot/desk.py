@@ -18,6 +18,7 @@ from typing import Any, Callable, Protocol
 from .check import CheckResult, SpecSet, UnreadablePaste, check_paste
 from .check.secrets import find_secrets, redact
 from .render import fallback_text, render_blocks, render_text
+from .reports.incidents import on_thread_opened
 from .settings import Settings
 from .tracking import Store, TrackedThread, TrackingError, claim, get_thread, open_thread, record_reply, resolve
 from .tracking import outbox
@@ -146,6 +147,7 @@ class SupportDesk:
             )
             if thread is None:
                 return Outcome("duplicate")
+            on_thread_opened(db, thread=thread, result=result, settings=self.settings, at=self.clock())
             has_paste = result is not None and not result.empty
             if has_paste or self.settings.acknowledge_questions:
                 outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=self.clock(), payload={

@@ -29,14 +29,15 @@ def test_manifest_events_and_listeners_match_both_ways() -> None:
 def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     needed = {"channels:history", "groups:history", "channels:read", "groups:read", "chat:write", "users:read",
-              "team:read", "usergroups:read"}
+              "team:read", "usergroups:read", "commands", "files:write"}
     assert scopes == needed
     # Every Web API method the code calls is covered by those scopes.
     code = "\n".join(p.read_text() for p in (ROOT / "bridgebot").rglob("*.py"))
     called = set(re.findall(r"client\.(\w+)\(", code)) | set(re.findall(r'method="(chat\.\w+)"', code))
     method_scopes = {"auth_test": None, "users_info": "users:read", "conversations_info": "channels:read",
                      "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None,
-                     "chat.postMessage": "chat:write", "chat.update": "chat:write", "chat.postEphemeral": "chat:write"}
+                     "chat.postMessage": "chat:write", "chat.update": "chat:write", "chat.postEphemeral": "chat:write",
+                     "files_upload_v2": "files:write"}
     assert called <= set(method_scopes), called - set(method_scopes)
     assert {s for s in method_scopes.values() if s} <= scopes
 
@@ -72,7 +73,31 @@ def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
             ("secret_warning", {"secrets": secrets, "thread": thread}),
             ("refuse_external", {"action": "claim"}), ("refuse_external", {"action": "resolve"}),
             ("click_error", {"message": "BB-42 is already claimed by <@U2>."})]
+    out += _report_contexts()
     return out
+
+
+def _report_contexts() -> list[tuple[str, dict]]:
+    """Issue 8's templates, with a report over a small seeded database."""
+    from bridgebot.reports import BusinessCalendar, SlaTargets, export, make_report
+    from bridgebot.reports.command import ReportCommand, _context
+    from bridgebot.reports.seed import seed
+    from bridgebot.tracking import Store
+
+    store = Store(":memory:")
+    cal, targets = BusinessCalendar.wall_clock(), SlaTargets(first_response=3600)
+    seed(store.db, threads=300, days=20, now=1_790_000_000, calendar=cal, targets=targets)
+    report, _ = make_report(store.db, calendar=cal, targets=targets, now=1_790_000_000, by="customer")
+    thread = {"short_id": "BB-1", "link": "https://slack.com/archives/C1/p1", "customer": "<!channel> Acme",
+              "opened_at": 1.0}
+    return [("report", {"report": report, "rows": export.rows(report), "duration": export.duration}),
+            ("report_summary", _context(report, ReportCommand("30d", "customer"), "Support report")),
+            ("incident", {"kind": "error", "value": "has_not_accepted_tos", "threads": [thread] * 60,
+                          "customers": ["Acme", "Globex", "Initech"], "operations": ["POST /v0/transfers"],
+                          "window_minutes": 60}),
+            ("bridge_other", {"sub": "queue"}), ("bridge_other", {"sub": ""}),
+            ("report_refused", {"leads_group": "S0LEADS"}), ("report_refused", {"leads_group": None}),
+            ("report_no_files", {})]
 
 
 def test_every_template_renders_within_block_kit_limits(bridge_specs) -> None:
