@@ -97,7 +97,7 @@ def _report_contexts() -> list[tuple[str, dict]]:
                           "window_minutes": 60}),
             ("bridge_other", {"sub": "queue"}), ("bridge_other", {"sub": ""}),
             ("report_refused", {"leads_group": "S0LEADS"}), ("report_refused", {"leads_group": None}),
-            ("report_no_files", {})]
+            ("report_no_files", {}), ("bridge_failed", {})]
 
 
 def test_every_template_renders_within_block_kit_limits(bridge_specs) -> None:

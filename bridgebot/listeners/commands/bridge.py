@@ -6,6 +6,7 @@ Other subcommands get a short note (the full /bridge dispatcher routes them at m
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Callable
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -15,17 +16,29 @@ from ...render import render_text
 from ...reports.command import ReportError, may_run_report, parse_report, report_for_slack
 
 
-def ack_bridge(ack: Ack) -> None:
+def bridge(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext,
+           logger: logging.Logger) -> None:
+    """Ack at once; answer from a worker thread (a report over a long history can take longer than
+    Slack's 3 seconds, and Bolt's lazy listeners cannot carry the desk in their copied context)."""
     ack()
+    desk, directory = context["desk"], context["directory"]
+
+    def work() -> None:
+        try:
+            run_bridge(command, respond, client, desk, directory, logger)
+        except Exception:
+            logger.exception("/bridge %s failed", command.get("text"))
+            respond(text=render_text("bridge_failed"), response_type="ephemeral")
+
+    threading.Thread(target=work, name="bridge-command", daemon=True).start()
 
 
-def run_bridge(command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext,
+def run_bridge(command: dict[str, Any], respond: Respond, client: WebClient, desk: Any, directory: Any,
                logger: logging.Logger) -> None:
     sub, _, rest = (command.get("text") or "").strip().partition(" ")
     if sub.lower() != "report":
         respond(text=render_text("bridge_other", sub=sub), response_type="ephemeral")
         return
-    desk, directory = context["desk"], context["directory"]
     settings = desk.settings
     user, team = command.get("user_id", ""), command.get("team_id")
     leads = None
