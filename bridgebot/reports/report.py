@@ -47,7 +47,7 @@ class Period:
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def parse_period(since: str | None, until: str | None, now: float, calendar: BusinessCalendar) -> Period:
