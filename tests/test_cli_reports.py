@@ -179,3 +179,31 @@ def test_report_commands_have_help_and_are_in_the_readme(command) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
     assert f"bridgebot {' '.join(command)}" in (ROOT / "README.md").read_text()
+
+
+def test_totals_from_index_walks_equal_a_plain_sort(seeded) -> None:
+    """The SQL percentiles (LIMIT/OFFSET from the nearer end) agree with sorting every value."""
+    d, env = seeded
+    import time
+    from datetime import datetime, timezone
+
+    since, until = (datetime.fromtimestamp(time.time() - days * 86400, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    for days in (40, 5))
+    data = json.loads(invoke(env, "report", "--since", since, "--until", until, "--format", "json").output)
+    conn = sqlite3.connect(d / "b.db")
+    from bridgebot.reports.report import _times_py, parse_period
+    from bridgebot.settings import Settings
+
+    cal = Settings.from_env({"BRIDGEBOT_CONFIG": str(d / "c.toml")}).calendar
+    period = parse_period(since, until, 0, cal)
+    args = [period.since, period.until]
+    for measure, table, wall, business in [("first_response", "thread_metrics", "first_response_s", "first_response_bs"),
+                                           ("resolution", "thread_metrics", "resolution_s", "resolution_bs"),
+                                           ("next_response", "next_responses", "seconds", "business_seconds")]:
+        rows = conn.execute(f"SELECT {wall}, {business} FROM {table} WHERE {wall} IS NOT NULL AND opened_at >= ? "
+                            f"AND opened_at < ?", args).fetchall()
+        expected = _times_py([r[0] for r in rows], [r[1] for r in rows])
+        got = data["totals"][measure]
+        assert {k: got[k] for k in ("p50", "p90", "business_p50", "business_p90")} == \
+               {k: expected[k] for k in ("p50", "p90", "business_p50", "business_p90")}, measure
+        assert got["mean"] == pytest.approx(expected["mean"]) and len(rows) > 500

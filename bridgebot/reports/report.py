@@ -107,19 +107,21 @@ def _pct(met: int, judged: int) -> float | None:
 # --- totals in SQL ------------------------------------------------------------------------------
 
 def _sql_percentile(db: sqlite_utils.Database, table: str, col: str, n: int, p: float, period: Period) -> float | None:
-    if n == 0:
+    """Nearest rank as an index walk: ``LIMIT 1 OFFSET rank-1`` in value order, from whichever end is nearer
+    (p90 walks the top 10% downwards, not 90% upwards)."""
+    if not n:
         return None
     rank = max(1, math.ceil(p / 100 * n))
+    order, offset = ("ASC", rank - 1) if rank - 1 <= n - rank else ("DESC", n - rank)
     row = db.execute(f"SELECT {col} FROM {table} INDEXED BY {table}_{col} WHERE {col} IS NOT NULL "
-                     f"AND opened_at >= ? AND opened_at < ? ORDER BY {col} LIMIT 1 OFFSET ?",
-                     [period.since, period.until, rank - 1]).fetchone()
+                     f"AND opened_at >= ? AND opened_at < ? ORDER BY {col} {order} LIMIT 1 OFFSET ?",
+                     [period.since, period.until, offset]).fetchone()
     return row[0] if row else None
 
 
-def _sql_times(db: sqlite_utils.Database, table: str, wall: str, business: str, period: Period) -> dict[str, Any]:
-    n, mean, n_b, mean_b = db.execute(
-        f"SELECT COUNT({wall}), AVG({wall}), COUNT({business}), AVG({business}) FROM {table} "
-        f"WHERE opened_at >= ? AND opened_at < ?", [period.since, period.until]).fetchone()
+def _sql_times(db: sqlite_utils.Database, table: str, wall: str, business: str, period: Period,
+               counts: tuple[int, float | None, int, float | None]) -> dict[str, Any]:
+    n, mean, n_b, mean_b = counts
     return {"p50": _sql_percentile(db, table, wall, n, 50, period),
             "p90": _sql_percentile(db, table, wall, n, 90, period), "mean": mean,
             "business_p50": _sql_percentile(db, table, business, n_b, 50, period),
@@ -127,14 +129,22 @@ def _sql_times(db: sqlite_utils.Database, table: str, wall: str, business: str, 
 
 
 def _totals(db: sqlite_utils.Database, period: Period) -> dict[str, Any]:
-    threads, resolved, reopens, met, judged = db.execute(
-        "SELECT COUNT(*), COUNT(resolution_s), COALESCE(SUM(reopens), 0), COALESCE(SUM(sla_met), 0), COUNT(sla_met) "
+    # One pass over the covering index thread_metrics_opened for every count and mean.
+    (threads, resolved, reopens, met, judged, n_fr, mean_fr, n_frb, mean_frb, mean_res, n_resb,
+     mean_resb) = db.execute(
+        "SELECT COUNT(*), COUNT(resolution_s), COALESCE(SUM(reopens), 0), COALESCE(SUM(sla_met), 0), COUNT(sla_met), "
+        "COUNT(first_response_s), AVG(first_response_s), COUNT(first_response_bs), AVG(first_response_bs), "
+        "AVG(resolution_s), COUNT(resolution_bs), AVG(resolution_bs) "
         "FROM thread_metrics WHERE opened_at >= ? AND opened_at < ?", [period.since, period.until]).fetchone()
+    nr = db.execute("SELECT COUNT(*), AVG(seconds), COUNT(*), AVG(business_seconds) FROM next_responses "
+                    "WHERE opened_at >= ? AND opened_at < ?", [period.since, period.until]).fetchone()
     return {"threads": threads, "resolved": resolved,
-            "first_response": _sql_times(db, "thread_metrics", "first_response_s", "first_response_bs", period),
-            "resolution": _sql_times(db, "thread_metrics", "resolution_s", "resolution_bs", period),
+            "first_response": _sql_times(db, "thread_metrics", "first_response_s", "first_response_bs", period,
+                                         (n_fr, mean_fr, n_frb, mean_frb)),
+            "resolution": _sql_times(db, "thread_metrics", "resolution_s", "resolution_bs", period,
+                                     (resolved, mean_res, n_resb, mean_resb)),
             "sla_met_pct": _pct(met, judged),
-            "next_response": _sql_times(db, "next_responses", "seconds", "business_seconds", period),
+            "next_response": _sql_times(db, "next_responses", "seconds", "business_seconds", period, tuple(nr)),
             "reopens": reopens, "sla_breached": judged - met}
 
 
