@@ -159,3 +159,13 @@ def test_a_failing_job_does_not_stop_the_others() -> None:
     sched.every(1, "ok", lambda t: ran.append(t))
     sched.run_due()
     assert ran == [0.0]
+
+
+def test_manifest_slash_commands_and_listeners_match() -> None:
+    import yaml
+
+    from bridgebot.listeners.commands import COMMANDS
+    from conftest import ROOT
+
+    manifest = yaml.safe_load((ROOT / "app_manifest.yml").read_text())
+    assert {c["command"] for c in manifest["features"]["slash_commands"]} == set(COMMANDS)
