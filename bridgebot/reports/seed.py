@@ -99,9 +99,8 @@ def seed(db: sqlite_utils.Database, *, threads: int, days: float, now: float, ca
             findings = rng.choice((0, 0, 1, 2, 3)) if ops else 0
             events: list[tuple[Any, ...]] = [(tid, opened, author, "opened", None, "open")]
             # First response: minutes inside a shift; otherwise the next shift's start plus minutes.
-            fr_at: float | None = _next_open(shape, opened) + rng.lognormvariate(math.log(15 * 60), 0.9)
-            if fr_at > now or rng.random() < 0.01:
-                fr_at = None
+            answer = _next_open(shape, opened) + rng.lognormvariate(math.log(15 * 60), 0.9)
+            fr_at: float | None = None if answer > now or rng.random() < 0.01 else answer
             status, assignee, resolved_at, resolved_by, awaiting = "open", None, None, None, "us"
             claimed_at = None
             if fr_at is not None:
