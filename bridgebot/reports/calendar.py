@@ -163,17 +163,36 @@ class BusinessCalendar:
             day += timedelta(days=1)
 
     def business_seconds(self, start: float, end: float) -> float:
-        """Seconds inside shifts between two instants (Unix seconds); 0 if end is not after start."""
+        """Seconds inside shifts between two instants (Unix seconds); 0 if end is not after start.
+
+        The first and last local days are clipped interval by interval; the whole days between
+        come from a running total per day (built once, O(days) the first time, O(1) after)."""
         if end <= start:
             return 0.0
         if not self.configured:
             return end - start
-        total = 0.0
-        for s, e in self.open_intervals(start, end):
-            lo, hi = max(s, start), min(e, end)
-            if hi > lo:
-                total += hi - lo
+        first, last = self.local_date(start), self.local_date(end)
+        if first == last:
+            return _overlap(self._day(first), start, end)
+        total = _overlap(self._day(first), start, end) + _overlap(self._day(last), start, end)
+        if last.toordinal() - first.toordinal() > 1:
+            before = self._through(first.toordinal())  # first: it may move the running total's start
+            total += self._through(last.toordinal() - 1) - before
         return total
+
+    def _through(self, ordinal: int) -> float:
+        """Business seconds of all whole days from the running total's first day up to ``ordinal``."""
+        prefix: list[float] = self.__dict__.setdefault("_prefix", [])
+        base: int = self.__dict__.get("_prefix_base", ordinal)
+        if not prefix or ordinal < base:
+            base = min(ordinal, base) - 1
+            self.__dict__["_prefix_base"] = base
+            prefix.clear()
+            prefix.append(0.0)  # through the base day: 0 (base is one day before any asked)
+        while base + len(prefix) - 1 < ordinal:
+            day = date.fromordinal(base + len(prefix))
+            prefix.append(prefix[-1] + sum(e - s for s, e in self._day(day)))
+        return prefix[ordinal - base]
 
     def fingerprint(self) -> str:
         """Changes when anything that changes business seconds changes (stored metrics are then recomputed)."""
@@ -181,6 +200,15 @@ class BusinessCalendar:
             return "wall-clock"
         shifts = ";".join(f"{d}:{v}" for d, v in sorted(self.shifts.items()))
         return f"{self.timezone}|{shifts}|{sorted(self.holidays)}|{self.country}"
+
+
+def _overlap(intervals: Iterable[tuple[float, float]], start: float, end: float) -> float:
+    total = 0.0
+    for s, e in intervals:
+        lo, hi = max(s, start), min(e, end)
+        if hi > lo:
+            total += hi - lo
+    return total
 
 
 @dataclass

@@ -158,17 +158,24 @@ def refresh(db: sqlite_utils.Database, calendar: BusinessCalendar, targets: SlaT
     last = int(_state(db, "metrics_event_id") or 0)
     newest = db.execute("SELECT COALESCE(MAX(id), 0) FROM thread_events").fetchone()[0]
     if _state(db, "metrics_fingerprint") != fp:
-        where, params = "1", []  # calendar or targets changed: everything
-    else:
-        where = ("id IN (SELECT thread_id FROM thread_events WHERE id > ? AND id <= ?) OR id IN "
-                 "(SELECT thread_id FROM thread_metrics WHERE first_response_s IS NULL AND sla_target_s IS NOT NULL "
-                 "AND sla_met IS NULL)")
-        params = [last, newest]
-    threads = list(_rows(db.execute(f"SELECT {_THREAD_COLS} FROM threads WHERE {where} ORDER BY id", params)))
-    if where == "1":
+        # Calendar or targets changed: everything.
+        threads = list(_rows(db.execute(f"SELECT {_THREAD_COLS} FROM threads ORDER BY id")))
         db.execute("DELETE FROM thread_metrics")
         db.execute("DELETE FROM next_responses")
         db.execute("DELETE FROM thread_operations")
+    else:
+        # Threads with new events, and unanswered threads not yet judged (they breach by the clock alone).
+        ids = {r[0] for r in db.execute("SELECT DISTINCT thread_id FROM thread_events WHERE id > ? AND id <= ?",
+                                        [last, newest])}
+        ids |= {r[0] for r in db.execute(
+            "SELECT thread_id FROM thread_metrics INDEXED BY thread_metrics_first_response_s "
+            "WHERE first_response_s IS NULL AND sla_target_s IS NOT NULL AND sla_met IS NULL")}
+        ordered = sorted(ids)
+        threads = []
+        for i in range(0, len(ordered), 500):
+            chunk = ordered[i:i + 500]
+            threads += _rows(db.execute(f"SELECT {_THREAD_COLS} FROM threads WHERE id IN ({','.join('?' * len(chunk))})"
+                                        " ORDER BY id", chunk))
 
     def computed() -> Iterator[ThreadMetrics]:
         for chunk_start in range(0, len(threads), 2000):

@@ -9,6 +9,7 @@ SELECT 'BB-' || t.id AS thread, o.name AS customer, t.channel_id, t.status,
 FROM threads t
 JOIN customer_orgs o ON o.team_id = t.customer_team_id
 LEFT JOIN thread_metrics m ON m.thread_id = t.id
-WHERE t.customer_team_id IN (SELECT team_id FROM customer_orgs WHERE team_id = :customer OR name = :customer)
+WHERE t.customer_team_id = (SELECT team_id FROM customer_orgs WHERE team_id = :customer OR name = :customer
+                            ORDER BY team_id = :customer DESC LIMIT 1)
 ORDER BY t.opened_at DESC
 LIMIT 500
