@@ -207,3 +207,51 @@ def test_totals_from_index_walks_equal_a_plain_sort(seeded) -> None:
         assert {k: got[k] for k in ("p50", "p90", "business_p50", "business_p90")} == \
                {k: expected[k] for k in ("p50", "p90", "business_p50", "business_p90")}, measure
         assert got["mean"] == pytest.approx(expected["mean"]) and len(rows) > 500
+
+
+def test_hourly_sums_stay_equal_to_the_rows_as_threads_change() -> None:
+    """metrics_hourly is kept by deltas; after replies, reopens and resolutions it still equals the rows."""
+    from bridgebot.reports import BusinessCalendar, SlaTargets
+    from bridgebot.reports.metrics import ROLLUP_FIELDS, refresh
+    from bridgebot.reports.seed import seed
+    from bridgebot.tracking import Store, get_thread, record_reply, resolve
+
+    now = 1_790_000_000.0
+    cal = BusinessCalendar.from_config({"timezone": "Asia/Kolkata", "shifts": {"mon": "09:30-18:00",
+                                                                                "sat": "10:00-13:00"}})
+    targets = SlaTargets(first_response=3600)
+    store = Store(":memory:")
+    seed(store.db, threads=400, days=10, now=now, calendar=cal, targets=targets)
+    with store.transaction() as db:
+        for tid in range(1, 400, 7):
+            t = get_thread(db, tid)
+            record_reply(db, t, user_id="U_CUST", internal=False, at=now + tid)       # reopens resolved ones
+            record_reply(db, t, user_id="U0SPEC01", internal=True, at=now + tid + 600)
+            if tid % 2:
+                resolve(db, t, by="U0SPEC01", at=now + tid + 900)
+        assert refresh(db, cal, targets, now + 86400 * 3) == len(range(1, 400, 7))
+
+    def rollup() -> dict:
+        return {r[0]: r[1:] for r in store.db.execute(
+            "SELECT hour * 1000 + hour_of_week, " + ", ".join(ROLLUP_FIELDS) + " FROM metrics_hourly WHERE threads > 0")}
+
+    kept = rollup()
+    with store.transaction() as db:
+        db.execute("DELETE FROM report_state WHERE key = 'metrics_fingerprint'")  # forces a full recomputation
+        refresh(db, cal, targets, now + 86400 * 3)
+    rebuilt = rollup()
+    assert kept.keys() == rebuilt.keys() and len(kept) > 50
+    for k in kept:
+        assert kept[k] == pytest.approx(rebuilt[k]), k
+    # Report totals over a ragged period (half hours at both ends) equal plain aggregates of the rows.
+    from bridgebot.reports.report import Period, _totals
+
+    p = Period(now - 6 * 86400 + 1800, now - 86400 - 1200)
+    got = _totals(store.db, p)
+    threads, reopens, judged, met = store.db.execute(
+        "SELECT COUNT(*), SUM(reopens), COUNT(sla_met), SUM(sla_met) FROM thread_metrics WHERE opened_at >= ? "
+        "AND opened_at < ?", [p.since, p.until]).fetchone()
+    assert (got["threads"], got["reopens"], got["sla_breached"]) == (threads, reopens, judged - met)
+    mean = store.db.execute("SELECT AVG(business_seconds) FROM next_responses WHERE opened_at >= ? AND opened_at < ?",
+                            [p.since, p.until]).fetchone()[0]
+    assert got["next_response"]["business_mean"] == pytest.approx(mean)

@@ -128,24 +128,54 @@ def _sql_times(db: sqlite_utils.Database, table: str, wall: str, business: str, 
             "business_p90": _sql_percentile(db, table, business, n_b, 90, period), "business_mean": mean_b}
 
 
+_RAW_SUMS = ("SELECT COUNT(*), COUNT(resolution_s), COALESCE(SUM(reopens), 0), COALESCE(SUM(sla_met), 0), "
+             "COUNT(sla_met), COUNT(first_response_s), TOTAL(first_response_s), COUNT(first_response_bs), "
+             "TOTAL(first_response_bs), TOTAL(resolution_s), COUNT(resolution_bs), TOTAL(resolution_bs) "
+             "FROM thread_metrics WHERE opened_at >= ? AND opened_at < ?")
+_RAW_NR = "SELECT COUNT(*), TOTAL(seconds), TOTAL(business_seconds) FROM next_responses WHERE opened_at >= ? AND opened_at < ?"
+
+
+def _full_hours(period: Period) -> tuple[int, int]:
+    """The whole UTC hours inside the period: [h0, h1)."""
+    return math.ceil(period.since / 3600), math.floor(period.until / 3600)
+
+
+def _sums(db: sqlite_utils.Database, period: Period) -> list[float]:
+    """Counts and sums over the period: whole hours from metrics_hourly, the ragged ends from the rows."""
+    h0, h1 = _full_hours(period)
+    spans = [(period.since, period.until)] if h0 >= h1 else [(period.since, h0 * 3600.0), (h1 * 3600.0, period.until)]
+    total = [0.0] * 15
+    if h0 < h1:
+        row = db.execute("SELECT " + ", ".join(f"TOTAL({f})" for f in (
+            "threads", "resolved", "reopens", "met", "judged", "n_fr", "sum_fr", "n_frb", "sum_frb", "sum_res", "n_resb",
+            "sum_resb", "n_nr", "sum_nr", "sum_nrb")) + " FROM metrics_hourly WHERE hour >= ? AND hour < ?",
+                         [h0, h1]).fetchone()
+        total = [float(v) for v in row]
+    for lo, hi in spans:
+        if hi <= lo:
+            continue
+        raw = [*db.execute(_RAW_SUMS, [lo, hi]).fetchone(), *db.execute(_RAW_NR, [lo, hi]).fetchone()]
+        total = [a + b for a, b in zip(total, raw)]
+    return total
+
+
 def _totals(db: sqlite_utils.Database, period: Period) -> dict[str, Any]:
-    # One pass over the covering index thread_metrics_opened for every count and mean.
-    (threads, resolved, reopens, met, judged, n_fr, mean_fr, n_frb, mean_frb, mean_res, n_resb,
-     mean_resb) = db.execute(
-        "SELECT COUNT(*), COUNT(resolution_s), COALESCE(SUM(reopens), 0), COALESCE(SUM(sla_met), 0), COUNT(sla_met), "
-        "COUNT(first_response_s), AVG(first_response_s), COUNT(first_response_bs), AVG(first_response_bs), "
-        "AVG(resolution_s), COUNT(resolution_bs), AVG(resolution_bs) "
-        "FROM thread_metrics WHERE opened_at >= ? AND opened_at < ?", [period.since, period.until]).fetchone()
-    nr = db.execute("SELECT COUNT(*), AVG(seconds), COUNT(*), AVG(business_seconds) FROM next_responses "
-                    "WHERE opened_at >= ? AND opened_at < ?", [period.since, period.until]).fetchone()
-    return {"threads": threads, "resolved": resolved,
+    (threads, resolved, reopens, met, judged, n_fr, sum_fr, n_frb, sum_frb, sum_res, n_resb, sum_resb, n_nr, sum_nr,
+     sum_nrb) = _sums(db, period)
+
+    def mean(total: float, n: float) -> float | None:
+        return total / n if n else None
+
+    i = int
+    return {"threads": i(threads), "resolved": i(resolved),
             "first_response": _sql_times(db, "thread_metrics", "first_response_s", "first_response_bs", period,
-                                         (n_fr, mean_fr, n_frb, mean_frb)),
+                                         (i(n_fr), mean(sum_fr, n_fr), i(n_frb), mean(sum_frb, n_frb))),
             "resolution": _sql_times(db, "thread_metrics", "resolution_s", "resolution_bs", period,
-                                     (resolved, mean_res, n_resb, mean_resb)),
-            "sla_met_pct": _pct(met, judged),
-            "next_response": _sql_times(db, "next_responses", "seconds", "business_seconds", period, tuple(nr)),
-            "reopens": reopens, "sla_breached": judged - met}
+                                     (i(resolved), mean(sum_res, resolved), i(n_resb), mean(sum_resb, n_resb))),
+            "sla_met_pct": _pct(i(met), i(judged)),
+            "next_response": _sql_times(db, "next_responses", "seconds", "business_seconds", period,
+                                        (i(n_nr), mean(sum_nr, n_nr), i(n_nr), mean(sum_nrb, n_nr))),
+            "reopens": i(reopens), "sla_breached": i(judged) - i(met)}
 
 
 # --- groups in Python ---------------------------------------------------------------------------
@@ -207,10 +237,20 @@ def _groups(db: sqlite_utils.Database, by: str, period: Period) -> list[dict[str
 
 def arrivals(db: sqlite_utils.Database, period: Period) -> list[int]:
     counts = [0] * 168
-    for how, n in db.execute("SELECT hour_of_week, COUNT(*) FROM thread_metrics WHERE opened_at >= ? AND opened_at < ? "
-                             "GROUP BY hour_of_week", [period.since, period.until]):
-        if how is not None and 0 <= how < 168:
-            counts[how] = n
+    h0, h1 = _full_hours(period)
+    parts = []
+    if h0 < h1:
+        parts.append(("SELECT hour_of_week, SUM(threads) FROM metrics_hourly WHERE hour >= ? AND hour < ? "
+                      "GROUP BY hour_of_week", [h0, h1]))
+    spans = [(period.since, period.until)] if h0 >= h1 else [(period.since, h0 * 3600.0), (h1 * 3600.0, period.until)]
+    for lo, hi in spans:
+        if hi > lo:
+            parts.append(("SELECT hour_of_week, COUNT(*) FROM thread_metrics WHERE opened_at >= ? AND opened_at < ? "
+                          "GROUP BY hour_of_week", [lo, hi]))
+    for sql, args in parts:
+        for how, n in db.execute(sql, args):
+            if how is not None and 0 <= how < 168:
+                counts[how] += int(n)
     return counts
 
 

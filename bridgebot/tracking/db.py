@@ -164,6 +164,18 @@ def m005_reports(db: sqlite_utils.Database) -> None:
             channel_id TEXT NOT NULL,
             sent_at REAL NOT NULL
         )""")
+    db.execute("""
+        CREATE TABLE metrics_hourly (  -- sums of thread_metrics per UTC hour opened: report totals read these
+            hour INTEGER NOT NULL,         -- floor(opened_at / 3600)
+            hour_of_week INTEGER NOT NULL,
+            threads INTEGER NOT NULL DEFAULT 0, resolved INTEGER NOT NULL DEFAULT 0,
+            reopens INTEGER NOT NULL DEFAULT 0, met INTEGER NOT NULL DEFAULT 0, judged INTEGER NOT NULL DEFAULT 0,
+            n_fr INTEGER NOT NULL DEFAULT 0, sum_fr REAL NOT NULL DEFAULT 0,
+            n_frb INTEGER NOT NULL DEFAULT 0, sum_frb REAL NOT NULL DEFAULT 0,
+            sum_res REAL NOT NULL DEFAULT 0, n_resb INTEGER NOT NULL DEFAULT 0, sum_resb REAL NOT NULL DEFAULT 0,
+            n_nr INTEGER NOT NULL DEFAULT 0, sum_nr REAL NOT NULL DEFAULT 0, sum_nrb REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (hour, hour_of_week)
+        ) WITHOUT ROWID""")
     db.execute("CREATE TABLE report_state (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE INDEX threads_customer ON threads(customer_team_id, opened_at)")
     db.execute("CREATE INDEX threads_opened ON threads(opened_at)")
