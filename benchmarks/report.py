@@ -115,7 +115,7 @@ def main() -> None:
     secs, _ = best_of(1, lambda: report("operation"))
     print(f"report --by operation: {secs * 1000:.0f} ms")
 
-    # Incremental refresh: 100 threads get a new event each.
+    # Incremental refresh: 100 threads get a new event each (claimed by someone else).
     with store.transaction() as db:
         db.execute("INSERT INTO thread_events (thread_id, at, actor_id, kind, from_value, to_value) "
                    "SELECT id, opened_at + 99999, 'U0SPEC00', 'claimed', NULL, 'U0SPEC00' FROM threads "
@@ -134,8 +134,12 @@ def main() -> None:
     print("\nindexes relied on (EXPLAIN QUERY PLAN):")
     p = [now - 400 * 86400, now + 1]
     for label, sql, params in [
-        ("report totals", "SELECT COUNT(*), COUNT(resolution_s), SUM(reopens), SUM(sla_met), COUNT(sla_met) "
-         "FROM thread_metrics WHERE opened_at >= ? AND opened_at < ?", p),
+        ("report totals (whole hours)", "SELECT TOTAL(threads), TOTAL(n_fr), TOTAL(sum_fr) FROM metrics_hourly "
+         "WHERE hour >= ? AND hour < ?", [int(p[0] // 3600) + 1, int(p[1] // 3600)]),
+        ("report totals (ragged ends)", "SELECT COUNT(*), COUNT(resolution_s), SUM(reopens), SUM(sla_met), "
+         "COUNT(sla_met) FROM thread_metrics WHERE opened_at >= ? AND opened_at < ?", [p[0], p[0] + 1800]),
+        ("arrivals (whole hours)", "SELECT hour_of_week, SUM(threads) FROM metrics_hourly WHERE hour >= ? AND hour < ? "
+         "GROUP BY hour_of_week", [int(p[0] // 3600) + 1, int(p[1] // 3600)]),
         ("report p50/p90", "SELECT first_response_bs FROM thread_metrics INDEXED BY thread_metrics_first_response_bs "
          "WHERE first_response_bs IS NOT NULL AND opened_at >= ? AND opened_at < ? ORDER BY first_response_bs "
          "LIMIT 1 OFFSET 5", p),
