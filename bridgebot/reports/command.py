@@ -13,7 +13,7 @@ import sqlite_utils
 
 from ..render import fallback_text, render_blocks, render_text
 from ..tracking import outbox
-from . import charts, export
+from . import export
 from .report import GROUPINGS, ReportError, build_report, first_response_by_day, parse_period
 
 PERIODS = ("7d", "30d")
@@ -71,6 +71,7 @@ def report_for_slack(db: sqlite_utils.Database, settings: Any, cmd: ReportComman
     report = build_report(db, period=period, by=cmd.by, calendar=settings.calendar, targets=settings.sla, now=now)
     by_day = first_response_by_day(db, period, settings.calendar)
     context = _context(report, cmd, title)
+    from . import charts
     stamp = datetime.fromtimestamp(now, settings.calendar.tz).strftime("%Y-%m-%d")
     return SlackReport(
         text=fallback_text(render_text("report_summary", **context)),

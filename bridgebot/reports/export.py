@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 from ..render import environment
-from . import charts
 
 TIME_FIELDS = ("p50", "p90", "mean", "business_p50", "business_p90", "business_mean")
 MEASURES = ("first_response", "resolution", "next_response")
@@ -71,6 +70,8 @@ def to_table(report: dict[str, Any]) -> str:
 
 
 def to_png(report: dict[str, Any], by_day: list[dict[str, Any]]) -> bytes:
+    from . import charts  # matplotlib takes a second to import: only when a chart is drawn
+
     p = report["period"]
     return charts.report_png(by_day, report["arrivals"], report["calendar"]["business_hours"],
                              report["calendar"]["timezone"], f"bridgebot report {p['since'][:10]} → {p['until'][:10]}")
@@ -78,6 +79,8 @@ def to_png(report: dict[str, Any], by_day: list[dict[str, Any]]) -> bytes:
 
 def to_html(report: dict[str, Any], by_day: list[dict[str, Any]]) -> str:
     """One file, nothing fetched: the charts are inline PNGs."""
+    from . import charts
+
     fr = charts.first_response_png(by_day, report["calendar"]["business_hours"])
     heat = charts.arrivals_png(report["arrivals"], report["calendar"]["timezone"])
     return environment().get_template("report.html.j2").render(
