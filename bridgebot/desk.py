@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
+from .answers.desk import AnswersMixin
 from .check import CheckResult, SpecSet, UnreadablePaste, check_paste
 from .check.secrets import find_secrets, redact
 from .render import fallback_text, render_blocks, render_text
@@ -94,9 +95,11 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-class SupportDesk:
+class SupportDesk(AnswersMixin):
     def __init__(self, store: Store, specs: SpecSet, directory: Directory, settings: Settings,
-                 clock: Callable[[], float] = time.time, notify: Callable[[], None] = lambda: None) -> None:
+                 clock: Callable[[], float] = time.time, notify: Callable[[], None] = lambda: None,
+                 answers: Any = None) -> None:
+        self.answers = answers  # bridgebot.answers.Answers, or None: no suggestions
         self.store = store
         self.specs = specs
         self.directory = directory
@@ -131,6 +134,7 @@ class SupportDesk:
         at = float(msg.ts)
         customer_team = channel.customer_team_id or msg.team_id
         customer_name = channel.customer_name or self.directory.customer_name(customer_team, msg.channel_id)
+        found = self._suggest_for(msg.text, result)
         with self.store.transaction() as db:
             if not th.mark_event_seen(db, event_id, "message", self.clock()):
                 return Outcome("duplicate")
@@ -146,6 +150,7 @@ class SupportDesk:
             )
             if thread is None:
                 return Outcome("duplicate")
+            self._store_suggestions(db, thread, msg.text, found)
             has_paste = result is not None and not result.empty
             if has_paste or self.settings.acknowledge_questions:
                 outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=self.clock(), payload={
@@ -168,6 +173,7 @@ class SupportDesk:
             if thread is None:
                 return Outcome("ignored: reply in an untracked thread")
             caused = record_reply(db, thread, user_id=msg.user_id or "", internal=internal, at=float(msg.ts))
+            self._note_reply(db, thread, msg, internal)
             if "reopened" in caused:
                 self._queue_update(db, thread)
             if not internal:
@@ -268,7 +274,8 @@ class SupportDesk:
             return result
 
     def _render_reply(self, thread: TrackedThread, result: CheckResult | None) -> dict[str, Any]:
-        context = {"thread": thread, "result": result, "has_paste": bool(result and not result.empty)}
+        context = {"thread": thread, "result": result, "has_paste": bool(result and not result.empty),
+                   **self._answers_context(thread)}
         return {"text": fallback_text(render_text("thread_reply", **context)),
                 "blocks": render_blocks("thread_reply", **context)}
 

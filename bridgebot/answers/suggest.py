@@ -1,0 +1,149 @@
+"""``suggest(question, context)``: the documents most likely to answer a developer's question.
+
+BM25 (FTS5) finds candidates for the question's terms (SDK names and identifiers split, synonyms
+added, typos corrected against the index's own words); what the checker found in the same
+message (the operation, an error code, a field) boosts the documents that name it. Each
+suggestion gets a confidence in [0, 1]: the share of the question's information (IDF-weighted)
+the document holds, raised when the checker's operation is the document. Below the threshold
+nothing is suggested: no guess is better than a wrong page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from .index import DocsIndex
+from .text import query_terms
+
+#: Below this confidence a suggestion is not shown (tuned on tests/answers_eval; see benchmarks/answers.py).
+MIN_CONFIDENCE = 0.45
+CANDIDATES = 40
+
+
+@dataclass
+class SuggestContext:
+    """What the checker found in the same message."""
+
+    operations: list[str] = field(default_factory=list)  # "POST /v0/transfers"
+    error_codes: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_check(cls, result: Any) -> "SuggestContext":
+        """From a :class:`bridgebot.check.CheckResult` (or None)."""
+        if result is None:
+            return cls()
+        ops = [op.label for op in result.operations]
+        codes = [e.error.code for e in result.errors if e.error.code]
+        fields = [f.field for f in result.findings if f.field and f.kind != "secret_exposed"]
+        return cls(operations=ops, error_codes=codes, fields=fields)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.operations or self.error_codes or self.fields)
+
+
+@dataclass
+class Suggestion:
+    title: str
+    url: str | None
+    snippet: str
+    confidence: float
+    score: float
+    kind: str
+    key: str
+    operation: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of ``bridgebot docs search --format json`` (DESIGN.md)."""
+        return {"title": self.title, "url": self.url, "operation": self.operation,
+                "score": round(self.score, 4), "snippet": self.snippet,
+                "confidence": round(self.confidence, 3), "kind": self.kind}
+
+
+#: A reranker takes the question and the candidates (dicts with title/text) and returns a
+#: similarity per candidate in [-1, 1]. See benchmarks/answers.py for the one measured.
+Reranker = Callable[[str, list[dict[str, Any]]], list[float]]
+
+
+def prepare_terms(index: DocsIndex, question: str) -> list[str]:
+    """The question's search terms, with typos the index does not know replaced by its words."""
+    terms = []
+    for t in query_terms(question):
+        if index.knows(t):
+            terms.append(t)
+            continue
+        fixed = index.correct(t)
+        if fixed and fixed not in terms:
+            terms.append(fixed)
+    return terms
+
+
+def suggest(index: DocsIndex, question: str, context: SuggestContext | None = None, *, limit: int = 3,
+            min_confidence: float = MIN_CONFIDENCE, boosts: bool = True, reranker: Reranker | None = None,
+            kinds: Iterable[str] | None = None) -> list[Suggestion]:
+    """The best ``limit`` documents for ``question``, best first; [] when none is confident."""
+    context = context or SuggestContext()
+    terms = prepare_terms(index, question)
+    if boosts:
+        for code in context.error_codes:
+            if code.lower() not in terms:
+                terms.append(code.lower())
+    if not terms:
+        return []
+    candidates = index.search_raw(terms, CANDIDATES)
+    if kinds is not None:
+        wanted = set(kinds)
+        candidates = [c for c in candidates if c["kind"] in wanted]
+    if not candidates:
+        return []
+    ids = [c["id"] for c in candidates]
+    total = max(index.count(), 1)
+    # IDF-weighted coverage: how much of what the question says each candidate holds.
+    weights: dict[str, float] = {}
+    holders: dict[str, set[int]] = {}
+    for t in terms:
+        df = index.document_frequency(t)
+        weights[t] = math.log(1 + total / (1 + df)) if df else 0.0
+        holders[t] = index.matching(t, ids) if df else set()
+    all_weight = sum(weights.values()) or 1.0
+    best_bm25 = max(c["score"] for c in candidates) or 1.0
+    ops = {o.upper() for o in context.operations} if boosts else set()
+    codes = {c.lower() for c in context.error_codes} if boosts else set()
+    fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
+    scored = []
+    for c in candidates:
+        coverage = sum(w for t, w in weights.items() if c["id"] in holders[t]) / all_weight
+        score = c["score"] / best_bm25 + coverage
+        confidence = coverage
+        label = f"{c['method']} {c['path']}".upper() if c["method"] else None
+        haystack = f"{c['terms']} {c['text']}".lower()
+        if label and label in ops:
+            score += 1.0
+            confidence = max(confidence, 0.9)
+        if codes and any(code in haystack for code in codes):
+            score += 0.5
+            confidence = min(1.0, confidence + 0.15)
+        if fields and any(f and f in haystack for f in fields):
+            score += 0.2
+        if c["kind"] == "thread":
+            score += 0.1  # a specialist's own answer to a similar question
+        scored.append((score, confidence, c))
+    if reranker is not None:
+        sims = reranker(question, [c for _, _, c in scored])
+        scored = [(s + 1.5 * sim, conf, c) for (s, conf, c), sim in zip(scored, sims)]
+    scored.sort(key=lambda x: -x[0])
+    out = []
+    for score, confidence, c in scored[:limit]:
+        if confidence < min_confidence:
+            continue
+        op = {"method": c["method"], "path": c["path"]} if c["method"] else None
+        snippet = index.snippet(c["id"], terms).strip() or (c["text"] or "")[:160]
+        if c["kind"] == "thread":
+            snippet = (c["text"] or "").split("\n\nQuestion:")[0][:200]
+        out.append(Suggestion(title=c["title"], url=c["url"], snippet=snippet.replace("\n", " ")[:240],
+                              confidence=round(confidence, 3), score=score, kind=c["kind"], key=c["key"],
+                              operation=op))
+    return out
