@@ -101,10 +101,11 @@ class AnswersMixin:
         mention = (f"<@{thread.assignee_id}>" if thread.assignee_id else
                    f"<!subteam^{self.settings.specialist_group}>" if self.settings.specialist_group else None)
         text = render_text("answers_notice", kind="need_help", thread=thread, mention=mention, user=user_id)
-        outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=now, payload={
+        # No thread_id: a post tied to the thread is taken for the bot's own reply (its ts is kept).
+        outbox.enqueue(db, method="chat.postMessage", at=now, payload={
             "channel": thread.channel_id, "thread_ts": thread.thread_ts, "text": text})
         if mention is None and self.settings.escalation_channel:
-            outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=now, payload={
+            outbox.enqueue(db, method="chat.postMessage", at=now, payload={
                 "channel": self.settings.escalation_channel,
                 "text": render_text("answers_notice", kind="escalate", thread=thread, user=user_id)})
         elif mention is None:

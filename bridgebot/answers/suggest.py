@@ -59,8 +59,7 @@ class Suggestion:
     def to_dict(self) -> dict[str, Any]:
         """The shape of ``bridgebot docs search --format json`` (DESIGN.md)."""
         return {"title": self.title, "url": self.url, "operation": self.operation,
-                "score": round(self.score, 4), "snippet": self.snippet,
-                "confidence": round(self.confidence, 3), "kind": self.kind}
+                "score": round(self.score, 4), "snippet": self.snippet}
 
 
 #: A reranker takes the question and the candidates (dicts with title/text) and returns a

@@ -25,7 +25,7 @@ def word_data() -> dict[str, dict[str, list[str]] | list[str]]:
 
 
 def stopwords() -> frozenset[str]:
-    return frozenset(word_data()["stopwords"])  # type: ignore[arg-type]
+    return frozenset(str(word_data()["stopwords"]).split())
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
