@@ -54,7 +54,7 @@ def test_a_question_without_a_paste_gets_suggestions_with_both_buttons(bot) -> N
     assert "bb_answered" in blocks and "bb_need_help" in blocks
     assert "create-a-liquidation-address" in reply.args["text"]  # the fallback text lists them too
     (row,) = bot.rows("SELECT suggested, choice FROM suggestions")
-    assert json.loads(row[0])[0]["title"].startswith("POST /customers/{customerID}/liquidation_addresses")
+    assert json.loads(row[0])[0]["title"].startswith("POST /v0/customers/{customerID}/liquidation_addresses")
     assert row[1] is None
 
 

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from bridgebot.check import CheckResult, check_paste
 from bridgebot.cli import cli
-from bridgebot.listeners.actions import BUTTONS
+from bridgebot.listeners.actions import BUTTONS, SUGGESTION_BUTTONS
+from bridgebot.listeners.commands import COMMANDS
+from bridgebot.listeners.shortcuts import SHORTCUTS
 from bridgebot.listeners.events import SUBSCRIBED
 from bridgebot.render import MAX_BLOCKS, MAX_SECTION_TEXT, REPLIES_DIR, render_blocks, render_text
 from bridgebot.tracking import TrackedThread
@@ -29,13 +31,13 @@ def test_manifest_events_and_listeners_match_both_ways() -> None:
 def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     needed = {"channels:history", "groups:history", "channels:read", "groups:read", "chat:write", "users:read",
-              "team:read", "usergroups:read"}
+              "team:read", "usergroups:read", "commands"}
     assert scopes == needed
     # Every Web API method the code calls is covered by those scopes.
     code = "\n".join(p.read_text() for p in (ROOT / "bridgebot").rglob("*.py"))
     called = set(re.findall(r"client\.(\w+)\(", code)) | set(re.findall(r'method="(chat\.\w+)"', code))
     method_scopes = {"auth_test": None, "users_info": "users:read", "conversations_info": "channels:read",
-                     "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None,
+                     "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None, "chat_getPermalink": None, "chat_postEphemeral": "chat:write",
                      "chat.postMessage": "chat:write", "chat.update": "chat:write", "chat.postEphemeral": "chat:write"}
     assert called <= set(method_scopes), called - set(method_scopes)
     assert {s for s in method_scopes.values() if s} <= scopes
@@ -53,6 +55,18 @@ def test_interactivity_is_on_and_every_rendered_button_has_a_listener(bridge_spe
         blocks = render_blocks("thread_reply", thread=thread, result=None, has_paste=False)
         seen |= {e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
     assert seen == set(BUTTONS)
+    suggested = [{"title": "POST /v0/transfers — Create a transfer", "url": "https://x.test/t", "snippet": "s",
+                  "confidence": 0.9}]
+    blocks = render_blocks("thread_reply", thread=thread, result=None, has_paste=False, suggestions=suggested,
+                           choice=None, choice_by=None)
+    seen = {e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
+    assert set(SUGGESTION_BUTTONS) <= seen
+
+
+def test_manifest_shortcuts_and_commands_match_the_listeners_both_ways() -> None:
+    features = MANIFEST["features"]
+    assert {s["callback_id"] for s in features["shortcuts"]} == set(SHORTCUTS)
+    assert {c["command"] for c in features["slash_commands"]} == set(COMMANDS)
 
 
 def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
@@ -72,6 +86,23 @@ def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
             ("secret_warning", {"secrets": secrets, "thread": thread}),
             ("refuse_external", {"action": "claim"}), ("refuse_external", {"action": "resolve"}),
             ("click_error", {"message": "BB-42 is already claimed by <@U2>."})]
+    suggested = [{"title": "POST /v0/transfers — Create a transfer " * 5, "url": "https://x.test/t",
+                  "snippet": "x" * 400, "confidence": 0.9}] * 3
+    out += [("thread_reply", {"thread": t, "result": None, "has_paste": False, "suggestions": suggested,
+                              "choice": choice, "choice_by": "U1"})
+            for t in (thread, resolved) for choice in (None, "answered", "need_help")]
+    out += [("answers_notice", {"kind": kind, "thread": thread, "mention": "<@U2>", "user": "U1", "short_id": "BB-9",
+                                "message": "BB-42 has no reply", "prefix": "BB"})
+            for kind in ("need_help", "escalate", "not_yours", "internal_only", "off", "no_thread", "marked",
+                         "usage", "error")]
+    from bridgebot.answers import Suggestion
+    from bridgebot.answers.gaps import Gap
+    from bridgebot.answers.index import RefreshReport
+    out += [("docs_search", {"suggestions": [Suggestion("T", "https://x.test", "snip", 0.8, 1.0, "page", "k")]}),
+            ("docs_search", {"suggestions": []}),
+            ("docs_index", {"report": RefreshReport(added=["spec:bridge"], documents=3)}),
+            ("docs_gaps", {"gaps": [Gap(["fee"], [{"thread": "BB-1", "question": "fees?"}]).to_dict()]}),
+            ("docs_gaps", {"gaps": []})]
     return out
 
 
@@ -109,9 +140,9 @@ def test_user_text_cannot_ping_the_channel(bridge_specs) -> None:
     assert "<!channel>" not in blocks and "&lt;!channel&gt;" in blocks
 
 
-@pytest.mark.parametrize("command", ["check", "specs", "serve", "run"])
+@pytest.mark.parametrize("command", ["check", "specs", "serve", "run", "docs index", "docs search", "docs gaps"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
-    result = CliRunner().invoke(cli, [command, "--help"])
+    result = CliRunner().invoke(cli, [*command.split(), "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
     assert f"bridgebot {command}" in (ROOT / "README.md").read_text()
 

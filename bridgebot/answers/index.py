@@ -238,6 +238,17 @@ class DocsIndex:
                               [" OR ".join(_quote(t) for t in terms), doc_id]).fetchone()
         return row[0] if row and row[0] else ""
 
+    def operation_docs(self, labels: list[str]) -> list[dict[str, Any]]:
+        """The documents of operations named like the checker names them ("POST /v0/transfers")."""
+        out = []
+        for label in labels:
+            method, _, path = label.partition(" ")
+            cur = self.db.execute("SELECT id, key, kind, title, url, spec, method, path, terms, text, 0.0 AS score "
+                                  "FROM docs WHERE method = ? AND path = ?", [method.upper(), path])
+            cols = [d[0] for d in cur.description]
+            out += [dict(zip(cols, r)) for r in cur.fetchall()]
+        return out
+
     def matching(self, term: str, ids: list[int]) -> set[int]:
         """Which of ``ids`` hold ``term``."""
         if not ids:
@@ -297,7 +308,8 @@ def _operation_doc(spec_name: str, op: Any, raw_op: dict[str, Any], resolver: "_
     params = [p.name for p in op.params]
     body_fields = sorted(_body_fields(raw_op, resolver))
     codes = sorted(_error_codes(raw_op, resolver))
-    label = f"{op.method} {op.path}"
+    path = op.base_path + op.path  # as the checker names it (OperationRef.path): /v0/transfers
+    label = f"{op.method} {path}"
     title = f"{label} — {summary}" if summary else label
     terms = " ".join([op.operation_id or "", *split_identifier(op.operation_id or ""), *tags,
                       *params, *body_fields, *codes, " ".join(_path_words(op.path))])
@@ -305,7 +317,7 @@ def _operation_doc(spec_name: str, op: Any, raw_op: dict[str, Any], resolver: "_
                                 ("Parameters: " + ", ".join(params + body_fields)) if params or body_fields else "",
                                 ("Errors: " + ", ".join(codes)) if codes else ""] if x)
     return Doc(key=f"op:{spec_name}:{label}", kind="operation", title=title, text=text, url=op.docs_url,
-               spec=spec_name, method=op.method, path=op.path, terms=terms)
+               spec=spec_name, method=op.method, path=path, terms=terms)
 
 
 def _first_sentence(text: str, limit: int = 80) -> str:

@@ -93,6 +93,10 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     if not terms:
         return []
     candidates = index.search_raw(terms, CANDIDATES)
+    if boosts and context.operations:
+        # The checker's operation is a candidate even when the question's words miss it.
+        seen = {c["id"] for c in candidates}
+        candidates += [d for d in index.operation_docs(context.operations) if d["id"] not in seen]
     if kinds is not None:
         wanted = set(kinds)
         candidates = [c for c in candidates if c["kind"] in wanted]
@@ -120,7 +124,7 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
         haystack = f"{c['terms']} {c['text']}".lower()
         if label and label in ops:
-            score += 1.0
+            score += 2.0  # the operation the developer is calling outranks any word match
             confidence = max(confidence, 0.9)
         if codes and any(code in haystack for code in codes):
             score += 0.5
