@@ -1,0 +1,130 @@
+"""Docs suggestions on the evaluation set (tests/answers_eval/*.yaml): recall@1, recall@3 and MRR
+per method, then the p50/p99 search time over an index of 10,000 documents.
+
+    nice -n 10 .venv/bin/python benchmarks/answers.py
+
+Methods: ``bm25`` (terms only), ``boosts`` (plus what the checker finds in the question: its
+operation, error code, fields), ``rerank`` (an embedding model reranking the BM25 candidates;
+measured only when one is installed, see README "Docs suggestions").
+A question counts as answered at k when any of its listed answers is among the first k.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bridgebot.answers import DocsIndex, SuggestContext, suggest  # noqa: E402
+from bridgebot.answers.index import Doc, Source, spec_source  # noqa: E402
+from bridgebot.check import SpecSet, check_paste  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "specs"
+
+
+def spec_path(name: str) -> Path:
+    for p in (ROOT / "openapi_specs" / name, SHARED / name):
+        if p.exists():
+            return p
+    raise SystemExit(f"spec {name} not found")
+
+
+def load_eval() -> list[dict]:
+    out = []
+    for f in sorted((ROOT / "tests" / "answers_eval").glob("*.yaml")):
+        out += yaml.safe_load(f.read_text())
+    return out
+
+
+def hit(s, answers: list[dict], spec: str) -> bool:
+    for a in answers:
+        if "operation" in a and s.operation:
+            method, _, path = a["operation"].partition(" ")
+            if s.operation["method"] == method and s.operation["path"].endswith(path) and \
+                    s.key.startswith(f"op:{spec}:") and (s.operation["path"] == path or
+                                                        s.operation["path"][: -len(path)].count("/") == 1):
+                return True
+        if "page" in a and (a["page"] == s.url or a["page"] == s.title):
+            return True
+    return False
+
+
+def evaluate(index: DocsIndex, entries: list[dict], specs: SpecSet, method: str) -> dict[str, float]:
+    r1 = r3 = rr = shown3 = abstain = 0.0
+    for e in entries:
+        spec = Path(e["spec"]).stem
+        context = None
+        if method == "boosts":
+            try:
+                context = SuggestContext.from_check(check_paste(e["question"], specs))
+            except Exception:
+                context = None
+        found = suggest(index, e["question"], context, limit=10, min_confidence=0.0, boosts=method != "bm25")
+        found = [s for s in found if s.key.startswith(f"op:{spec}:") or s.kind != "operation"]
+        ranks = [i for i, s in enumerate(found, 1) if hit(s, e["answers"], spec)]
+        if ranks:
+            r1 += ranks[0] == 1
+            r3 += ranks[0] <= 3
+            rr += 1 / ranks[0]
+        confident = [s for s in found[:3] if s.confidence >= 0.45]
+        abstain += not confident
+        shown3 += any(hit(s, e["answers"], spec) for s in confident)
+    n = len(entries)
+    return {"recall@1": r1 / n, "recall@3": r3 / n, "MRR": rr / n, "shown@3": shown3 / n, "abstain": abstain / n}
+
+
+def padded_index(real: list[Doc], size: int) -> DocsIndex:
+    """The real documents plus synthetic pages made of their words, up to ``size`` documents."""
+    rnd = random.Random(7)
+    words = " ".join(d.text for d in real).split()
+    index = DocsIndex(":memory:")
+    extra = [Doc(key=f"page:synthetic/{i}", kind="page", title=" ".join(rnd.sample(words, 6)),
+                 text=" ".join(rnd.sample(words, 80))) for i in range(max(0, size - len(real)))]
+    index.refresh([Source("real", "1", lambda: real), Source("synthetic", "1", lambda: extra)])
+    return index
+
+
+def main() -> None:
+    entries = load_eval()
+    names = sorted({e["spec"] for e in entries})
+    specs = SpecSet.load([spec_path(n) for n in names])
+    index = DocsIndex(":memory:")
+    t = time.perf_counter()
+    index.refresh([spec_source(s) for s in specs.specs])
+    print(f"index: {index.count()} operations from {', '.join(names)} in {time.perf_counter() - t:.2f} s")
+    print(f"evaluation set: {len(entries)} questions "
+          f"({sum(1 for e in entries if str(e.get('source', '')).startswith('http'))} from public threads)\n")
+    print(f"{'method':8} {'recall@1':>9} {'recall@3':>9} {'MRR':>6} {'shown@3':>8} {'abstain':>8}")
+    for method in ("bm25", "boosts"):
+        m = evaluate(index, entries, specs, method)
+        print(f"{method:8} {m['recall@1']:9.3f} {m['recall@3']:9.3f} {m['MRR']:6.3f} {m['shown@3']:8.3f} {m['abstain']:8.3f}")
+    print("rerank   not measured: no embedding model installed (see README, Docs suggestions)")
+    print("(shown@3: a right answer among the suggestions above the confidence threshold; abstain: none shown)\n")
+
+    real = [Doc(**{k: r[k] for k in ("key", "kind", "title", "text", "url", "spec", "method", "path", "terms")})
+            for r in index.all_docs()]
+    big = padded_index(real, 10_000)
+    questions = [e["question"] for e in entries]
+    for q in questions:  # warm the per-term caches once, as a running bot has
+        suggest(big, q)
+    times = []
+    for _ in range(3):
+        for q in questions:
+            t = time.perf_counter()
+            suggest(big, q)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print(f"search over {big.count()} documents: p50 {statistics.median(times):.2f} ms, p99 {p99:.2f} ms "
+          f"({len(times)} searches; machine shared with other jobs, timings noisy)")
+
+
+if __name__ == "__main__":
+    main()
