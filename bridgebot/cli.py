@@ -248,8 +248,13 @@ def docs_gaps(db_path: str | None, fmt: str, similar: int) -> None:
     path = db_path or os.environ.get("BRIDGEBOT_DB") or "./bridgebot.db"
     if not Path(path).exists():
         raise click.ClickException(f"no tracking database at {path} (set --db or BRIDGEBOT_DB)")
+    from .settings import Settings, SettingsError
+
+    try:
+        prefix = Settings.from_env().thread_prefix
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from None
     rows = unanswered_questions(Store(path).db)
-    prefix = "BB"
     questions = [{"thread": f"{prefix}-{r['thread_id']}", "question": r["question"] or "",
                   "top_confidence": r["top_confidence"], "still_needed_help": r["choice"] == "need_help"}
                  for r in rows]

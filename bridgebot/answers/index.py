@@ -203,9 +203,9 @@ class DocsIndex:
 
         if len(term) < 4 or not term.isalpha():
             return None
-        cutoff = 85 if len(term) < 7 else 80
-        match = process.extractOne(term, self.vocabulary(), scorer=fuzz.ratio, score_cutoff=cutoff)
-        return match[0] if match else None
+        match = process.extractOne(term, self.vocabulary(), scorer=fuzz.ratio, score_cutoff=85)
+        # A typo keeps its first letter far more often than not; this stops "mechanism" → "merchandise".
+        return match[0] if match and match[0][0] == term[0] else None
 
     def document_frequency(self, term: str) -> int:
         """How many documents hold the term (cached until the index changes)."""
@@ -223,11 +223,13 @@ class DocsIndex:
         if not terms:
             return []
         query = " OR ".join(_quote(t) for t in terms)
+        # Rank inside the FTS table first, then join only the best: joining every match to its
+        # row before sorting read every matching document's text (4x slower at 10,000 documents).
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
-            "docs.terms, docs.text, -bm25(docs_fts, 10.0, 4.0, 1.0) AS score "
-            "FROM docs_fts JOIN docs ON docs.id = docs_fts.rowid WHERE docs_fts MATCH ? "
-            "ORDER BY bm25(docs_fts, 10.0, 4.0, 1.0) LIMIT ?", [query, limit])
+            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(docs_fts, 10.0, 4.0, 1.0) AS score "
+            "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY bm25(docs_fts, 10.0, 4.0, 1.0) LIMIT ?) AS best "
+            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 

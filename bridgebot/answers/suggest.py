@@ -11,6 +11,7 @@ nothing is suggested: no guess is better than a wrong page.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -20,6 +21,39 @@ from .text import query_terms
 #: Below this confidence a suggestion is not shown (tuned on tests/answers_eval; see benchmarks/answers.py).
 MIN_CONFIDENCE = 0.45
 CANDIDATES = 40
+MAX_TERMS = 16
+COMMON_SHARE = 1.0  # a term in more than this share of documents says little
+TITLE_WEIGHT = 2.0
+
+
+def _stem(word: str) -> str:
+    """A crude stem for title matching (FTS5's porter stemmer does the real search)."""
+    for suffix in ("ies", "es", "s", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+_WORDS_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _doc_words(doc: dict[str, Any]) -> frozenset[str]:
+    """A document's words, crudely stemmed (cached by key and text: documents recur across questions)."""
+    key = doc["key"] + "\0" + str(len(doc["text"] or ""))
+    words = _WORDS_CACHE.get(key)
+    if words is None:
+        raw = re.findall(r"[a-z0-9_]+", f"{doc['title']} {doc['terms']} {doc['text']}".lower())
+        words = frozenset(w for r in set(raw) for w in (r, _stem(r)))
+        if len(_WORDS_CACHE) > 20000:
+            _WORDS_CACHE.clear()
+        _WORDS_CACHE[key] = words
+    return words
+
+
+def _title_coverage(title: str, weights: dict[str, float]) -> float:
+    """The weight of the question's terms the title names (an operation's title is its summary)."""
+    words = {_stem(w) for w in re.findall(r"[a-z0-9]+", title.lower())}
+    return sum(w for t, w in weights.items() if _stem(t) in words)
 
 
 @dataclass
@@ -92,6 +126,15 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
                 terms.append(code.lower())
     if not terms:
         return []
+    total = max(index.count(), 1)
+    # The informative terms: known to the index, not in most documents, the rarest first (at
+    # most MAX_TERMS). A long question's common words only slow the search and blur the ranking.
+    dfs = {t: index.document_frequency(t) for t in terms}
+    informative = [t for t in terms if 0 < dfs[t] <= max(COMMON_SHARE * total, 3)]
+    informative = sorted(informative, key=lambda t: dfs[t])[:MAX_TERMS]
+    if not informative:
+        return []
+    terms = [t for t in terms if t in informative]  # the question's order, for snippets
     candidates = index.search_raw(terms, CANDIDATES)
     if boosts and context.operations:
         # The checker's operation is a candidate even when the question's words miss it.
@@ -103,14 +146,10 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     if not candidates:
         return []
     ids = [c["id"] for c in candidates]
-    total = max(index.count(), 1)
     # IDF-weighted coverage: how much of what the question says each candidate holds.
     weights: dict[str, float] = {}
-    holders: dict[str, set[int]] = {}
     for t in terms:
-        df = index.document_frequency(t)
-        weights[t] = math.log(1 + total / (1 + df)) if df else 0.0
-        holders[t] = index.matching(t, ids) if df else set()
+        weights[t] = math.log(1 + total / (1 + dfs[t]))
     all_weight = sum(weights.values()) or 1.0
     best_bm25 = max(c["score"] for c in candidates) or 1.0
     ops = {o.upper() for o in context.operations} if boosts else set()
@@ -118,8 +157,10 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
     scored = []
     for c in candidates:
-        coverage = sum(w for t, w in weights.items() if c["id"] in holders[t]) / all_weight
-        score = c["score"] / best_bm25 + coverage
+        words = _doc_words(c)
+        coverage = sum(w for t, w in weights.items() if _stem(t) in words or t in words) / all_weight
+        in_title = _title_coverage(c["title"], weights) / all_weight
+        score = c["score"] / best_bm25 + coverage + TITLE_WEIGHT * in_title
         confidence = coverage
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
         haystack = f"{c['terms']} {c['text']}".lower()

@@ -37,6 +37,9 @@ def split_identifier(word: str) -> list[str]:
     """``PaymentIntent`` → [payment, intent]; ``payment_rail`` → [payment, rail]; ``v0`` stays."""
     parts: list[str] = []
     for piece in re.split(r"[._/\-]+", word):
+        if re.fullmatch(r"[A-Z]{2,}s", piece):  # PRs, IDs, URLs: a plural acronym, not P + Rs
+            parts.append(piece.lower())
+            continue
         parts += [p.lower() for p in _CAMEL.split(piece) if p]
     return parts
 
