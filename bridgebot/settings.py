@@ -30,7 +30,7 @@ The TOML file (every key optional)::
     index_path = "bridgebot-docs.db"     # default: BRIDGEBOT_DOCS_INDEX, else beside the database
     answered_resolves = true             # "This answered it" resolves the thread
     escalation_channel = "C0SUPPORT"     # "I still need help" with nobody to ping: ask here
-    min_confidence = 0.45                # below it, nothing is suggested
+    min_confidence = 0.35                # below it, nothing is suggested
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ class Settings:
         if "min_confidence" in answers:
             value = answers["min_confidence"]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise SettingsError("[answers] min_confidence must be a number between 0 and 1, e.g. 0.45")
+                raise SettingsError("[answers] min_confidence must be a number between 0 and 1, e.g. 0.35")
             self.min_confidence = float(value)
 
     def require_http(self) -> None:

@@ -31,7 +31,7 @@ import sqlite_utils
 from .text import index_terms, split_identifier
 
 #: Bump when what is indexed per document changes: every source is then rebuilt once.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -107,7 +107,7 @@ class DocsIndex:
 
     def _ensure_schema(self) -> None:
         db = self.db
-        if "docs" in db.table_names():
+        if "doc_titles" in db.table_names():
             return
         db["sources"].create({"key": str, "digest": str, "documents": int}, pk="key", if_not_exists=True)
         db["docs"].create({"id": int, "key": str, "source": str, "kind": str, "title": str, "url": str,
@@ -120,6 +120,12 @@ class DocsIndex:
         db["docs"].enable_fts(["title", "terms", "text"], tokenize="porter", create_triggers=True)
         db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts_vocab USING fts5vocab(docs_fts, 'row')")
         db["words"].create({"word": str, "n": int}, pk="word", if_not_exists=True)
+        # Titles and keywords alone, in their own FTS table: their posting lists are short, so
+        # every word of a question can be searched there fast; the full text is searched only
+        # for the question's rare words (see suggest()).
+        db["doc_titles"].create({"id": int, "title": str, "terms": str}, pk="id", if_not_exists=True)
+        db["doc_titles"].enable_fts(["title", "terms"], tokenize="porter", create_triggers=True)
+        db.execute("DELETE FROM sources")  # an index from before doc_titles: rebuild every source
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -153,9 +159,12 @@ class DocsIndex:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("DELETE FROM doc_titles WHERE id IN (SELECT id FROM docs WHERE source = ?)", [source])
             db.execute("DELETE FROM docs WHERE source = ?", [source])
             rows = {d.key: d.row(source) for d in docs}  # one document per key
             db["docs"].insert_all(rows.values(), replace=True, batch_size=500)
+            db.execute("INSERT INTO doc_titles (id, title, terms) SELECT id, title, terms FROM docs WHERE source = ?",
+                       [source])
             db["sources"].insert({"key": source, "digest": digest, "documents": len(rows)}, replace=True)
             self._add_words(db, rows.values())
             db.execute("COMMIT")
@@ -168,6 +177,7 @@ class DocsIndex:
     def remove_source(self, source: str) -> None:
         db = self.db
         with db.conn:
+            db.execute("DELETE FROM doc_titles WHERE id IN (SELECT id FROM docs WHERE source = ?)", [source])
             db.execute("DELETE FROM docs WHERE source = ?", [source])
             db.execute("DELETE FROM sources WHERE key = ?", [source])
         self._vocab = None
@@ -229,6 +239,19 @@ class DocsIndex:
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
             "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(docs_fts, 10.0, 4.0, 1.0) AS score "
             "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY bm25(docs_fts, 10.0, 4.0, 1.0) LIMIT ?) AS best "
+            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    def search_titles(self, terms: list[str], limit: int = 50) -> list[dict[str, Any]]:
+        """BM25 over titles (weight 3) and keywords (1) only: fast for any number of words."""
+        if not terms:
+            return []
+        query = " OR ".join(_quote(t) for t in terms)
+        cur = self.db.execute(
+            "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
+            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(doc_titles_fts, 3.0, 1.0) AS score "
+            "FROM doc_titles_fts WHERE doc_titles_fts MATCH ? ORDER BY bm25(doc_titles_fts, 3.0, 1.0) LIMIT ?) AS best "
             "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
