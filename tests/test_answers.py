@@ -215,3 +215,31 @@ def test_cli_docs_gaps_lists_questions_without_a_confident_suggestion(tmp_path) 
     (gap,) = json.loads(result.output)
     assert [q["thread"] for q in gap["questions"]] == ["BB-1", "BB-2"]
     assert ROOT  # the README documents the command (test_consistency)
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[answers]\nmin_confidence = 2', "min_confidence must be a number between 0 and 1"),
+    ('[answers]\nllms_txt = "docs.example.com/llms.txt"', "llms_txt must be an http(s) URL"),
+    ('[answers]\nanswered_resolves = "yes"', "answered_resolves must be true or false"),
+    ('[answers]\nsuggestions = true', "unknown key 'suggestions' in [answers]"),
+])
+def test_bad_answers_settings_say_what_is_wrong(tmp_path, toml: str, message: str) -> None:
+    from bridgebot.settings import Settings, SettingsError
+
+    config = tmp_path / "bridgebot.toml"
+    config.write_text(toml)
+    import re
+
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        Settings.from_env({"BRIDGEBOT_CONFIG": str(config)})
+
+
+def test_answers_settings_resolve_paths_beside_the_config(tmp_path) -> None:
+    from bridgebot.settings import Settings
+
+    config = tmp_path / "bridgebot.toml"
+    config.write_text('[answers]\ndocs_dir = "docs"\nindex_path = "idx.db"\nmin_confidence = 0.5\n'
+                      'answered_resolves = false\nescalation_channel = "C_ESC"\n')
+    s = Settings.from_env({"BRIDGEBOT_CONFIG": str(config)})
+    assert s.docs_dir == str(tmp_path / "docs") and s.docs_index_path == str(tmp_path / "idx.db")
+    assert (s.min_confidence, s.answered_resolves, s.escalation_channel) == (0.5, False, "C_ESC")
