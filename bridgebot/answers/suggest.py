@@ -56,6 +56,20 @@ def _doc_words(doc: dict[str, Any]) -> frozenset[str]:
     return words
 
 
+def _snippet(text: str, stems: list[str], width: int = 160) -> str:
+    """The window of a document's text around its first word the question shares (the FTS5
+    snippet() function costs a MATCH per document: 1.5 ms of a 6 ms search)."""
+    text = text.split("\n")[0] if "\n" in text[:2000] else text
+    lowered = text.lower()
+    found = [i for i in (re.search(r"\b" + re.escape(s), lowered) for s in stems if len(s) > 2) if i]
+    start = min((m.start() for m in found), default=0)
+    begin = max(0, start - width // 3)
+    if begin:
+        begin = lowered.find(" ", begin) + 1 or begin
+    out = text[begin:begin + width].strip()
+    return ("…" if begin else "") + out + ("…" if begin + width < len(text) else "")
+
+
 _TITLE_CACHE: dict[str, frozenset[str]] = {}
 
 
@@ -219,7 +233,7 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         if confidence < min_confidence:
             continue
         op = {"method": c["method"], "path": c["path"]} if c["method"] else None
-        snippet = index.snippet(c["id"], terms).strip() or (c["text"] or "")[:160]
+        snippet = _snippet(c["text"] or "", [stems.get(t, t) for t in weights]) if c["kind"] != "thread" else ""
         if c["kind"] == "thread":
             snippet = (c["text"] or "").split("\n\nQuestion:")[0][:200]
         out.append(Suggestion(title=c["title"], url=c["url"], snippet=snippet.replace("\n", " ")[:240],
