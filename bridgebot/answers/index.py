@@ -86,7 +86,10 @@ class DocsIndex:
         self._df: dict[str, int] = {}
         self._memory: sqlite_utils.Database | None = None
         if self.path == ":memory:":
-            self._memory = sqlite_utils.Database(memory=True)
+            import sqlite3
+
+            # One shared in-memory database (tests, benchmarks); the app's worker threads may read it.
+            self._memory = sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._ensure_schema()
