@@ -110,7 +110,7 @@ def padded_index(real: list[Doc], size: int) -> DocsIndex:
 def rerank_figures(index: DocsIndex, entries: list[dict], specs: SpecSet) -> None:
     """all-MiniLM-L6-v2 (numpy, bridgebot/answers/embed.py) reranking the BM25 candidates."""
     try:
-        from minilm import MiniLM
+        from minilm import MiniLM, StaticMiniLM
 
         model = MiniLM()
     except ImportError as e:
@@ -119,6 +119,20 @@ def rerank_figures(index: DocsIndex, entries: list[dict], specs: SpecSet) -> Non
     import minilm as embed
 
     docs = list(index.all_docs())
+    static = StaticMiniLM(docs)
+    static_times: list[float] = []
+
+    def static_rerank(question: str, candidates: list[dict]) -> list[float]:
+        t0 = time.perf_counter()
+        out = static.rerank(question, candidates)
+        static_times.append((time.perf_counter() - t0) * 1000)
+        return [x / 1.5 * 0.75 for x in out]  # weight 0.75 after suggest()'s 1.5
+
+    m = evaluate(index, entries, specs, "rerank", reranker=static_rerank)
+    print(f"static x0.75 {m['recall@1']:7.3f} {m['recall@3']:9.3f} {m['MRR']:6.3f} {m['shown@3']:8.3f} "
+          f"{m['abstain']:8.3f} {m['precision']:9.3f}")
+    print(f"  (static: MiniLM's token embeddings, IDF-weighted mean, no layers run; "
+          f"{statistics.median(static_times):.2f} ms per question p50, on top of the search)")
     t = time.perf_counter()
     embed.MAX_TOKENS = 64
     model.tokenizer.enable_truncation(64)
