@@ -346,7 +346,8 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
     if isinstance(opts, dict):
         take_options(opts)
     # Positional values fill the path parameters in order; "owner/repo" fills both.
-    todo = [n for n in path_names if n not in params]
+    body_props = _body_props(op)
+    todo = [n for n in path_names if n not in params or n in body_props]
     extra: list[Any] = []
     for v in scalars:
         if not todo:
@@ -375,8 +376,8 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
     for k, v in params.items():
         key = str(k)
         p = by_name.get(key) or by_name.get(snake(key)) or by_norm.get(norm(key))
-        if p is not None and p.location == "path":
-            path_values[p.name] = v
+        if p is not None and p.location == "path" and not (p.name in path_values and key in _body_props(op)):
+            path_values[p.name] = v  # (a path name already given positionally is the body field)
         elif p is not None and p.location == "query" and not (op.body and key in _body_props(op)):
             query[p.name] = v
         elif p is not None and p.location == "header":

@@ -58,7 +58,8 @@ class PythonReader(Reader):
                 inner = self.value(a.named_children[0] if a.named_children else None)
                 if isinstance(inner, dict):
                     call.kwargs.update(inner)
-                call.kwargs["**"] = Unresolved(text(a))
+                if not isinstance(inner, dict) or isinstance(inner, Partial):
+                    call.kwargs["**"] = Unresolved(text(a))  # keys we cannot see
             elif a.type not in ("comment", "list_splat"):
                 call.args.append(self.value(a))
         return call
