@@ -347,7 +347,8 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
         take_options(opts)
     # Positional values fill the path parameters in order; "owner/repo" fills both.
     body_props = _body_props(op)
-    todo = [n for n in path_names if n not in params or n in body_props]
+    named = {snake(str(k)) for k in params} | {str(k) for k in params}
+    todo = [n for n in path_names if n not in named or n in body_props]
     extra: list[Any] = []
     for v in scalars:
         if not todo:
@@ -376,7 +377,8 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
     for k, v in params.items():
         key = str(k)
         p = by_name.get(key) or by_name.get(snake(key)) or by_norm.get(norm(key))
-        if p is not None and p.location == "path" and not (p.name in path_values and key in _body_props(op)):
+        in_body = key in body_props or snake(key) in body_props
+        if p is not None and p.location == "path" and not (p.name in path_values and in_body):
             path_values[p.name] = v  # (a path name already given positionally is the body field)
         elif p is not None and p.location == "query" and not (op.body and key in _body_props(op)):
             query[p.name] = v
