@@ -21,6 +21,10 @@ The TOML file (every key optional)::
 
     [specs]
     paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
+
+    [retention]
+    message_text_days = 90              # purge question and reply text after N days (metrics stay);
+                                        # default: keep it
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ _ALLOWED = {
     "support": {"channels", "acknowledge_questions", "thread_prefix"},
     "customers": None,  # any channel id
     "specs": {"paths"},
+    "retention": {"message_text_days"},
 }
 
 
@@ -63,6 +68,8 @@ class Settings:
     thread_prefix: str = "BB"
     customers: dict[str, str] = field(default_factory=dict)
     spec_paths: list[str] | None = None
+    #: Days after which message text is purged (threads keep their times and counts); None keeps it.
+    retention_text_days: int | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -109,6 +116,14 @@ class Settings:
                 raise SettingsError("[specs] paths must be a list of spec files")
             base = Path(self.config_path).parent if self.config_path else Path(".")
             self.spec_paths = [str(p if Path(p).is_absolute() else base / p) for p in paths]
+
+        retention = config.get("retention", {})
+        if "message_text_days" in retention:
+            days = retention["message_text_days"]
+            if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+                raise SettingsError("[retention] message_text_days must be a whole number of days, at least 1 "
+                                    "(e.g. message_text_days = 90)")
+            self.retention_text_days = days
 
     def require_http(self) -> None:
         missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))

@@ -36,6 +36,7 @@ def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
     called = set(re.findall(r"client\.(\w+)\(", code)) | set(re.findall(r'method="(chat\.\w+)"', code))
     method_scopes = {"auth_test": None, "users_info": "users:read", "conversations_info": "channels:read",
                      "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None,
+                     "conversations_replies": "channels:history", "conversations_history": "channels:history",
                      "chat.postMessage": "chat:write", "chat.update": "chat:write", "chat.postEphemeral": "chat:write"}
     assert called <= set(method_scopes), called - set(method_scopes)
     assert {s for s in method_scopes.values() if s} <= scopes

@@ -96,6 +96,30 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_pending ON outbox(status, next_attempt_at)")
 
 
+@migrations()
+def m002_inbox(db: sqlite_utils.Database) -> None:
+    """The durable inbox (every Slack event is stored, redacted, before it is acked) and what the
+    outbox needs to post a reply exactly once (how many attempts were started before a crash)."""
+    db.execute("""
+        CREATE TABLE inbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_key TEXT NOT NULL UNIQUE,   -- Slack's event_id (or an interaction's id): redeliveries stop here
+            kind TEXT NOT NULL,               -- event type, or block_actions
+            lane TEXT NOT NULL DEFAULT '',    -- channel id: events of one lane are processed in order
+            body TEXT NOT NULL,               -- the request body as JSON, secrets redacted
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            last_error TEXT,
+            received_at REAL NOT NULL,
+            done_at REAL
+        )""")
+    db.execute("CREATE INDEX inbox_pending ON inbox(status, lane, id)")
+    db.execute("CREATE INDEX inbox_done ON inbox(status, done_at)")
+    db.execute("ALTER TABLE outbox ADD COLUMN started INTEGER NOT NULL DEFAULT 0")  # attempts begun
+    db.execute("ALTER TABLE outbox ADD COLUMN failed_at REAL")
+
+
 class Store:
     """Hands out one connection per thread (sqlite3 connections are not shared across threads)."""
 
