@@ -1,0 +1,164 @@
+"""Ack first, from a durable inbox: an event is stored (redacted) and acked before any work, then
+handled by the process's workers, retried for as long as a Slack lookup fails, in order per channel."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from fakeslack import message_event
+from slackapp import ACME, DEV, SPEC, start
+from test_slack_app import KEY, PASTE, replies
+
+
+def _due_now(bot) -> None:
+    bot.app.store.db.execute("UPDATE inbox SET next_attempt_at = 0")
+
+
+def test_an_event_is_acked_while_the_channel_lookup_hangs(bot) -> None:
+    release = threading.Event()
+
+    def hanging(call):
+        release.wait(30)
+        return {"ok": True, "channel": bot.fake.channels[ACME]}
+
+    bot.fake.set_handler("conversations.info", hanging)
+    try:
+        # Slack gives up on a request after 3 s: the ack must come without waiting for the lookup.
+        status, _ = bot.post_event(message_event(ACME, DEV, PASTE, ts="1700000800.000100", team="T_EXT"),
+                                   event_id="EvHang", process=False, timeout=3)
+        assert status == 200
+        assert bot.rows("SELECT event_key, status FROM inbox") == [("EvHang", "pending")]
+    finally:
+        release.set()
+        bot.fake.set_handler("conversations.info", None)
+    bot.deliver()
+    assert bot.rows("SELECT COUNT(*) FROM threads") == [(1,)]
+    assert len(replies(bot)) == 1
+
+
+def test_an_event_is_acked_while_slack_rate_limits_the_lookup(bot) -> None:
+    bot.fake.fail_next("conversations.info", status=429, retry_after=5, times=100)
+    status, _ = bot.post_event(message_event(ACME, DEV, PASTE, ts="1700000801.000100", team="T_EXT"),
+                               event_id="Ev429", timeout=3)
+    assert status == 200
+    # The worker did not sleep on Retry-After either: the event waits in the inbox with backoff.
+    assert bot.rows("SELECT status, last_error LIKE '%ratelimited%' FROM inbox") == [("pending", 1)]
+    bot.fake.clear_failures()
+    _due_now(bot)
+    bot.deliver()
+    assert len(replies(bot)) == 1
+
+
+def test_the_inbox_survives_a_restart(fake_slack, tmp_path, bridge_specs) -> None:
+    fake_slack.fail_next("conversations.info", status=500, times=1000)
+    running, stop = start(fake_slack, tmp_path, bridge_specs)
+    try:
+        status, _ = running.post_event(message_event(ACME, DEV, PASTE, ts="1700000802.000100", team="T_EXT"),
+                                       event_id="EvRestart")
+        assert status == 200
+    finally:
+        stop()
+    assert running.rows("SELECT COUNT(*) FROM threads") == [(0,)]
+    fake_slack.clear_failures()
+    again, stop = start(fake_slack, tmp_path, bridge_specs)  # a new process on the same database
+    try:
+        again.app.store.db.execute("UPDATE inbox SET next_attempt_at = 0")
+        again.deliver()
+        assert again.rows("SELECT status FROM inbox") == [("done",)]
+        assert again.rows("SELECT COUNT(*) FROM threads") == [(1,)]
+        assert len(replies(again)) == 1
+    finally:
+        stop()
+
+
+def test_a_redelivered_event_is_recognised_before_any_work(bot) -> None:
+    bot.app.worker.stop()  # no background worker: the first delivery stays in the inbox
+    event = message_event(ACME, DEV, PASTE, ts="1700000803.000100", team="T_EXT")
+    bot.post_event(event, event_id="EvTwice", process=False)
+    bot.fake.clear()
+    status, _ = bot.post_event(event, event_id="EvTwice", retry=1, process=False)
+    assert status == 200
+    assert bot.fake.calls() == []  # no lookup, nothing: the inbox knew it
+    assert bot.rows("SELECT COUNT(*) FROM inbox") == [(1,)]
+    bot.deliver()
+    assert len(replies(bot)) == 1
+
+
+def test_the_inbox_holds_no_key(bot) -> None:
+    bot.app.worker.stop()
+    status, _ = bot.post_event(message_event(ACME, DEV, PASTE, ts="1700000804.000100", team="T_EXT"),
+                               event_id="EvKey", process=False)
+    assert status == 200
+    (body,) = bot.rows("SELECT body FROM inbox")
+    assert KEY not in body[0] and "sk-live-…9f2c" in body[0]
+    assert json.loads(body[0])["bridgebot_secrets"][0]["redacted"] == "sk-live-…9f2c"
+    bot.deliver()
+    # The warning still reaches the poster, and the reply still flags the key.
+    (warning,) = [c for c in bot.fake.successful_calls("chat.postEphemeral") if c.args["user"] == DEV]
+    assert "sk-live-…9f2c" in warning.args["text"]
+    assert "sk-live-…9f2c" in json.dumps(replies(bot)[0].args["blocks"], ensure_ascii=False)
+    assert not bot.fake.saw(KEY)
+
+
+def test_events_of_one_channel_are_handled_in_order_while_one_waits(bot) -> None:
+    """The question's lookup fails; the customer's follow-up in its thread waits behind it rather
+    than being handled first (and dropped as a reply in an untracked thread)."""
+    bot.fake.fail_next("conversations.info", status=500, times=1)
+    bot.post_event(message_event(ACME, DEV, PASTE, ts="1700000900.000100", team="T_EXT"), event_id="EvQ")
+    bot.post_event(message_event(ACME, SPEC, "Use usdc", ts="1700000950.000100", thread_ts="1700000900.000100",
+                                 team="T_HOME"), event_id="EvR")
+    assert bot.rows("SELECT event_key, status FROM inbox ORDER BY id") == [("EvQ", "pending"), ("EvR", "pending")]
+    _due_now(bot)
+    bot.deliver()
+    assert bot.rows("SELECT first_responder_id FROM threads") == [(SPEC,)]
+
+
+def test_another_channel_is_not_held_by_a_waiting_one(bot) -> None:
+    bot.fake.add_channel("C_OTHER", "other-bridge", is_ext_shared=True, connected_team_ids=["T_HOME", "T_EXT"])
+    bot.fake.fail_next("conversations.info", status=500, times=1)
+    bot.post_event(message_event(ACME, DEV, PASTE, ts="1700001000.000100", team="T_EXT"), event_id="EvA")
+    bot.post_event(message_event("C_OTHER", DEV, PASTE, ts="1700001001.000100", team="T_EXT"), event_id="EvB")
+    assert bot.rows("SELECT channel_id FROM threads") == [("C_OTHER",)]
+
+
+def test_an_edit_whose_check_failed_is_applied_when_retried(bot, monkeypatch) -> None:
+    """The "event seen" mark commits with the change: a failure in between leaves the edit to retry."""
+    bot.post_event(message_event(ACME, DEV, PASTE, ts="1700001100.000100", team="T_EXT"), event_id="EvOrig")
+    bot.deliver()
+    desk = bot.app.desk
+    real_check = desk._check
+    calls = []
+
+    def failing_once(text, secrets=None):
+        calls.append(text)
+        if len(calls) == 1:
+            raise RuntimeError("the checker fell over")
+        return real_check(text, secrets)
+
+    monkeypatch.setattr(desk, "_check", failing_once)
+    fixed = PASTE.replace("usdcc", "usdc")
+    edit = {"type": "message", "subtype": "message_changed", "channel": ACME, "hidden": True,
+            "ts": "1700001150.000100", "event_ts": "1700001150.000100",
+            "message": {"type": "message", "user": DEV, "text": fixed, "ts": "1700001100.000100"},
+            "previous_message": {"type": "message", "user": DEV, "text": PASTE, "ts": "1700001100.000100"}}
+    assert bot.post_event(edit, event_id="EvEdit")[0] == 200
+    assert bot.rows("SELECT status FROM inbox WHERE event_key = 'EvEdit'") == [("pending",)]
+    _due_now(bot)
+    bot.deliver()
+    assert bot.rows("SELECT kind FROM thread_events ORDER BY id") == [("opened",), ("edited",)]
+    assert "usdcc" not in json.dumps(bot.fake.successful_calls("chat.update")[-1].args["blocks"])
+
+
+def test_an_edit_fails_then_succeeds_in_the_desk_alone(bot, monkeypatch) -> None:
+    bot.post_event(message_event(ACME, DEV, PASTE, ts="1700001200.000100", team="T_EXT"), event_id="EvO2")
+    desk = bot.app.desk
+    real_check = desk._check
+    monkeypatch.setattr(desk, "_check", lambda text, secrets=None: (_ for _ in ()).throw(RecursionError()))
+    try:
+        desk.handle_edit("EvE2", ACME, "1700001200.000100", PASTE.replace("usdcc", "usdc"), DEV)
+    except RecursionError:
+        pass
+    monkeypatch.setattr(desk, "_check", real_check)
+    assert desk.handle_edit("EvE2", ACME, "1700001200.000100", PASTE.replace("usdcc", "usdc"), DEV).action \
+        == "rechecked"
