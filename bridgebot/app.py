@@ -154,6 +154,14 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
     return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client, worker=worker)
 
 
+def socket_mode_handler(app: BridgeApp, app_token: str | None = None) -> Any:
+    """`bridgebot run`'s Socket Mode handler: slack_sdk's builtin client (no extra package). Its
+    requests reach the same inbox middleware as HTTP mode: stored, then acked."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    return SocketModeHandler(app.bolt, app_token, web_client=app.client)
+
+
 def inbox_entry(body: dict[str, Any]) -> dict[str, Any] | None:
     """Where a request goes in the inbox (its dedupe key, kind and lane), or None when it must be
     answered inside the request."""

@@ -143,13 +143,12 @@ def run() -> None:
 
     Needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…, with connections:write).
     """
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+    from .app import socket_mode_handler
     from .settings import Settings
 
     app = _build("socket")
     app.start()
     try:
-        SocketModeHandler(app.bolt, Settings.from_env().app_token).start()
+        socket_mode_handler(app, Settings.from_env().app_token).start()
     finally:
         app.stop()
