@@ -152,3 +152,57 @@ def run() -> None:
         socket_mode_handler(app, Settings.from_env().app_token).start()
     finally:
         app.stop()
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Look after the SQLite database (BRIDGEBOT_DB)."""
+
+
+@db_group.command("backup")
+@click.option("--db", "db_path", envvar="BRIDGEBOT_DB", default="./bridgebot.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The database to copy (default: $BRIDGEBOT_DB).")
+@click.argument("path", type=click.Path(dir_okay=False))
+def db_backup(db_path: str, path: str) -> None:
+    """Copy the database to PATH while the bot runs (SQLite's online backup: a consistent snapshot)."""
+    import sqlite3
+
+    from .tracking.db import backup
+
+    try:
+        pages = backup(db_path, path)
+    except (FileExistsError, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    except sqlite3.Error as e:
+        raise click.ClickException(f"cannot back up {db_path}: {e}") from None
+    click.echo(f"backed up {db_path} to {path} ({pages} pages)", err=True)
+
+
+@db_group.command("purge")
+@click.option("--db", "db_path", envvar="BRIDGEBOT_DB", default="./bridgebot.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The database (default: $BRIDGEBOT_DB).")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Purge message text older than this (default: [retention] message_text_days).")
+def db_purge(db_path: str, days: int | None) -> None:
+    """Purge message text older than N days now; times, statuses and counts stay (the bot also does
+    this hourly when [retention] message_text_days is set)."""
+    import time
+
+    from .settings import Settings, SettingsError
+    from .tracking import Store
+    from .tracking.retention import purge_message_text
+
+    if days is None:
+        try:
+            days = Settings.from_env().retention_text_days
+        except SettingsError as e:
+            raise click.ClickException(str(e)) from None
+    if days is None:
+        raise click.UsageError("give --days N or set [retention] message_text_days in BRIDGEBOT_CONFIG")
+    if not Path(db_path).exists():
+        raise click.ClickException(f"there is no database at {db_path}")
+    store = Store(db_path)
+    with store.transaction() as db:
+        purged = purge_message_text(db, time.time() - days * 86400.0)
+    click.echo(f"purged text older than {days} days: {purged['threads']} questions, {purged['replies']} replies",
+               err=True)

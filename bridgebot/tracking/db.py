@@ -156,3 +156,28 @@ class Store:
             raise
         else:
             db.execute("COMMIT")
+
+
+def backup(source: str | Path, dest: str | Path) -> int:
+    """Copy the database to ``dest`` with SQLite's online backup API: consistent while the bot keeps
+    writing (WAL included). Refuses to overwrite an existing file. Returns the pages copied."""
+    dest = Path(dest)
+    if dest.exists():
+        raise FileExistsError(f"{dest} already exists; choose a new file for the backup")
+    if not Path(source).exists():
+        raise FileNotFoundError(f"there is no database at {source}")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True, timeout=30)
+    try:
+        out = sqlite3.connect(str(dest))
+        try:
+            src.backup(out, pages=1024)
+            out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            return int(out.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            out.close()
+    except BaseException:
+        dest.unlink(missing_ok=True)  # nothing half-written
+        raise
+    finally:
+        src.close()
