@@ -35,6 +35,10 @@ HOUSEKEEPING_EVERY = 3600.0
 #: The metadata event type that marks a message as one of our replies (with its outbox id).
 REPLY_EVENT_TYPE = "bridgebot_reply"
 
+#: After a post got no answer at all (a timeout, a dropped connection), Slack may still be carrying
+#: it out: the lookup that decides whether to post again waits this long, so it sees the message.
+SETTLE_AFTER_NO_ANSWER = 60.0
+
 #: Slack errors that retrying cannot fix.
 PERMANENT = {
     "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "invalid_blocks_format",
@@ -130,8 +134,9 @@ class Deliverer(LaneRunner):
                 item.attempts + 1, "recorded as failed" if status == "failed" else "will retry")
             return False
         except (SlackClientError, OSError) as e:
-            self._retry(item, f"{e.__class__.__name__}: {e}")
-            log.warning("%s for thread %s could not reach Slack (%s); will retry", item.method, item.thread_id, e)
+            settle = SETTLE_AFTER_NO_ANSWER if item.method == "chat.postMessage" else None
+            self._retry(item, f"{e.__class__.__name__}: {e}", settle=settle)
+            log.warning("%s for thread %s got no answer from Slack (%s); will retry", item.method, item.thread_id, e)
             return False
         self._sent(item, response.get("ts") or response.get("message_ts"))
         return True
@@ -168,9 +173,9 @@ class Deliverer(LaneRunner):
                 return None
 
     def _retry(self, item: outbox.OutboxItem, error: str, permanent: bool = False,
-               retry_after: float | None = None) -> str:
+               retry_after: float | None = None, settle: float | None = None) -> str:
         with self.store.transaction() as db:
-            return outbox.mark_retry(db, item, self.clock(), error, permanent, retry_after)
+            return outbox.mark_retry(db, item, self.clock(), error, permanent, retry_after, settle)
 
     def _reply_ts(self, thread_id: int | None) -> str | None:
         if thread_id is None:

@@ -142,3 +142,31 @@ def test_a_thread_waiting_on_its_first_reply_holds_its_update(bot) -> None:
     bot.deliver()
     (update,) = bot.fake.calls("chat.update")
     assert update.ok and update.args["ts"] == replies(bot)[0].response["ts"]
+
+
+def test_an_unanswered_post_is_looked_up_only_after_slack_could_have_carried_it_out(bot, monkeypatch) -> None:
+    """A post that timed out may still be posted by Slack a little later: the lookup waits for that,
+    then adopts the message instead of posting a second one."""
+    import socket
+
+    from bridgebot.delivery import SETTLE_AFTER_NO_ANSWER
+
+    bot.app.deliverer.stop()
+    client = bot.app.deliverer.client
+    real_call = client.api_call
+
+    def times_out(method, **kw):
+        if method == "chat.postMessage":
+            real_call(method, **kw)  # Slack carries it out...
+            raise socket.timeout("timed out")  # ...but the answer never comes
+        return real_call(method, **kw)
+
+    monkeypatch.setattr(client, "api_call", times_out)
+    ask(bot, ts="1700002700.000100")
+    monkeypatch.setattr(client, "api_call", real_call)
+    ((due_at, created),) = bot.rows("SELECT next_attempt_at, created_at FROM outbox WHERE method = 'chat.postMessage'")
+    assert due_at - created >= SETTLE_AFTER_NO_ANSWER - 1
+    _due_now(bot)
+    bot.deliver()
+    assert len(_bot_messages(bot.fake, ACME, "1700002700.000100")) == 1
+    assert bot.rows("SELECT status FROM outbox WHERE method = 'chat.postMessage'") == [("sent",)]

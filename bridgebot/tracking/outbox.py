@@ -100,13 +100,14 @@ def mark_sent(db: sqlite_utils.Database, item_id: int, at: float, ts: str | None
 
 
 def mark_retry(db: sqlite_utils.Database, item: OutboxItem, at: float, error: str, permanent: bool = False,
-               retry_after: float | None = None) -> str:
+               retry_after: float | None = None, settle: float | None = None) -> str:
     """Schedule another attempt (never giving up on a passing error), or record a permanent error.
-    ``retry_after`` (Slack's Retry-After on a 429) is honoured when it is longer than the backoff.
+    ``retry_after`` (Slack's Retry-After on a 429) is honoured when it is longer than the backoff
+    (up to the cap); ``settle`` is a minimum wait (an unanswered post Slack may still carry out).
     Returns the new status."""
     attempts = item.attempts + 1
     status = "failed" if permanent else "pending"
-    delay = max(BACKOFF[min(attempts - 1, len(BACKOFF) - 1)], min(retry_after or 0.0, BACKOFF[-1]))
+    delay = max(BACKOFF[min(attempts - 1, len(BACKOFF) - 1)], min(retry_after or 0.0, BACKOFF[-1]), settle or 0.0)
     db.execute("UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, status = ?, "
                "failed_at = ? WHERE id = ?",
                [attempts, error[:500], at + delay, status, at if permanent else None, item.id])
