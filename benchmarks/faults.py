@@ -223,6 +223,16 @@ def case_outage(args: argparse.Namespace, tmp: Path) -> None:
             bot.stop()
 
 
+def edit_of(channel: str, ts: str, n: int, prefix: str) -> str:
+    """A message_changed event fixing the question's paste (usdcc → usdc): our reply must follow."""
+    text = QUESTION.replace("{n}", str(n))
+    event = {"type": "message", "subtype": "message_changed", "channel": channel, "hidden": True,
+             "ts": f"{float(ts) + 1:.6f}", "event_ts": f"{float(ts) + 1:.6f}",
+             "message": {"type": "message", "user": "U_DEV", "text": text.replace("usdcc", "usdc"), "ts": ts},
+             "previous_message": {"type": "message", "user": "U_DEV", "text": text, "ts": ts}}
+    return json.dumps(event_callback(event, event_id=f"EvEdit{prefix}{n:05d}"))
+
+
 def case_flaky(args: argparse.Namespace, tmp: Path) -> None:
     with FaultySlack() as fake:
         fake.hang_seconds = args.hang_seconds
@@ -230,17 +240,25 @@ def case_flaky(args: argparse.Namespace, tmp: Path) -> None:
         bot.start()
         try:
             qs = questions(fake, args.questions, 20, "F")
+            edits = [(edit_of(ch, ts, i, "F"), ch, ts) for i, (_, ch, ts) in enumerate(qs) if i % 2 == 0]
             fake.fault_rate = 0.30
             with ThreadPoolExecutor(8) as pool:
                 acks = list(pool.map(lambda q: bot.send(q[0]), qs))
-            answered_after = bot.wait_answered(args.questions, timeout=900)
+                acks += list(pool.map(lambda q: bot.send(q[0]), edits))
+            answered_after = bot.wait_answered(args.questions, timeout=1800)
             fake.fault_rate = 0.0
             lost, doubled = verdict(fake.replies_per_thread(), args.questions)
             slow = sum(1 for s, t in acks if s != 200 or t > 3)
-            print(f"flaky: {args.questions} questions, 30% of Web API calls faulty {dict(fake.injected)} "
-                  f"(hang {args.hang_seconds:.0f} s); acks within 3 s: {len(acks) - slow}/{len(acks)} "
-                  f"(max {max(t for _, t in acks) * 1000:.0f} ms); all answered after {answered_after:.1f} s; "
-                  f"lost {lost}, doubled {doubled} {'PASS' if lost == doubled == slow == 0 else 'MISS'}")
+            # In order within each thread: the edit's update landed on the posted reply, after it.
+            with fake._lock:
+                stale = sum(1 for _, ch, ts in edits for (c, _), m in fake.messages.items()
+                            if c == ch and m.get("thread_ts") == ts and m.get("bot_id")
+                            and "usdcc" in json.dumps(m.get("blocks")))
+            print(f"flaky: {args.questions} questions + {len(edits)} edits, 30% of Web API calls faulty "
+                  f"{dict(fake.injected)} (hang {args.hang_seconds:.0f} s); acks within 3 s: {len(acks) - slow}/"
+                  f"{len(acks)} (max {max(t for _, t in acks) * 1000:.0f} ms); all answered after "
+                  f"{answered_after:.1f} s; lost {lost}, doubled {doubled}, replies not showing their edit {stale} "
+                  f"{'PASS' if lost == doubled == slow == stale == 0 else 'MISS'}")
         finally:
             bot.stop()
 

@@ -105,24 +105,29 @@ class Deliverer(LaneRunner):
         return sent
 
     def _deliver(self, item: outbox.OutboxItem) -> bool:
-        payload = dict(item.payload)
+        if item.method == "chat.postMessage" and item.started > 0:
+            # An earlier attempt may have reached Slack: look before posting again.
+            try:
+                ts = self._find_posted(item.id, item.payload)
+            except (SlackApiError, SlackClientError, OSError) as e:
+                self._retry(item, f"looking up an earlier attempt: {_error_of(e)}")
+                log.warning("could not look up outbox item %d in Slack (%s); will retry", item.id, _error_of(e))
+                return False
+            if ts:
+                log.info("outbox item %d was already posted (ts %s): adopted, not posted again", item.id, ts)
+                self._sent(item, ts)
+                return True
+        with self.store.transaction() as db:
+            # The payload as it is now, read in the transaction that records the start: from here on
+            # the desk no longer rewrites it (it queues an update instead).
+            current = outbox.start(db, item.id)
+        if current is None:
+            return False  # no longer pending
+        payload = dict(current)
         if item.method == "chat.update" and not payload.get("ts"):
             payload["ts"] = self._reply_ts(item.thread_id)
         if item.method == "chat.postMessage":
             payload["metadata"] = {"event_type": REPLY_EVENT_TYPE, "event_payload": {"outbox_id": item.id}}
-            if item.started > 0:  # an earlier attempt may have reached Slack: look before posting again
-                try:
-                    ts = self._find_posted(item.id, payload)
-                except (SlackApiError, SlackClientError, OSError) as e:
-                    self._retry(item, f"looking up an earlier attempt: {_error_of(e)}")
-                    log.warning("could not look up outbox item %d in Slack (%s); will retry", item.id, _error_of(e))
-                    return False
-                if ts:
-                    log.info("outbox item %d was already posted (ts %s): adopted, not posted again", item.id, ts)
-                    self._sent(item, ts)
-                    return True
-        with self.store.transaction() as db:
-            outbox.mark_started(db, item.id)
         try:
             response = self.client.api_call(item.method, json=payload)
         except SlackApiError as e:

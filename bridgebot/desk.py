@@ -296,7 +296,8 @@ class SupportDesk:
             item = db.execute("SELECT payload FROM outbox WHERE id = ?", [pending]).fetchone()
             payload = {**json.loads(item[0]), **reply}
             outbox.replace_payload(db, pending, payload)
-        elif thread.bot_reply_ts:
+        elif thread.bot_reply_ts or outbox.post_in_flight(db, thread.id):
+            # ts None: the post is in flight; the deliverer sends this after it, with its ts.
             outbox.enqueue(db, method="chat.update", thread_id=thread.id, at=self.clock(),
                            payload={"channel": thread.channel_id, "ts": thread.bot_reply_ts, **reply})
         elif post_if_missing or self._reply_was_queued(db, thread.id):

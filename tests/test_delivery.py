@@ -170,3 +170,35 @@ def test_an_unanswered_post_is_looked_up_only_after_slack_could_have_carried_it_
     bot.deliver()
     assert len(_bot_messages(bot.fake, ACME, "1700002700.000100")) == 1
     assert bot.rows("SELECT status FROM outbox WHERE method = 'chat.postMessage'") == [("sent",)]
+
+
+def test_an_edit_while_the_reply_is_in_flight_updates_it_after_the_post(bot, monkeypatch) -> None:
+    """The reply's post reached Slack but got no answer; the customer then fixes the paste. The
+    fix must arrive as an update after the post, not as a rewrite of a post that is already out."""
+    import socket
+
+    bot.app.deliverer.stop()
+    client = bot.app.deliverer.client
+    real_call = client.api_call
+
+    def times_out(method, **kw):
+        if method == "chat.postMessage":
+            real_call(method, **kw)
+            raise socket.timeout("timed out")
+        return real_call(method, **kw)
+
+    monkeypatch.setattr(client, "api_call", times_out)
+    ask(bot, ts="1700002800.000100")
+    monkeypatch.setattr(client, "api_call", real_call)
+    edit = {"type": "message", "subtype": "message_changed", "channel": ACME, "hidden": True,
+            "ts": "1700002850.000100", "event_ts": "1700002850.000100",
+            "message": {"type": "message", "user": DEV, "text": PASTE.replace("usdcc", "usdc"),
+                        "ts": "1700002800.000100"},
+            "previous_message": {"type": "message", "user": DEV, "text": PASTE, "ts": "1700002800.000100"}}
+    bot.post_event(edit, event_id="EvEditInFlight")
+    _due_now(bot)
+    bot.deliver()
+    (message,) = _bot_messages(bot.fake, ACME, "1700002800.000100")
+    assert "usdcc" not in json.dumps(message["blocks"])
+    assert bot.rows("SELECT method, status FROM outbox WHERE method != 'chat.postEphemeral' ORDER BY id") == [
+        ("chat.postMessage", "sent"), ("chat.update", "sent")]

@@ -47,10 +47,19 @@ def enqueue(db: sqlite_utils.Database, *, method: str, payload: dict[str, Any], 
 
 
 def pending_post(db: sqlite_utils.Database, thread_id: int) -> int | None:
-    """The thread's first reply, if it is still waiting to be posted."""
+    """The thread's first reply, if it is still waiting and no attempt to post it has begun (its
+    payload can still be rewritten)."""
     row = db.execute("SELECT id FROM outbox WHERE thread_id = ? AND method = 'chat.postMessage' AND status = 'pending' "
-                     "ORDER BY id LIMIT 1", [thread_id]).fetchone()
+                     "AND started = 0 ORDER BY id LIMIT 1", [thread_id]).fetchone()
     return row[0] if row else None
+
+
+def post_in_flight(db: sqlite_utils.Database, thread_id: int) -> bool:
+    """The thread's reply may be in Slack already (an attempt began, not yet confirmed): a change
+    to it must be an update sent after it, never a rewrite of what may already have been posted."""
+    row = db.execute("SELECT 1 FROM outbox WHERE thread_id = ? AND method = 'chat.postMessage' AND status = 'pending' "
+                     "AND started > 0", [thread_id]).fetchone()
+    return row is not None
 
 
 def replace_payload(db: sqlite_utils.Database, item_id: int, payload: dict[str, Any]) -> None:
@@ -84,9 +93,15 @@ def pending_in_channel(db: sqlite_utils.Database, channel: str, limit: int = 200
     return [_item(r) for r in cur.fetchall()]
 
 
-def mark_started(db: sqlite_utils.Database, item_id: int) -> None:
-    """Committed before the call: a crash during it leaves a trace that the post may have reached Slack."""
+def start(db: sqlite_utils.Database, item_id: int) -> dict[str, Any] | None:
+    """Record that an attempt begins (committed before the call: a crash during it leaves a trace
+    that the post may have reached Slack) and return the payload to send, or None if the item is
+    no longer pending."""
+    row = db.execute("SELECT payload FROM outbox WHERE id = ? AND status = 'pending'", [item_id]).fetchone()
+    if row is None:
+        return None
     db.execute("UPDATE outbox SET started = started + 1 WHERE id = ?", [item_id])
+    return dict(json.loads(row[0]))
 
 
 def next_due_at(db: sqlite_utils.Database) -> float | None:
