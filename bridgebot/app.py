@@ -65,6 +65,11 @@ POST_TIMEOUT = 10
 #: workers like events. Anything else (slash commands, views, shortcuts, buttons that open a modal
 #: with their trigger_id) is answered inside the request as usual.
 INBOX_ACTIONS: set[str] = set(BUTTONS)
+#: Slash commands whose answer can come a little later through ``respond()`` (the response_url,
+#: good for 30 minutes): stored in the inbox and run by the workers like events, so a slow lookup
+#: cannot make Slack say the command failed. The request answers 200 with an empty body at once;
+#: a command that must answer in the request (or opens a modal with its trigger_id) stays out.
+INBOX_COMMANDS: set[str] = set()
 
 _replaying = threading.local()
 
@@ -178,6 +183,9 @@ def inbox_entry(body: dict[str, Any]) -> dict[str, Any] | None:
             channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
             key = f"action:{(body.get('user') or {}).get('id')}:{first.get('action_ts')}:{first.get('action_id')}"
             return {"event_key": key, "kind": "block_actions", "lane": channel, "body": body}
+    if body.get("command") in INBOX_COMMANDS and body.get("trigger_id"):
+        return {"event_key": f"command:{body['trigger_id']}", "kind": f"command:{body['command']}",
+                "lane": str(body.get("channel_id") or ""), "body": body}
     return None
 
 

@@ -226,6 +226,8 @@ class SupportDesk:
         """Claim / Resolve clicked. Externals are refused politely and nothing changes."""
         if not self.directory.is_internal(user_id, team_id):
             with self.store.transaction() as db:
+                if not th.mark_event_seen(db, interaction_id, f"click:{action}", self.clock()):
+                    return Outcome("duplicate")
                 outbox.enqueue(db, method="chat.postEphemeral", at=self.clock(), payload={
                     "channel": channel_id, "user": user_id, "text": render_text("refuse_external", action=action)})
             self.notify()

@@ -162,3 +162,27 @@ def test_an_edit_fails_then_succeeds_in_the_desk_alone(bot, monkeypatch) -> None
     monkeypatch.setattr(desk, "_check", real_check)
     assert desk.handle_edit("EvE2", ACME, "1700001200.000100", PASTE.replace("usdcc", "usdc"), DEV).action \
         == "rechecked"
+
+
+def test_a_deferred_slash_command_is_acked_at_once_and_answered_from_the_inbox(bot, monkeypatch) -> None:
+    """How a slash command plugs in: listed in INBOX_COMMANDS, it is stored and acked with an empty
+    200, then run by a worker, which answers through respond() (the response_url)."""
+    from fakeslack import slash_command
+
+    from bridgebot import app as app_module
+
+    monkeypatch.setattr(app_module, "INBOX_COMMANDS", {"/bbtest"})
+    bot.app.worker.stop()
+
+    @bot.app.bolt.command("/bbtest")
+    def bbtest(ack, respond, command):
+        ack()
+        respond(f"looked up {command['channel_id']}")
+
+    status, text = bot.post_form(slash_command("/bbtest", "queue", SPEC, "T_HOME", ACME,
+                                               response_url=bot.fake.hook_url("cmd")), process=False)
+    assert (status, text) == (200, "")
+    assert bot.rows("SELECT kind, lane FROM inbox") == [("command:/bbtest", ACME)]
+    bot.process()
+    (answer,) = bot.fake.calls("hooks/cmd")
+    assert json.loads(answer.raw_body)["text"] == f"looked up {ACME}"
