@@ -7,7 +7,7 @@ a 500 or a timeout that Slack may already have acted on. Instead every post carr
 it starts, and a post whose earlier attempt may have reached Slack (a crash, a timeout, a 5xx) is
 first looked up with ``conversations.replies`` and adopted when found, never posted twice.
 
-A passing failure (429, 5xx, network, timeout) is retried with backoff capped at five minutes, for
+A passing failure (429, 5xx, network, timeout) is retried with backoff capped at three minutes, for
 as long as it takes; a 429's Retry-After is honoured there, not by sleeping in a request. Errors no
 retry can fix (the channel is gone, the bot was removed) are recorded as failed, logged as errors,
 and listed by :func:`bridgebot.tracking.outbox.reply_failures` (``/healthz`` counts them).

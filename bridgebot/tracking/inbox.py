@@ -19,7 +19,7 @@ from ..check.secrets import find_secrets, redact
 
 #: Seconds before attempt n+1 of an event whose processing failed for a passing reason (a Slack
 #: lookup that failed or timed out); the last value repeats forever, so nothing is ever dropped.
-BACKOFF = (1, 2, 5, 15, 30, 60, 120, 300)
+BACKOFF = (1, 2, 5, 15, 30, 60, 120)
 #: An event that fails for a reason retrying cannot fix (a bug) is tried this many times, then
 #: set aside as 'failed' (logged, counted in /healthz) so the events behind it in its lane move on.
 MAX_BUG_ATTEMPTS = 5

@@ -2,7 +2,7 @@
 
 A reply is written here in the same transaction as the thread change it belongs to, then
 delivered; a reply Slack did not take (rate limit, outage, network) stays here and is retried
-with backoff (capped at five minutes) until Slack takes it, never given up. Only an error no
+with backoff (capped at three minutes) until Slack takes it, never given up. Only an error no
 retry can fix (the channel is gone, the bot was removed) fails it: :func:`reply_failures` lists
 those for `bridgebot threads` and /healthz. Payloads hold redacted text only.
 
@@ -19,7 +19,8 @@ from typing import Any
 import sqlite_utils
 
 #: Seconds to wait before attempt n+1; the last value repeats for as long as it takes.
-BACKOFF = (1, 5, 15, 60, 180, 300)
+#: (A flaky API fails many calls in a row now and then: the steps stay short until the cap.)
+BACKOFF = (1, 2, 4, 8, 15, 30, 60, 120, 180)
 
 
 @dataclass
