@@ -278,7 +278,7 @@ class SupportDesk:
         except UnreadablePaste as e:
             result = CheckResult(problems=[str(e)])
             return result
-        if secrets and not result.secrets:
+        if secrets:
             _add_known_secrets(result, secrets)
         return result
 
@@ -313,19 +313,22 @@ class SupportDesk:
 
 
 def _secrets(text: str, known: list[dict[str, str]]) -> list[Secret]:
-    """Credentials in ``text``, or, when it was stored redacted (the inbox), the ones found before."""
+    """Credentials in ``text``, plus the ones found before it was stored redacted (the inbox)."""
     found = find_secrets(text)
-    if found or not known:
-        return found
+    seen = {s.redacted for s in found} | {s.value for s in found}
     # value is the redacted form: the real one never reached the database.
-    return [Secret(kind=k["kind"], location=k["location"], redacted=k["redacted"], value=k["redacted"]) for k in known]
+    return found + [Secret(kind=k["kind"], location=k["location"], redacted=k["redacted"], value=k["redacted"])
+                    for k in known if k.get("redacted") and k["redacted"] not in seen]
 
 
 def _add_known_secrets(result: CheckResult, secrets: list[Secret]) -> None:
-    """The checker found no key in already-redacted text: put back the warning for each one found
+    """The checker cannot see a key in already-redacted text: add the warning for each one found
     before redaction, on the request that shows its redacted form."""
-    result.secrets = list(secrets)
+    have = {s.redacted for s in result.secrets}
     for secret in secrets:
+        if secret.redacted in have:
+            continue
+        result.secrets.append(secret)
         for r in result.requests:
             req = r.request
             shown = " ".join([req.url, req.body or "", req.basic_auth or "", *(f"{k}: {v}" for k, v in req.headers)])
