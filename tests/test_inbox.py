@@ -186,3 +186,28 @@ def test_a_deferred_slash_command_is_acked_at_once_and_answered_from_the_inbox(b
     bot.process()
     (answer,) = bot.fake.calls("hooks/cmd")
     assert json.loads(answer.raw_body)["text"] == f"looked up {ACME}"
+
+
+def test_an_event_that_hits_a_bug_is_set_aside_after_a_few_tries_and_its_channel_moves_on(bot, monkeypatch) -> None:
+    from bridgebot.tracking.inbox import MAX_BUG_ATTEMPTS
+
+    bot.app.worker.stop()
+    desk = bot.app.desk
+    real = desk.handle_message
+
+    def buggy(event_id, msg):
+        if "POISON" in msg.text:
+            raise ValueError("a bug")
+        return real(event_id, msg)
+
+    monkeypatch.setattr(desk, "handle_message", buggy)
+    bot.post_event(message_event(ACME, DEV, "POISON question", ts="1700001300.000100", team="T_EXT"), event_id="EvP")
+    bot.post_event(message_event(ACME, DEV, PASTE, ts="1700001301.000100", team="T_EXT"), event_id="EvNext")
+    for _ in range(MAX_BUG_ATTEMPTS):
+        _due_now(bot)
+        bot.deliver()
+    assert bot.rows("SELECT event_key, status FROM inbox ORDER BY id") == [("EvP", "failed"), ("EvNext", "done")]
+    assert bot.rows("SELECT thread_ts FROM threads") == [("1700001301.000100",)]
+    import urllib.request
+    with urllib.request.urlopen(bot.url + "/healthz", timeout=5) as r:
+        assert json.loads(r.read())["inbox"] == {"failed": 1, "done": 1}
