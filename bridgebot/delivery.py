@@ -154,7 +154,7 @@ class Deliverer(LaneRunner):
 
     def _find_posted(self, outbox_id: int, payload: dict[str, Any]) -> str | None:
         """The ts of our message carrying this outbox id in its metadata, if Slack has it."""
-        channel, thread_ts = payload.get("channel"), payload.get("thread_ts")
+        channel, thread_ts = str(payload.get("channel") or ""), payload.get("thread_ts")
         cursor: str | None = None
         while True:
             try:

@@ -75,7 +75,7 @@ def add(db: sqlite_utils.Database, *, event_key: str, kind: str, lane: str, body
         "INSERT INTO inbox (event_key, kind, lane, body, next_attempt_at, received_at) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(event_key) DO NOTHING",
         [event_key, kind, lane, json.dumps(body, ensure_ascii=False), at, at])
-    return int(cur.lastrowid) if cur.rowcount else None
+    return int(cur.lastrowid or 0) if cur.rowcount else None
 
 
 def ready_lanes(db: sqlite_utils.Database, now: float) -> list[str]:
