@@ -211,3 +211,31 @@ def test_an_event_that_hits_a_bug_is_set_aside_after_a_few_tries_and_its_channel
     import urllib.request
     with urllib.request.urlopen(bot.url + "/healthz", timeout=5) as r:
         assert json.loads(r.read())["inbox"] == {"failed": 1, "done": 1}
+
+
+def test_a_slow_check_neither_delays_the_ack_nor_holds_another_channel(bot, monkeypatch) -> None:
+    """A paste that takes the checker a long time holds its own channel's events only."""
+    bot.fake.add_channel("C_OTHER", "other-bridge", is_ext_shared=True, connected_team_ids=["T_HOME", "T_EXT"])
+    desk = bot.app.desk
+    real_check = desk._check
+    release, entered = threading.Event(), threading.Event()
+
+    def slow(text, secrets=None):
+        if "SLOW" in text:
+            entered.set()
+            release.wait(20)
+        return real_check(text, secrets)
+
+    monkeypatch.setattr(desk, "_check", slow)
+    try:
+        status, _ = bot.post_event(message_event(ACME, DEV, "SLOW " + PASTE, ts="1700001400.000100", team="T_EXT"),
+                                   event_id="EvSlow", process=False, timeout=3)
+        assert status == 200
+        assert entered.wait(5)  # a background worker is stuck checking it
+        status, _ = bot.post_event(message_event("C_OTHER", DEV, PASTE, ts="1700001401.000100", team="T_EXT"),
+                                   event_id="EvQuick", process=False, timeout=3)
+        assert status == 200
+        (reply,) = bot.fake.wait_for("chat.postMessage", 1, timeout=10)
+        assert reply.args["channel"] == "C_OTHER" and not release.is_set()
+    finally:
+        release.set()
