@@ -117,8 +117,12 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
 
     def replay(item: InboxItem) -> None:
         """Run a stored event through the Bolt listeners (the signature was checked when it came in)."""
-        _replaying.error = None
-        response = bolt.dispatch(BoltRequest(body={**item.body, "bridgebot_inbox_id": item.id}, mode="socket_mode"))
+        _replaying.error, _replaying.active = None, True
+        try:
+            response = bolt.dispatch(BoltRequest(body={**item.body, "bridgebot_inbox_id": item.id},
+                                                 mode="socket_mode"))
+        finally:
+            _replaying.active = False
         error, _replaying.error = _replaying.error, None
         if error is not None:
             raise error
@@ -130,8 +134,8 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
     @bolt.middleware
     def inbox_first(body: dict[str, Any], next: Callable[[], Any]) -> Any:
         """Ack first: store the event (redacted) and answer 200; the workers handle it from the inbox."""
-        if "bridgebot_inbox_id" in body:
-            return next()  # replayed from the inbox by a worker
+        if getattr(_replaying, "active", False):
+            return next()  # replayed from the inbox by a worker (Bolt runs it in this thread)
         entry = inbox_entry(body)
         if entry is None:
             return next()  # needs its answer in the request (slash command, view, shortcut, ...)
@@ -149,7 +153,7 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
     @bolt.error
     def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse:
         kind = body.get("type") or body.get("event", {}).get("type")
-        if "bridgebot_inbox_id" in body:
+        if getattr(_replaying, "active", False):
             _replaying.error = error  # the worker retries it (with backoff) or sets it aside
             return BoltResponse(status=500, body="")
         logger.exception("failed to handle a %s from Slack", kind, exc_info=error)
