@@ -88,6 +88,7 @@ def test_forged_or_stale_requests_get_401_and_nothing_is_stored(bot, forge: str)
         except urllib.error.HTTPError as e:
             status = e.code
     assert status == 401
+    assert bot.rows("SELECT COUNT(*) FROM inbox") == [(0,)]  # the signature is checked before storing
     assert bot.rows("SELECT COUNT(*) FROM threads") == [(0,)]
     assert bot.rows("SELECT COUNT(*) FROM slack_events") == [(0,)]
     assert bot.fake.calls("chat.postMessage") == []
