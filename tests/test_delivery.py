@@ -131,13 +131,15 @@ def test_a_hanging_channel_does_not_hold_another(bot) -> None:
 def test_a_thread_waiting_on_its_first_reply_holds_its_update(bot) -> None:
     """In order within a thread: an update is never sent before the post it edits."""
     bot.app.deliverer.stop()
-    bot.fake.fail_next("chat.postMessage", status=500, times=1)
+    bot.fake.fail_next("chat.postMessage", status=500, times=1000)
     ask(bot, ts="1700002600.000100")
     with bot.app.store.transaction() as db:
         outbox.enqueue(db, method="chat.update", thread_id=1, at=0.0,
                        payload={"channel": ACME, "text": "claimed", "blocks": []})
-    bot.deliver()  # the post is in backoff: the update waits behind it
+    _due_now(bot)
+    bot.deliver()  # the post fails again and goes back to backoff: the update waits behind it
     assert bot.fake.calls("chat.update") == []
+    bot.fake.clear_failures()
     _due_now(bot)
     bot.deliver()
     (update,) = bot.fake.calls("chat.update")

@@ -104,11 +104,14 @@ def test_the_inbox_holds_no_key(bot) -> None:
 def test_events_of_one_channel_are_handled_in_order_while_one_waits(bot) -> None:
     """The question's lookup fails; the customer's follow-up in its thread waits behind it rather
     than being handled first (and dropped as a reply in an untracked thread)."""
-    bot.fake.fail_next("conversations.info", status=500, times=1)
+    bot.fake.fail_next("conversations.info", status=500, times=1000)
     bot.post_event(message_event(ACME, DEV, PASTE, ts="1700000900.000100", team="T_EXT"), event_id="EvQ")
     bot.post_event(message_event(ACME, SPEC, "Use usdc", ts="1700000950.000100", thread_ts="1700000900.000100",
                                  team="T_HOME"), event_id="EvR")
+    _due_now(bot)
+    bot.deliver()
     assert bot.rows("SELECT event_key, status FROM inbox ORDER BY id") == [("EvQ", "pending"), ("EvR", "pending")]
+    bot.fake.clear_failures()
     _due_now(bot)
     bot.deliver()
     assert bot.rows("SELECT first_responder_id FROM threads") == [(SPEC,)]
@@ -116,10 +119,21 @@ def test_events_of_one_channel_are_handled_in_order_while_one_waits(bot) -> None
 
 def test_another_channel_is_not_held_by_a_waiting_one(bot) -> None:
     bot.fake.add_channel("C_OTHER", "other-bridge", is_ext_shared=True, connected_team_ids=["T_HOME", "T_EXT"])
-    bot.fake.fail_next("conversations.info", status=500, times=1)
+    down = {ACME}
+
+    def info(call):
+        if call.args.get("channel") in down:
+            return 500, {"ok": False, "error": "internal_error"}
+        return bot.fake._api_conversations_info(call)
+
+    bot.fake.set_handler("conversations.info", info)
     bot.post_event(message_event(ACME, DEV, PASTE, ts="1700001000.000100", team="T_EXT"), event_id="EvA")
     bot.post_event(message_event("C_OTHER", DEV, PASTE, ts="1700001001.000100", team="T_EXT"), event_id="EvB")
     assert bot.rows("SELECT channel_id FROM threads") == [("C_OTHER",)]
+    down.clear()
+    _due_now(bot)
+    bot.deliver()
+    assert bot.rows("SELECT channel_id FROM threads ORDER BY id") == [("C_OTHER",), (ACME,)]
 
 
 def test_an_edit_whose_check_failed_is_applied_when_retried(bot, monkeypatch) -> None:
