@@ -151,6 +151,7 @@ def test_first_response_is_the_first_internal_human_reply(bot) -> None:
 
 
 def test_slack_answering_429_then_200_posts_the_reply_once(bot) -> None:
+    bot.app.deliverer.stop()  # only this test's deliver() posts
     bot.fake.fail_next("chat.postMessage", status=429, times=1, retry_after=0)
     ask(bot)
     # No sleeping on Retry-After inside a request or a worker: the reply waits in the outbox.
