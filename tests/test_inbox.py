@@ -253,3 +253,30 @@ def test_a_slow_check_neither_delays_the_ack_nor_holds_another_channel(bot, monk
         assert reply.args["channel"] == "C_OTHER" and not release.is_set()
     finally:
         release.set()
+
+
+def test_what_goes_in_the_inbox_and_in_which_lane() -> None:
+    """Events and our buttons are stored (lane: their channel); what must answer in the request is not."""
+    from bridgebot.app import inbox_entry
+
+    def entry(body):
+        e = inbox_entry(body)
+        return e and (e["event_key"], e["kind"], e["lane"])
+
+    assert entry({"type": "event_callback", "event_id": "Ev1", "event": {"type": "message", "channel": "C1"}}) == (
+        "Ev1", "message", "C1")
+    assert entry({"type": "event_callback", "event_id": "Ev2",
+                  "event": {"type": "message", "subtype": "message_changed", "channel": "C1"}}) == (
+        "Ev2", "message:message_changed", "C1")
+    assert entry({"type": "event_callback", "event_id": "Ev3",
+                  "event": {"type": "reaction_added", "item": {"channel": "C2"}}}) == ("Ev3", "reaction_added", "C2")
+    assert entry({"type": "event_callback", "event_id": "Ev4",
+                  "event": {"type": "app_home_opened", "user": "U1"}}) == ("Ev4", "app_home_opened", "U1")
+    click = {"type": "block_actions", "user": {"id": "U1"}, "channel": {"id": "C1"},
+             "actions": [{"action_id": "bb_claim", "action_ts": "1.2"}]}
+    assert entry(click) == ("action:U1:1.2:bb_claim", "block_actions", "C1")
+    modal_button = {**click, "actions": [{"action_id": "open_a_modal", "action_ts": "1.3"}]}
+    assert entry(modal_button) is None
+    assert entry({"command": "/bridge", "trigger_id": "t1", "channel_id": "C1"}) is None
+    assert entry({"type": "view_submission", "view": {}}) is None
+    assert entry({"type": "url_verification", "challenge": "x"}) is None
