@@ -90,6 +90,9 @@ class LaneRunner:
     def _run(self) -> None:
         while not self._stop.is_set():
             busy = False
+            pool = self._pool
+            if pool is None:
+                return
             try:
                 self.tick()
                 for lane in self.ready_lanes():
@@ -97,8 +100,11 @@ class LaneRunner:
                     if not lock.acquire(blocking=False):
                         busy = True
                         continue
-                    assert self._pool is not None
-                    self._pool.submit(self._lane_task, lane, lock)
+                    try:
+                        pool.submit(self._lane_task, lane, lock)
+                    except RuntimeError:  # the pool was shut down under us (stop())
+                        lock.release()
+                        return
                 nxt = self.next_due_at()
             except Exception:  # never let the dispatcher die: log and keep going
                 log.exception("%s dispatcher failed; retrying in 5 s", self.name)
