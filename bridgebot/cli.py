@@ -144,14 +144,13 @@ def run() -> None:
 
     Needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…, with connections:write).
     """
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+    from .app import socket_mode_handler
     from .settings import Settings
 
     app = _build("socket")
     app.start()
     try:
-        SocketModeHandler(app.bolt, Settings.from_env().app_token).start()
+        socket_mode_handler(app, Settings.from_env().app_token).start()
     finally:
         app.stop()
 
@@ -404,7 +403,7 @@ def sql_cmd(db_path: str | None, name: str | None, params: tuple[str, ...], fmt:
 
 @cli.group("db")
 def db_group() -> None:
-    """Database chores: synthetic history for demos and benchmarks."""
+    """Look after the SQLite database (BRIDGEBOT_DB): online backup, purge old text, synthetic history."""
 
 
 @db_group.command("seed")
@@ -432,3 +431,52 @@ def seed_threads(db_path: str | None, n_threads: int, days: float, rng_seed: int
     took = time.perf_counter() - started
     click.echo(f"added {stats['threads']} threads and {stats['events']} events to {store.path} in {took:.1f} s "
                f"({stats['threads'] / took:,.0f} threads/s)", err=True)
+
+
+@db_group.command("backup")
+@click.option("--db", "db_path", envvar="BRIDGEBOT_DB", default="./bridgebot.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The database to copy (default: $BRIDGEBOT_DB).")
+@click.argument("path", type=click.Path(dir_okay=False))
+def db_backup(db_path: str, path: str) -> None:
+    """Copy the database to PATH while the bot runs (SQLite's online backup: a consistent snapshot)."""
+    import sqlite3
+
+    from .tracking.db import backup
+
+    try:
+        pages = backup(db_path, path)
+    except (FileExistsError, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    except sqlite3.Error as e:
+        raise click.ClickException(f"cannot back up {db_path}: {e}") from None
+    click.echo(f"backed up {db_path} to {path} ({pages} pages)", err=True)
+
+
+@db_group.command("purge")
+@click.option("--db", "db_path", envvar="BRIDGEBOT_DB", default="./bridgebot.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The database (default: $BRIDGEBOT_DB).")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Purge message text older than this (default: [retention] message_text_days).")
+def db_purge(db_path: str, days: int | None) -> None:
+    """Purge message text older than N days now; times, statuses and counts stay (the bot also does
+    this hourly when [retention] message_text_days is set)."""
+    import time
+
+    from .settings import Settings, SettingsError
+    from .tracking import Store
+    from .tracking.retention import purge_message_text
+
+    if days is None:
+        try:
+            days = Settings.from_env().retention_text_days
+        except SettingsError as e:
+            raise click.ClickException(str(e)) from None
+    if days is None:
+        raise click.UsageError("give --days N or set [retention] message_text_days in BRIDGEBOT_CONFIG")
+    if not Path(db_path).exists():
+        raise click.ClickException(f"there is no database at {db_path}")
+    store = Store(db_path)
+    with store.transaction() as db:
+        purged = purge_message_text(db, time.time() - days * 86400.0)
+    click.echo(f"purged text older than {days} days: {purged['threads']} questions, {purged['replies']} replies",
+               err=True)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from .answers.desk import AnswersMixin
-from .check import CheckResult, SpecSet, UnreadablePaste, check_paste
+from .check import CheckResult, Secret, SpecSet, UnreadablePaste, check_paste
+from .check.model import secret_finding
 from .check.secrets import find_secrets, redact
 from .render import fallback_text, render_blocks, render_text
 from .reports.incidents import on_thread_opened
@@ -86,6 +87,8 @@ class Message:
     team_id: str | None = None  # user_team (Slack Connect) or team
     subtype: str | None = None
     bot_id: str | None = None
+    #: Credentials found before the text was stored redacted (the inbox): kind, location, redacted.
+    secrets: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def is_top_level(self) -> bool:
@@ -159,8 +162,8 @@ class SupportDesk(AnswersMixin):
         return self._open(event_id, msg, channel)
 
     def _open(self, event_id: str, msg: Message, channel: Channel) -> Outcome:
-        result = self._check(msg.text)
-        secrets = find_secrets(msg.text)
+        secrets = _secrets(msg.text, msg.secrets)
+        result = self._check(msg.text, secrets)
         at = float(msg.ts)
         customer_team = channel.customer_team_id or msg.team_id
         customer_name = channel.customer_name or self.directory.customer_name(customer_team, msg.channel_id)
@@ -211,7 +214,7 @@ class SupportDesk(AnswersMixin):
             if not internal:
                 self._tell_claimer(db, thread, msg.user_id or "")
             if not internal:
-                secrets = find_secrets(msg.text)
+                secrets = _secrets(msg.text, msg.secrets)
                 if secrets:
                     outbox.enqueue(db, method="chat.postEphemeral", thread_id=thread.id, at=self.clock(), payload={
                         "channel": msg.channel_id, "user": msg.user_id, "thread_ts": thread.thread_ts,
@@ -219,26 +222,33 @@ class SupportDesk(AnswersMixin):
         self.notify()
         return Outcome("reply", thread, caused)
 
-    def handle_edit(self, event_id: str, channel_id: str, ts: str, text: str, user_id: str | None) -> Outcome:
-        """A message was edited (message_changed): check a tracked question again, update our reply."""
+    def handle_edit(self, event_id: str, channel_id: str, ts: str, text: str, user_id: str | None,
+                    secrets: list[dict[str, str]] | None = None) -> Outcome:
+        """A message was edited (message_changed): check a tracked question again, update our reply.
+
+        The "event seen" mark commits with the change, so a crash or a failed check leaves the
+        edit to be handled again, never dropped."""
+        with self.store.transaction() as db:
+            if th.event_seen(db, event_id):
+                return Outcome("duplicate")
+            if th.thread_by_ts(db, channel_id, ts, self.prefix) is None:
+                th.mark_event_seen(db, event_id, "message_changed", self.clock())
+                return Outcome("ignored: edit of an untracked message")
+        found = _secrets(text, secrets or [])
+        result = self._check(text, found)
         with self.store.transaction() as db:
             if not th.mark_event_seen(db, event_id, "message_changed", self.clock()):
                 return Outcome("duplicate")
             thread = th.thread_by_ts(db, channel_id, ts, self.prefix)
-            if thread is None:
+            if thread is None:  # gone meanwhile (its channel changed id): nothing to update
                 return Outcome("ignored: edit of an untracked message")
-        result = self._check(text)
-        secrets = find_secrets(text)
-        with self.store.transaction() as db:
-            thread = th.thread_by_ts(db, channel_id, ts, self.prefix)
-            assert thread is not None
-            th.update_check(db, thread, text=_stored_text(text, secrets), operations=_operations(result),
+            th.update_check(db, thread, text=_stored_text(text, found), operations=_operations(result),
                             findings_count=len(result.findings) if result else 0, by=user_id or "", at=self.clock())
             self._queue_update(db, thread, result, post_if_missing=bool(result and not result.empty))
-            if secrets:
+            if found:
                 outbox.enqueue(db, method="chat.postEphemeral", thread_id=thread.id, at=self.clock(), payload={
                     "channel": channel_id, "user": user_id, "thread_ts": ts,
-                    "text": render_text("secret_warning", secrets=secrets, thread=thread)})
+                    "text": render_text("secret_warning", secrets=found, thread=thread)})
         self.notify()
         return Outcome("rechecked", thread)
 
@@ -483,12 +493,15 @@ class SupportDesk(AnswersMixin):
                 return Outcome("duplicate")
         return Outcome(action)
 
-    def _check(self, text: str) -> CheckResult | None:
+    def _check(self, text: str, secrets: list[Secret] | None = None) -> CheckResult | None:
         try:
-            return check_paste(text, self.specs)
+            result = check_paste(text, self.specs)
         except UnreadablePaste as e:
             result = CheckResult(problems=[str(e)])
             return result
+        if secrets:
+            _add_known_secrets(result, secrets)
+        return result
 
     def _render_reply(self, thread: TrackedThread, result: CheckResult | None) -> dict[str, Any]:
         context = {"thread": thread, "result": result, "has_paste": bool(result and not result.empty),
@@ -507,7 +520,8 @@ class SupportDesk(AnswersMixin):
             item = db.execute("SELECT payload FROM outbox WHERE id = ?", [pending]).fetchone()
             payload = {**json.loads(item[0]), **reply}
             outbox.replace_payload(db, pending, payload)
-        elif thread.bot_reply_ts:
+        elif thread.bot_reply_ts or outbox.post_in_flight(db, thread.id):
+            # ts None: the post is in flight; the deliverer sends this after it, with its ts.
             outbox.enqueue(db, method="chat.update", thread_id=thread.id, at=self.clock(),
                            payload={"channel": thread.channel_id, "ts": thread.bot_reply_ts, **reply})
         elif post_if_missing or self._reply_was_queued(db, thread.id):
@@ -518,6 +532,31 @@ class SupportDesk(AnswersMixin):
     def _reply_was_queued(db: Any, thread_id: int) -> bool:
         row = db.execute("SELECT 1 FROM outbox WHERE thread_id = ? AND method = 'chat.postMessage'", [thread_id])
         return row.fetchone() is not None
+
+
+def _secrets(text: str, known: list[dict[str, str]]) -> list[Secret]:
+    """Credentials in ``text``, plus the ones found before it was stored redacted (the inbox)."""
+    found = find_secrets(text)
+    seen = {s.redacted for s in found} | {s.value for s in found}
+    # value is the redacted form: the real one never reached the database.
+    return found + [Secret(kind=k["kind"], location=k["location"], redacted=k["redacted"], value=k["redacted"])
+                    for k in known if k.get("redacted") and k["redacted"] not in seen]
+
+
+def _add_known_secrets(result: CheckResult, secrets: list[Secret]) -> None:
+    """The checker cannot see a key in already-redacted text: add the warning for each one found
+    before redaction, on the request that shows its redacted form."""
+    have = {s.redacted for s in result.secrets}
+    for secret in secrets:
+        if secret.redacted in have:
+            continue
+        result.secrets.append(secret)
+        for r in result.requests:
+            req = r.request
+            shown = " ".join([req.url, req.body or "", req.basic_auth or "", *(f"{k}: {v}" for k, v in req.headers)])
+            if secret.redacted in shown:
+                r.findings.insert(0, secret_finding(secret))
+                break
 
 
 def _operations(result: CheckResult | None) -> list[str]:

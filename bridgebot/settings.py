@@ -63,6 +63,10 @@ The TOML file (every key optional)::
     answered_resolves = true             # "This answered it" resolves the thread
     escalation_channel = "C0SUPPORT"     # "I still need help" with nobody to ping: ask here
     min_confidence = 0.35                # below it, nothing is suggested
+
+    [retention]
+    message_text_days = 90              # purge question and reply text after N days (metrics stay);
+                                        # default: keep it
 """
 
 from __future__ import annotations
@@ -93,6 +97,7 @@ _ALLOWED = {
     "incidents": {"triage_channel", "min_customers", "window"},
     "answers": {"suggest", "docs_dir", "docs_base_url", "llms_txt", "index_path", "answered_resolves",
                 "escalation_channel", "min_confidence"},
+    "retention": {"message_text_days"},
 }
 
 
@@ -138,6 +143,8 @@ class Settings:
     answered_resolves: bool = True
     escalation_channel: str | None = None
     min_confidence: float | None = None
+    #: Days after which message text is purged (threads keep their times and counts); None keeps it.
+    retention_text_days: int | None = None
 
     def __post_init__(self) -> None:
         from .reports.calendar import BusinessCalendar, SlaTargets
@@ -202,6 +209,7 @@ class Settings:
         self._apply_reports(config)
         self._apply_desk(config)
         self._apply_answers(config.get("answers", {}))
+        self._apply_retention(config.get("retention", {}))
 
     def _apply_reports(self, config: dict[str, Any]) -> None:
         from .reports.calendar import WEEKDAYS, BusinessCalendar, CalendarError, SlaTargets, parse_duration
@@ -273,6 +281,14 @@ class Settings:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise SettingsError("[answers] min_confidence must be a number between 0 and 1, e.g. 0.35")
             self.min_confidence = float(value)
+
+    def _apply_retention(self, retention: dict[str, Any]) -> None:
+        if "message_text_days" in retention:
+            days = retention["message_text_days"]
+            if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+                raise SettingsError("[retention] message_text_days must be a whole number of days, at least 1 "
+                                    "(e.g. message_text_days = 90)")
+            self.retention_text_days = days
 
     def require_http(self) -> None:
         missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))

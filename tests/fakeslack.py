@@ -202,6 +202,8 @@ class FakeSlack:
         self._hook_uses: Dict[str, int] = {}
         self._file_counter = itertools.count(1)
         self.auth_test_response: Dict[str, Any] = {}
+        #: What apps.connections.open hands out: point it at a local Socket Mode server (tests/socketmode.py).
+        self.socket_mode_url = "ws://127.0.0.1:1/"
         self.reset()
 
     # ------------------------------------------------------------------ lifecycle
@@ -692,7 +694,7 @@ class FakeSlack:
     def _api_apps_connections_open(self, call: Call) -> Dict[str, Any]:
         if call.token and not call.token.startswith("xapp-"):
             return {"ok": False, "error": "not_allowed_token_type"}
-        return {"ok": True, "url": "ws://127.0.0.1:1/"}
+        return {"ok": True, "url": self.socket_mode_url}
 
     def _message_fields(self, a: Dict[str, Any]) -> Dict[str, Any]:
         out: Dict[str, Any] = {}
@@ -776,9 +778,13 @@ class FakeSlack:
                 latest_reply=replies[-1]["ts"],
                 reply_users=sorted({m.get("user", "") for m in replies}),
             )
+        messages = [head] + [dict(m) for m in replies]
+        if str(call.args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            for m in messages:  # as Slack does: metadata only when asked for
+                m.pop("metadata", None)
         return {
             "ok": True,
-            "messages": [head] + [dict(m) for m in replies],
+            "messages": messages,
             "has_more": False,
             "response_metadata": {"next_cursor": ""},
         }

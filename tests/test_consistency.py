@@ -40,6 +40,7 @@ def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
     method_scopes = {"auth_test": None, "users_info": "users:read", "conversations_info": "channels:read",
                      "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None,
                      "chat_getPermalink": None, "chat_postEphemeral": "chat:write",
+                     "conversations_replies": "channels:history", "conversations_history": "channels:history",
                      "chat.postMessage": "chat:write", "chat.update": "chat:write", "chat.postEphemeral": "chat:write",
                      "views.publish": None,  # publishing one's own Home tab needs no scope
                      "files_upload_v2": "files:write"}

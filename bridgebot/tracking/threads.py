@@ -333,6 +333,11 @@ def mark_event_seen(db: sqlite_utils.Database, event_id: str, type: str, at: flo
     return cur.rowcount == 1
 
 
+def event_seen(db: sqlite_utils.Database, event_id: str) -> bool:
+    """Whether a Slack delivery was already handled (without marking it)."""
+    return db.execute("SELECT 1 FROM slack_events WHERE event_id = ?", [event_id]).fetchone() is not None
+
+
 def forget_events_before(db: sqlite_utils.Database, before: float) -> int:
     cur = db.execute("DELETE FROM slack_events WHERE received_at < ?", [before])
     return cur.rowcount
