@@ -15,6 +15,7 @@ setup(
     package_dir=DATA_PACKAGES,
     package_data={
         "bridgebot": ["py.typed"],
+        "bridgebot.playground": ["conversations.yaml", "static/*"],
         "bridgebot.replies": ["*.j2"],
         "bridgebot.openapi_specs": ["*.yaml", "*.yml", "*.json"],
     },

@@ -181,3 +181,35 @@ def run() -> None:
         SocketModeHandler(app.bolt, Settings.from_env().app_token).start()
     finally:
         app.stop()
+
+
+@cli.command()
+@click.option("--port", default=8300, show_default=True, type=int, help="Port of the page (127.0.0.1 only).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="SQLite file to keep the threads in. Default: a temporary file, removed on exit.")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+def demo(port: int, db_path: str | None, no_browser: bool) -> None:
+    """Try bridgebot without a Slack workspace: the real app, a local Slack, and a page to drive them.
+
+    Post as a customer or a specialist, paste a request, click the bot's buttons and run /bridge
+    commands at http://127.0.0.1:PORT. Everything stays on this machine; Ctrl-C stops it.
+    """
+    import threading
+    import webbrowser
+
+    from .playground.demo import Playground
+
+    playground = Playground(db_path=db_path, port=port)
+    try:
+        playground.start()
+    except OSError as e:
+        raise UsageFailure(f"cannot listen on 127.0.0.1:{port}: {e.strerror} (try --port)") from None
+    click.echo(f"bridgebot playground: {playground.url}  (Ctrl-C to stop)", err=True)
+    if not no_browser:
+        webbrowser.open(playground.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        playground.stop()
