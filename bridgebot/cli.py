@@ -13,13 +13,19 @@ import click
 from . import __version__
 
 
+class UsageFailure(click.ClickException):
+    """Bad input from the caller (a spec that cannot be used, a file that cannot be read): exit 2."""
+
+    exit_code = 2
+
+
 def _load_specs(spec_paths: tuple[str, ...]) -> Any:
     from .check import SpecError, SpecSet
 
     try:
         return SpecSet.load(list(spec_paths) or None)
     except SpecError as e:
-        raise click.ClickException(str(e)) from None
+        raise UsageFailure(str(e)) from None
 
 
 class _Exit2Group(click.Group):
@@ -58,26 +64,28 @@ def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> Non
 
     spec_set = _load_specs(specs)
     files = list(paste_files) or ["-"]
+    if files == ["-"] and sys.stdin.isatty():
+        click.echo("bridgebot check: reading a paste from standard input; end it with Ctrl-D "
+                   "(or pass a file: bridgebot check PASTE_FILE)", err=True)
     outputs: list[dict[str, Any]] = []
     exit_code = 0
     for name in files:
         try:
             data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as e:
-            click.echo(f"bridgebot check: cannot read {name}: {e.strerror}", err=True)
             exit_code = 2
+            _unreadable(name, f"cannot read it: {e.strerror}", fmt, outputs)
             continue
         try:
             result = check_paste(data, spec_set)
         except UnreadablePaste as e:
-            click.echo(f"bridgebot check: {'stdin' if name == '-' else name}: {e}", err=True)
             exit_code = 2
+            _unreadable(name, str(e), fmt, outputs)
             continue
         if result.empty and result.problems:
             # Nothing could be read at all: that is unreadable input, not a clean paste.
-            for p in result.problems:
-                click.echo(f"bridgebot check: {'stdin' if name == '-' else name}: {p}", err=True)
             exit_code = 2
+            _unreadable(name, "; ".join(result.problems), fmt, outputs)
             continue
         if not result.ok and exit_code == 0:
             exit_code = 1
@@ -95,17 +103,37 @@ def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> Non
     sys.exit(exit_code)
 
 
+def _unreadable(name: str, reason: str, fmt: str, outputs: list[dict[str, Any]]) -> None:
+    """Say on stderr why a paste file could not be checked; JSON output keeps one object per file."""
+    label = "stdin" if name == "-" else name
+    click.echo(f"bridgebot check: {label}: {reason}", err=True)
+    if fmt == "text":
+        return
+    obj = {"file": name, "error": reason, "requests": [], "errors": [], "secrets": []}
+    if fmt == "jsonl":
+        click.echo(json.dumps(obj, ensure_ascii=False))
+    else:
+        outputs.append(obj)
+
+
 @cli.command("specs")
 @click.option("--spec", "specs", multiple=True, type=click.Path(dir_okay=False),
               help="Spec file; repeatable. Default: every spec in openapi_specs/.")
 def specs_cmd(specs: tuple[str, ...]) -> None:
-    """Validate and compile the specs once (warms the cache a new process starts from)."""
+    """Validate and compile the specs once (warms the cache a new process starts from).
+
+    Exit status: 0 every spec is valid, 1 a spec has problems (listed; it still loads),
+    2 a spec cannot be read or is not OpenAPI.
+    """
     spec_set = _load_specs(specs)
     for s in spec_set.specs:
         ops = sum(1 for _ in s.operations)
         status = "ok" if not s.problems else "problems: " + "; ".join(s.problems)
         click.echo(f"{s.name}: {s.title}, {len(s.paths)} paths, {ops} operations, "
                    f"servers {', '.join((x.host or '') + x.base_path for x in s.servers)} — {status}")
+    if any(s.problems for s in spec_set.specs):
+        # The specs still load (the checker is lenient), but a deploy step must notice.
+        sys.exit(1)
 
 
 def _build(require: str) -> Any:
@@ -480,3 +508,35 @@ def db_purge(db_path: str, days: int | None) -> None:
         purged = purge_message_text(db, time.time() - days * 86400.0)
     click.echo(f"purged text older than {days} days: {purged['threads']} questions, {purged['replies']} replies",
                err=True)
+
+
+@cli.command()
+@click.option("--port", default=8300, show_default=True, type=int, help="Port of the page (127.0.0.1 only).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="SQLite file to keep the threads in. Default: a temporary file, removed on exit.")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+def demo(port: int, db_path: str | None, no_browser: bool) -> None:
+    """Try bridgebot without a Slack workspace: the real app, a local Slack, and a page to drive them.
+
+    Post as a customer or a specialist, paste a request, click the bot's buttons and run /bridge
+    commands at http://127.0.0.1:PORT. Everything stays on this machine; Ctrl-C stops it.
+    """
+    import threading
+    import webbrowser
+
+    from .playground.demo import Playground
+
+    playground = Playground(db_path=db_path, port=port)
+    try:
+        playground.start()
+    except OSError as e:
+        raise UsageFailure(f"cannot listen on 127.0.0.1:{port}: {e.strerror} (try --port)") from None
+    click.echo(f"bridgebot playground: {playground.url}  (Ctrl-C to stop)", err=True)
+    if not no_browser:
+        webbrowser.open(playground.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        playground.stop()

@@ -291,30 +291,39 @@ class Settings:
             self.retention_text_days = days
 
     def require_http(self) -> None:
-        missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))
-                   if not v]
-        if missing:
-            raise SettingsError(
-                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set. Create the Slack app from "
-                "app_manifest.yml, install it, then export the Bot User OAuth Token (xoxb-…) as SLACK_BOT_TOKEN "
-                "and the Signing Secret (Basic Information) as SLACK_SIGNING_SECRET."
-            )
+        self._require([("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret)])
         self._check_bot_token()
 
     def require_socket_mode(self) -> None:
-        if not self.bot_token:
-            raise SettingsError("SLACK_BOT_TOKEN is not set: export the Bot User OAuth Token (xoxb-…).")
-        if not self.app_token:
-            raise SettingsError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with "
-                                "the connections:write scope (Basic Information → App-Level Tokens).")
-        if not self.app_token.startswith("xapp-"):
+        self._require([("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_APP_TOKEN", self.app_token)])
+        if self.app_token and not self.app_token.startswith("xapp-"):
             raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
         self._check_bot_token()
+
+    @staticmethod
+    def _require(values: list[tuple[str, str | None]]) -> None:
+        """Name every missing variable at once, each with where to find its value."""
+        missing = [name for name, value in values if not value]
+        if missing:
+            raise SettingsError(
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set. "
+                + " ".join(_WHERE[name] for name in missing)
+            )
 
     def _check_bot_token(self) -> None:
         if self.bot_token and not self.bot_token.startswith("xoxb-"):
             raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb- "
                                 "(OAuth & Permissions → Bot User OAuth Token).")
+
+
+#: Where each Slack credential comes from (the app is created from app_manifest.yml and installed).
+_WHERE = {
+    "SLACK_BOT_TOKEN": "Export the Bot User OAuth Token (xoxb-…, OAuth & Permissions) as SLACK_BOT_TOKEN.",
+    "SLACK_SIGNING_SECRET": "Export the Signing Secret (Basic Information → App Credentials) as "
+                            "SLACK_SIGNING_SECRET.",
+    "SLACK_APP_TOKEN": "Socket Mode needs an app-level token (xapp-…) with the connections:write scope "
+                       "(Basic Information → App-Level Tokens): export it as SLACK_APP_TOKEN.",
+}
 
 
 def load_config(path: str) -> dict[str, Any]:

@@ -35,7 +35,8 @@ def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
               "team:read", "usergroups:read", "commands", "reactions:read", "files:write"}
     assert scopes == needed
     # Every Web API method the code calls is covered by those scopes.
-    code = "\n".join(p.read_text() for p in (ROOT / "bridgebot").rglob("*.py"))
+    # The playground's local Slack (bridgebot/playground/) plays Slack; it calls nothing of it.
+    code = "\n".join(p.read_text() for p in (ROOT / "bridgebot").rglob("*.py") if "playground" not in p.parts)
     called = set(re.findall(r"client\.(\w+)\(", code)) | set(re.findall(r'method="((?:chat|views)\.\w+)"', code))
     method_scopes = {"auth_test": None, "users_info": "users:read", "conversations_info": "channels:read",
                      "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None,

@@ -293,7 +293,7 @@ def _first_header(op: Operation) -> str:
 # --- body -------------------------------------------------------------------------------------
 
 def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
-    has_body = bool(req.body and req.body.strip()) or bool(req.form_fields)
+    has_body = bool(req.body and req.body.strip()) or bool(req.form_fields) or req.body_value is not None
     if req.body_error:
         return [Finding(kind="malformed_body", location="body", field="",
                         message=f"The body is not valid JSON: {req.body_error}.", expected="valid JSON",
