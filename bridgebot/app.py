@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
     ServerErrorRetryHandler
 
 from .check import SpecSet
+from .check.bounded import BoundedChecker
 from .delivery import Deliverer
 from .desk import SupportDesk
 from .directory import SlackDirectory
@@ -34,6 +35,7 @@ class BridgeApp:
     deliverer: Deliverer
     store: Store
     client: WebClient
+    checker: BoundedChecker | None = None
 
     def start(self) -> None:
         """Start posting queued replies (including any left from a previous run)."""
@@ -42,6 +44,8 @@ class BridgeApp:
 
     def stop(self) -> None:
         self.deliverer.stop()
+        if self.checker is not None:
+            self.checker.close()
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -70,7 +74,10 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
     kwargs = {"clock": clock} if clock else {}
     directory = SlackDirectory(client, settings, store, auth.data, **kwargs)  # type: ignore[arg-type]
     deliverer = Deliverer(store, client, **kwargs)
-    desk = SupportDesk(store, specs, directory, settings, notify=deliverer.wake, **kwargs)
+    # Every paste is checked in a worker process within a time budget (issue 6: a poison paste
+    # must not stall or crash the app).
+    checker = BoundedChecker(specs, budget=settings.check_budget)
+    desk = SupportDesk(store, specs, directory, settings, notify=deliverer.wake, checker=checker.check, **kwargs)
     bolt = App(
         client=client,
         signing_secret=settings.signing_secret,
@@ -95,4 +102,4 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
         return BoltResponse(status=500, body="")
 
     register_listeners(bolt)
-    return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client)
+    return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client, checker=checker)

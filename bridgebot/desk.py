@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
-from .check import CheckResult, SpecSet, UnreadablePaste, check_paste
+from .check import CheckResult, SpecSet, UnreadablePaste
+from .check.bounded import check_inline
 from .check.secrets import find_secrets, redact
 from .render import fallback_text, render_blocks, render_text
 from .settings import Settings
@@ -96,8 +97,12 @@ class Outcome:
 
 class SupportDesk:
     def __init__(self, store: Store, specs: SpecSet, directory: Directory, settings: Settings,
-                 clock: Callable[[], float] = time.time, notify: Callable[[], None] = lambda: None) -> None:
+                 clock: Callable[[], float] = time.time, notify: Callable[[], None] = lambda: None,
+                 checker: Callable[[str], CheckResult] | None = None) -> None:
         self.store = store
+        #: Checks a paste within a time budget, never raising but UnreadablePaste: the app passes
+        #: a BoundedChecker's (worker process); by default an in-process guard.
+        self.checker = checker or (lambda text: check_inline(text, specs))
         self.specs = specs
         self.directory = directory
         self.settings = settings
@@ -262,7 +267,7 @@ class SupportDesk:
 
     def _check(self, text: str) -> CheckResult | None:
         try:
-            return check_paste(text, self.specs)
+            return self.checker(text)
         except UnreadablePaste as e:
             result = CheckResult(problems=[str(e)])
             return result

@@ -21,6 +21,8 @@ The TOML file (every key optional)::
 
     [specs]
     paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
+    check_budget = 1.0                      # seconds one paste may take; past it the reply says
+                                            # it could not be fully checked (0.1 to 60)
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ _ALLOWED = {
     "slack": {"home_team_id", "specialist_group"},
     "support": {"channels", "acknowledge_questions", "thread_prefix"},
     "customers": None,  # any channel id
-    "specs": {"paths"},
+    "specs": {"paths", "check_budget"},
 }
 
 
@@ -63,6 +65,8 @@ class Settings:
     thread_prefix: str = "BB"
     customers: dict[str, str] = field(default_factory=dict)
     spec_paths: list[str] | None = None
+    #: Seconds one paste's check may take (in a worker process that is killed past it).
+    check_budget: float = 1.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -109,6 +113,12 @@ class Settings:
                 raise SettingsError("[specs] paths must be a list of spec files")
             base = Path(self.config_path).parent if self.config_path else Path(".")
             self.spec_paths = [str(p if Path(p).is_absolute() else base / p) for p in paths]
+        budget = config.get("specs", {}).get("check_budget")
+        if budget is not None:
+            if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0.1 <= budget <= 60:
+                raise SettingsError("[specs] check_budget is the seconds one paste's check may take: "
+                                    "a number from 0.1 to 60, e.g. 1.0")
+            self.check_budget = float(budget)
 
     def require_http(self) -> None:
         missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))

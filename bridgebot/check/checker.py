@@ -7,6 +7,7 @@ import logging
 import re
 from typing import Any
 
+from .clientcode import MAX_NESTING, TOO_DEEP_MESSAGE
 from .explain import explain_error
 from .forms import decode_form, parse_pairs
 from .model import CheckResult, ErrorReport, Finding, PastedRequest, RequestReport, Unresolved, secret_finding
@@ -294,6 +295,11 @@ def _first_header(op: Operation) -> str:
 
 def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
     has_body = bool(req.body and req.body.strip()) or bool(req.form_fields)
+    if req.body_error == TOO_DEEP_MESSAGE:
+        return [Finding(kind="malformed_body", location="body", field="",
+                        message=f"The body is nested more than {MAX_NESTING} levels deep, so it was not "
+                                "checked: no API body is that deep.", expected=f"at most {MAX_NESTING} levels",
+                        actual=None)]
     if req.body_error:
         return [Finding(kind="malformed_body", location="body", field="",
                         message=f"The body is not valid JSON: {req.body_error}.", expected="valid JSON",

@@ -94,7 +94,7 @@ def redact(text: str, secrets: list[Secret]) -> str:
 
 
 def _location_of(text: str, pos: int) -> str:
-    line_start = text.rfind("\n", 0, pos) + 1
+    line_start = max(text.rfind("\n", 0, pos) + 1, pos - 200)  # a 40 KB line is not rescanned per key
     line = text[line_start:pos].lower()
     if re.search(r"(api-key|authorization|-h\s|header|-u\s*|--user)", line):
         return "header"
