@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -394,31 +395,48 @@ def _request_text(req: PastedRequest) -> str:
 
 
 def _redacted(result: CheckResult, secrets: list[Any]) -> CheckResult:
-    """Make sure no secret value survives in anything the result shows."""
-    if not secrets:
-        for r in result.requests:
-            r.display_url = r.request.url
-        return result
+    """Make sure no secret value survives in anything the result holds: every string of every
+    request, error, finding, note and problem (a key can sit in an error's code, param or location,
+    in a header, a body value or a URL), whatever output is made from it later."""
     for r in result.requests:
-        r.display_url = redact(r.request.url, secrets)
-        r.findings = [_redact_finding(f, secrets) for f in r.findings]
-        r.request.notes = [redact(n, secrets) for n in r.request.notes]
-    for e in result.errors:
-        e.findings = [_redact_finding(f, secrets) for f in e.findings]
-        if e.error.message:
-            e.error.message = redact(e.error.message, secrets)
+        r.display_url = r.request.url
+    if not secrets:
+        return result
+    for part in (result.requests, result.errors):
+        for item in part:
+            _redact_fields(item, secrets, set())
     result.problems = [redact(p, secrets) for p in result.problems]
+    result.hints = [redact(h, secrets) for h in result.hints]
     return result
 
 
-def _redact_finding(f: Finding, secrets: list[Any]) -> Finding:
-    def red(v: Any) -> Any:
-        if isinstance(v, str):
-            return redact(v, secrets)
-        if isinstance(v, list):
-            return [red(x) for x in v]
-        if isinstance(v, dict):
-            return {k: red(x) for k, x in v.items()}
+def _redact_fields(obj: Any, secrets: list[Any], seen: set[int]) -> None:
+    """Redact, in place, every string field of a dataclass and of what it holds."""
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        new = _redact_value(value, secrets, seen)
+        if new is not value:
+            object.__setattr__(obj, f.name, new)  # Finding is frozen
+
+
+def _redact_value(v: Any, secrets: list[Any], seen: set[int], depth: int = 0) -> Any:
+    if isinstance(v, str):
+        red = redact(v, secrets)
+        return v if red == v else (type(v)(red) if type(v) is not str else red)  # keeps Unresolved
+    if depth > 100:  # values are depth-limited when read; this only guards the walk itself
         return v
-    return Finding(kind=f.kind, location=f.location, field=red(f.field), message=red(f.message),
-                   expected=red(f.expected), actual=red(f.actual), suggestions=f.suggestions)
+    if isinstance(v, list):
+        return [_redact_value(x, secrets, seen, depth + 1) for x in v]
+    if isinstance(v, tuple):
+        return tuple(_redact_value(x, secrets, seen, depth + 1) for x in v)
+    if isinstance(v, dict):
+        out = type(v)() if type(v) is not dict else {}
+        out.update({_redact_value(k, secrets, seen, depth + 1): _redact_value(x, secrets, seen, depth + 1)
+                    for k, x in v.items()})
+        return out
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        _redact_fields(v, secrets, seen)
+    return v

@@ -136,6 +136,9 @@ class Secret:
     location: str
     redacted: str
     value: str = field(repr=False, compare=False)
+    #: Other spellings of ``value`` in the paste (percent-encoded, ``\u``-escaped, Slack-escaped):
+    #: redacted wherever they appear too.
+    forms: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "location": self.location, "redacted": self.redacted}
