@@ -17,6 +17,7 @@ from typing import Any, Callable, Protocol
 
 from .check import CheckResult, SpecSet, UnreadablePaste
 from .check.bounded import check_inline
+from .check.stored import dump_result, load_result
 from .check.secrets import find_secrets, redact
 from .render import fallback_text, render_blocks, render_text
 from .settings import Settings
@@ -151,6 +152,7 @@ class SupportDesk:
             )
             if thread is None:
                 return Outcome("duplicate")
+            self._save_result(db, thread, result, secrets)
             has_paste = result is not None and not result.empty
             if has_paste or self.settings.acknowledge_questions:
                 outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=self.clock(), payload={
@@ -199,6 +201,7 @@ class SupportDesk:
             assert thread is not None
             th.update_check(db, thread, text=_stored_text(text, secrets), operations=_operations(result),
                             findings_count=len(result.findings) if result else 0, by=user_id or "", at=self.clock())
+            self._save_result(db, thread, result, secrets)
             self._queue_update(db, thread, result, post_if_missing=bool(result and not result.empty))
             if secrets:
                 outbox.enqueue(db, method="chat.postEphemeral", thread_id=thread.id, at=self.clock(), payload={
@@ -280,8 +283,8 @@ class SupportDesk:
     def _queue_update(self, db: Any, thread: TrackedThread, result: CheckResult | None = None,
                       post_if_missing: bool = False) -> None:
         """Bring our reply up to date: edit it, or rewrite it if it is not posted yet."""
-        if result is None and thread.text is not None:
-            result = self._check(thread.text)
+        if result is None:
+            result = self._stored_result(db, thread)
         reply = self._render_reply(thread, result)
         pending = outbox.pending_post(db, thread.id)
         if pending is not None:
@@ -294,6 +297,22 @@ class SupportDesk:
         elif post_if_missing or self._reply_was_queued(db, thread.id):
             outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=self.clock(), payload={
                 "channel": thread.channel_id, "thread_ts": thread.thread_ts, "unfurl_links": False, **reply})
+
+    def _save_result(self, db: Any, thread: TrackedThread, result: CheckResult | None, secrets: list[Any]) -> None:
+        if result is not None:
+            # The result is redacted by the checker; the secrets of the raw message text once more.
+            th.save_check_result(db, thread.id, redact(dump_result(result), secrets), self.clock())
+
+    def _stored_result(self, db: Any, thread: TrackedThread) -> CheckResult | None:
+        """The result the thread's reply was built from; never a re-check of the stored text,
+        which is cut at 4,000 characters and has its keys redacted."""
+        stored = th.check_result_of(db, thread.id)
+        if stored is not None:
+            return load_result(stored)
+        # A thread opened before results were stored: its text, if it was stored whole.
+        if thread.text is not None and len(thread.text) < MAX_STORED_TEXT:
+            return self._check(thread.text)
+        return None
 
     @staticmethod
     def _reply_was_queued(db: Any, thread_id: int) -> bool:

@@ -96,6 +96,18 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_pending ON outbox(status, next_attempt_at)")
 
 
+@migrations()
+def m003_check_results(db: sqlite_utils.Database) -> None:
+    """The check's result for each thread (issue 6): a reply rebuilt after a click or a reopen
+    says what was first said, not what a re-check of the truncated, redacted text would say."""
+    db.execute("""
+        CREATE TABLE check_results (
+            thread_id INTEGER PRIMARY KEY REFERENCES threads(id),
+            result TEXT NOT NULL,        -- JSON (bridgebot/check/stored.py), secrets redacted
+            checked_at REAL NOT NULL
+        )""")
+
+
 class Store:
     """Hands out one connection per thread (sqlite3 connections are not shared across threads)."""
 
