@@ -31,9 +31,10 @@ _QUERY_SECRET = re.compile(
     r"(?i)[?&;](api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|client[_-]?secret|secret|"
     r"password|passwd|pwd|key|signature|sig)=([^&\s#'\"<>|`]+)")
 # Python requests/httpx auth tuples and BasicAuth objects: auth=('user', 'password').
+_Q = "[\"'\u2018\u2019\u201c\u201d]"  # straight or smart (Slack outside code blocks) quotes
+_NOT_Q = "[^\"'\u2018\u2019\u201c\u201d\n]"
 _AUTH_TUPLE = re.compile(
-    r"(?:\bauth\s*=\s*\(?|BasicAuth\s*\()\s*\(?\s*([\"'\u2018\u2019\u201c\u201d])([^\"'\u2018\u2019\u201c\u201d\n]*)\1"
-    r"\s*,\s*([\"'\u2018\u2019\u201c\u201d])([^\"'\u2018\u2019\u201c\u201d\n]+)\3")
+    rf"(?:\bauth\s*=\s*\(?|BasicAuth\s*\()\s*\(?\s*{_Q}({_NOT_Q}*){_Q}\s*,\s*{_Q}({_NOT_Q}+){_Q}")
 # JavaScript/JSON password fields: password: 'x', "password": "x", auth: {username, password}.
 _PASSWORD_FIELD = re.compile(r"(?i)[\"']?\b(?:password|passwd|client_secret)[\"']?\s*[:=]\s*([\"'`])([^\"'`\n]+)\1")
 # Runs of text that may spell a key with escapes: %2D, \u002d, \x2d. The alternatives start with
@@ -117,7 +118,7 @@ def find_secrets(text: str) -> list[Secret]:
         elif not any(s.value == user for s in found.values()):
             add("basic_auth", "header", user)
     for m in _AUTH_TUPLE.finditer(text):
-        add("password", "header", m.group(4), min_len=4)
+        add("password", "header", m.group(2), min_len=4)
     for m in _PASSWORD_FIELD.finditer(text):
         add("password", "body", m.group(2), min_len=4)
     for m in _QUERY_SECRET.finditer(text):
