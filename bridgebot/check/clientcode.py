@@ -11,6 +11,7 @@ import ast
 import itertools
 import json
 import re
+import threading
 from typing import Any, Iterator
 from urllib.parse import urlencode
 
@@ -35,32 +36,63 @@ MAX_SPAN = 20_000
 MAX_CALLS = 50
 
 
-def balanced_end(text: str, start: int) -> int:
-    """Index just past the bracket closing the one at ``start``; -1 if it never closes.
+# A bracket, or a whole quoted string (an unclosed one runs to the end): the scanner below jumps
+# from one to the next in C instead of stepping through every character in Python.
+_BRACKET_OR_STRING = re.compile(r"""[()\[\]{}]|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|`(?:[^`\\]|\\.)*`?""", re.S)
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_memo = threading.local()
 
-    Quotes (', ", `) are respected so brackets inside strings do not count.
+
+def balanced_end(text: str, start: int) -> int:
+    """Index just past the bracket closing the one at ``start``; -1 if it never closes (or only
+    past :data:`MAX_SPAN` characters).
+
+    Quotes (', ", `) are respected so brackets inside strings do not count. Every bracket a scan
+    passes is remembered for the same text, so the calls on ``fetch(fetch(fetch(…`` or on a run of
+    unclosed brackets cost one pass in all, not one pass each (that was quadratic).
     """
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    stack = [pairs[text[start]]]
-    i, n = start + 1, min(len(text), start + MAX_SPAN)
-    while i < n:
-        c = text[i]
-        if c in "'\"`":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c in pairs:
-            stack.append(pairs[c])
+    entries: list[tuple[str, dict[int, int]]] = getattr(_memo, "entries", None) or []
+    _memo.entries = entries
+    known = next((k for t, k in entries if t is text), None)
+    if known is None:  # a few texts at once: the message, and the literals read out of it
+        known = {}
+        entries.insert(0, (text, known))
+        del entries[4:]
+    if start not in known:
+        _scan(text, start, known)
+    end = known[start]
+    return end if 0 <= end - start <= MAX_SPAN else -1
+
+
+def _scan(text: str, start: int, known: dict[int, int]) -> None:
+    """Match brackets from ``start`` until its own closes, one does not match, or the text ends;
+    record the end (or -1) of every opening bracket passed."""
+    stack: list[tuple[str, int]] = [(_PAIRS[text[start]], start)]
+    pos = start + 1
+    while True:
+        m = _BRACKET_OR_STRING.search(text, pos)
+        if m is None:
+            break
+        c, at = m.group()[0], m.start()
+        pos = m.end()
+        if c in _PAIRS:
+            end = known.get(at)
+            if end is None:
+                stack.append((_PAIRS[c], at))
+            elif end < 0:
+                break  # known never to close: neither does anything around it
+            else:
+                pos = end  # already matched: jump past it
         elif c in ")]}":
-            if c != stack[-1]:
-                return -1
-            stack.pop()
+            closer, opened = stack.pop()
+            if c != closer:
+                known[opened] = -1
+                break
+            known[opened] = pos
             if not stack:
-                return i + 1
-        i += 1
-    return -1
+                return
+    for _, opened in stack:  # unclosed (or closed by the wrong bracket)
+        known[opened] = -1
 
 
 def split_args(inner: str) -> list[str]:

@@ -61,6 +61,12 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# A value shaped like a key is a placeholder only when a placeholder word stands on its own in it
+# (`sk-live-YOUR_KEY`, `sk_test_xxxx`): a random key may hold "your" by chance (`…BYourkb…`).
+_KEY_PLACEHOLDER = re.compile(
+    r"(?i)[-_](?:your|my|example|placeholder|redacted|dummy|fake|here)(?:[-_]|$)|x{4,}|\.\.\.|…|\*\*\*")
+
+
 def redact_value(kind: str, value: str) -> str:
     """``sk-live-…9f2c``: keep the well-known prefix and the last four characters."""
     prefix = ""
@@ -78,9 +84,11 @@ def find_secrets(text: str) -> list[Secret]:
     """Every credential in ``text``, each once, with where it was seen and how else it is spelled."""
     found: dict[str, Secret] = {}
 
-    def add(kind: str, location: str, value: str, min_len: int = 8, form: str | None = None) -> None:
+    def add(kind: str, location: str, value: str, min_len: int = 8, form: str | None = None,
+            key_shaped: bool = False) -> None:
         value = value.strip().strip("\"'")
-        if len(value) < min_len or _PLACEHOLDER.match(value):
+        fake = _KEY_PLACEHOLDER.search(value) if key_shaped else _PLACEHOLDER.match(value)
+        if len(value) < min_len or fake:
             return
         old = found.get(value)
         forms = tuple(f for f in {form, _slack_escaped(value)} if f and f != value)
@@ -94,7 +102,7 @@ def find_secrets(text: str) -> list[Secret]:
     for kind, pattern in _TOKEN_PATTERNS:
         for m in pattern.finditer(text):
             if _glued_ok(text, m.start(), m.group(0)):
-                add(kind, _location_of(text, m.start()), m.group(0))
+                add(kind, _location_of(text, m.start()), m.group(0), key_shaped=True)
     for m in _AUTH_HEADER.finditer(text):
         header, scheme, value = m.group(1).lower(), (m.group(2) or "").lower(), m.group(3)
         if any(value.startswith(s.value) or s.value.startswith(value) for s in found.values()):
@@ -151,7 +159,7 @@ def _find_encoded(text: str, add: Any) -> None:
         for kind, pattern in _TOKEN_PATTERNS:
             for m in pattern.finditer(decoded):
                 spelled = "".join(units[m.start():m.end()])
-                add(kind, _location_of(text, run.start()), m.group(0), form=spelled)
+                add(kind, _location_of(text, run.start()), m.group(0), form=spelled, key_shaped=True)
 
 
 def _decode_unit(unit: str) -> str:
