@@ -253,11 +253,19 @@ def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+_EXTENT_STOP = re.compile(r"[\\'\"$^\n`]")
+
+
 def _command_extent(text: str, start: int) -> int:
     """End of a shell command: the first newline outside quotes not after a continuation."""
     i, n = start, len(text)
     quote: str | None = None
     while i < n:
+        # Only these characters change anything below: jump to the next one in C.
+        m = _EXTENT_STOP.search(text, i)
+        if m is None:
+            return n
+        i = m.start()
         c = text[i]
         if quote:
             if c == "\\" and quote != "'" and i + 1 < n:
