@@ -28,26 +28,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import fuzzpastes  # noqa: E402
 
-from bridgebot.check import SpecSet, UnreadablePaste, check_paste, render_check_text  # noqa: E402
-from bridgebot.check.stored import dump_result  # noqa: E402
-from bridgebot.render import render_blocks, render_text  # noqa: E402
-
-
-class _Thread:
-    id, short_id, status, assignee_id, resolved_by = 1, "BB-1", "open", None, None
-
-
-def outputs(result) -> str:
-    has = not result.empty
-    return "\n".join([
-        json.dumps(result.to_dict(), ensure_ascii=False, default=str),
-        json.dumps(result.to_dict(), default=str),
-        render_check_text(result),
-        json.dumps(render_blocks("thread_reply", thread=_Thread(), result=result, has_paste=has), ensure_ascii=False),
-        render_text("thread_reply", thread=_Thread(), result=result, has_paste=has),
-        render_text("secret_warning", secrets=result.secrets, thread=_Thread()) if result.secrets else "",
-        dump_result(result),
-    ])
+from bridgebot.check import SpecSet, UnreadablePaste, check_paste  # noqa: E402
+from fuzzpastes import outputs  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:

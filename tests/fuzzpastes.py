@@ -152,3 +152,27 @@ def paste(rng: random.Random) -> tuple[str, list[str]]:
         head, tail = text[:MAX_MESSAGE // 2], text[-MAX_MESSAGE // 2:]
         text = head + tail
     return text, leaks
+
+
+class _Thread:
+    id, short_id, status, assignee_id, resolved_by = 1, "BB-1", "open", None, None
+
+
+def outputs(result: object) -> str:
+    """Everything made from a check's result: `check` JSON (both encodings) and text, the Slack
+    reply (blocks and fallback), the key warning, and the result stored with the thread."""
+    from bridgebot.check import render_check_text
+    from bridgebot.check.stored import dump_result
+    from bridgebot.render import render_blocks, render_text
+
+    has = not result.empty  # type: ignore[attr-defined]
+    return "\n".join([
+        json.dumps(result.to_dict(), ensure_ascii=False, default=str),  # type: ignore[attr-defined]
+        json.dumps(result.to_dict(), default=str),  # type: ignore[attr-defined]
+        render_check_text(result),  # type: ignore[arg-type]
+        json.dumps(render_blocks("thread_reply", thread=_Thread(), result=result, has_paste=has), ensure_ascii=False),
+        render_text("thread_reply", thread=_Thread(), result=result, has_paste=has),
+        render_text("secret_warning", secrets=result.secrets, thread=_Thread())  # type: ignore[attr-defined]
+        if result.secrets else "",  # type: ignore[attr-defined]
+        dump_result(result),  # type: ignore[arg-type]
+    ])
