@@ -149,3 +149,20 @@ def test_a_paste_past_the_budget_over_slack_opens_its_thread_and_says_it_was_not
         assert not fake_slack.saw(key)
     finally:
         stop()
+
+
+def test_more_callers_than_workers_wait_their_turn_and_all_get_full_results(bridge_specs) -> None:
+    import threading
+
+    results: list = []
+    with BoundedChecker(bridge_specs, budget=30.0, max_workers=2) as checker:
+        def ask(i: int) -> None:
+            results.append(checker.check(f"curl {CUSTOMERS}/c_{i} -H 'Api-Key: $K'"))
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert checker._workers <= 2
+    assert len(results) == 8
+    assert all(r.incomplete is None and r.requests[0].operation is not None for r in results)

@@ -104,6 +104,9 @@ def worker_main() -> None:
     """The worker (``python -m bridgebot.check.bounded``): receive the specs, then check each text
     received and send back ("ok", result), ("unreadable", message) or ("error", None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from ..logs import configure
+
+    configure(logging.WARNING)  # to stderr, through the filter that redacts keys
     conn_in = Connection(os.dup(0), writable=False)
     conn_out = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # a stray print must not corrupt the protocol
@@ -164,59 +167,83 @@ class _Worker:
 class BoundedChecker:
     """Check pastes in worker processes, each check within ``budget`` seconds.
 
-    Thread-safe: each caller takes an idle worker (or starts one), so a slow paste holds up only
-    its own caller, and for at most ``budget``. A worker past its budget is killed and replaced
-    in the background.
+    Thread-safe: each caller takes an idle worker, or starts one while there are fewer than
+    ``max_workers`` (each holds a copy of the specs), or else waits for one. A slow paste holds up
+    its own caller for at most ``budget``; its worker is then killed and replaced in the background.
     """
 
-    def __init__(self, specs: SpecSet, budget: float = DEFAULT_BUDGET, *, start_timeout: float = 60.0,
-                 warm: int = 1) -> None:
+    def __init__(self, specs: SpecSet, budget: float = DEFAULT_BUDGET, *, max_workers: int = 2,
+                 start_timeout: float = 60.0, warm: int = 1) -> None:
         self.specs = specs
         self.budget = budget
+        self.max_workers = max(1, max_workers)
         self.start_timeout = start_timeout
         self._blob = pickle.dumps(specs, protocol=pickle.HIGHEST_PROTOCOL)
         self._idle: list[_Worker] = []
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._workers = 0  # started or starting, idle or busy
         self._closed = False
         self.restarts = 0
-        for _ in range(warm):
+        for _ in range(min(warm, self.max_workers)):
+            self._workers += 1
             worker = self._start()
             if worker is not None:
                 self._idle.append(worker)
 
     def _start(self) -> _Worker | None:
+        """Start a worker (counted in ``_workers`` by the caller); uncount it if it fails."""
+        worker: _Worker | None = None
         try:
             worker = _Worker(self._blob)
+            if worker.wait_ready(self.start_timeout):
+                return worker
+            log.error("a checker worker did not start within %.0f s", self.start_timeout)
         except OSError as e:
             log.error("could not start a checker worker: %s", e)
-            return None
-        if worker.wait_ready(self.start_timeout):
-            return worker
-        log.error("a checker worker did not start within %.0f s", self.start_timeout)
-        worker.kill()
+        if worker is not None:
+            worker.kill()
+        self._retire()
         return None
 
+    def _retire(self) -> None:
+        with self._cond:
+            self._workers -= 1
+            self._cond.notify()
+
     def _take(self) -> _Worker | None:
-        with self._lock:
-            while self._idle:
-                worker = self._idle.pop()
-                if worker.alive():
-                    return worker
-                worker.kill()
+        with self._cond:
+            while True:
+                if self._closed:
+                    return None
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.alive():
+                        return worker
+                    worker.kill()
+                    self._workers -= 1
+                if self._workers < self.max_workers:
+                    self._workers += 1
+                    break
+                self._cond.wait()
         return self._start()
 
     def _give_back(self, worker: _Worker) -> None:
-        with self._lock:
+        with self._cond:
             if self._closed:
+                self._workers -= 1
                 worker.kill()
             else:
                 self._idle.append(worker)
+            self._cond.notify()
 
-    def _replace(self) -> None:
+    def _kill_and_replace(self, worker: _Worker) -> None:
+        """Kill a worker past its budget (or dead) and start its replacement in the background."""
+        worker.kill()
+
         def start() -> None:
-            worker = self._start()
-            if worker is not None:
-                self._give_back(worker)
+            new = self._start()
+            if new is not None:
+                self._give_back(new)
         self.restarts += 1
         threading.Thread(target=start, name="bridgebot-checker-restart", daemon=True).start()
 
@@ -232,15 +259,13 @@ class BoundedChecker:
             if not worker.recv_conn.poll(self.budget):
                 log.warning("a paste of %d characters was not fully checked within %.1f s: worker restarted",
                             len(raw), self.budget)
-                worker.kill()
-                self._replace()
+                self._kill_and_replace(worker)
                 return limited_result(raw, TIMED_OUT)
             status, value = worker.recv_conn.recv()
         except (EOFError, OSError, pickle.UnpicklingError):
             log.error("a checker worker died on a paste of %d characters after %.2f s: restarted",
                       len(raw), time.monotonic() - started)
-            worker.kill()
-            self._replace()
+            self._kill_and_replace(worker)
             return limited_result(raw, CRASHED)
         self._give_back(worker)
         if status == "ok":
@@ -250,9 +275,11 @@ class BoundedChecker:
         return limited_result(raw, CRASHED)
 
     def close(self) -> None:
-        with self._lock:
+        with self._cond:
             self._closed = True
             idle, self._idle = self._idle, []
+            self._workers -= len(idle)
+            self._cond.notify_all()
         for worker in idle:
             worker.kill()
 
