@@ -88,3 +88,21 @@ def test_an_unreadable_stored_result_is_not_used() -> None:
     assert load_result("{}") is None
     assert load_result("not json") is None
     assert load_result(json.dumps({"version": 999})) is None
+
+
+def test_after_an_edit_a_click_shows_the_edited_paste_s_findings(bot) -> None:
+    bot.post_event(message_event(ACME, DEV, LONG, ts="1700000000.000100", team="T_EXT"), event_id="EvLong")
+    bot.deliver()
+    ts = bot.fake.successful_calls("chat.postMessage")[0].response["ts"]
+    fixed = LONG.replace("usdcc", "usdc")
+    edit = {"type": "message", "subtype": "message_changed", "channel": ACME, "hidden": True,
+            "ts": "1700000050.000100", "event_ts": "1700000050.000100",
+            "message": {"type": "message", "user": DEV, "text": fixed, "ts": "1700000000.000100",
+                        "edited": {"user": DEV, "ts": "1700000050.000000"}},
+            "previous_message": {"type": "message", "user": DEV, "text": LONG, "ts": "1700000000.000100"}}
+    assert bot.post_event(edit, event_id="EvEdit")[0] == 200
+    bot.deliver()
+    bot.post_form(block_action("bb_claim", "1", SPEC, "T_HOME", ACME, ts))
+    bot.deliver()
+    claimed = _findings_text(bot.fake.successful_calls("chat.update")[-1])
+    assert "usdcc" not in claimed and "Idempotency-Key" in claimed and "sk-live-…9f2c" in claimed
