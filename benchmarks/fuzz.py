@@ -16,8 +16,8 @@ machine they are noisy (say so when quoting them). Failing cases are written to 
 from __future__ import annotations
 
 import argparse
-import json
 import random
+import signal
 import sys
 import time
 import traceback
@@ -54,7 +54,11 @@ def main() -> None:
     unreadable = 0
     started = time.monotonic()
     deadline = started + args.minutes * 60 if args.minutes else None
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))  # stop early, still report
     for i in range(args.n):
+        if stop:
+            break
         seed = args.seed + i
         text, secrets = fuzzpastes.paste(random.Random(seed))
         t = time.perf_counter()
