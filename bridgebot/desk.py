@@ -17,8 +17,8 @@ from typing import Any, Callable, Protocol
 
 from .check import CheckResult, SpecSet, UnreadablePaste
 from .check.bounded import check_inline
-from .check.stored import dump_result, load_result
 from .check.secrets import find_secrets, redact
+from .check.stored import dump_result, load_result
 from .render import fallback_text, render_blocks, render_text
 from .settings import Settings
 from .tracking import Store, TrackedThread, TrackingError, claim, get_thread, open_thread, record_reply, resolve
