@@ -196,3 +196,12 @@ def test_no_planted_key_reaches_any_output_of_the_corpus(bridge_specs, tmp_path:
         data = path.read_bytes()
         for name, spellings in plants:
             assert not any(v.encode() in data for v in spellings), (name, path)
+
+
+def test_redacting_a_password_that_is_a_common_word_leaves_the_spec_alone(bridge_specs) -> None:
+    from bridgebot.check import check_paste
+
+    first = check_paste("curl -u admin:customers https://api.bridge.xyz/v0/customers", bridge_specs)
+    assert "customers" not in json.dumps(first.to_dict())
+    later = check_paste("curl https://api.bridge.xyz/v0/customers -H 'Api-Key: $K'", bridge_specs)
+    assert later.requests[0].operation.path == "/v0/customers"

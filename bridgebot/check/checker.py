@@ -11,7 +11,8 @@ from typing import Any
 from .clientcode import MAX_NESTING, TOO_DEEP_MESSAGE
 from .explain import explain_error
 from .forms import decode_form, parse_pairs
-from .model import CheckResult, ErrorReport, Finding, PastedRequest, RequestReport, Unresolved, secret_finding
+from .model import (CheckResult, ErrorReport, Finding, OperationRef, PastedRequest, RequestReport, Unresolved,
+                    secret_finding)
 from .paste import MAX_JSON_DEPTH, read_paste
 from .schema import CheckContext, check, describe
 from .secrets import find_secrets, redact
@@ -410,16 +411,25 @@ def _redacted(result: CheckResult, secrets: list[Any]) -> CheckResult:
     return result
 
 
-def _redact_fields(obj: Any, secrets: list[Any], seen: set[int]) -> None:
-    """Redact, in place, every string field of a dataclass and of what it holds."""
-    if id(obj) in seen:
-        return
+def _redact_fields(obj: Any, secrets: list[Any], seen: set[int]) -> Any:
+    """Redact every string field of a dataclass and of what it holds: in place, or in a copy for
+    a frozen one (a Finding may be shared). The operation is the spec's, never the paste's: left."""
+    if id(obj) in seen or isinstance(obj, OperationRef):
+        return obj
     seen.add(id(obj))
+    changes = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         new = _redact_value(value, secrets, seen)
         if new is not value:
-            object.__setattr__(obj, f.name, new)  # Finding is frozen
+            changes[f.name] = new
+    if not changes:
+        return obj
+    if type(obj).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return dataclasses.replace(obj, **changes)
+    for name, new in changes.items():
+        setattr(obj, name, new)
+    return obj
 
 
 def _redact_value(v: Any, secrets: list[Any], seen: set[int], depth: int = 0) -> Any:
@@ -438,5 +448,5 @@ def _redact_value(v: Any, secrets: list[Any], seen: set[int], depth: int = 0) ->
                     for k, x in v.items()})
         return out
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        _redact_fields(v, secrets, seen)
+        return _redact_fields(v, secrets, seen)
     return v

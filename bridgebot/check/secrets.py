@@ -67,6 +67,12 @@ _KEY_PLACEHOLDER = re.compile(
     r"(?i)[-_](?:your|my|example|placeholder|redacted|dummy|fake|here)(?:[-_]|$)|x{4,}|\.\.\.|…|\*\*\*")
 
 
+# A password that is a word people type in examples; a real one of 6+ characters is redacted
+# everywhere it appears (shorter ones would garble the words that contain them).
+_PLACEHOLDER_PASSWORD = re.compile(r"(?i)^(pass(word|wd)?|secret|changeme|admin|user(name)?|test|demo|x+|\*+)$")
+MIN_PASSWORD = 6
+
+
 def redact_value(kind: str, value: str) -> str:
     """``sk-live-…9f2c``: keep the well-known prefix and the last four characters."""
     prefix = ""
@@ -87,7 +93,8 @@ def find_secrets(text: str) -> list[Secret]:
     def add(kind: str, location: str, value: str, min_len: int = 8, form: str | None = None,
             key_shaped: bool = False) -> None:
         value = value.strip().strip("\"'")
-        fake = _KEY_PLACEHOLDER.search(value) if key_shaped else _PLACEHOLDER.match(value)
+        fake = _KEY_PLACEHOLDER.search(value) if key_shaped else (
+            _PLACEHOLDER.match(value) or _PLACEHOLDER_PASSWORD.match(value))
         if len(value) < min_len or fake:
             return
         old = found.get(value)
@@ -113,7 +120,7 @@ def find_secrets(text: str) -> list[Secret]:
                 add("basic_auth", "header", value)
                 add("basic_auth", "header", decoded)
                 user, _, password = decoded.partition(":")
-                add("password", "header", password, min_len=4)
+                add("password", "header", password, min_len=MIN_PASSWORD)
                 continue
         add("authorization" if header == "authorization" else "api_key", "header", value)
     for m in _CURL_USER.finditer(text):
@@ -122,13 +129,13 @@ def find_secrets(text: str) -> list[Secret]:
         if password:
             if user:
                 add("basic_auth", "header", cred)
-            add("password", "header", password, min_len=4)
+            add("password", "header", password, min_len=MIN_PASSWORD)
         elif not any(s.value == user for s in found.values()):
             add("basic_auth", "header", user)
     for m in _AUTH_TUPLE.finditer(text):
-        add("password", "header", m.group(2), min_len=4)
+        add("password", "header", m.group(2), min_len=MIN_PASSWORD)
     for m in _PASSWORD_FIELD.finditer(text):
-        add("password", "body", m.group(2), min_len=4)
+        add("password", "body", m.group(2), min_len=MIN_PASSWORD)
     for m in _QUERY_SECRET.finditer(text):
         value = m.group(2)
         if not any(s.value in value for s in found.values()):
