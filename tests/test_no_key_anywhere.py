@@ -202,6 +202,6 @@ def test_redacting_a_password_that_is_a_common_word_leaves_the_spec_alone(bridge
     from bridgebot.check import check_paste
 
     first = check_paste("curl -u admin:customers https://api.bridge.xyz/v0/customers", bridge_specs)
-    assert "customers" not in json.dumps(first.to_dict())
+    assert "customers" not in first.to_dict()["requests"][0]["url"]
     later = check_paste("curl https://api.bridge.xyz/v0/customers -H 'Api-Key: $K'", bridge_specs)
     assert later.requests[0].operation.path == "/v0/customers"
