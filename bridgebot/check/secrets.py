@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 from dataclasses import replace
 from typing import Any
@@ -110,9 +111,20 @@ def find_secrets(text: str) -> list[Secret]:
         for m in pattern.finditer(text):
             if _glued_ok(text, m.start(), m.group(0)):
                 add(kind, _location_of(text, m.start()), m.group(0), key_shaped=True)
+    # Lookups below in log time: a log dump has hundreds of headers and keys (each header compared
+    # with every key found was quadratic).
+    keys = sorted(found)
+
+    def known_key(value: str) -> bool:
+        """``value`` is a key found above, or starts one, or starts with one."""
+        i = bisect.bisect_left(keys, value)
+        if i < len(keys) and keys[i].startswith(value):
+            return True
+        return any(p.match(value) for _, p in _TOKEN_PATTERNS)
+
     for m in _AUTH_HEADER.finditer(text):
         header, scheme, value = m.group(1).lower(), (m.group(2) or "").lower(), m.group(3)
-        if any(value.startswith(s.value) or s.value.startswith(value) for s in found.values()):
+        if known_key(value):
             continue
         if scheme == "basic":
             decoded = _b64(value)
@@ -130,7 +142,7 @@ def find_secrets(text: str) -> list[Secret]:
             if user:
                 add("basic_auth", "header", cred)
             add("password", "header", password, min_len=MIN_PASSWORD)
-        elif not any(s.value == user for s in found.values()):
+        elif user not in found:
             add("basic_auth", "header", user)
     for m in _AUTH_TUPLE.finditer(text):
         add("password", "header", m.group(2), min_len=MIN_PASSWORD)
@@ -138,7 +150,7 @@ def find_secrets(text: str) -> list[Secret]:
         add("password", "body", m.group(2), min_len=MIN_PASSWORD)
     for m in _QUERY_SECRET.finditer(text):
         value = m.group(2)
-        if not any(s.value in value for s in found.values()):
+        if not any(p.search(value) for _, p in _TOKEN_PATTERNS):  # a key's own pattern found it
             add("query_credential", "query", unquote(value), min_len=6, form=value)
     _find_encoded(text, add)
     return list(found.values())
