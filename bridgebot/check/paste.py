@@ -199,7 +199,7 @@ def read_paste(raw: str | bytes) -> Paste:
     # 4. JSON values: request bodies (endpoint named near them) and error responses.
     for start, end, value, error in _json_values(text, taken):
         line_prefix = text[text.rfind("\n", 0, start) + 1:start]
-        if code_found and re.search(r"[A-Za-z_$][\w$]*\s*=\s*$", line_prefix):
+        if code_found and _assigned_here(line_prefix):
             taken.append((start, end))  # `payload = {…}` read with the call that sends it
             continue
         if error is not None:
@@ -247,6 +247,18 @@ def read_paste(raw: str | bytes) -> Paste:
     paste.requests = [paste.requests[i] for i in order]
     paste.request_offsets = [paste.request_offsets[i] for i in order]
     return paste
+
+
+_TRAILING_NAME = re.compile(r"(?<![\w$])[A-Za-z_$][\w$]*$")
+
+
+def _assigned_here(line_prefix: str) -> bool:
+    """The line so far is ``name =`` (so the JSON after it is a variable's value). Checked from the
+    end: searching `[A-Za-z_$][\w$]*\s*=\s*$` from every position of a 10 KB run of `$` took 3.5 s."""
+    before = line_prefix.rstrip()
+    if not before.endswith("=") or before.endswith(("==", "!=", "<=", ">=")):
+        return False
+    return _TRAILING_NAME.search(before[:-1].rstrip()[-200:]) is not None
 
 
 def _line_of(text: str, pos: int) -> int:

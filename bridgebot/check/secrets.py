@@ -63,9 +63,15 @@ _PLACEHOLDER = re.compile(
 
 
 # A value shaped like a key is a placeholder only when a placeholder word stands on its own in it
-# (`sk-live-YOUR_KEY`, `sk_test_xxxx`): a random key may hold "your" by chance (`…BYourkb…`).
-_KEY_PLACEHOLDER = re.compile(
-    r"(?i)[-_](?:your|my|example|placeholder|redacted|dummy|fake|here)(?:[-_]|$)|x{4,}|\.\.\.|…|\*\*\*")
+# (`sk-live-YOUR_KEY`), or its body is one or two characters repeated (`sk_test_xxxxxxxx`): a random
+# key may hold "your" or "xXxx" by chance (the fuzz run found both).
+_KEY_PLACEHOLDER = re.compile(r"(?i)[-_](?:your|my|example|placeholder|redacted|dummy|fake|here)(?:[-_]|$)")
+_KEY_PREFIX = re.compile(r"^(?:sk-live-|sk-test-|(?:sk|rk)_(?:live|test)_|whsec_|github_pat_|gh[pousr]_|xox[abposr]-)")
+
+
+def _fake_key(value: str) -> bool:
+    body = _KEY_PREFIX.sub("", value)
+    return bool(_KEY_PLACEHOLDER.search(value)) or len(set(body.lower())) <= 2
 
 
 # A password that is a word people type in examples; a real one of 6+ characters is redacted
@@ -94,7 +100,7 @@ def find_secrets(text: str) -> list[Secret]:
     def add(kind: str, location: str, value: str, min_len: int = 8, form: str | None = None,
             key_shaped: bool = False) -> None:
         value = value.strip().strip("\"'")
-        fake = _KEY_PLACEHOLDER.search(value) if key_shaped else (
+        fake = _fake_key(value) if key_shaped else (
             _PLACEHOLDER.match(value) or _PLACEHOLDER_PASSWORD.match(value))
         if len(value) < min_len or fake:
             return
