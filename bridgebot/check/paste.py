@@ -254,7 +254,7 @@ _TRAILING_NAME = re.compile(r"(?<![\w$])[A-Za-z_$][\w$]*$")
 
 def _assigned_here(line_prefix: str) -> bool:
     """The line so far is ``name =`` (so the JSON after it is a variable's value). Checked from the
-    end: searching `[A-Za-z_$][\w$]*\s*=\s*$` from every position of a 10 KB run of `$` took 3.5 s."""
+    end: a regex search for "name = " at the end, tried from every `$` of a 10 KB run, took 4 s."""
     before = line_prefix.rstrip()
     if not before.endswith("=") or before.endswith(("==", "!=", "<=", ">=")):
         return False
