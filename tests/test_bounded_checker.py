@@ -169,3 +169,16 @@ def test_more_callers_than_workers_wait_their_turn_and_all_get_full_results(brid
         assert checker._workers <= 2
     assert len(results) == 8
     assert all(r.incomplete is None and r.requests[0].operation is not None for r in results)
+
+
+def test_the_cli_guard_is_not_swallowed_by_the_checker_s_own_error_handling(bridge_specs, monkeypatch) -> None:
+    import time
+
+    from bridgebot.check import checker
+
+    def stuck(req, specs):  # a request whose check never ends (only the budget's alarm stops it)
+        time.sleep(30)
+
+    monkeypatch.setattr(checker, "check_request", stuck)
+    result = check_inline(f"curl {CUSTOMERS} -H 'Api-Key: $K'", bridge_specs, budget=0.05)
+    assert result.incomplete == "timeout"

@@ -5,10 +5,10 @@ Two runners, one result shape:
 - :class:`BoundedChecker` (the Slack app): the check runs in a worker process that holds the
   specs. The caller waits at most ``budget`` seconds; past that the worker is killed (it may be
   stuck in C code, which no in-process guard can stop) and a fresh one is started in the
-  background. Per paste this costs one pipe round trip and a pickle of the result (see
-  ``benchmarks/check.py --bounded``).
+  background. Per paste this costs one pipe round trip and a pickle of the result
+  (``benchmarks/check.py`` prints it side by side with the direct check).
 - :func:`check_inline` (the CLI): the check runs in this process under ``SIGALRM`` when called
-  from the main thread (the regular expressions are interruptible), which costs nothing per paste.
+  from the main thread (the regular expressions are interruptible): two system calls per paste.
 
 Either way a crash in the checker (a ``RecursionError`` the depth limits missed, a bug) or a
 check past its budget gives a :class:`CheckResult` with ``incomplete`` set: the reply says the
@@ -48,8 +48,9 @@ TIMED_OUT = "timeout"
 CRASHED = "error"
 
 
-class CheckTimeout(Exception):
-    """Raised inside an inline check when its budget runs out."""
+class CheckTimeout(BaseException):
+    """Raised inside an inline check when its budget runs out. A BaseException, so that the
+    checker's own ``except Exception`` (one odd request must not sink the message) lets it pass."""
 
 
 def limited_result(raw: str | bytes, reason: str) -> CheckResult:
