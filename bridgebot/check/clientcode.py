@@ -337,7 +337,10 @@ def py_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
         return TOO_DEEP if _nesting(expr) > MAX_NESTING else _UNRESOLVED
     if _nesting(expr) > MAX_NESTING:
         return TOO_DEEP
-    return _py(tree, env, depth)
+    try:
+        return _py(tree, env, depth)
+    except RecursionError:  # `a + a + … + a` a thousand long nests without brackets (fuzz run)
+        return _UNRESOLVED
 
 
 def _nesting(expr: str) -> int:
