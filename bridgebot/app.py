@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from .check import SpecSet
+from .check.bounded import BoundedChecker
 from .delivery import Deliverer
 from .desk import SupportDesk
 from .directory import SlackDirectory
@@ -43,6 +44,7 @@ class BridgeApp:
     client: WebClient
     worker: InboxWorker | None = None
     scheduler: Scheduler | None = None
+    checker: BoundedChecker | None = None
 
     def start(self) -> None:
         """Start handling stored events, posting queued replies (including any left from a previous
@@ -61,6 +63,8 @@ class BridgeApp:
         if self.worker is not None:
             self.worker.stop()
         self.deliverer.stop()
+        if self.checker is not None:
+            self.checker.close()
 
     def process_inbox(self) -> int:
         """Handle every stored event that is due, in the calling thread (tests; the workers do it too)."""
@@ -133,7 +137,11 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
     directory = SlackDirectory(lookups, settings, store, auth.data, **kwargs)  # type: ignore[arg-type]
     deliverer = Deliverer(store, posts, retention_days=settings.retention_text_days, **kwargs)  # type: ignore[arg-type]
     answers = build_answers(settings, store, specs) if settings.suggest_docs else None
-    desk = SupportDesk(store, specs, directory, settings, notify=deliverer.wake, answers=answers, **kwargs)
+    # Every paste is checked in a worker process within a time budget (issue 6: a poison paste
+    # must not stall or crash the app).
+    checker = BoundedChecker(specs, budget=settings.check_budget)
+    desk = SupportDesk(store, specs, directory, settings, notify=deliverer.wake, answers=answers,
+                       checker=checker.check, **kwargs)
     bolt = App(
         client=client,
         signing_secret=settings.signing_secret,
@@ -199,7 +207,7 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
     scheduler.every(REMINDER_EVERY, "reminders", reminders)
     schedule_report_jobs(scheduler, store, settings, deliverer.wake)
     return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client, worker=worker,
-                     scheduler=scheduler)
+                     scheduler=scheduler, checker=checker)
 
 
 def socket_mode_handler(app: BridgeApp, app_token: str | None = None) -> Any:

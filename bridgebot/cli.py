@@ -51,8 +51,10 @@ def cli(verbose: int) -> None:
               help="OpenAPI spec file (YAML or JSON, 3.0 or 3.1); repeatable. Default: every spec in openapi_specs/.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
               help="text for people; json (one object, or a list for several files) or jsonl for scripts.")
+@click.option("--budget", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
+              help="Seconds one paste may take; past it the report says it could not be fully checked.")
 @click.argument("paste_files", nargs=-1, type=click.Path(allow_dash=True, dir_okay=False))
-def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> None:
+def check(specs: tuple[str, ...], fmt: str, budget: float, paste_files: tuple[str, ...]) -> None:
     """Check pasted API requests and errors against the API's OpenAPI spec.
 
     PASTE_FILES holds one paste per file (a Slack message's text: curl, raw HTTP, JSON with
@@ -60,7 +62,8 @@ def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> Non
 
     Exit status: 0 nothing wrong, 1 findings, 2 usage error or unreadable input.
     """
-    from .check import UnreadablePaste, check_paste, render_check_text
+    from .check import UnreadablePaste, render_check_text
+    from .check.bounded import check_inline
 
     spec_set = _load_specs(specs)
     files = list(paste_files) or ["-"]
@@ -77,7 +80,7 @@ def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> Non
             _unreadable(name, f"cannot read it: {e.strerror}", fmt, outputs)
             continue
         try:
-            result = check_paste(data, spec_set)
+            result = check_inline(data, spec_set, budget)  # never a traceback, whatever the paste
         except UnreadablePaste as e:
             exit_code = 2
             _unreadable(name, str(e), fmt, outputs)

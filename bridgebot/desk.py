@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from .answers.desk import AnswersMixin
-from .check import CheckResult, Secret, SpecSet, UnreadablePaste, check_paste
+from .check import CheckResult, Secret, SpecSet, UnreadablePaste
+from .check.bounded import check_inline
 from .check.model import secret_finding
 from .check.secrets import find_secrets, redact
+from .check.stored import dump_result, load_result
 from .render import fallback_text, render_blocks, render_text
 from .reports.incidents import on_thread_opened
 from .settings import Settings
@@ -131,9 +133,12 @@ class ActResult:
 class SupportDesk(AnswersMixin):
     def __init__(self, store: Store, specs: SpecSet, directory: Directory, settings: Settings,
                  clock: Callable[[], float] = time.time, notify: Callable[[], None] = lambda: None,
-                 answers: Any = None) -> None:
+                 answers: Any = None, checker: Callable[[str], CheckResult] | None = None) -> None:
         self.answers = answers  # bridgebot.answers.Answers, or None: no suggestions
         self.store = store
+        #: Checks a paste within a time budget, never raising but UnreadablePaste: the app passes
+        #: a BoundedChecker's (worker process); by default an in-process guard.
+        self.checker = checker or (lambda text: check_inline(text, specs))
         self.specs = specs
         self.directory = directory
         self.settings = settings
@@ -183,6 +188,7 @@ class SupportDesk(AnswersMixin):
             )
             if thread is None:
                 return Outcome("duplicate")
+            self._save_result(db, thread, result, secrets)
             on_thread_opened(db, thread=thread, result=result, settings=self.settings, at=self.clock())
             self._store_suggestions(db, thread, msg.text, found)
             has_paste = result is not None and not result.empty
@@ -244,6 +250,7 @@ class SupportDesk(AnswersMixin):
                 return Outcome("ignored: edit of an untracked message")
             th.update_check(db, thread, text=_stored_text(text, found), operations=_operations(result),
                             findings_count=len(result.findings) if result else 0, by=user_id or "", at=self.clock())
+            self._save_result(db, thread, result, found)
             self._queue_update(db, thread, result, post_if_missing=bool(result and not result.empty))
             if found:
                 outbox.enqueue(db, method="chat.postEphemeral", thread_id=thread.id, at=self.clock(), payload={
@@ -495,7 +502,7 @@ class SupportDesk(AnswersMixin):
 
     def _check(self, text: str, secrets: list[Secret] | None = None) -> CheckResult | None:
         try:
-            result = check_paste(text, self.specs)
+            result = self.checker(text)
         except UnreadablePaste as e:
             result = CheckResult(problems=[str(e)])
             return result
@@ -512,8 +519,8 @@ class SupportDesk(AnswersMixin):
     def _queue_update(self, db: Any, thread: TrackedThread, result: CheckResult | None = None,
                       post_if_missing: bool = False) -> None:
         """Bring our reply up to date: edit it, or rewrite it if it is not posted yet."""
-        if result is None and thread.text is not None:
-            result = self._check(thread.text)
+        if result is None:
+            result = self._stored_result(db, thread)
         reply = self._render_reply(thread, result)
         pending = outbox.pending_post(db, thread.id)
         if pending is not None:
@@ -527,6 +534,22 @@ class SupportDesk(AnswersMixin):
         elif post_if_missing or self._reply_was_queued(db, thread.id):
             outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=self.clock(), payload={
                 "channel": thread.channel_id, "thread_ts": thread.thread_ts, "unfurl_links": False, **reply})
+
+    def _save_result(self, db: Any, thread: TrackedThread, result: CheckResult | None, secrets: list[Any]) -> None:
+        if result is not None:
+            # The result is redacted by the checker; the secrets of the raw message text once more.
+            th.save_check_result(db, thread.id, redact(dump_result(result), secrets), self.clock())
+
+    def _stored_result(self, db: Any, thread: TrackedThread) -> CheckResult | None:
+        """The result the thread's reply was built from; never a re-check of the stored text,
+        which is cut at 4,000 characters and has its keys redacted."""
+        stored = th.check_result_of(db, thread.id)
+        if stored is not None:
+            return load_result(stored)
+        # A thread opened before results were stored: its text, if it was stored whole.
+        if thread.text is not None and len(thread.text) < MAX_STORED_TEXT:
+            return self._check(thread.text)
+        return None
 
     @staticmethod
     def _reply_was_queued(db: Any, thread_id: int) -> bool:

@@ -21,6 +21,8 @@ The TOML file (every key optional)::
 
     [specs]
     paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
+    check_budget = 1.0                      # seconds one paste may take; past it the reply says
+                                            # it could not be fully checked (0.1 to 60)
 
     [calendar]                           # business hours; without it business time = wall clock
     timezone = "America/New_York"
@@ -89,7 +91,7 @@ _ALLOWED = {
     "slack": {"home_team_id", "specialist_group"},
     "support": {"channels", "acknowledge_questions", "thread_prefix"},
     "customers": None,  # any channel id
-    "specs": {"paths"},
+    "specs": {"paths", "check_budget"},
     "calendar": {"timezone", "holidays", "country", "shifts"},
     "sla": {"first_response", "resolution", "tiers", "channels"},
     "desk": {"triage_channel", "remind_at", "claim_reaction", "resolve_reaction"},
@@ -145,6 +147,8 @@ class Settings:
     min_confidence: float | None = None
     #: Days after which message text is purged (threads keep their times and counts); None keeps it.
     retention_text_days: int | None = None
+    #: Seconds one paste's check may take (in a worker process that is killed past it).
+    check_budget: float = 1.0
 
     def __post_init__(self) -> None:
         from .reports.calendar import BusinessCalendar, SlaTargets
@@ -210,6 +214,7 @@ class Settings:
         self._apply_desk(config)
         self._apply_answers(config.get("answers", {}))
         self._apply_retention(config.get("retention", {}))
+        self._apply_check_budget(config)
 
     def _apply_reports(self, config: dict[str, Any]) -> None:
         from .reports.calendar import WEEKDAYS, BusinessCalendar, CalendarError, SlaTargets, parse_duration
@@ -289,6 +294,14 @@ class Settings:
                 raise SettingsError("[retention] message_text_days must be a whole number of days, at least 1 "
                                     "(e.g. message_text_days = 90)")
             self.retention_text_days = days
+
+    def _apply_check_budget(self, config: dict[str, Any]) -> None:
+        budget = config.get("specs", {}).get("check_budget")
+        if budget is not None:
+            if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0.1 <= budget <= 60:
+                raise SettingsError("[specs] check_budget is the seconds one paste's check may take: "
+                                    "a number from 0.1 to 60, e.g. 1.0")
+            self.check_budget = float(budget)
 
     def require_http(self) -> None:
         self._require([("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret)])

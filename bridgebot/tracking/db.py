@@ -121,6 +121,18 @@ def m002_inbox(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m003_check_results(db: sqlite_utils.Database) -> None:
+    """The check's result for each thread (issue 6): a reply rebuilt after a click or a reopen
+    says what was first said, not what a re-check of the truncated, redacted text would say."""
+    db.execute("""
+        CREATE TABLE check_results (
+            thread_id INTEGER PRIMARY KEY REFERENCES threads(id),
+            result TEXT NOT NULL,        -- JSON (bridgebot/check/stored.py), secrets redacted
+            checked_at REAL NOT NULL
+        )""")
+
+
+@migrations()
 def m004_desk(db: sqlite_utils.Database) -> None:
     """Specialists' desk: internal notes, and the reminders already sent (each goes out once)."""
     db.execute("""

@@ -310,6 +310,18 @@ def update_check(db: sqlite_utils.Database, thread: TrackedThread, *, text: str 
     thread.text, thread.operations, thread.findings_count = text, operations, findings_count
 
 
+def save_check_result(db: sqlite_utils.Database, thread_id: int, result_json: str, at: float) -> None:
+    """Keep the check's result (JSON, secrets redacted) with the thread; an edit replaces it."""
+    db.execute("INSERT INTO check_results (thread_id, result, checked_at) VALUES (?, ?, ?) "
+               "ON CONFLICT(thread_id) DO UPDATE SET result = excluded.result, checked_at = excluded.checked_at",
+               [thread_id, result_json, at])
+
+
+def check_result_of(db: sqlite_utils.Database, thread_id: int) -> str | None:
+    row = db.execute("SELECT result FROM check_results WHERE thread_id = ?", [thread_id]).fetchone()
+    return row[0] if row else None
+
+
 def set_bot_reply(db: sqlite_utils.Database, thread_id: int, ts: str) -> None:
     db.execute("UPDATE threads SET bot_reply_ts = ? WHERE id = ?", [ts, thread_id])
 
