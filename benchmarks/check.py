@@ -609,6 +609,22 @@ def latency(spec: str, total: int) -> dict[str, Any]:
             bb_times.append(dt)
             bb_by_case[i].append(dt)
 
+    # The same pastes side by side: direct, through the bounded runner (a worker process, as the
+    # Slack app checks), and under the CLI's in-process guard (SIGALRM).
+    from bridgebot.check.bounded import BoundedChecker, check_inline
+
+    side: dict[str, list[float]] = {"direct": [], "bounded": [], "inline": []}
+    with BoundedChecker(spec_set, budget=30.0) as bounded:
+        for t in texts:
+            assert bounded.check(t).incomplete is None  # warm-up, and the worker gives full results
+        for _ in range(max(1, rounds // 2)):
+            for t in texts:
+                for name, run in (("direct", lambda: check_paste(t, spec_set)), ("bounded", lambda: bounded.check(t)),
+                                  ("inline", lambda: check_inline(t, spec_set, 30.0))):
+                    t0 = pc()
+                    run()
+                    side[name].append(pc() - t0)
+
     # stock as shipped: verdicts only (one pass), to count what it rejects
     shipped = stock_openapi(SPECS[spec], validate=False, deep_fix=False)
     reqs = [StockRequest(stock_parts(c)) for c in cases]
@@ -654,6 +670,7 @@ def latency(spec: str, total: int) -> dict[str, Any]:
         "sdk_p99": pct(sdk_times, 99) * 1e3 if sdk_times else None,
         "parse_p50": pct(parse_times, 50) * 1e3 if parse_times else None,
         "parse_p99": pct(parse_times, 99) * 1e3 if parse_times else None,
+        "side": {k: (pct(v, 50) * 1e3, pct(v, 99) * 1e3) for k, v in side.items()},
     }
 
 
@@ -790,6 +807,11 @@ def main() -> int:
             notes.append(f"{spec}:   bridgebot differs on: {'; '.join(wrong_bb)}")
         if wrong_st:
             notes.append(f"{spec}:   stock+fix differs on: {'; '.join(wrong_st)}")
+        s = lat["side"]
+        notes.append(f"{spec}: per paste p50/p99 side by side: direct {s['direct'][0]:.2f}/{s['direct'][1]:.2f} ms, "
+                     f"bounded runner (worker process, the Slack app) {s['bounded'][0]:.2f}/{s['bounded'][1]:.2f} ms "
+                     f"(+{s['bounded'][0] - s['direct'][0]:.2f} ms p50), CLI guard (SIGALRM) "
+                     f"{s['inline'][0]:.2f}/{s['inline'][1]:.2f} ms")
         notes.append(f"{spec}: slowest bridgebot pastes (median): "
                      + "; ".join(f"{lbl} {ms:.2f} ms" for lbl, ms in lat["slowest"]))
         if lat.get("sdk_n"):

@@ -13,13 +13,19 @@ import click
 from . import __version__
 
 
+class UsageFailure(click.ClickException):
+    """Bad input from the caller (a spec that cannot be used, a file that cannot be read): exit 2."""
+
+    exit_code = 2
+
+
 def _load_specs(spec_paths: tuple[str, ...]) -> Any:
     from .check import SpecError, SpecSet
 
     try:
         return SpecSet.load(list(spec_paths) or None)
     except SpecError as e:
-        raise click.ClickException(str(e)) from None
+        raise UsageFailure(str(e)) from None
 
 
 class _Exit2Group(click.Group):
@@ -45,8 +51,10 @@ def cli(verbose: int) -> None:
               help="OpenAPI spec file (YAML or JSON, 3.0 or 3.1); repeatable. Default: every spec in openapi_specs/.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
               help="text for people; json (one object, or a list for several files) or jsonl for scripts.")
+@click.option("--budget", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
+              help="Seconds one paste may take; past it the report says it could not be fully checked.")
 @click.argument("paste_files", nargs=-1, type=click.Path(allow_dash=True, dir_okay=False))
-def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> None:
+def check(specs: tuple[str, ...], fmt: str, budget: float, paste_files: tuple[str, ...]) -> None:
     """Check pasted API requests and errors against the API's OpenAPI spec.
 
     PASTE_FILES holds one paste per file (a Slack message's text: curl, raw HTTP, JSON with
@@ -54,30 +62,33 @@ def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> Non
 
     Exit status: 0 nothing wrong, 1 findings, 2 usage error or unreadable input.
     """
-    from .check import UnreadablePaste, check_paste, render_check_text
+    from .check import UnreadablePaste, render_check_text
+    from .check.bounded import check_inline
 
     spec_set = _load_specs(specs)
     files = list(paste_files) or ["-"]
+    if files == ["-"] and sys.stdin.isatty():
+        click.echo("bridgebot check: reading a paste from standard input; end it with Ctrl-D "
+                   "(or pass a file: bridgebot check PASTE_FILE)", err=True)
     outputs: list[dict[str, Any]] = []
     exit_code = 0
     for name in files:
         try:
             data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as e:
-            click.echo(f"bridgebot check: cannot read {name}: {e.strerror}", err=True)
             exit_code = 2
+            _unreadable(name, f"cannot read it: {e.strerror}", fmt, outputs)
             continue
         try:
-            result = check_paste(data, spec_set)
+            result = check_inline(data, spec_set, budget)  # never a traceback, whatever the paste
         except UnreadablePaste as e:
-            click.echo(f"bridgebot check: {'stdin' if name == '-' else name}: {e}", err=True)
             exit_code = 2
+            _unreadable(name, str(e), fmt, outputs)
             continue
         if result.empty and result.problems:
             # Nothing could be read at all: that is unreadable input, not a clean paste.
-            for p in result.problems:
-                click.echo(f"bridgebot check: {'stdin' if name == '-' else name}: {p}", err=True)
             exit_code = 2
+            _unreadable(name, "; ".join(result.problems), fmt, outputs)
             continue
         if not result.ok and exit_code == 0:
             exit_code = 1
@@ -95,17 +106,37 @@ def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> Non
     sys.exit(exit_code)
 
 
+def _unreadable(name: str, reason: str, fmt: str, outputs: list[dict[str, Any]]) -> None:
+    """Say on stderr why a paste file could not be checked; JSON output keeps one object per file."""
+    label = "stdin" if name == "-" else name
+    click.echo(f"bridgebot check: {label}: {reason}", err=True)
+    if fmt == "text":
+        return
+    obj = {"file": name, "error": reason, "requests": [], "errors": [], "secrets": []}
+    if fmt == "jsonl":
+        click.echo(json.dumps(obj, ensure_ascii=False))
+    else:
+        outputs.append(obj)
+
+
 @cli.command("specs")
 @click.option("--spec", "specs", multiple=True, type=click.Path(dir_okay=False),
               help="Spec file; repeatable. Default: every spec in openapi_specs/.")
 def specs_cmd(specs: tuple[str, ...]) -> None:
-    """Validate and compile the specs once (warms the cache a new process starts from)."""
+    """Validate and compile the specs once (warms the cache a new process starts from).
+
+    Exit status: 0 every spec is valid, 1 a spec has problems (listed; it still loads),
+    2 a spec cannot be read or is not OpenAPI.
+    """
     spec_set = _load_specs(specs)
     for s in spec_set.specs:
         ops = sum(1 for _ in s.operations)
         status = "ok" if not s.problems else "problems: " + "; ".join(s.problems)
         click.echo(f"{s.name}: {s.title}, {len(s.paths)} paths, {ops} operations, "
                    f"servers {', '.join((x.host or '') + x.base_path for x in s.servers)} — {status}")
+    if any(s.problems for s in spec_set.specs):
+        # The specs still load (the checker is lenient), but a deploy step must notice.
+        sys.exit(1)
 
 
 def _build(require: str) -> Any:
@@ -144,14 +175,13 @@ def run() -> None:
 
     Needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…, with connections:write).
     """
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+    from .app import socket_mode_handler
     from .settings import Settings
 
     app = _build("socket")
     app.start()
     try:
-        SocketModeHandler(app.bolt, Settings.from_env().app_token).start()
+        socket_mode_handler(app, Settings.from_env().app_token).start()
     finally:
         app.stop()
 
@@ -404,7 +434,7 @@ def sql_cmd(db_path: str | None, name: str | None, params: tuple[str, ...], fmt:
 
 @cli.group("db")
 def db_group() -> None:
-    """Database chores: synthetic history for demos and benchmarks."""
+    """Look after the SQLite database (BRIDGEBOT_DB): online backup, purge old text, synthetic history."""
 
 
 @db_group.command("seed")
@@ -432,3 +462,84 @@ def seed_threads(db_path: str | None, n_threads: int, days: float, rng_seed: int
     took = time.perf_counter() - started
     click.echo(f"added {stats['threads']} threads and {stats['events']} events to {store.path} in {took:.1f} s "
                f"({stats['threads'] / took:,.0f} threads/s)", err=True)
+
+
+@db_group.command("backup")
+@click.option("--db", "db_path", envvar="BRIDGEBOT_DB", default="./bridgebot.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The database to copy (default: $BRIDGEBOT_DB).")
+@click.argument("path", type=click.Path(dir_okay=False))
+def db_backup(db_path: str, path: str) -> None:
+    """Copy the database to PATH while the bot runs (SQLite's online backup: a consistent snapshot)."""
+    import sqlite3
+
+    from .tracking.db import backup
+
+    try:
+        pages = backup(db_path, path)
+    except (FileExistsError, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    except sqlite3.Error as e:
+        raise click.ClickException(f"cannot back up {db_path}: {e}") from None
+    click.echo(f"backed up {db_path} to {path} ({pages} pages)", err=True)
+
+
+@db_group.command("purge")
+@click.option("--db", "db_path", envvar="BRIDGEBOT_DB", default="./bridgebot.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The database (default: $BRIDGEBOT_DB).")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Purge message text older than this (default: [retention] message_text_days).")
+def db_purge(db_path: str, days: int | None) -> None:
+    """Purge message text older than N days now; times, statuses and counts stay (the bot also does
+    this hourly when [retention] message_text_days is set)."""
+    import time
+
+    from .settings import Settings, SettingsError
+    from .tracking import Store
+    from .tracking.retention import purge_message_text
+
+    if days is None:
+        try:
+            days = Settings.from_env().retention_text_days
+        except SettingsError as e:
+            raise click.ClickException(str(e)) from None
+    if days is None:
+        raise click.UsageError("give --days N or set [retention] message_text_days in BRIDGEBOT_CONFIG")
+    if not Path(db_path).exists():
+        raise click.ClickException(f"there is no database at {db_path}")
+    store = Store(db_path)
+    with store.transaction() as db:
+        purged = purge_message_text(db, time.time() - days * 86400.0)
+    click.echo(f"purged text older than {days} days: {purged['threads']} questions, {purged['replies']} replies",
+               err=True)
+
+
+@cli.command()
+@click.option("--port", default=8300, show_default=True, type=int, help="Port of the page (127.0.0.1 only).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="SQLite file to keep the threads in. Default: a temporary file, removed on exit.")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+def demo(port: int, db_path: str | None, no_browser: bool) -> None:
+    """Try bridgebot without a Slack workspace: the real app, a local Slack, and a page to drive them.
+
+    Post as a customer or a specialist, paste a request, click the bot's buttons and run /bridge
+    commands at http://127.0.0.1:PORT. Everything stays on this machine; Ctrl-C stops it.
+    """
+    import threading
+    import webbrowser
+
+    from .playground.demo import Playground
+
+    playground = Playground(db_path=db_path, port=port)
+    try:
+        playground.start()
+    except OSError as e:
+        raise UsageFailure(f"cannot listen on 127.0.0.1:{port}: {e.strerror} (try --port)") from None
+    click.echo(f"bridgebot playground: {playground.url}  (Ctrl-C to stop)", err=True)
+    if not no_browser:
+        webbrowser.open(playground.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        playground.stop()

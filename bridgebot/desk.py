@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from .answers.desk import AnswersMixin
-from .check import CheckResult, SpecSet, UnreadablePaste, check_paste
+from .check import CheckResult, Secret, SpecSet, UnreadablePaste
+from .check.bounded import check_inline
+from .check.model import secret_finding
 from .check.secrets import find_secrets, redact
+from .check.stored import dump_result, load_result
 from .render import fallback_text, render_blocks, render_text
 from .reports.incidents import on_thread_opened
 from .settings import Settings
@@ -86,6 +89,8 @@ class Message:
     team_id: str | None = None  # user_team (Slack Connect) or team
     subtype: str | None = None
     bot_id: str | None = None
+    #: Credentials found before the text was stored redacted (the inbox): kind, location, redacted.
+    secrets: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def is_top_level(self) -> bool:
@@ -128,9 +133,12 @@ class ActResult:
 class SupportDesk(AnswersMixin):
     def __init__(self, store: Store, specs: SpecSet, directory: Directory, settings: Settings,
                  clock: Callable[[], float] = time.time, notify: Callable[[], None] = lambda: None,
-                 answers: Any = None) -> None:
+                 answers: Any = None, checker: Callable[[str], CheckResult] | None = None) -> None:
         self.answers = answers  # bridgebot.answers.Answers, or None: no suggestions
         self.store = store
+        #: Checks a paste within a time budget, never raising but UnreadablePaste: the app passes
+        #: a BoundedChecker's (worker process); by default an in-process guard.
+        self.checker = checker or (lambda text: check_inline(text, specs))
         self.specs = specs
         self.directory = directory
         self.settings = settings
@@ -159,8 +167,8 @@ class SupportDesk(AnswersMixin):
         return self._open(event_id, msg, channel)
 
     def _open(self, event_id: str, msg: Message, channel: Channel) -> Outcome:
-        result = self._check(msg.text)
-        secrets = find_secrets(msg.text)
+        secrets = _secrets(msg.text, msg.secrets)
+        result = self._check(msg.text, secrets)
         at = float(msg.ts)
         customer_team = channel.customer_team_id or msg.team_id
         customer_name = channel.customer_name or self.directory.customer_name(customer_team, msg.channel_id)
@@ -180,6 +188,7 @@ class SupportDesk(AnswersMixin):
             )
             if thread is None:
                 return Outcome("duplicate")
+            self._save_result(db, thread, result, secrets)
             on_thread_opened(db, thread=thread, result=result, settings=self.settings, at=self.clock())
             self._store_suggestions(db, thread, msg.text, found)
             has_paste = result is not None and not result.empty
@@ -211,7 +220,7 @@ class SupportDesk(AnswersMixin):
             if not internal:
                 self._tell_claimer(db, thread, msg.user_id or "")
             if not internal:
-                secrets = find_secrets(msg.text)
+                secrets = _secrets(msg.text, msg.secrets)
                 if secrets:
                     outbox.enqueue(db, method="chat.postEphemeral", thread_id=thread.id, at=self.clock(), payload={
                         "channel": msg.channel_id, "user": msg.user_id, "thread_ts": thread.thread_ts,
@@ -219,26 +228,34 @@ class SupportDesk(AnswersMixin):
         self.notify()
         return Outcome("reply", thread, caused)
 
-    def handle_edit(self, event_id: str, channel_id: str, ts: str, text: str, user_id: str | None) -> Outcome:
-        """A message was edited (message_changed): check a tracked question again, update our reply."""
+    def handle_edit(self, event_id: str, channel_id: str, ts: str, text: str, user_id: str | None,
+                    secrets: list[dict[str, str]] | None = None) -> Outcome:
+        """A message was edited (message_changed): check a tracked question again, update our reply.
+
+        The "event seen" mark commits with the change, so a crash or a failed check leaves the
+        edit to be handled again, never dropped."""
+        with self.store.transaction() as db:
+            if th.event_seen(db, event_id):
+                return Outcome("duplicate")
+            if th.thread_by_ts(db, channel_id, ts, self.prefix) is None:
+                th.mark_event_seen(db, event_id, "message_changed", self.clock())
+                return Outcome("ignored: edit of an untracked message")
+        found = _secrets(text, secrets or [])
+        result = self._check(text, found)
         with self.store.transaction() as db:
             if not th.mark_event_seen(db, event_id, "message_changed", self.clock()):
                 return Outcome("duplicate")
             thread = th.thread_by_ts(db, channel_id, ts, self.prefix)
-            if thread is None:
+            if thread is None:  # gone meanwhile (its channel changed id): nothing to update
                 return Outcome("ignored: edit of an untracked message")
-        result = self._check(text)
-        secrets = find_secrets(text)
-        with self.store.transaction() as db:
-            thread = th.thread_by_ts(db, channel_id, ts, self.prefix)
-            assert thread is not None
-            th.update_check(db, thread, text=_stored_text(text, secrets), operations=_operations(result),
+            th.update_check(db, thread, text=_stored_text(text, found), operations=_operations(result),
                             findings_count=len(result.findings) if result else 0, by=user_id or "", at=self.clock())
+            self._save_result(db, thread, result, found)
             self._queue_update(db, thread, result, post_if_missing=bool(result and not result.empty))
-            if secrets:
+            if found:
                 outbox.enqueue(db, method="chat.postEphemeral", thread_id=thread.id, at=self.clock(), payload={
                     "channel": channel_id, "user": user_id, "thread_ts": ts,
-                    "text": render_text("secret_warning", secrets=secrets, thread=thread)})
+                    "text": render_text("secret_warning", secrets=found, thread=thread)})
         self.notify()
         return Outcome("rechecked", thread)
 
@@ -483,12 +500,15 @@ class SupportDesk(AnswersMixin):
                 return Outcome("duplicate")
         return Outcome(action)
 
-    def _check(self, text: str) -> CheckResult | None:
+    def _check(self, text: str, secrets: list[Secret] | None = None) -> CheckResult | None:
         try:
-            return check_paste(text, self.specs)
+            result = self.checker(text)
         except UnreadablePaste as e:
             result = CheckResult(problems=[str(e)])
             return result
+        if secrets:
+            _add_known_secrets(result, secrets)
+        return result
 
     def _render_reply(self, thread: TrackedThread, result: CheckResult | None) -> dict[str, Any]:
         context = {"thread": thread, "result": result, "has_paste": bool(result and not result.empty),
@@ -499,25 +519,67 @@ class SupportDesk(AnswersMixin):
     def _queue_update(self, db: Any, thread: TrackedThread, result: CheckResult | None = None,
                       post_if_missing: bool = False) -> None:
         """Bring our reply up to date: edit it, or rewrite it if it is not posted yet."""
-        if result is None and thread.text is not None:
-            result = self._check(thread.text)
+        if result is None:
+            result = self._stored_result(db, thread)
         reply = self._render_reply(thread, result)
         pending = outbox.pending_post(db, thread.id)
         if pending is not None:
             item = db.execute("SELECT payload FROM outbox WHERE id = ?", [pending]).fetchone()
             payload = {**json.loads(item[0]), **reply}
             outbox.replace_payload(db, pending, payload)
-        elif thread.bot_reply_ts:
+        elif thread.bot_reply_ts or outbox.post_in_flight(db, thread.id):
+            # ts None: the post is in flight; the deliverer sends this after it, with its ts.
             outbox.enqueue(db, method="chat.update", thread_id=thread.id, at=self.clock(),
                            payload={"channel": thread.channel_id, "ts": thread.bot_reply_ts, **reply})
         elif post_if_missing or self._reply_was_queued(db, thread.id):
             outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=self.clock(), payload={
                 "channel": thread.channel_id, "thread_ts": thread.thread_ts, "unfurl_links": False, **reply})
 
+    def _save_result(self, db: Any, thread: TrackedThread, result: CheckResult | None, secrets: list[Any]) -> None:
+        if result is not None:
+            # The result is redacted by the checker; the secrets of the raw message text once more.
+            th.save_check_result(db, thread.id, redact(dump_result(result), secrets), self.clock())
+
+    def _stored_result(self, db: Any, thread: TrackedThread) -> CheckResult | None:
+        """The result the thread's reply was built from; never a re-check of the stored text,
+        which is cut at 4,000 characters and has its keys redacted."""
+        stored = th.check_result_of(db, thread.id)
+        if stored is not None:
+            return load_result(stored)
+        # A thread opened before results were stored: its text, if it was stored whole.
+        if thread.text is not None and len(thread.text) < MAX_STORED_TEXT:
+            return self._check(thread.text)
+        return None
+
     @staticmethod
     def _reply_was_queued(db: Any, thread_id: int) -> bool:
         row = db.execute("SELECT 1 FROM outbox WHERE thread_id = ? AND method = 'chat.postMessage'", [thread_id])
         return row.fetchone() is not None
+
+
+def _secrets(text: str, known: list[dict[str, str]]) -> list[Secret]:
+    """Credentials in ``text``, plus the ones found before it was stored redacted (the inbox)."""
+    found = find_secrets(text)
+    seen = {s.redacted for s in found} | {s.value for s in found}
+    # value is the redacted form: the real one never reached the database.
+    return found + [Secret(kind=k["kind"], location=k["location"], redacted=k["redacted"], value=k["redacted"])
+                    for k in known if k.get("redacted") and k["redacted"] not in seen]
+
+
+def _add_known_secrets(result: CheckResult, secrets: list[Secret]) -> None:
+    """The checker cannot see a key in already-redacted text: add the warning for each one found
+    before redaction, on the request that shows its redacted form."""
+    have = {s.redacted for s in result.secrets}
+    for secret in secrets:
+        if secret.redacted in have:
+            continue
+        result.secrets.append(secret)
+        for r in result.requests:
+            req = r.request
+            shown = " ".join([req.url, req.body or "", req.basic_auth or "", *(f"{k}: {v}" for k, v in req.headers)])
+            if secret.redacted in shown:
+                r.findings.insert(0, secret_finding(secret))
+                break
 
 
 def _operations(result: CheckResult | None) -> list[str]:

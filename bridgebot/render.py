@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-REPLIES_DIR = Path(os.environ.get("BRIDGEBOT_REPLIES_DIR") or Path(__file__).resolve().parents[1] / "replies")
+#: The templates: replies/ in a checkout, installed as the data package ``bridgebot.replies``
+#: (see setup.py), so an installed wheel finds them from any directory.
+REPLIES_DIR = Path(os.environ.get("BRIDGEBOT_REPLIES_DIR") or str(resources.files("bridgebot.replies")))
 
 #: Block Kit limits (api.slack.com/reference/block-kit/blocks).
 MAX_BLOCKS = 50

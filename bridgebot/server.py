@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from .app import BridgeApp
-from .tracking import outbox
+from .tracking import inbox, outbox
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,14 @@ def make_wsgi_app(app: BridgeApp) -> Callable[[dict[str, Any], StartResponse], I
         if path == "/healthz" and method in ("GET", "HEAD"):
             try:
                 pending = outbox.counts(app.store.db)
+                events = inbox.counts(app.store.db)
             except Exception as e:  # the database is unreachable: unhealthy
                 log.error("health check failed: %s", e)
                 return _reply(start_response, "503 Service Unavailable", {"ok": False, "error": "database"})
-            return _reply(start_response, "200 OK", {"ok": True, "outbox": pending})
+            # reply_failures: replies Slack refused for good (channel gone, bot removed): see
+            # bridgebot.tracking.outbox.reply_failures for which.
+            return _reply(start_response, "200 OK", {"ok": True, "outbox": pending, "inbox": events,
+                                                     "reply_failures": pending.get("failed", 0)})
         return _reply(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
     return wsgi

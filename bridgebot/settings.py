@@ -21,6 +21,8 @@ The TOML file (every key optional)::
 
     [specs]
     paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
+    check_budget = 1.0                      # seconds one paste may take; past it the reply says
+                                            # it could not be fully checked (0.1 to 60)
 
     [calendar]                           # business hours; without it business time = wall clock
     timezone = "America/New_York"
@@ -63,6 +65,10 @@ The TOML file (every key optional)::
     answered_resolves = true             # "This answered it" resolves the thread
     escalation_channel = "C0SUPPORT"     # "I still need help" with nobody to ping: ask here
     min_confidence = 0.35                # below it, nothing is suggested
+
+    [retention]
+    message_text_days = 90              # purge question and reply text after N days (metrics stay);
+                                        # default: keep it
 """
 
 from __future__ import annotations
@@ -85,7 +91,7 @@ _ALLOWED = {
     "slack": {"home_team_id", "specialist_group"},
     "support": {"channels", "acknowledge_questions", "thread_prefix"},
     "customers": None,  # any channel id
-    "specs": {"paths"},
+    "specs": {"paths", "check_budget"},
     "calendar": {"timezone", "holidays", "country", "shifts"},
     "sla": {"first_response", "resolution", "tiers", "channels"},
     "desk": {"triage_channel", "remind_at", "claim_reaction", "resolve_reaction"},
@@ -93,6 +99,7 @@ _ALLOWED = {
     "incidents": {"triage_channel", "min_customers", "window"},
     "answers": {"suggest", "docs_dir", "docs_base_url", "llms_txt", "index_path", "answered_resolves",
                 "escalation_channel", "min_confidence"},
+    "retention": {"message_text_days"},
 }
 
 
@@ -138,6 +145,10 @@ class Settings:
     answered_resolves: bool = True
     escalation_channel: str | None = None
     min_confidence: float | None = None
+    #: Days after which message text is purged (threads keep their times and counts); None keeps it.
+    retention_text_days: int | None = None
+    #: Seconds one paste's check may take (in a worker process that is killed past it).
+    check_budget: float = 1.0
 
     def __post_init__(self) -> None:
         from .reports.calendar import BusinessCalendar, SlaTargets
@@ -202,6 +213,8 @@ class Settings:
         self._apply_reports(config)
         self._apply_desk(config)
         self._apply_answers(config.get("answers", {}))
+        self._apply_retention(config.get("retention", {}))
+        self._apply_check_budget(config)
 
     def _apply_reports(self, config: dict[str, Any]) -> None:
         from .reports.calendar import WEEKDAYS, BusinessCalendar, CalendarError, SlaTargets, parse_duration
@@ -274,31 +287,56 @@ class Settings:
                 raise SettingsError("[answers] min_confidence must be a number between 0 and 1, e.g. 0.35")
             self.min_confidence = float(value)
 
+    def _apply_retention(self, retention: dict[str, Any]) -> None:
+        if "message_text_days" in retention:
+            days = retention["message_text_days"]
+            if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+                raise SettingsError("[retention] message_text_days must be a whole number of days, at least 1 "
+                                    "(e.g. message_text_days = 90)")
+            self.retention_text_days = days
+
+    def _apply_check_budget(self, config: dict[str, Any]) -> None:
+        budget = config.get("specs", {}).get("check_budget")
+        if budget is not None:
+            if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0.1 <= budget <= 60:
+                raise SettingsError("[specs] check_budget is the seconds one paste's check may take: "
+                                    "a number from 0.1 to 60, e.g. 1.0")
+            self.check_budget = float(budget)
+
     def require_http(self) -> None:
-        missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))
-                   if not v]
-        if missing:
-            raise SettingsError(
-                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set. Create the Slack app from "
-                "app_manifest.yml, install it, then export the Bot User OAuth Token (xoxb-…) as SLACK_BOT_TOKEN "
-                "and the Signing Secret (Basic Information) as SLACK_SIGNING_SECRET."
-            )
+        self._require([("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret)])
         self._check_bot_token()
 
     def require_socket_mode(self) -> None:
-        if not self.bot_token:
-            raise SettingsError("SLACK_BOT_TOKEN is not set: export the Bot User OAuth Token (xoxb-…).")
-        if not self.app_token:
-            raise SettingsError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with "
-                                "the connections:write scope (Basic Information → App-Level Tokens).")
-        if not self.app_token.startswith("xapp-"):
+        self._require([("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_APP_TOKEN", self.app_token)])
+        if self.app_token and not self.app_token.startswith("xapp-"):
             raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
         self._check_bot_token()
+
+    @staticmethod
+    def _require(values: list[tuple[str, str | None]]) -> None:
+        """Name every missing variable at once, each with where to find its value."""
+        missing = [name for name, value in values if not value]
+        if missing:
+            raise SettingsError(
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set. "
+                + " ".join(_WHERE[name] for name in missing)
+            )
 
     def _check_bot_token(self) -> None:
         if self.bot_token and not self.bot_token.startswith("xoxb-"):
             raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb- "
                                 "(OAuth & Permissions → Bot User OAuth Token).")
+
+
+#: Where each Slack credential comes from (the app is created from app_manifest.yml and installed).
+_WHERE = {
+    "SLACK_BOT_TOKEN": "Export the Bot User OAuth Token (xoxb-…, OAuth & Permissions) as SLACK_BOT_TOKEN.",
+    "SLACK_SIGNING_SECRET": "Export the Signing Secret (Basic Information → App Credentials) as "
+                            "SLACK_SIGNING_SECRET.",
+    "SLACK_APP_TOKEN": "Socket Mode needs an app-level token (xapp-…) with the connections:write scope "
+                       "(Basic Information → App-Level Tokens): export it as SLACK_APP_TOKEN.",
+}
 
 
 def load_config(path: str) -> dict[str, Any]:

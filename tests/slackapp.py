@@ -41,16 +41,31 @@ class Running:
     db_path: Path
 
     def post_event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None,
-                   **kw: Any) -> tuple[int, str]:
+                   process: bool = True, timeout: float = 5.0, **kw: Any) -> tuple[int, str]:
+        """Post a signed event as Slack does; then (unless ``process=False``) handle what the inbox
+        holds, in this thread, so the test can look at the result. A message event is also put in
+        the fake Slack's history, where Slack would have it."""
+        if event.get("type") == "message" and not event.get("subtype") and event.get("channel"):
+            self.fake.add_message(event["channel"], event["ts"], event.get("text", ""), event.get("user", ""),
+                                  thread_ts=event.get("thread_ts"))
         body = json.dumps(event_callback(event, event_id=event_id, **kw))
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        status, _, text = signed_post(self.url + "/slack/events", body, SIGNING_SECRET, headers=headers)
+        status, _, text = signed_post(self.url + "/slack/events", body, SIGNING_SECRET, headers=headers,
+                                      timeout=timeout)
+        if process:
+            self.process()
         return status, text
 
-    def post_form(self, body: str) -> tuple[int, str]:
+    def post_form(self, body: str, process: bool = True) -> tuple[int, str]:
         status, _, text = signed_post(self.url + "/slack/events", body, SIGNING_SECRET,
                                       content_type="application/x-www-form-urlencoded")
+        if process:
+            self.process()
         return status, text
+
+    def process(self) -> None:
+        """Handle every event the inbox holds that is due (the workers do this too)."""
+        self.app.process_inbox()
 
     def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         conn = sqlite3.connect(self.db_path)
@@ -60,7 +75,9 @@ class Running:
             conn.close()
 
     def deliver(self) -> None:
-        """Post what is due now (the delivery thread does this too; this makes tests exact)."""
+        """Handle stored events and post what is due now (the worker threads do this too; this makes
+        tests exact)."""
+        self.app.process_inbox()
         self.app.deliverer.deliver_due()
 
     def wait_outbox_empty(self, timeout: float = 5.0) -> None:
@@ -92,6 +109,8 @@ def start(fake: FakeSlack, tmp_path: Path, specs: Any, clock: Any = None, thread
 
     def stop() -> None:
         server.close()
+        # Waitress's worker threads outlive close(); each holds its own SQLite connection.
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
         app.stop()
         thread.join(5)
 

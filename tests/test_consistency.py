@@ -35,11 +35,13 @@ def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
               "team:read", "usergroups:read", "commands", "reactions:read", "files:write"}
     assert scopes == needed
     # Every Web API method the code calls is covered by those scopes.
-    code = "\n".join(p.read_text() for p in (ROOT / "bridgebot").rglob("*.py"))
+    # The playground's local Slack (bridgebot/playground/) plays Slack; it calls nothing of it.
+    code = "\n".join(p.read_text() for p in (ROOT / "bridgebot").rglob("*.py") if "playground" not in p.parts)
     called = set(re.findall(r"client\.(\w+)\(", code)) | set(re.findall(r'method="((?:chat|views)\.\w+)"', code))
     method_scopes = {"auth_test": None, "users_info": "users:read", "conversations_info": "channels:read",
                      "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None,
                      "chat_getPermalink": None, "chat_postEphemeral": "chat:write",
+                     "conversations_replies": "channels:history", "conversations_history": "channels:history",
                      "chat.postMessage": "chat:write", "chat.update": "chat:write", "chat.postEphemeral": "chat:write",
                      "views.publish": None,  # publishing one's own Home tab needs no scope
                      "files_upload_v2": "files:write"}
@@ -123,6 +125,8 @@ def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
     many = "POST /v0/transfers\n" + json.dumps({f"unknown_field_{i}": "x" * 200 for i in range(200)})
     results.append(check_paste(many, bridge_specs))
     secrets = results[0].secrets
+    # Pastes that could not be fully checked (issue 6: past the time budget, or a checker bug).
+    results += [CheckResult(secrets=secrets, incomplete=reason) for reason in ("timeout", "error")]
     out = [("thread_reply", {"thread": t, "result": r, "has_paste": True}) for t in (thread, resolved)
            for r in results]
     out += [("thread_reply", {"thread": thread, "result": None, "has_paste": False}),

@@ -112,6 +112,16 @@ def test_post_then_update_and_replies(fake: FakeSlack, client: WebClient) -> Non
     assert call.json("blocks") == blocks  # JSON body: already decoded
 
 
+def test_message_metadata_is_kept_and_shown_only_when_asked_for(fake: FakeSlack, client: WebClient) -> None:
+    root = client.chat_postMessage(channel="C1", text="question")
+    meta = {"event_type": "bridgebot_reply", "event_payload": {"outbox_id": 7}}
+    client.chat_postMessage(channel="C1", text="answer", thread_ts=root["ts"], metadata=meta)
+    plain = client.conversations_replies(channel="C1", ts=root["ts"])
+    assert all("metadata" not in m for m in plain["messages"])
+    full = client.conversations_replies(channel="C1", ts=root["ts"], include_all_metadata=True)
+    assert full["messages"][1]["metadata"] == meta
+
+
 def test_form_encoded_json_arg_is_kept_raw(fake: FakeSlack, client: WebClient) -> None:
     raw = json.dumps([{"type": "divider"}])
     client.api_call("chat.postMessage", data={"channel": "C1", "blocks": raw})

@@ -82,3 +82,17 @@ def test_logs_never_hold_a_key() -> None:
     out = stream.getvalue()
     assert "sk-live-0123456789abcdef0123" not in out
     assert "sk-live-…0123" in out
+
+
+@pytest.mark.parametrize("key", [
+    "rk_live_BYourkbzfsy2yez6z1FzpJyZXC8tnKvG6PUqxY5",  # "your" inside a random key
+    "rk_live_oA8nwjok7jHLYrxsMSExXxxv6SnMWKCloz6",  # "xXxx" inside a random key
+])
+def test_a_random_key_that_happens_to_spell_a_placeholder_word_is_still_a_key(key: str) -> None:
+    assert [s.value for s in find_secrets(f"Api-Key: {key}")] == [key]
+
+
+@pytest.mark.parametrize("text", ["Api-Key: sk_test_xxxxxxxxxxxx", "-H 'Api-Key: sk-live-YOUR_KEY_HERE'",
+                                  "Api-Key: sk-live-0000000000"])
+def test_placeholder_keys_are_not_secrets(text: str) -> None:
+    assert find_secrets(text) == []

@@ -30,6 +30,13 @@ def test_config_file_is_read(tmp_path: Path) -> None:
     assert s.customers == {"C1": "Acme Inc"}
     assert s.spec_paths == [str(tmp_path / "specs" / "x.yaml")]
     assert s.slack_api_url == "http://127.0.0.1:9/api/"
+    assert s.check_budget == 1.0  # the default, when [specs] does not set it
+
+
+def test_the_check_budget_is_read(tmp_path: Path) -> None:
+    cfg = tmp_path / "bridgebot.toml"
+    cfg.write_text("[specs]\ncheck_budget = 2.5\n")
+    assert Settings.from_env({"BRIDGEBOT_CONFIG": str(cfg)}).check_budget == 2.5
 
 
 @pytest.mark.parametrize(
@@ -41,6 +48,8 @@ def test_config_file_is_read(tmp_path: Path) -> None:
         ("[support]\nacknowledge_questions = \"no\"\n", "true or false"),
         ("[support\n", "not valid TOML"),
         ("[support]\nthread_prefix = \"B-B\"\n", "1-10 letters"),
+        ("[specs]\ncheck_budget = 0\n", "check_budget is the seconds"),
+        ("[specs]\ncheck_budget = \"1s\"\n", "a number from 0.1 to 60"),
     ],
 )
 def test_bad_config_files_say_what_is_wrong(tmp_path: Path, content: str, message: str) -> None:

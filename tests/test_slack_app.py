@@ -88,6 +88,7 @@ def test_forged_or_stale_requests_get_401_and_nothing_is_stored(bot, forge: str)
         except urllib.error.HTTPError as e:
             status = e.code
     assert status == 401
+    assert bot.rows("SELECT COUNT(*) FROM inbox") == [(0,)]  # the signature is checked before storing
     assert bot.rows("SELECT COUNT(*) FROM threads") == [(0,)]
     assert bot.rows("SELECT COUNT(*) FROM slack_events") == [(0,)]
     assert bot.fake.calls("chat.postMessage") == []
@@ -150,8 +151,13 @@ def test_first_response_is_the_first_internal_human_reply(bot) -> None:
 
 
 def test_slack_answering_429_then_200_posts_the_reply_once(bot) -> None:
+    bot.app.deliverer.stop()  # only this test's deliver() posts
     bot.fake.fail_next("chat.postMessage", status=429, times=1, retry_after=0)
     ask(bot)
+    # No sleeping on Retry-After inside a request or a worker: the reply waits in the outbox.
+    assert [c.status for c in bot.fake.calls("chat.postMessage")] == [429]
+    bot.app.store.db.execute("UPDATE outbox SET next_attempt_at = 0")
+    bot.deliver()
     attempts = bot.fake.calls("chat.postMessage")
     assert [c.status for c in attempts] == [429, 200]
     assert len(replies(bot)) == 1
@@ -268,14 +274,23 @@ def test_healthz_and_unknown_paths(bot) -> None:
         assert e.code == 404
 
 
-def test_when_slack_cannot_say_whether_a_channel_is_shared_the_event_is_redelivered_not_dropped(bot) -> None:
-    bot.fake.fail_next("conversations.info", status=503, times=3)  # the client's own retries too
+def test_when_slack_cannot_say_whether_a_channel_is_shared_the_event_waits_in_the_inbox(bot) -> None:
+    bot.fake.fail_next("conversations.info", status=503, times=1000)  # an outage
     event = message_event(ACME, DEV, PASTE, ts="1700000700.000100", team="T_EXT")
     status, _ = bot.post_event(event, event_id="EvFlaky")
-    assert status == 500  # Slack will deliver it again
-    assert bot.rows("SELECT COUNT(*) FROM slack_events") == [(0,)]
-    status, _ = bot.post_event(event, event_id="EvFlaky", retry=1)
-    assert status == 200
+    assert status == 200  # acked: the event is safe in the inbox, not left to Slack's retries
+    assert bot.rows("SELECT status, attempts FROM inbox") == [("pending", 1)]
+    assert bot.rows("SELECT COUNT(*) FROM threads") == [(0,)]
+    status, _ = bot.post_event(event, event_id="EvFlaky", retry=1)  # Slack's redelivery: recognised
+    assert status == 200 and bot.rows("SELECT COUNT(*) FROM inbox") == [(1,)]
+    for _ in range(20):  # still down: tried again and again, never dropped
+        bot.app.store.db.execute("UPDATE inbox SET next_attempt_at = 0")
+        bot.deliver()
+    ((status_, attempts),) = bot.rows("SELECT status, attempts FROM inbox")
+    assert status_ == "pending" and attempts >= 21
+    bot.fake.clear_failures()  # the outage ends
+    bot.app.store.db.execute("UPDATE inbox SET next_attempt_at = 0")
     bot.deliver()
+    assert bot.rows("SELECT status FROM inbox") == [("done",)]
     assert bot.rows("SELECT COUNT(*) FROM threads") == [(1,)]
     assert len(replies(bot)) == 1

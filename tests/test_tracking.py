@@ -28,10 +28,12 @@ def test_fresh_database_has_wal_and_recorded_migrations(tmp_path: Path) -> None:
     Store(tmp_path / "bb.db")  # applying again is a no-op
     conn = sqlite3.connect(tmp_path / "bb.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert applied == ["m001_initial", "m004_desk", "m005_reports", "m006_answers"]
+    applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+    assert applied == ["m001_initial", "m002_inbox", "m003_check_results", "m004_desk", "m005_reports",
+                       "m006_answers"]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"threads", "thread_events", "slack_events", "channels", "customer_orgs", "outbox"} <= tables
+    assert {"threads", "thread_events", "slack_events", "channels", "customer_orgs", "outbox",
+            "check_results"} <= tables
 
 
 def test_lifecycle_and_audit_trail(store: Store) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
 from typing import Any
 
+from .clientcode import MAX_NESTING, TOO_DEEP_MESSAGE
 from .explain import explain_error
 from .forms import decode_form, parse_pairs
-from .model import CheckResult, ErrorReport, Finding, PastedRequest, RequestReport, Unresolved, secret_finding
+from .model import (CheckResult, ErrorReport, Finding, OperationRef, PastedRequest, RequestReport, Unresolved,
+                    secret_finding)
 from .paste import MAX_JSON_DEPTH, read_paste
 from .schema import CheckContext, check, describe
 from .secrets import find_secrets, redact
@@ -295,7 +298,12 @@ def _first_header(op: Operation) -> str:
 # --- body -------------------------------------------------------------------------------------
 
 def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
-    has_body = bool(req.body and req.body.strip()) or bool(req.form_fields)
+    has_body = bool(req.body and req.body.strip()) or bool(req.form_fields) or req.body_value is not None
+    if req.body_error == TOO_DEEP_MESSAGE:
+        return [Finding(kind="malformed_body", location="body", field="",
+                        message=f"The body is nested more than {MAX_NESTING} levels deep, so it was not "
+                                "checked: no API body is that deep.", expected=f"at most {MAX_NESTING} levels",
+                        actual=None)]
     if req.body_error:
         return [Finding(kind="malformed_body", location="body", field="",
                         message=f"The body is not valid JSON: {req.body_error}.", expected="valid JSON",
@@ -390,31 +398,57 @@ def _request_text(req: PastedRequest) -> str:
 
 
 def _redacted(result: CheckResult, secrets: list[Any]) -> CheckResult:
-    """Make sure no secret value survives in anything the result shows."""
-    if not secrets:
-        for r in result.requests:
-            r.display_url = r.request.url
-        return result
+    """Make sure no secret value survives in anything the result holds: every string of every
+    request, error, finding, note and problem (a key can sit in an error's code, param or location,
+    in a header, a body value or a URL), whatever output is made from it later."""
     for r in result.requests:
-        r.display_url = redact(r.request.url, secrets)
-        r.findings = [_redact_finding(f, secrets) for f in r.findings]
-        r.request.notes = [redact(n, secrets) for n in r.request.notes]
-    for e in result.errors:
-        e.findings = [_redact_finding(f, secrets) for f in e.findings]
-        if e.error.message:
-            e.error.message = redact(e.error.message, secrets)
+        r.display_url = r.request.url
+    if not secrets:
+        return result
+    for part in (result.requests, result.errors):
+        for item in part:
+            _redact_fields(item, secrets, set())
     result.problems = [redact(p, secrets) for p in result.problems]
+    result.hints = [redact(h, secrets) for h in result.hints]
     return result
 
 
-def _redact_finding(f: Finding, secrets: list[Any]) -> Finding:
-    def red(v: Any) -> Any:
-        if isinstance(v, str):
-            return redact(v, secrets)
-        if isinstance(v, list):
-            return [red(x) for x in v]
-        if isinstance(v, dict):
-            return {k: red(x) for k, x in v.items()}
+def _redact_fields(obj: Any, secrets: list[Any], seen: set[int]) -> Any:
+    """Redact every string field of a dataclass and of what it holds: in place, or in a copy for
+    a frozen one (a Finding may be shared). The operation is the spec's, never the paste's: left."""
+    if id(obj) in seen or isinstance(obj, OperationRef):
+        return obj
+    seen.add(id(obj))
+    changes = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        new = _redact_value(value, secrets, seen)
+        if new is not value:
+            changes[f.name] = new
+    if not changes:
+        return obj
+    if type(obj).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return dataclasses.replace(obj, **changes)
+    for name, new in changes.items():
+        setattr(obj, name, new)
+    return obj
+
+
+def _redact_value(v: Any, secrets: list[Any], seen: set[int], depth: int = 0) -> Any:
+    if isinstance(v, str):
+        red = redact(v, secrets)
+        return v if red == v else (type(v)(red) if type(v) is not str else red)  # keeps Unresolved
+    if depth > 100:  # values are depth-limited when read; this only guards the walk itself
         return v
-    return Finding(kind=f.kind, location=f.location, field=red(f.field), message=red(f.message),
-                   expected=red(f.expected), actual=red(f.actual), suggestions=f.suggestions)
+    if isinstance(v, list):
+        return [_redact_value(x, secrets, seen, depth + 1) for x in v]
+    if isinstance(v, tuple):
+        return tuple(_redact_value(x, secrets, seen, depth + 1) for x in v)
+    if isinstance(v, dict):
+        out = type(v)() if type(v) is not dict else {}
+        out.update({_redact_value(k, secrets, seen, depth + 1): _redact_value(x, secrets, seen, depth + 1)
+                    for k, x in v.items()})
+        return out
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return _redact_fields(v, secrets, seen)
+    return v

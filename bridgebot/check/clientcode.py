@@ -11,6 +11,7 @@ import ast
 import itertools
 import json
 import re
+import threading
 from typing import Any, Iterator
 from urllib.parse import urlencode
 
@@ -35,32 +36,63 @@ MAX_SPAN = 20_000
 MAX_CALLS = 50
 
 
-def balanced_end(text: str, start: int) -> int:
-    """Index just past the bracket closing the one at ``start``; -1 if it never closes.
+# A bracket, or a whole quoted string (an unclosed one runs to the end): the scanner below jumps
+# from one to the next in C instead of stepping through every character in Python.
+_BRACKET_OR_STRING = re.compile(r"""[()\[\]{}]|'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|`(?:[^`\\]|\\.)*`?""", re.S)
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_memo = threading.local()
 
-    Quotes (', ", `) are respected so brackets inside strings do not count.
+
+def balanced_end(text: str, start: int) -> int:
+    """Index just past the bracket closing the one at ``start``; -1 if it never closes (or only
+    past :data:`MAX_SPAN` characters).
+
+    Quotes (', ", `) are respected so brackets inside strings do not count. Every bracket a scan
+    passes is remembered for the same text, so the calls on ``fetch(fetch(fetch(…`` or on a run of
+    unclosed brackets cost one pass in all, not one pass each (that was quadratic).
     """
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    stack = [pairs[text[start]]]
-    i, n = start + 1, min(len(text), start + MAX_SPAN)
-    while i < n:
-        c = text[i]
-        if c in "'\"`":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j + 1
-            continue
-        if c in pairs:
-            stack.append(pairs[c])
+    entries: list[tuple[str, dict[int, int]]] = getattr(_memo, "entries", None) or []
+    _memo.entries = entries
+    known = next((k for t, k in entries if t is text), None)
+    if known is None:  # a few texts at once: the message, and the literals read out of it
+        known = {}
+        entries.insert(0, (text, known))
+        del entries[4:]
+    if start not in known:
+        _scan(text, start, known)
+    end = known[start]
+    return end if 0 <= end - start <= MAX_SPAN else -1
+
+
+def _scan(text: str, start: int, known: dict[int, int]) -> None:
+    """Match brackets from ``start`` until its own closes, one does not match, or the text ends;
+    record the end (or -1) of every opening bracket passed."""
+    stack: list[tuple[str, int]] = [(_PAIRS[text[start]], start)]
+    pos = start + 1
+    while True:
+        m = _BRACKET_OR_STRING.search(text, pos)
+        if m is None:
+            break
+        c, at = m.group()[0], m.start()
+        pos = m.end()
+        if c in _PAIRS:
+            end = known.get(at)
+            if end is None:
+                stack.append((_PAIRS[c], at))
+            elif end < 0:
+                break  # known never to close: neither does anything around it
+            else:
+                pos = end  # already matched: jump past it
         elif c in ")]}":
-            if c != stack[-1]:
-                return -1
-            stack.pop()
+            closer, opened = stack.pop()
+            if c != closer:
+                known[opened] = -1
+                break
+            known[opened] = pos
             if not stack:
-                return i + 1
-        i += 1
-    return -1
+                return
+    for _, opened in stack:  # unclosed (or closed by the wrong bracket)
+        known[opened] = -1
 
 
 def split_args(inner: str) -> list[str]:
@@ -69,6 +101,18 @@ def split_args(inner: str) -> list[str]:
 
 
 _UNRESOLVED = object()
+#: Object/array literals nested deeper than this are not read (no API body is this deep, and
+#: reading them recursively would exhaust Python's stack: issue 6's poison paste).
+MAX_NESTING = 64
+
+
+class TooDeep(ValueError):
+    """A literal nested more than :data:`MAX_NESTING` levels deep."""
+
+
+#: What a reader returns for a literal nested too deep to read.
+TOO_DEEP = object()
+TOO_DEEP_MESSAGE = f"the body is nested more than {MAX_NESTING} levels deep"
 
 
 def js_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
@@ -76,6 +120,8 @@ def js_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
     parser = _JsParser(expr.strip().rstrip(";"), env, depth)
     try:
         value = parser.value()
+    except TooDeep:
+        return TOO_DEEP
     except (ValueError, IndexError):
         return _UNRESOLVED
     return value
@@ -86,6 +132,7 @@ class _JsParser:
 
     def __init__(self, text: str, env: dict[str, str], depth: int) -> None:
         self.s, self.i, self.env, self.depth = text, 0, env, depth
+        self.nesting = 0
 
     def ws(self) -> None:
         while self.i < len(self.s):
@@ -103,10 +150,13 @@ class _JsParser:
     def value(self) -> Any:
         self.ws()
         c = self.s[self.i]
-        if c == "{":
-            return self.obj()
-        if c == "[":
-            return self.arr()
+        if c in "{[":
+            self.nesting += 1
+            if self.nesting > MAX_NESTING:
+                raise TooDeep(TOO_DEEP_MESSAGE)
+            value = self.obj() if c == "{" else self.arr()
+            self.nesting -= 1
+            return value
         if c in "'\"`":
             return self.string()
         return self.expression()
@@ -186,7 +236,7 @@ class _JsParser:
                     return value
                 known = False
                 return "{var}"
-            text = re.sub(r"\$\{([^}]*)\}", sub, text)
+            text = re.sub(r"\$\{([^{}]*)\}", sub, text)  # [^{}]: an unclosed ${ scans no further than the next brace
             return text if known else Unresolved(text)
         return text
 
@@ -214,9 +264,13 @@ class _JsParser:
             return expr == "true"
         if expr in ("null", "undefined"):
             return None
-        m = re.fullmatch(r"JSON\.stringify\(\s*(.*?)\s*(?:,\s*null\s*,\s*\d+\s*)?\)", expr, re.S)
-        if m:
-            inner = js_value(m.group(1), self.env, self.depth + 1)
+        if expr.startswith("JSON.stringify(") and balanced_end(expr, len("JSON.stringify")) == len(expr):
+            # JSON.stringify(x) or JSON.stringify(x, null, 2): read with the top-level splitter, not
+            # a lazy regex (`(.*?)\s*` was quadratic on long runs of spaces).
+            args = split_args(expr[len("JSON.stringify("):-1])
+            inner = js_value(args[0], self.env, self.depth + 1) if args else _UNRESOLVED
+            if inner is TOO_DEEP:
+                raise TooDeep(TOO_DEEP_MESSAGE)
             return Unresolved(expr) if inner is _UNRESOLVED else _Stringified(inner)
         if re.fullmatch(r"[A-Za-z_$][\w$]*", expr):
             return self._ident(expr)
@@ -232,6 +286,8 @@ class _JsParser:
         if name in self.env and self.depth < 5:
             rest = {k: v for k, v in self.env.items() if k != name}
             value = js_value(self.env[name], rest, self.depth + 1)
+            if value is TOO_DEEP:
+                raise TooDeep(TOO_DEEP_MESSAGE)
             return Unresolved(name) if value is _UNRESOLVED else value
         return Unresolved(name)
 
@@ -279,9 +335,35 @@ def py_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
     """Read a Python literal; names bound earlier in the snippet are followed."""
     try:
         tree = ast.parse(expr.strip(), mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):  # CPython's parser refuses deep nesting itself
+        return TOO_DEEP if _nesting(expr) > MAX_NESTING else _UNRESOLVED
+    if _nesting(expr) > MAX_NESTING:
+        return TOO_DEEP
+    try:
+        return _py(tree, env, depth)
+    except RecursionError:  # `a + a + … + a` a thousand long nests without brackets (fuzz run)
         return _UNRESOLVED
-    return _py(tree, env, depth)
+
+
+def _nesting(expr: str) -> int:
+    """How deep brackets nest in ``expr`` (strings skipped): a linear scan, no recursion."""
+    deepest = level = 0
+    i, n = 0, len(expr)
+    while i < n:
+        c = expr[i]
+        if c in "'\"`":
+            j = i + 1
+            while j < n and expr[j] != c:
+                j += 2 if expr[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c in "([{":
+            level += 1
+            deepest = max(deepest, level)
+        elif c in ")]}":
+            level -= 1
+        i += 1
+    return deepest
 
 
 def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
@@ -310,7 +392,7 @@ def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
             return {"True": True, "False": False, "None": None}[node.id]
         if node.id in env and depth < 5:
             value = py_value(env[node.id], {k: v for k, v in env.items() if k != node.id}, depth + 1)
-            return Unresolved(node.id) if value is _UNRESOLVED else value
+            return Unresolved(node.id) if value is _UNRESOLVED or value is TOO_DEEP else value
         return Unresolved(node.id)
     if isinstance(node, ast.JoinedStr):
         parts = [str(v.value) if isinstance(v, ast.Constant) else "{var}" for v in node.values]
@@ -329,7 +411,9 @@ def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
 def _assignments(text: str, python: bool) -> dict[str, str]:
     """Variables assigned a literal in the snippet: ``const body = {...}``, ``payload = {...}``."""
     env: dict[str, str] = {}
-    pattern = r"(?m)^\s*(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*=\s*(?![=>])"
+    # Horizontal whitespace only before the `=`: `^\s*…\s*` let both runs span blank lines, which
+    # made this cubic (2,000 blank lines after a fetch took 14.6 s; issue 6).
+    pattern = r"(?m)^[ \t]*(?:(?:const|let|var)[ \t]+)?([A-Za-z_$][\w$]*)[ \t]*=\s*(?![=>])"
     for m in itertools.islice(re.finditer(pattern, text), 200):
         start = m.end()
         if start >= len(text):
@@ -366,7 +450,7 @@ def _headers_arg(value: Any, given: bool) -> tuple[list[tuple[str, str]], bool]:
 
 def _body_of(value: Any, objects_as_json: bool) -> tuple[str | None, str | None, Any]:
     """(body text, content type it implies, body value) for a body read from code."""
-    if value is _UNRESOLVED or value is None:
+    if value is _UNRESOLVED or value is None or value is TOO_DEEP:
         return None, None, None
     if isinstance(value, _Stringified):
         return json.dumps(value.value, default=str), None, value.value
@@ -412,7 +496,7 @@ def _fetch_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             continue
         raw_opts = js_value(args[1], env) if len(args) > 1 else {}
         opts = raw_opts if isinstance(raw_opts, dict) else {}
-        notes = [] if len(args) < 2 or opts else ["the fetch options are computed at run time"]
+        notes = [] if len(args) < 2 or opts or raw_opts is TOO_DEEP else ["the fetch options are computed at run time"]
         headers, known = _headers_arg(opts.get("headers"), "headers" in opts)
         known = known and isinstance(raw_opts, dict) and not isinstance(raw_opts, PartialDict)
         body, _ctype, value = _body_of(opts.get("body"), objects_as_json=False)
@@ -421,6 +505,7 @@ def _fetch_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             # fetch sends a string body as text/plain unless told otherwise: a real mistake.
             headers=_with_content_type(headers, "text/plain;charset=UTF-8" if body is not None else None),
             body=body, body_value=value, source="fetch", notes=notes, headers_known=known, url_partial=_partial(url),
+            body_error=TOO_DEEP_MESSAGE if TOO_DEEP in (raw_opts, opts.get("body")) else None,
         )
 
 
@@ -460,8 +545,10 @@ def _axios_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         # axios sends objects as JSON and sets the header itself.
         body, ctype, value = _body_of(data, objects_as_json=True)
         yield m.start(), end, PastedRequest(
-            method=method, url=url, headers=_with_content_type(headers, ctype), body=body,
+            method=method, url=url, body=body,
+            headers=_with_content_type(headers, "application/json" if data is TOO_DEEP else ctype),
             body_value=value, source="axios", headers_known=known, url_partial=_partial(url),
+            body_error=TOO_DEEP_MESSAGE if data is TOO_DEEP else None,
         )
 
 
@@ -499,11 +586,15 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         body: str | None = None
         ctype: str | None = None
         value: Any = None
+        too_deep = False
         if "json" in kwargs:
-            body, ctype, value = _body_of(py_value(kwargs["json"], env), objects_as_json=True)
-            ctype = "application/json" if body is not None else None
+            data = py_value(kwargs["json"], env)
+            too_deep = data is TOO_DEEP
+            body, ctype, value = _body_of(data, objects_as_json=True)
+            ctype = "application/json" if body is not None or too_deep else None
         elif "data" in kwargs:
             data = py_value(kwargs["data"], env)
+            too_deep = data is TOO_DEEP
             if isinstance(data, dict):
                 body, ctype = urlencode(data, doseq=True), "application/x-www-form-urlencoded"
             else:
@@ -523,7 +614,7 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         yield m.start(), end, PastedRequest(
             method=method, url=url, headers=_with_content_type(headers, ctype), body=body, body_value=value,
             source=m.group(1) if m.group(1) in ("requests", "httpx") else "requests", basic_auth=basic,
-            headers_known=known, url_partial=_partial(url),
+            headers_known=known, url_partial=_partial(url), body_error=TOO_DEEP_MESSAGE if too_deep else None,
         )
 
 
@@ -548,7 +639,7 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
                 opts[k.strip()] = v.strip()
         elif len(args) >= 3:
             opts[args[1].strip()] = args[2]
-    env = {m.group(1): m.group(2) for m in re.finditer(r"\$(\w+)\s*=\s*([^;]+);", text)}
+    env = _php_assignments(text)
     url = _php_value(opts.get("CURLOPT_URL", ""), env)
     if not isinstance(url, str) or not url:
         return
@@ -578,6 +669,24 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             method = "POST"
     yield first, last, PastedRequest(method=method, url=url, headers=headers, body=body, body_value=value,
                                      source="php")
+
+
+def _php_assignments(text: str) -> dict[str, str]:
+    """``$name = value;`` pairs. Each value runs to the next `;`, found with one ``find``: the regex
+    ``([^;]+);`` rescanned the rest of the text from every ``$x =`` when no `;` followed (quadratic)."""
+    env: dict[str, str] = {}
+    start = re.compile(r"\$(\w+)\s*=\s*")
+    pos = 0
+    while True:
+        m = start.search(text, pos)
+        if not m:
+            return env
+        end = text.find(";", m.end())
+        if end < 0:
+            return env
+        if end > m.end():
+            env[m.group(1)] = text[m.end():end]
+        pos = end + 1
 
 
 def _php_array_inner(expr: str) -> str:

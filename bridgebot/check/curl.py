@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote_plus
 
-from .model import PastedRequest
+from .model import PastedRequest, Unresolved
 
 
 class PasteError(ValueError):
@@ -147,6 +147,7 @@ def parse_curl(command: str, stdin: str | None = None) -> PastedRequest:
     url: str | None = None
     headers: list[tuple[str, str]] = []
     data: list[str] = []
+    body_files: list[str] = []  # -d @file: a body we cannot see
     form: list[tuple[str, str]] | None = None
     user: str | None = None
     get = head = False
@@ -189,7 +190,7 @@ def parse_curl(command: str, stdin: str | None = None) -> PastedRequest:
                 data.append(stdin.strip())
             elif d.startswith("@") and opt != "--data-raw":
                 notes.append(f"the body is read from the file {d[1:]}, which the paste does not show")
-                data.append("")
+                body_files.append(d[1:])
             elif opt == "--data-urlencode":
                 name, eq, val = d.partition("=")
                 data.append(f"{name}={quote_plus(val)}" if eq else quote_plus(d))
@@ -202,8 +203,10 @@ def parse_curl(command: str, stdin: str | None = None) -> PastedRequest:
                 d = stdin.strip()
             elif d.startswith("@"):
                 notes.append(f"the body is read from the file {d[1:]}, which the paste does not show")
+                body_files.append(d[1:])
                 d = ""
-            data.append(d)
+            if d:
+                data.append(d)
         elif opt in ("-F", "--form", "--form-string"):
             f = take()
             name, _, val = f.partition("=")
@@ -231,6 +234,11 @@ def parse_curl(command: str, stdin: str | None = None) -> PastedRequest:
     if not partial and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url) and not url.startswith("/"):
         url = "https://" + url
     body: str | None = None
+    # A body read from a file we cannot see is sent, but its content is unknown: it is not
+    # checked (and not missing).
+    body_value = Unresolved("@" + body_files[0]) if body_files and not data else None
+    if body_value is not None and not get:
+        body = ""
     if get and data:
         sep = "&" if "?" in url else "?"
         url = url + sep + "&".join(d for d in data if d)
@@ -247,7 +255,7 @@ def parse_curl(command: str, stdin: str | None = None) -> PastedRequest:
         method = "HEAD" if head else "GET" if get else "POST" if (body is not None or form) else "GET"
     return PastedRequest(
         method=method, url=url, headers=headers, body=body, form_fields=form, source="curl",
-        basic_auth=user, notes=notes, url_partial=partial,
+        basic_auth=user, notes=notes, url_partial=partial, body_value=body_value,
     )
 
 

@@ -69,7 +69,9 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
     known = ERROR_CODES.get(code)
     explanation = known[1] if known else None
     kind = known[0] if known else None
-    message = error.message or ""
+    # An API error message is a sentence; past 1,000 characters it is a paste, not a message, and
+    # `missing .*header` would rescan it from every "missing" (quadratic).
+    message = (error.message or "")[:1000]
     by_message = next((k for rx, k in _MESSAGE_RULES if rx.search(message)), None)
     # The message is more precise than a generic code ("invalid_parameters: ... must be one of").
     if by_message and kind in (None, "invalid_format") and not (by_message == "unknown_path" and error.status != 404):

@@ -139,6 +139,9 @@ class Secret:
     location: str
     redacted: str
     value: str = field(repr=False, compare=False)
+    #: Other spellings of ``value`` in the paste (percent-encoded, ``\u``-escaped, Slack-escaped):
+    #: redacted wherever they appear too.
+    forms: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "location": self.location, "redacted": self.redacted}
@@ -218,6 +221,8 @@ class CheckResult:
     problems: list[str] = field(default_factory=list)
     #: Hints for the developer (e.g. name the endpoint of a bare JSON body).
     hints: list[str] = field(default_factory=list)
+    #: Why the paste could not be fully checked ("timeout", "error"; see check/bounded.py), else None.
+    incomplete: str | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -233,7 +238,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        return not self.findings and not self.incomplete
 
     @property
     def operations(self) -> list[OperationRef]:
@@ -245,7 +250,7 @@ class CheckResult:
 
     @property
     def empty(self) -> bool:
-        return not (self.requests or self.errors or self.secrets)
+        return not (self.requests or self.errors or self.secrets or self.incomplete)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -254,6 +259,7 @@ class CheckResult:
             "secrets": [s.to_dict() for s in self.secrets],
             "problems": list(self.problems),
             "hints": list(self.hints),
+            "incomplete": self.incomplete,
         }
 
 

@@ -16,6 +16,7 @@ import os
 import pickle
 import re
 import tempfile
+from importlib import resources
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -29,8 +30,10 @@ from .schema import Schema, SchemaCompiler
 log = logging.getLogger(__name__)
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SPEC_DIR = PROJECT_ROOT / "openapi_specs"
+#: The bundled specs: openapi_specs/ in a checkout, installed as the data package
+#: ``bridgebot.openapi_specs`` (see setup.py), so an installed wheel finds them from any directory.
+DEFAULT_SPEC_DIR = Path(str(resources.files("bridgebot.openapi_specs")))
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class SpecError(ValueError):
@@ -306,7 +309,10 @@ def cache_dir() -> Path:
 
 
 def parse_document(data: bytes, source: str) -> dict[str, Any]:
-    text = data.decode("utf-8-sig")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SpecError(f"{source}: not a text file (not UTF-8 at byte {e.start})") from None
     try:
         if source.endswith(".json") or text.lstrip().startswith("{"):
             doc = json.loads(text)
@@ -374,13 +380,24 @@ def _write_cache(cache_file: Path, spec: CompiledSpec) -> None:
 
 
 def spec_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
-    """The given spec files, or every spec in ``openapi_specs/``."""
+    """The given spec files, else those named by ``BRIDGEBOT_SPECS``, else the bundled ones.
+
+    ``BRIDGEBOT_SPECS`` lists spec files or folders of specs, separated by ``os.pathsep``
+    (``:`` on Unix); a folder stands for every ``.yaml``/``.yml``/``.json`` file in it.
+    """
     if paths:
         return [Path(p) for p in paths]
-    directory = Path(os.environ.get("BRIDGEBOT_SPEC_DIR") or DEFAULT_SPEC_DIR)
-    files = sorted(p for p in directory.glob("*") if p.suffix in (".yaml", ".yml", ".json"))
-    if not files:
-        raise SpecError(f"no OpenAPI specs in {directory}")
+    env = os.environ.get("BRIDGEBOT_SPECS")
+    entries = [Path(e) for e in env.split(os.pathsep) if e] if env else [DEFAULT_SPEC_DIR]
+    files: list[Path] = []
+    for entry in entries:
+        if entry.is_dir():
+            found = sorted(p for p in entry.iterdir() if p.suffix in SPEC_SUFFIXES)
+            if not found:
+                raise SpecError(f"no OpenAPI specs (.yaml, .yml, .json) in {entry}")
+            files.extend(found)
+        else:
+            files.append(entry)
     return files
 
 

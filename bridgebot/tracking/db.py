@@ -97,6 +97,42 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m002_inbox(db: sqlite_utils.Database) -> None:
+    """The durable inbox (every Slack event is stored, redacted, before it is acked) and what the
+    outbox needs to post a reply exactly once (how many attempts were started before a crash)."""
+    db.execute("""
+        CREATE TABLE inbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_key TEXT NOT NULL UNIQUE,   -- Slack's event_id (or an interaction's id): redeliveries stop here
+            kind TEXT NOT NULL,               -- event type, or block_actions
+            lane TEXT NOT NULL DEFAULT '',    -- channel id: events of one lane are processed in order
+            body TEXT NOT NULL,               -- the request body as JSON, secrets redacted
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            last_error TEXT,
+            received_at REAL NOT NULL,
+            done_at REAL
+        )""")
+    db.execute("CREATE INDEX inbox_pending ON inbox(status, lane, id)")
+    db.execute("CREATE INDEX inbox_done ON inbox(status, done_at)")
+    db.execute("ALTER TABLE outbox ADD COLUMN started INTEGER NOT NULL DEFAULT 0")  # attempts begun
+    db.execute("ALTER TABLE outbox ADD COLUMN failed_at REAL")
+
+
+@migrations()
+def m003_check_results(db: sqlite_utils.Database) -> None:
+    """The check's result for each thread (issue 6): a reply rebuilt after a click or a reopen
+    says what was first said, not what a re-check of the truncated, redacted text would say."""
+    db.execute("""
+        CREATE TABLE check_results (
+            thread_id INTEGER PRIMARY KEY REFERENCES threads(id),
+            result TEXT NOT NULL,        -- JSON (bridgebot/check/stored.py), secrets redacted
+            checked_at REAL NOT NULL
+        )""")
+
+
+@migrations()
 def m004_desk(db: sqlite_utils.Database) -> None:
     """Specialists' desk: internal notes, and the reminders already sent (each goes out once)."""
     db.execute("""
@@ -274,3 +310,28 @@ class Store:
             raise
         else:
             db.execute("COMMIT")
+
+
+def backup(source: str | Path, dest: str | Path) -> int:
+    """Copy the database to ``dest`` with SQLite's online backup API: consistent while the bot keeps
+    writing (WAL included). Refuses to overwrite an existing file. Returns the pages copied."""
+    dest = Path(dest)
+    if dest.exists():
+        raise FileExistsError(f"{dest} already exists; choose a new file for the backup")
+    if not Path(source).exists():
+        raise FileNotFoundError(f"there is no database at {source}")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True, timeout=30)
+    try:
+        out = sqlite3.connect(str(dest))
+        try:
+            src.backup(out, pages=1024)
+            out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            return int(out.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            out.close()
+    except BaseException:
+        dest.unlink(missing_ok=True)  # nothing half-written
+        raise
+    finally:
+        src.close()

@@ -310,6 +310,18 @@ def update_check(db: sqlite_utils.Database, thread: TrackedThread, *, text: str 
     thread.text, thread.operations, thread.findings_count = text, operations, findings_count
 
 
+def save_check_result(db: sqlite_utils.Database, thread_id: int, result_json: str, at: float) -> None:
+    """Keep the check's result (JSON, secrets redacted) with the thread; an edit replaces it."""
+    db.execute("INSERT INTO check_results (thread_id, result, checked_at) VALUES (?, ?, ?) "
+               "ON CONFLICT(thread_id) DO UPDATE SET result = excluded.result, checked_at = excluded.checked_at",
+               [thread_id, result_json, at])
+
+
+def check_result_of(db: sqlite_utils.Database, thread_id: int) -> str | None:
+    row = db.execute("SELECT result FROM check_results WHERE thread_id = ?", [thread_id]).fetchone()
+    return row[0] if row else None
+
+
 def set_bot_reply(db: sqlite_utils.Database, thread_id: int, ts: str) -> None:
     db.execute("UPDATE threads SET bot_reply_ts = ? WHERE id = ?", [ts, thread_id])
 
@@ -331,6 +343,11 @@ def mark_event_seen(db: sqlite_utils.Database, event_id: str, type: str, at: flo
     cur = db.execute("INSERT OR IGNORE INTO slack_events (event_id, type, received_at) VALUES (?, ?, ?)",
                      [event_id, type, at])
     return cur.rowcount == 1
+
+
+def event_seen(db: sqlite_utils.Database, event_id: str) -> bool:
+    """Whether a Slack delivery was already handled (without marking it)."""
+    return db.execute("SELECT 1 FROM slack_events WHERE event_id = ?", [event_id]).fetchone() is not None
 
 
 def forget_events_before(db: sqlite_utils.Database, before: float) -> int:

@@ -15,5 +15,6 @@ def message_changed(event: dict[str, Any], body: dict[str, Any], context: BoltCo
     outcome = context["desk"].handle_edit(
         body.get("event_id") or f"{event.get('channel')}:{new.get('ts')}:edit:{event.get('event_ts')}",
         event.get("channel", ""), new.get("ts", ""), new.get("text") or "", new.get("user"),
+        secrets=body.get("bridgebot_secrets") or [],
     )
     logger.debug("edit of %s: %s", new.get("ts"), outcome.action)

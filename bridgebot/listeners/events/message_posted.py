@@ -20,6 +20,7 @@ def message_posted(event: dict[str, Any], body: dict[str, Any], context: BoltCon
         text=event.get("text") or "",
         subtype=event.get("subtype"),
         bot_id=event.get("bot_id"),
+        secrets=body.get("bridgebot_secrets") or [],  # found before the inbox stored the text redacted
     )
     outcome = context["desk"].handle_message(body.get("event_id") or f"{msg.channel_id}:{msg.ts}", msg)
     logger.debug("message %s in %s: %s", msg.ts, msg.channel_id, outcome.action)

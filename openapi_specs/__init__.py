@@ -1,0 +1,1 @@
+"""The bundled OpenAPI specs, installed as the data package ``bridgebot.openapi_specs``."""

@@ -1,0 +1,184 @@
+"""Issue 6, item 2: no paste can crash or stall the checker.
+
+The poison paste (an axios body nested 500 deep) raised RecursionError; the pastes below made a
+regular expression backtrack for seconds to minutes. Each is checked here under a time budget
+and must come back *fully* checked (not cut off by the budget): behaviour, not wall-clock time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bridgebot.check import check_paste
+from bridgebot.check.bounded import BoundedChecker, check_inline
+from conftest import BRIDGE_SPEC
+
+CUSTOMERS = "https://api.bridge.xyz/v0/customers"
+#: Issue 6's poison paste: 2 KB, nested 500 deep.
+POISON = f"axios.post('{CUSTOMERS}', " + "{a:" * 500 + "1" + "}" * 500 + ")"
+
+
+def test_the_poison_paste_is_read_and_its_body_reported_too_deep(bridge_specs) -> None:
+    result = check_paste(POISON, bridge_specs)
+    (report,) = result.requests
+    assert report.operation is not None and report.operation.label == "POST /v0/customers"
+    deep = [f for f in report.findings if f.kind == "malformed_body"]
+    assert deep and "nested more than 64 levels" in deep[0].message
+
+
+@pytest.mark.parametrize("paste", [
+    f"requests.post('{CUSTOMERS}', json=" + "{'a': " * 300 + "1" + "}" * 300 + ")",
+    f"fetch('{CUSTOMERS}', {{method: 'POST', body: JSON.stringify(" + "[" * 400 + "]" * 400 + ")})",
+    f"const body = {'{a:' * 400}1{'}' * 400}\naxios.post('{CUSTOMERS}', body)",
+    f"POST /v0/customers\n{'[' * 5000}{']' * 5000}",
+], ids=["python-json", "fetch-stringify", "js-variable", "bare-json"])
+def test_other_deep_bodies_are_reported_not_raised(bridge_specs, paste: str) -> None:
+    result = check_paste(paste, bridge_specs)
+    assert result.incomplete is None
+    assert any(f.kind == "malformed_body" for f in result.findings)
+
+
+def test_the_poison_paste_at_the_command_line_is_a_finding_not_a_traceback(tmp_path) -> None:
+    paste = tmp_path / "poison.txt"
+    paste.write_text(POISON)
+    run = subprocess.run([sys.executable, "-m", "bridgebot", "check", "--spec", str(BRIDGE_SPEC), "--format", "json",
+                          str(paste)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 1, run.stderr
+    findings = json.loads(run.stdout)["requests"][0]["findings"]
+    assert any("nested more than 64 levels" in f["message"] for f in findings)
+
+
+#: Pastes that made a reader's regular expression backtrack (old time on a shared 2-core box).
+SLOW_PASTES = {
+    # clientcode._assignments: 14.6 s (issue 6); > 10 s measured here.
+    "fetch then 2,000 blank lines": f"fetch('{CUSTOMERS}')" + "\n" * 2000,
+    # clientcode._assignments: 45 s (issue 6).
+    "axios.get then 1,000 lines of four spaces": f"axios.get('{CUSTOMERS}')" + "\n    " * 1000,
+    # paste.unslack links: 1.9 s.
+    "4,000 unclosed Slack links": f"curl {CUSTOMERS}\n" + "<http://a|" * 4000,
+    # clientcode PHP variables `([^;]+);`: 2.2 s.
+    "PHP: 10,000 `$a=` and no semicolon": f"curl_setopt($ch, CURLOPT_URL, '{CUSTOMERS}');\n" + "$a=" * 10000,
+    # schema email format: 4.5 s.
+    "a 30 KB email value": f"curl {CUSTOMERS} -H 'Api-Key: k' -H 'Idempotency-Key: 1' --json "
+                           "'{\"type\":\"individual\",\"email\":\"a@" + "b." * 15000 + " \"}'",
+    # explain `missing .*header`: 0.9 s.
+    "an error message of 4,000 `missing`": '{"code": "bad", "message": "' + "missing " * 4000 + '"}',
+    # paste: "is this JSON a variable's value?" searched from every `$` of the line: 4.1 s (fuzz run).
+    "JSON after a 10,000-character run of `$`": f"requests.post('{CUSTOMERS}', json=body)\n" + "$" * 10000
+                                                 + ': {"a": 1}',
+    # secrets: the line before each key rescanned: 0.4 s.
+    "1,200 keys on one line": " ".join(f"sk-live-{i:024d}" for i in range(1200)),
+}
+
+
+@pytest.mark.parametrize("paste", SLOW_PASTES.values(), ids=SLOW_PASTES.keys())
+def test_worst_case_pastes_are_checked_fully_within_the_budget(bridge_specs, paste: str) -> None:
+    result = check_inline(paste, bridge_specs, budget=1.0)
+    assert result.incomplete is None, "the check was cut off by its budget"
+    assert result.requests or result.errors or result.secrets
+
+
+def test_a_paste_past_the_budget_says_so_keeps_its_key_warning_and_the_worker_is_replaced(bridge_specs) -> None:
+    key = "sk-live-0123456789abcdef0123456789ab"
+    # 20 requests checked, hundreds read: far more than a 0.1 ms budget.
+    big = f"curl {CUSTOMERS} -H 'Api-Key: {key}'\n" + f"curl {CUSTOMERS}/c_1 -H 'Api-Key: $K'\n" * 600
+    with BoundedChecker(bridge_specs, budget=0.0001) as checker:
+        first_worker = checker._idle[0].process.pid
+        result = checker.check(big)
+        assert result.incomplete == "timeout"
+        assert [s.redacted for s in result.secrets] == ["sk-live-…89ab"]
+        assert not result.ok
+        checker.budget = 30.0
+        again = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
+        assert again.incomplete is None and again.requests[0].operation is not None
+        assert checker._idle[0].process.pid != first_worker  # the stuck worker was killed
+
+
+def test_a_worker_that_died_is_replaced(bridge_specs) -> None:
+    with BoundedChecker(bridge_specs, budget=30.0) as checker:
+        checker._idle[0].process.kill()
+        checker._idle[0].process.wait()
+        result = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
+        assert result.incomplete is None and result.requests[0].operation is not None
+
+
+def test_the_text_report_says_a_paste_could_not_be_fully_checked(bridge_specs) -> None:
+    from bridgebot.check import render_check_text
+
+    result = check_inline(f"curl {CUSTOMERS} -H 'Api-Key: $K'\n" * 600, bridge_specs, budget=0.0001)
+    assert result.incomplete == "timeout" and not result.ok
+    assert "could not fully check this message" in render_check_text(result)
+
+
+# --- over Slack -----------------------------------------------------------------------------------
+
+def test_the_poison_paste_over_slack_opens_a_thread_with_a_reply(bot) -> None:
+    from fakeslack import message_event
+    from slackapp import ACME, DEV
+
+    status, _ = bot.post_event(message_event(ACME, DEV, POISON, ts="1700000000.000100", team="T_EXT"), event_id="EvP")
+    assert status == 200
+    bot.deliver()
+    assert bot.rows("SELECT status FROM threads") == [("open",)]
+    (reply,) = bot.fake.successful_calls("chat.postMessage")
+    assert "nested more than 64 levels" in json.dumps(reply.args["blocks"])
+
+
+def test_a_paste_past_the_budget_over_slack_opens_its_thread_and_says_it_was_not_fully_checked(
+        fake_slack, tmp_path, bridge_specs) -> None:
+    from fakeslack import message_event
+    from slackapp import ACME, DEV, start
+
+    running, stop = start(fake_slack, tmp_path, bridge_specs, check_budget=0.0001)
+    try:
+        key = "sk-live-0123456789abcdef0123456789ab"
+        big = f"curl {CUSTOMERS} -H 'Api-Key: {key}'\n" + f"curl {CUSTOMERS}/c_1 -H 'Api-Key: $K'\n" * 600
+        status, _ = running.post_event(message_event(ACME, DEV, big, ts="1700000000.000100", team="T_EXT"),
+                                       event_id="EvBig")
+        assert status == 200
+        running.deliver()
+        assert running.rows("SELECT status FROM threads") == [("open",)]
+        (reply,) = fake_slack.successful_calls("chat.postMessage")
+        blocks = json.dumps(reply.args["blocks"])
+        assert "could not fully check this message" in blocks
+        assert "bb_claim" in blocks  # a thread like any other
+        warnings = fake_slack.successful_calls("chat.postEphemeral")
+        assert len(warnings) == 1 and "sk-live-…89ab" in warnings[0].args["text"]
+        assert not fake_slack.saw(key)
+    finally:
+        stop()
+
+
+def test_more_callers_than_workers_wait_their_turn_and_all_get_full_results(bridge_specs) -> None:
+    import threading
+
+    results: list = []
+    with BoundedChecker(bridge_specs, budget=30.0, max_workers=2) as checker:
+        def ask(i: int) -> None:
+            results.append(checker.check(f"curl {CUSTOMERS}/c_{i} -H 'Api-Key: $K'"))
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert checker._workers <= 2
+    assert len(results) == 8
+    assert all(r.incomplete is None and r.requests[0].operation is not None for r in results)
+
+
+def test_the_cli_guard_is_not_swallowed_by_the_checker_s_own_error_handling(bridge_specs, monkeypatch) -> None:
+    import time
+
+    from bridgebot.check import checker
+
+    def stuck(req, specs):  # a request whose check never ends (only the budget's alarm stops it)
+        time.sleep(30)
+
+    monkeypatch.setattr(checker, "check_request", stuck)
+    result = check_inline(f"curl {CUSTOMERS} -H 'Api-Key: $K'", bridge_specs, budget=0.05)
+    assert result.incomplete == "timeout"

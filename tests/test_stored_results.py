@@ -1,0 +1,108 @@
+"""Issue 6, item 5: after a click or a reopen the bot's reply is rebuilt from the check's stored
+result, never from the stored question text (cut at 4,000 characters, keys redacted).
+
+Before: Claim and Resolve re-checked the stored text, so the key warning disappeared (the stored
+key is redacted, so no longer a key) and a 4.3 KB paste's findings became a plain
+acknowledgement (its curl command was past the cut).
+"""
+
+from __future__ import annotations
+
+import json
+
+from bridgebot.check import check_paste
+from bridgebot.check.stored import dump_result, load_result
+from bridgebot.render import render_blocks
+from fakeslack import block_action, message_event
+from slackapp import ACME, DEV, SPEC
+
+KEY = "sk-live-9a8b7c6d5e4f3a2b1c0d9f2c"
+CURL = f"""```
+curl -X POST https://api.bridge.xyz/v0/transfers \\
+  -H "Api-Key: {KEY}" -H 'Content-Type: application/json' \\
+  -d '{{"on_behalf_of": "cust_1", "amount": "10.00", "source": {{"currency": "usd", "payment_rail": "ach"}},
+       "destination": {{"currency": "usdcc", "payment_rail": "ethereum", "to_address": "0xabc"}}}}'
+```"""
+# 4.3 KB: the developer's account of what they tried first, then the paste.
+LONG = ("We have been integrating transfers for a week and here is everything we tried so far. " * 48) + "\n" + CURL
+
+
+def _findings_text(call) -> str:
+    blocks = call.args["blocks"]
+    return json.dumps([b for b in blocks if b.get("type") == "section"], ensure_ascii=False)
+
+
+def test_claim_and_resolve_keep_the_findings_and_the_key_warning_of_a_long_paste(bot) -> None:
+    assert len(LONG) > 4300
+    bot.post_event(message_event(ACME, DEV, LONG, ts="1700000000.000100", team="T_EXT"), event_id="EvLong")
+    bot.deliver()
+    (first,) = bot.fake.successful_calls("chat.postMessage")
+    said = _findings_text(first)
+    assert "Did you mean `usdc`?" in said and "sk-live-…9f2c" in said
+    ts = first.response["ts"]
+    bot.post_form(block_action("bb_claim", "1", SPEC, "T_HOME", ACME, ts))
+    bot.deliver()
+    claimed = bot.fake.successful_calls("chat.update")[-1]
+    assert _findings_text(claimed) == said
+    assert f"claimed by <@{SPEC}>" in json.dumps(claimed.args["blocks"])
+    bot.post_form(block_action("bb_resolve", "1", SPEC, "T_HOME", ACME, ts))
+    bot.deliver()
+    resolved = bot.fake.successful_calls("chat.update")[-1]
+    assert _findings_text(resolved) == said
+    # A customer reply reopens it: the reply is rebuilt again, findings and all.
+    bot.post_event(message_event(ACME, DEV, "still failing", ts="1700000100.000100", thread_ts="1700000000.000100",
+                                 team="T_EXT"), event_id="EvAgain")
+    bot.deliver()
+    reopened = bot.fake.successful_calls("chat.update")[-1]
+    assert "bb_resolve" in json.dumps(reopened.args["blocks"])  # open again: the buttons are back
+    assert _findings_text(reopened) == said
+    assert not bot.fake.saw(KEY)
+
+
+def test_the_stored_result_holds_no_key(bot) -> None:
+    bot.post_event(message_event(ACME, DEV, LONG, ts="1700000000.000100", team="T_EXT"), event_id="EvLong")
+    bot.deliver()
+    (stored,) = bot.rows("SELECT result FROM check_results")
+    assert KEY not in stored[0] and "sk-live-…9f2c" in stored[0]
+
+
+def test_a_stored_result_renders_the_same_reply(bridge_specs) -> None:
+    class Thread:
+        id, short_id, status, assignee_id, resolved_by = 1, "BB-1", "open", None, None
+
+    pastes = [LONG, '{"error": {"code": "parameter_unknown", "message": "Received unknown parameter: foo", '
+                    '"param": "foo", "type": "invalid_request_error"}}',
+              "POST /v0/transfers\n{\"amount\": 1}", "hello?"]
+    for paste in pastes:
+        result = check_paste(paste, bridge_specs)
+        back = load_result(dump_result(result))
+        assert back is not None
+        for r in (result, back):
+            r.has = bool(not r.empty)
+        assert render_blocks("thread_reply", thread=Thread(), result=back, has_paste=back.has) == \
+            render_blocks("thread_reply", thread=Thread(), result=result, has_paste=result.has)
+        assert [f.to_dict() for f in back.findings] == [f.to_dict() for f in result.findings]
+
+
+def test_an_unreadable_stored_result_is_not_used() -> None:
+    assert load_result("{}") is None
+    assert load_result("not json") is None
+    assert load_result(json.dumps({"version": 999})) is None
+
+
+def test_after_an_edit_a_click_shows_the_edited_paste_s_findings(bot) -> None:
+    bot.post_event(message_event(ACME, DEV, LONG, ts="1700000000.000100", team="T_EXT"), event_id="EvLong")
+    bot.deliver()
+    ts = bot.fake.successful_calls("chat.postMessage")[0].response["ts"]
+    fixed = LONG.replace("usdcc", "usdc")
+    edit = {"type": "message", "subtype": "message_changed", "channel": ACME, "hidden": True,
+            "ts": "1700000050.000100", "event_ts": "1700000050.000100",
+            "message": {"type": "message", "user": DEV, "text": fixed, "ts": "1700000000.000100",
+                        "edited": {"user": DEV, "ts": "1700000050.000000"}},
+            "previous_message": {"type": "message", "user": DEV, "text": LONG, "ts": "1700000000.000100"}}
+    assert bot.post_event(edit, event_id="EvEdit")[0] == 200
+    bot.deliver()
+    bot.post_form(block_action("bb_claim", "1", SPEC, "T_HOME", ACME, ts))
+    bot.deliver()
+    claimed = _findings_text(bot.fake.successful_calls("chat.update")[-1])
+    assert "usdcc" not in claimed and "Idempotency-Key" in claimed and "sk-live-…9f2c" in claimed
