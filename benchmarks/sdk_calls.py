@@ -45,7 +45,9 @@ def check_op(specs, op, seed: int, budget: float, stats, failures, languages) ->
     try:
         case = g.build_case(specs, op, seed)
         g.generate(case, seed=seed, n=1, budget=budget, rich_draws=2)
-    except g.CannotGenerate as e:
+    except (g.CannotGenerate, IndexError) as e:
+        # IndexError: the generator's time-limit alarm landed inside hypothesis' own bookkeeping
+        # (seen on a loaded machine); the operation counts as not generated, like a timeout.
         for lang in languages:
             stats[(family, lang)]["skipped"] += 1
         return
