@@ -295,9 +295,15 @@ def _first_header(op: Operation) -> str:
 def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
     has_body = bool(req.body and req.body.strip()) or bool(req.form_fields)
     if req.body_error:
-        return [Finding(kind="malformed_body", location="body", field="",
-                        message=f"The body is not valid JSON: {req.body_error}.", expected="valid JSON",
-                        actual=None)]
+        broken = [Finding(kind="malformed_body", location="body", field="",
+                          message=f"The body is not valid JSON: {req.body_error}.", expected="valid JSON",
+                          actual=None)]
+        if req.body_value is None or not op.body:
+            return broken
+        # What could be read of it is still checked (issue 11); what was cut off stays unknown.
+        req = PastedRequest(method=req.method, url=req.url, headers=req.headers, body=req.body,
+                            source=req.source, body_value=req.body_value)
+        return broken + [f for f in _check_body(op, req) if f.kind != "malformed_body"]
     if not op.body:
         if has_body and op.method in ("GET", "HEAD", "DELETE"):
             return [Finding(kind="malformed_body", location="body", field="",

@@ -4,63 +4,18 @@ from __future__ import annotations
 
 import re
 
+from .catalogs import codes, fallback_rules
 from .model import Finding, PastedError
 from .schema import Schema, _close
 from .specs import Operation
 
-#: Known error codes (Bridge, Stripe, GitHub) → (finding kind or None, what to do).
-#: Bridge's come from its docs on transfer errors and idempotency.
-ERROR_CODES: dict[str, tuple[str | None, str]] = {
-    # Bridge
-    "invalid_parameters": ("invalid_format", "A field in the request is invalid; the error's source names it."),
-    "invalid_json": ("malformed_body", "The body is not valid JSON: check quotes, commas and that Content-Type is application/json."),
-    "required": ("missing_required", "A required field or header is missing."),
-    "invalid": ("invalid_format", "A value is not valid for this field."),
-    "has_not_accepted_tos": (None, "The customer has not accepted Bridge's Terms of Service: send them a ToS link (POST /v0/customers/tos_links) and retry once accepted."),
-    "requires_active_kyc_status": (None, "The customer's KYC is not approved yet: check GET /v0/customers/{customerID} (status, requirements_due) or send a KYC link."),
-    "frozen": (None, "The customer or account is frozen; contact Bridge support."),
-    "deactivated_external_account": (None, "The external account was deactivated: reactivate it (POST …/external_accounts/{id}/reactivate) or use another."),
-    "duplicate_record": (None, "This Idempotency-Key (or record) was already used with other parameters: use a new key for a new request."),
-    "not_truly_idempotent": (None, "The same Idempotency-Key was sent with a different body: a retry must send the identical body, a new request needs a new key (keys last 24 h)."),
-    "invalid_geographic_location": (None, "The customer's location is not supported for this product."),
-    "missing_address_data": ("missing_required", "The customer or external account is missing address data needed for this rail."),
-    "cards_endorsement_approval_required": (None, "The customer needs the cards endorsement approved first."),
-    "not_allowed": (None, "This rail or feature is not enabled for your account: ask Bridge to enable it."),
-    "missing_required_endorsements": (None, "The customer lacks an endorsement this transfer needs (e.g. sepa, spei): request it with a KYC link."),
-    "developer_limits_exceeded": (None, "Your developer account's limits would be exceeded by this transfer."),
-    "aml_violation": (None, "The transfer was blocked by AML screening; contact Bridge support with the request id."),
-    "unexpected": (None, "An unexpected server error: it is safe to retry with the same Idempotency-Key."),
-    "not_found": (None, "The object does not exist in this environment: sandbox (sk-test) and production (sk-live) keys see different objects."),
-    "bad_customer_request": ("invalid_format", "The customer request is invalid; the message says which field."),
-    # Stripe
-    "parameter_unknown": ("unknown_param", "Stripe does not know this parameter: check its spelling and nesting."),
-    "parameter_missing": ("missing_required", "A required parameter is missing."),
-    "parameter_invalid_integer": ("wrong_type", "The parameter must be an integer."),
-    "parameter_invalid_empty": ("invalid_format", "The parameter must not be empty."),
-    "parameter_invalid_string_empty": ("invalid_format", "The parameter must not be an empty string."),
-    "parameters_exclusive": ("invalid_format", "Two parameters that cannot be used together were sent."),
-    "idempotency_key_in_use": (None, "Another request with this Idempotency-Key is still in progress: wait and retry."),
-    "resource_missing": (None, "The object does not exist (or belongs to another account or mode: test vs live)."),
-    "api_key_expired": ("auth_invalid", "The API key has expired: roll a new one."),
-    # GitHub
-    "missing_field": ("missing_required", "A required field is missing."),
-    "already_exists": (None, "Another resource already has this value."),
-    "unprocessable": ("invalid_format", "A value could not be processed."),
-}
+#: Known error codes (Bridge, Stripe, GitHub) → (finding kind or None, meaning and fix), read from
+#: the catalogs in bridgebot/check/catalogs/ (one YAML file per API).
+ERROR_CODES: dict[str, tuple[str | None, str]] = {code: (info.kind, info.explanation) for code, info in codes().items()}
 
-_MESSAGE_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?i)idempotency.key"), "idempotency_key_missing"),
-    (re.compile(r"(?i)unknown param|unrecognized (field|param)|not permitted|unpermitted|additional propert"), "unknown_param"),
-    (re.compile(r"(?i)missing required|is required|must be set|can't be blank|missing .*header|required param"), "missing_required"),
-    (re.compile(r"(?i)must be one of|is not one of|invalid value for|not a valid (choice|option)"), "invalid_enum"),
-    (re.compile(r"(?i)invalid (integer|boolean|string|array|object|hash|number)|must be an? (integer|string|number|boolean|array|object)"), "wrong_type"),
-    (re.compile(r"(?i)too long|too short|must be (at least|at most|less|greater)|out of range|exceeds"), "out_of_range"),
-    (re.compile(r"(?i)invalid json|malformed|could not parse|unexpected token"), "malformed_body"),
-    (re.compile(r"(?i)content.type"), "content_type"),
-    (re.compile(r"(?i)invalid api.key|api.key .*invalid|bad credentials|invalid (token|credentials)|unauthori[sz]ed"), "auth_invalid"),
-    (re.compile(r"(?i)did not provide an api key|missing api-key|no api key|requires authentication"), "auth_missing"),
-    (re.compile(r"(?i)not found|no such"), "unknown_path"),
-]
+#: Wording many APIs share (catalogs/common.yaml), read on an error's message when no API's own
+#: template matched it.
+_MESSAGE_RULES: list[tuple[re.Pattern[str], str]] = [(r.pattern, r.kind) for r in fallback_rules() if r.kind]
 
 
 def explain_error(error: PastedError, operation: Operation | None, request_had_auth: bool | None) -> tuple[list[Finding], str | None]:
@@ -70,10 +25,17 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
     explanation = known[1] if known else None
     kind = known[0] if known else None
     message = error.message or ""
-    by_message = next((k for rx, k in _MESSAGE_RULES if rx.search(message)), None)
-    # The message is more precise than a generic code ("invalid_parameters: ... must be one of").
-    if by_message and kind in (None, "invalid_format") and not (by_message == "unknown_path" and error.status != 404):
-        kind = by_message
+    if error.kind is not None:
+        # An API's own template matched the message (catalogs/<api>.yaml): it is the most precise.
+        kind = error.kind or None
+        explanation = error.explanation or explanation
+        if kind is None:
+            return [], explanation
+    else:
+        by_message = next((k for rx, k in _MESSAGE_RULES if rx.search(message)), None)
+        # The message is more precise than a generic code ("invalid_parameters: ... must be one of").
+        if by_message and kind in (None, "invalid_format") and not (by_message == "unknown_path" and error.status != 404):
+            kind = by_message
     # Anything about the credentials themselves is an auth finding, whatever the code says.
     auth_field = (error.param or "").lower() in ("api-key", "authorization", "x-api-key")
     if error.status == 401 or auth_field or kind in ("auth_missing", "auth_invalid"):

@@ -126,6 +126,17 @@ class PastedError:
     location: str | None = None
     #: The URL the error names (e.g. requests' "400 Client Error ... for url: ...").
     url: str | None = None
+    #: Read from an error catalog (issue 11): the finding kind the text means, "" when it means
+    #: nothing in the request is wrong (an object in the other mode, a name already taken).
+    kind: str | None = None
+    #: The method the error text names with its URL ("Unrecognized request URL (GET: /v1/x/)").
+    method: str | None = None
+    #: GitHub's documentation_url: its anchor names the operation.
+    docs_url: str | None = None
+    #: What the catalog says this error means and how to fix it.
+    explanation: str | None = None
+    #: The path of an empty id ("GET: /v1/customers/"): the missing path parameter is the field.
+    empty_id_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -268,3 +279,7 @@ def secret_finding(secret: Secret) -> Finding:
         expected="no credentials in shared channels",
         actual=secret.redacted,
     )
+
+
+class ElidedDict(dict):  # type: ignore[type-arg]
+    """An object pasted with keys left out (``...``, ``…``): its required keys are not claimed missing."""

@@ -16,6 +16,8 @@ from typing import Any
 from .clientcode import find_code_requests
 from .curl import PasteError, parse_curl
 from .model import PastedError, PastedRequest
+from .readers.errors import apply_catalog, errors_in, text_errors
+from .readers.lenient import LenientError, read_value
 
 #: Slack caps a message at 40,000 characters; a paste given to the CLI may be a file.
 #: Anything past this is refused up front rather than read slowly.
@@ -155,7 +157,7 @@ def read_paste(raw: str | bytes) -> Paste:
             code_found = True
 
     # 4. JSON values: request bodies (endpoint named near them) and error responses.
-    for start, end, value, error in _json_values(text, taken):
+    for start, end, value, error, liberties in _json_values(text, taken):
         line_prefix = text[text.rfind("\n", 0, start) + 1:start]
         if code_found and re.search(r"[A-Za-z_$][\w$]*\s*=\s*$", line_prefix):
             taken.append((start, end))  # `payload = {…}` read with the call that sends it
@@ -171,11 +173,13 @@ def read_paste(raw: str | bytes) -> Paste:
                 taken.append((start, end))
                 paste.problems.append(f"The JSON on line {_line_of(text, start)} could not be read: {error}.")
             continue
-        err = error_from_json(value)
-        if err is not None:
+        errs = errors_in(value, fallback=error_from_json)
+        if errs:
             taken.append((start, end))
-            paste.errors.append((start, err))
+            paste.errors.extend((start, e) for e in errs)
             continue
+        if "mid_line" in liberties:
+            continue  # an object inside a log line: read for errors only
         endpoint = _endpoint_near(text, start, end)
         if endpoint and endpoint[0] not in ("POST", "PUT", "PATCH"):
             taken.append((start, end))  # an example response of the GET named next to it
@@ -183,7 +187,8 @@ def read_paste(raw: str | bytes) -> Paste:
             method, url = endpoint
             add_request(start, end, PastedRequest(
                 method=method, url=url, body=text[start:end], source="json",
-                headers=[("Content-Type", "application/json")],
+                headers=[("Content-Type", "application/json")], body_value=value if liberties else None,
+                body_error=_strict_error(text[start:end]) if liberties & {"literal", "cut_off"} else None,
             ))
         elif isinstance(value, dict) and value:
             taken.append((start, end))
@@ -198,6 +203,8 @@ def read_paste(raw: str | bytes) -> Paste:
     # 5. Errors in plain text: status lines, client exceptions, API messages.
     _text_errors(text, taken, paste)
     paste.errors.sort(key=lambda e: e[0])
+    for _pos, err in paste.errors:
+        apply_catalog(err)
     order = sorted(range(len(paste.requests)), key=lambda i: paste.request_offsets[i])
     paste.requests = [paste.requests[i] for i in order]
     paste.request_offsets = [paste.request_offsets[i] for i in order]
@@ -312,12 +319,14 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
     """
     decoder = json.JSONDecoder()
     pos, n, failures, misses = 0, len(text), 0, 0
-    starts = re.compile(r"(?m)^[ \t>]*(?:```[a-z]*\s*)?([{\[])|(?<=[=:(])\s*([{])")
+    starts = re.compile(r"(?m)^[ \t>]*(?:```[a-z]*\s*)?([{\[])|(?<=[=:(])\s*([{])"
+                        r"|(?<=[\s\]>|])(\{)(?=\s*[\"']?[A-Za-z_$][\w$-]*[\"']?\s*:)")
     while pos < n:
         m = starts.search(text, pos)
         if not m:
             return
-        start = m.start(1) if m.group(1) else m.start(2)
+        start = m.start(1) if m.group(1) else m.start(2) if m.group(2) else m.start(3)
+        mid_line = {"mid_line"} if m.group(3) else set()
         start = text.index(text[start], start)  # skip the whitespace the lookbehind allowed
         if any(a <= start < b for a, b in taken):
             pos = next(b for a, b in taken if a <= start < b)
@@ -325,9 +334,16 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
         try:
             value, end = decoder.raw_decode(text, start)
         except RecursionError:
-            yield start, n, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+            yield start, n, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep", set()
             return
         except json.JSONDecodeError as e:
+            lenient = _lenient(text, start)
+            if lenient is not None:
+                value, end, liberties = lenient
+                if isinstance(value, (dict, list)):
+                    yield start, end, value, None, liberties | mid_line
+                pos = max(end, start + 1)
+                continue
             misses += 1
             if misses > MAX_JSON_FAILURES:
                 return
@@ -344,16 +360,42 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
                 reason = ("it ends early (cut off?)" if e.pos >= len(text.rstrip()) - 1 or e.pos >= end - 1
                           else "JSON does not allow comments" if text.startswith(("//", "/*"), e.pos)
                           else e.msg)
-                yield start, end, None, f"{reason} at line {line} column {col} of the JSON"
+                yield start, end, None, f"{reason} at line {line} column {col} of the JSON", set()
                 pos = end
             else:
                 pos = start + 1
             continue
         if _depth(value) > MAX_JSON_DEPTH:
-            yield start, end, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+            yield start, end, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep", set()
         elif isinstance(value, (dict, list)):
-            yield start, end, value, None
+            yield start, end, value, None, mid_line
         pos = end
+
+
+def _strict_error(body: str) -> str:
+    """Why ``body`` is not JSON, for a request body sent as written (a trailing comma is a real bug)."""
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as e:
+        reason = ("it ends early (cut off?)" if e.pos >= len(body.rstrip()) - 1
+                  else "JSON does not allow comments" if body.startswith(("//", "/*"), e.pos) else e.msg)
+        return f"{reason} at line {e.lineno} column {e.colno} of the JSON"
+    except RecursionError:
+        return "it is nested too deeply"
+    return "it is not JSON"
+
+
+def _lenient(text: str, start: int) -> tuple[Any, int, set[str]] | None:
+    """The value at ``start`` read leniently (elisions, JS/Python literals, a cut-off end), within
+    its code block; None when even that fails (the caller reports the JSON as malformed)."""
+    block_end = text.find("```", start)
+    try:
+        value, end, liberties = read_value(text, start, block_end if block_end >= 0 else None)
+    except (LenientError, RecursionError):
+        return None
+    if _depth(value) > MAX_JSON_DEPTH:
+        return None
+    return value, end, liberties
 
 
 def _depth(value: Any, limit: int = MAX_JSON_DEPTH + 1) -> int:
@@ -453,10 +495,11 @@ def _js_errors(text: str, taken: list[tuple[int, int]], paste: Paste) -> None:
         end = balanced_end(text, start)
         if end < 0:
             continue
-        err = error_from_json(js_value(text[start:end], {}))
-        if err is not None:
+        value = js_value(text[start:end], {})
+        errs = errors_in(value, fallback=error_from_json)
+        if errs:
             taken.append((start, end))
-            paste.errors.append((start, err))
+            paste.errors.extend((start, e) for e in errs)
 
 
 _STATUS_LINE = re.compile(r"(?m)^[ \t]*(?:<[ \t]*)?HTTP/[\d.]+[ \t]+(\d{3})\b[^\n]*$")
@@ -467,12 +510,6 @@ _CLIENT_ERRORS = [
     re.compile(r"Request failed with status code (\d{3})()"),
     # httpx: "Client error '400 Bad Request' for url 'https://...'"
     re.compile(r"(?:Client|Server) error '(\d{3})[^']*' for url '([^']+)'"),
-]
-_TEXT_MESSAGES = [
-    re.compile(r"Received unknown parameters?: ([\w\[\].,\s-]+?)(?:[.\"]|$)", re.M),
-    re.compile(r"Missing required param(?:eter)?: ([\w\[\].-]+)", re.M),
-    re.compile(r"Invalid (?:integer|boolean|string|array|object|hash|timestamp): (?:[^\n\"]+)()", re.M),
-    re.compile(r"Missing Api-Key header|You did not provide an API key|Invalid API Key provided", re.M),
 ]
 _REQUEST_ID = re.compile(r"(?im)^[ \t<]*(?:x-)?request-id:\s*(\S+)")
 
@@ -503,21 +540,45 @@ def _text_errors(text: str, taken: list[tuple[int, int]], paste: Paste) -> None:
             if url:
                 err.url = url
             paste.errors.append((pos, err))
-    for pattern in _TEXT_MESSAGES:
-        for m in pattern.finditer(text):
-            if not is_free(m.start()):
-                continue
-            near = [e for p, e in paste.errors if abs(p - m.start()) < 2000 and not e.message]
-            param = (m.group(1) or "").strip() or None if m.groups() else None
-            if near:
-                near[0].message = m.group(0).strip()
-                near[0].param = near[0].param or param
-            else:
-                paste.errors.append((m.start(), PastedError(message=m.group(0).strip(), param=param)))
+    _catalog_text_errors(text, is_free, paste)
     for pos, rid in request_ids:
         near = [e for p, e in paste.errors if abs(p - pos) < 3000 and not e.request_id]
         if near:
             near[0].request_id = rid
+
+
+def _catalog_text_errors(text: str, is_free: Any, paste: Paste) -> None:
+    """Errors in plain text (catalog templates, SDK renderings of errors[]), each part read once."""
+    spans: list[tuple[int, int]] = []
+    seen: set[tuple[Any, ...]] = set()
+    header: tuple[int, PastedError] | None = None  # "POST https://…: 422": waits for its entries
+    header_used = False
+    for start, end, err in sorted(text_errors(text, is_free), key=lambda t: (t[0], -t[1])):
+        if any(a <= start < b for a, b in spans):
+            continue
+        spans.append((start, end))
+        if err.message is None and err.code is None:
+            header, header_used = (start, err), False
+            paste.errors.append((start, err))
+            continue
+        if header is not None and 0 <= start - header[0] < 1500:
+            err.status, err.url, err.method = header[1].status, header[1].url, header[1].method
+            if not header_used:
+                paste.errors.remove(header)
+                header_used = True
+        else:
+            near = [e for p, e in paste.errors if abs(p - start) < 2000 and not e.message and not e.code]
+            if near:
+                near[0].message, near[0].param = err.message, near[0].param or err.param
+                near[0].kind, near[0].explanation = err.kind, err.explanation
+                near[0].method, near[0].empty_id_path = err.method, err.empty_id_path
+                near[0].url = near[0].url or err.url
+                continue
+        key = (err.kind, err.param, err.code, err.method, err.url, err.empty_id_path, err.message if err.kind is None else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        paste.errors.append((start, err))
 
 
 def _str(v: Any) -> str | None:
