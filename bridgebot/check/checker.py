@@ -11,6 +11,8 @@ from .explain import explain_error
 from .forms import decode_form, parse_pairs
 from .model import CheckResult, ErrorReport, Finding, PastedRequest, RequestReport, Unresolved, secret_finding
 from .paste import MAX_JSON_DEPTH, read_paste
+from .readers import operations as ops_reader
+from .readers.versions import pick_version
 from .schema import CheckContext, check, describe
 from .secrets import find_secrets, redact
 from .specs import Operation, Param, SecurityScheme, SpecSet
@@ -38,34 +40,87 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
     """
     paste = read_paste(text)
     secrets = find_secrets(paste.text)
+    specs, version_note = pick_version(paste.text, specs)
     result = CheckResult(secrets=secrets, problems=list(paste.problems), hints=list(paste.hints))
+    if version_note:
+        result.hints.append(version_note)
     for req in paste.requests:
         try:
-            result.requests.append(check_request(req, specs))
+            report = check_request(req, specs)
+            report.evidence = "request" if report.operation else None
+            result.requests.append(report)
         except Exception:  # one odd paste must not take the whole message down: say so, log it
             log.exception("checking a %s request failed", req.source)
             result.problems.append(f"I couldn't check the {req.source} request to {req.url[:80]}: "
                                    "that's a bug on our side, and it has been logged.")
+    for _pos, body in paste.bare_bodies:
+        # A body with no endpoint near it: check it when its fields fit exactly one operation.
+        fit = ops_reader.body_operation(specs, body)
+        if fit is not None:
+            req = PastedRequest(method=fit.method, url=fit.base_path + fit.path, source="json", body="{}",
+                                headers=[("Content-Type", "application/json")], body_value=body)
+            report = check_request(req, specs)
+            report.evidence = "body_fields"
+            result.requests.append(report)
+            if paste.bare_body_hint in result.hints:
+                result.hints.remove(paste.bare_body_hint)
+    mentions: list[ops_reader.Mention] | None = None
     for pos, err in paste.errors:
         op: Operation | None = None
+        evidence: str | None = None
         had_auth: bool | None = None
         before = [i for i, p in enumerate(paste.request_offsets) if p < pos]
         nearest = result.requests[before[-1]] if before else (result.requests[0] if result.requests else None)
-        if err.url:
+        if err.empty_id_path and err.method:
+            # "Unrecognized request URL (GET: /v1/customers/)": an id that was empty.
+            op, param = ops_reader.empty_id_operation(specs, err.method, err.empty_id_path)
+            if op is not None:
+                evidence, err.param, err.location = "error_text", param, "path"
+        if op is None and err.url and err.method:
+            op, via = ops_reader.route(specs, err.method, err.url)
+            evidence = via or "error_text" if op else None
+        if op is None and err.url:
             # "400 Client Error ... for url: X": X with the method of the request that got it.
             op = specs.route(nearest.request.method if nearest else "GET", err.url).operation
+            evidence = "error_text" if op else None
         if nearest is not None:
-            op = op or _operation_of(nearest, specs)
+            if op is None:
+                op = _operation_of(nearest, specs)
+                evidence = "nearest_request" if op else None
             had_auth = _has_any_auth(nearest.request)
+        if op is None and err.docs_url:
+            op = ops_reader.docs_operation(specs, err.docs_url)
+            evidence = "documentation_url" if op else None
+        if op is None:
+            mentions = ops_reader.mentions(paste.text) if mentions is None else mentions
+            op, evidence = _mentioned_operation(paste.text, pos, specs, mentions)
         findings, explanation = explain_error(err, op, had_auth)
         result.errors.append(ErrorReport(error=err, operation=op.ref if op else None, findings=findings,
-                                         explanation=explanation))
+                                         explanation=explanation, evidence=evidence))
     # Every key found gets its finding on the request it sits in (or on the paste as a whole).
     for secret in secrets:
         holder = next((r for r in result.requests if secret.value in _request_text(r.request)), None)
         if holder is not None:
             holder.findings.insert(0, secret_finding(secret))
     return _redacted(result, secrets)
+
+
+def _mentioned_operation(text: str, pos: int, specs: SpecSet,
+                         mentions: list[ops_reader.Mention]) -> tuple[Operation | None, str | None]:
+    """The operation of the method + URL (or documentation_url) nearest the error: the last one
+    before it, else the first after it."""
+    ordered = [m for m in reversed(mentions) if m.pos <= pos] + [m for m in mentions if m.pos > pos]
+    for m in ordered:
+        op, via = ops_reader.route(specs, m.method, m.url)
+        if op is not None:
+            return op, via or m.evidence
+    docs = ops_reader.docs_urls(text)
+    ordered_docs = [u for p, u in docs if p >= pos] + [u for p, u in reversed(docs) if p < pos]
+    for url in ordered_docs:
+        op = ops_reader.docs_operation(specs, url)
+        if op is not None:
+            return op, "documentation_url"
+    return None, None
 
 
 def _sandbox_hosts(spec: Any) -> set[str]:

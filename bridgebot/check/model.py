@@ -176,6 +176,15 @@ class OperationRef:
         return f"{self.method} {self.path}"
 
 
+def _op_dict(op: OperationRef | None, evidence: str | None) -> dict[str, Any] | None:
+    if op is None:
+        return None
+    out = op.to_dict()
+    if evidence:
+        out["evidence"] = evidence
+    return out
+
+
 @dataclass
 class RequestReport:
     request: PastedRequest
@@ -183,13 +192,15 @@ class RequestReport:
     findings: list[Finding]
     #: The request's URL with any secret redacted (what every output shows).
     display_url: str = ""
+    #: What tied the operation to it (issue 11): "request", "body_fields", …
+    evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": self.request.method,
             "url": self.display_url or self.request.url,
             "source": self.request.source,
-            "operation": self.operation.to_dict() if self.operation else None,
+            "operation": _op_dict(self.operation, self.evidence),
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -201,6 +212,8 @@ class ErrorReport:
     findings: list[Finding]
     #: A sentence on what this error code means and what to do, when we know the code.
     explanation: str | None = None
+    #: What tied the operation to the error (readers/operations.py EVIDENCE), or None.
+    evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         e = self.error
@@ -209,7 +222,7 @@ class ErrorReport:
             "code": e.code,
             "message": e.message,
             "param": e.param,
-            "operation": self.operation.to_dict() if self.operation else None,
+            "operation": _op_dict(self.operation, self.evidence),
             "findings": [f.to_dict() for f in self.findings],
             "explanation": self.explanation,
         }

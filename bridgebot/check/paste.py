@@ -45,10 +45,16 @@ class Paste:
     errors: list[tuple[int, PastedError]] = field(default_factory=list)
     #: Offsets of the requests, in the same order.
     request_offsets: list[int] = field(default_factory=list)
+    #: (start, end) of every request read, in reading order (to tell a printed response from a body).
+    request_spans: list[tuple[int, int]] = field(default_factory=list)
     #: Parts that looked like a request or error but could not be read, in plain words.
     problems: list[str] = field(default_factory=list)
     #: Hints for the developer (e.g. a JSON body with no endpoint named near it).
     hints: list[str] = field(default_factory=list)
+    #: JSON bodies with no endpoint near them (the checker looks for the one operation they fit).
+    bare_bodies: list[tuple[int, Any]] = field(default_factory=list)
+    bare_body_hint: str = ("There is a JSON body here but no endpoint near it: say which one "
+                           "(for example `POST /v0/transfers`) and I'll check it.")
 
 
 # --- Slack text -------------------------------------------------------------------------------
@@ -119,6 +125,7 @@ def read_paste(raw: str | bytes) -> Paste:
             return
         paste.requests.append(req)
         paste.request_offsets.append(pos)
+        paste.request_spans.append((pos, end))
 
     def full() -> bool:
         return len(paste.requests) >= MAX_REQUESTS
@@ -178,8 +185,11 @@ def read_paste(raw: str | bytes) -> Paste:
             taken.append((start, end))
             paste.errors.extend((start, e) for e in errs)
             continue
-        if "mid_line" in liberties:
-            continue  # an object inside a log line: read for errors only
+        if "mid_line" in liberties or ("after_code" in liberties and "literal" in liberties):
+            continue  # an object inside a log line or code (an SDK call's argument): read for errors only
+        if _follows_request(text, start, paste):
+            taken.append((start, end))  # a curl's printed response, not a second request
+            continue
         endpoint = _endpoint_near(text, start, end)
         if endpoint and endpoint[0] not in ("POST", "PUT", "PATCH"):
             taken.append((start, end))  # an example response of the GET named next to it
@@ -192,10 +202,9 @@ def read_paste(raw: str | bytes) -> Paste:
             ))
         elif isinstance(value, dict) and value:
             taken.append((start, end))
-            paste.hints.append(
-                "There is a JSON body here but no endpoint near it: say which one "
-                "(for example `POST /v0/transfers`) and I'll check it."
-            )
+            paste.bare_bodies.append((start, value))
+            if paste.bare_body_hint not in paste.hints:
+                paste.hints.append(paste.bare_body_hint)
 
     # 4b. Error bodies printed by JavaScript (console.log(err.response.data), AxiosError dumps).
     _js_errors(text, taken, paste)
@@ -209,6 +218,17 @@ def read_paste(raw: str | bytes) -> Paste:
     paste.requests = [paste.requests[i] for i in order]
     paste.request_offsets = [paste.request_offsets[i] for i in order]
     return paste
+
+
+def _follows_request(text: str, start: int, paste: Paste) -> bool:
+    """JSON right under a curl or raw HTTP request (only blanks, a prompt or a `set -x` echo between):
+    the response it printed."""
+    for (pos, end), req in zip(paste.request_spans, paste.requests):
+        if req.source in ("curl", "http") and end <= start:
+            gap = text[end:start]
+            if not gap.strip(" \t\n$%>`") or re.fullmatch(r"\s*(?:\+ curl [^\n]*\n)?\s*", gap):
+                return True
+    return False
 
 
 def _line_of(text: str, pos: int) -> int:
@@ -326,7 +346,7 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
         if not m:
             return
         start = m.start(1) if m.group(1) else m.start(2) if m.group(2) else m.start(3)
-        mid_line = {"mid_line"} if m.group(3) else set()
+        mid_line = set() if m.group(1) else {"mid_line"} if m.group(3) else {"after_code"}
         start = text.index(text[start], start)  # skip the whitespace the lookbehind allowed
         if any(a <= start < b for a, b in taken):
             pos = next(b for a, b in taken if a <= start < b)
