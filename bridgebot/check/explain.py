@@ -38,7 +38,9 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
             kind = by_message
     # Anything about the credentials themselves is an auth finding, whatever the code says.
     auth_field = (error.param or "").lower() in ("api-key", "authorization", "x-api-key")
-    if error.status == 401 or auth_field or kind in ("auth_missing", "auth_invalid"):
+    if error.kind in ("auth_missing", "auth_invalid"):
+        pass  # the API's own wording said which (a restricted key "does not have the required permissions")
+    elif error.status == 401 or auth_field or kind in ("auth_missing", "auth_invalid"):
         says_missing = re.search(r"(?i)missing|did not provide|no api.key|not provided|required", message + " " + code)
         kind = "auth_missing" if says_missing or (request_had_auth is False and not message) else "auth_invalid"
         if known is None or known[0] in (None, "invalid_format", "missing_required"):

@@ -214,10 +214,21 @@ def read_paste(raw: str | bytes) -> Paste:
     paste.errors.sort(key=lambda e: e[0])
     for _pos, err in paste.errors:
         apply_catalog(err)
+    paste.errors = _without_echoes(paste.errors)
     order = sorted(range(len(paste.requests)), key=lambda i: paste.request_offsets[i])
     paste.requests = [paste.requests[i] for i in order]
     paste.request_offsets = [paste.request_offsets[i] for i in order]
     return paste
+
+
+def _without_echoes(errors: list[tuple[int, PastedError]]) -> list[tuple[int, PastedError]]:
+    """Drop an error read from a message line when the same message is also in an error object
+    nearby that says more (its code or param): an exception prints both."""
+    def richer(e: PastedError, other: PastedError) -> bool:
+        return bool(other.message and e.message and e.message.strip() in other.message
+                    and (other.param or other.code) and not (e.param or e.code))
+    return [(p, e) for p, e in errors
+            if not any(o is not e and abs(q - p) < 5000 and richer(e, o) for q, o in errors)]
 
 
 def _follows_request(text: str, start: int, paste: Paste) -> bool:
@@ -340,7 +351,7 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
     decoder = json.JSONDecoder()
     pos, n, failures, misses = 0, len(text), 0, 0
     starts = re.compile(r"(?m)^[ \t>]*(?:```[a-z]*\s*)?([{\[])|(?<=[=:(])\s*([{])"
-                        r"|(?<=[\s\]>|])(\{)(?=\s*[\"']?[A-Za-z_$][\w$-]*[\"']?\s*:)")
+                        r"|(?<=[\s\]>|])(\{)(?=\s*[uUbB]?[\"']?[A-Za-z_$][\w$-]*[\"']?\s*:)")
     while pos < n:
         m = starts.search(text, pos)
         if not m:
@@ -489,8 +500,8 @@ def error_from_json(value: Any) -> PastedError | None:
         if isinstance(key, dict):
             # {"address.city": "must be set"}
             err.param = ",".join(key)
-            if not err.message:
-                err.message = "; ".join(f"{k} {v}" for k, v in key.items())
+            said = "; ".join(f"{k} {v}" for k, v in key.items())
+            err.message = f"{err.message}: {said}" if err.message else said
         else:
             err.param = _str(key)
     if value.get("location") and value.get("name"):
@@ -574,8 +585,8 @@ def _catalog_text_errors(text: str, is_free: Any, paste: Paste) -> None:
     header: tuple[int, PastedError] | None = None  # "POST https://…: 422": waits for its entries
     header_used = False
     for start, end, err in sorted(text_errors(text, is_free), key=lambda t: (t[0], -t[1])):
-        if any(a <= start < b for a, b in spans):
-            continue
+        if any(a <= start < b and (a, b) != (start, end) for a, b in spans):
+            continue  # inside a part already read (several errors of one part share its span)
         spans.append((start, end))
         if err.message is None and err.code is None:
             header, header_used = (start, err), False

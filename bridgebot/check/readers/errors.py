@@ -90,6 +90,11 @@ def errors_in(value: Any, status: int | None = None, depth: int = 0,
                   or (code if isinstance(code, int) else None)) or status
     if _is_entry(value):
         return [_entry(value, None, status)]
+    msg = _message(value)
+    if msg and msg.lstrip().startswith("{"):  # {"code": 422, "message": "{\"message\": …}"}
+        nested = errors_in(msg, status, depth + 1, fallback)
+        if nested:
+            return nested
     if _looks_error(value):
         err = PastedError(status=status, code=_s(value.get("code")) if not isinstance(value.get("code"), int) else None,
                           message=_message(value), param=_s(value.get("param") or value.get("field")),
@@ -145,8 +150,21 @@ _JB_ENTRY = re.compile(r"\[(\w+); (\w+)\](\w+)(?:: ([^\n<]*))?")
 _METHOD_URL_STATUS = re.compile(rf"\b({_HTTP}) (https?://[^\s:]+(?::\d+)?[^\s:]*): (\d{{3}})\b")
 
 
+#: A JSON error printed as a quoted string: "{\"message\":\"Validation Failed\", …}"
+_QUOTED_JSON = re.compile(r'"\{\\"')
+
+
 def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
     """Errors written as text outside the spans already read: ``(start, end, error)``."""
+    decoder = json.JSONDecoder()
+    for m in _QUOTED_JSON.finditer(text):
+        if free(m.start()):
+            try:
+                inner, end = decoder.raw_decode(text, m.start())
+            except (ValueError, RecursionError):
+                continue
+            for err in errors_in(inner):
+                yield m.start(), end, err
     for m in _METHOD_URL_STATUS.finditer(text):
         if free(m.start()):
             yield m.start(), m.end(), PastedError(status=int(m.group(3)), method=m.group(1), url=m.group(2))
@@ -188,7 +206,7 @@ def _apply_rule(err: PastedError, rule: MessageRule, m: re.Match[str]) -> None:
     err.kind = rule.kind or ""
     fields: list[str] = []
     if groups.get("fields"):
-        fields = [rule.field_prefix + f for f in split_fields(groups["fields"])]
+        fields = [rule.field_prefix + _field_case(f) for f in split_fields(groups["fields"])]
     elif groups.get("field"):
         fields = [rule.field_prefix + _field_case(groups["field"])]
     elif rule.field:
@@ -205,6 +223,7 @@ def _apply_rule(err: PastedError, rule: MessageRule, m: re.Match[str]) -> None:
 
 
 def _field_case(name: str) -> str:
+    name = name.rstrip(".")  # "…: payment_method_configuration. Did you mean…"
     # "Body is too long": the sentence capitalised the field name.
     return name[0].lower() + name[1:] if name[:1].isupper() and name[1:].islower() else name
 

@@ -212,20 +212,16 @@ def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
     # Cut off: close what is open; an open object has keys left out.
     if out and out[-1] == ":":
         out.append(f'"{_ELIDED}"')
-    elif stack[-1] == "{" and expect[-1] == "sep" and out and out[-2:-1] != [":"] and _last_is_key(out):
-        out.pop()
+    elif expect[-1] == "colon":
+        out.pop()  # a key cut off before its value
     while stack:
         top = stack.pop()
         expect.pop()
         if top == "{":
-            out.append(f',"{_ELIDED_KEY}":0}}')
+            out.append(("" if out[-1] in ",{" else ",") + f'"{_ELIDED_KEY}":0}}')
         else:
             out.append("]")
     return "".join(out), n
-
-
-def _last_is_key(out: list[str]) -> bool:
-    return len(out) >= 2 and out[-2] in ("{", ",")
 
 
 def _emit_key(out: list[str], expect: list[str], token: str) -> None:
