@@ -47,8 +47,9 @@ def test_json_shape_for_one_file() -> None:
     assert set(obj) >= {"requests", "errors", "secrets"}
     req = obj["requests"][0]
     assert set(req) >= {"method", "url", "source", "operation", "findings"}
+    # "evidence" (issue 11): what tied the operation to it; here the request itself.
     assert req["operation"] == {"spec": "bridge", "method": "POST", "path": "/v0/transfers",
-                                "operation_id": "createTransfer"}
+                                "operation_id": "createTransfer", "evidence": "request"}
     for f in req["findings"]:
         assert set(f) == FINDING_KEYS
     err = obj["errors"][0]

@@ -172,7 +172,7 @@ def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
         findings += _check_params(op, req, route.path_params, headers_shown)
         if headers_shown:
             findings += _check_auth(op, req, _sandbox_hosts(route.spec))
-        findings += _check_body(op, req)
+        findings += _check_body(op, req, _reads_json_anyway(route.spec))
     if len(findings) > MAX_FINDINGS_PER_REQUEST:
         findings = findings[:MAX_FINDINGS_PER_REQUEST]
     return RequestReport(request=req, operation=op.ref if op else None, findings=findings)
@@ -347,18 +347,21 @@ def _first_header(op: Operation) -> str:
 
 # --- body -------------------------------------------------------------------------------------
 
-def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
+def _reads_json_anyway(spec: Any) -> bool:
+    """The API parses a JSON body whatever Content-Type came with it (catalog flag
+    ``json_without_content_type``: GitHub's; see catalogs/github.yaml)."""
+    if spec is None:
+        return False
+    from .catalogs import catalog_for_host
+    return any((cat := catalog_for_host(h)) is not None and cat.json_without_content_type for h in spec.hosts)
+
+
+def _check_body(op: Operation, req: PastedRequest, json_anyway: bool = False) -> list[Finding]:
     has_body = bool(req.body and req.body.strip()) or bool(req.form_fields)
     if req.body_error:
-        broken = [Finding(kind="malformed_body", location="body", field="",
-                          message=f"The body is not valid JSON: {req.body_error}.", expected="valid JSON",
-                          actual=None)]
-        if req.body_value is None or not op.body:
-            return broken
-        # What could be read of it is still checked (issue 11); what was cut off stays unknown.
-        req = PastedRequest(method=req.method, url=req.url, headers=req.headers, body=req.body,
-                            source=req.source, body_value=req.body_value)
-        return broken + [f for f in _check_body(op, req) if f.kind != "malformed_body"]
+        return [Finding(kind="malformed_body", location="body", field="",
+                        message=f"The body is not valid JSON: {req.body_error}.", expected="valid JSON",
+                        actual=None)]
     if not op.body:
         if has_body and op.method in ("GET", "HEAD", "DELETE"):
             return [Finding(kind="malformed_body", location="body", field="",
@@ -377,6 +380,8 @@ def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
     chosen = _media_for(sent, accepted) if sent else None
     raw = (req.body or "").strip()
     looks_json = raw[:1] in ("{", "[")
+    if chosen is None and json_anyway and looks_json and (sent is None or sent == "application/x-www-form-urlencoded"):
+        chosen = next((a for a in accepted if "json" in a), None)  # curl -d '{…}' to GitHub works
     if chosen is None:
         if sent is None:
             out.append(Finding(kind="content_type", location="header", field="Content-Type",

@@ -66,6 +66,13 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
         "Idempotency-Key" if kind == "idempotency_key_missing" else ""]
     findings = []
     for field in fields:
+        if kind == "unknown_param" and field and operation is not None and _accepts(operation, field):
+            # The API refused it, but this spec version takes it: the versions differ; don't echo it.
+            explanation = (f"The API said `{field}` is unknown, but {operation.spec} accepts it for "
+                           f"{operation.method} {operation.base_path}{operation.path}: the API version the "
+                           "request ran with differs from this spec's (check the Stripe-Version header, the "
+                           "account's default version, or the SDK's pinned version).")
+            continue
         suggestions: tuple[str, ...] = ()
         text = message or explanation or code or f"HTTP {error.status}"
         if kind == "unknown_param" and field and operation is not None:
@@ -79,6 +86,34 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
                                 expected=list(suggestions) or None, actual=field or code or None,
                                 suggestions=suggestions))
     return findings, explanation
+
+
+def _accepts(op: Operation, field: str) -> bool:
+    """Whether ``field`` (``a.b``, ``a[0][b]``) is a parameter or body property of ``op``."""
+    parts = [p for p in re.split(r"[.\[\]]+", field) if p and not p.isdigit()]
+    if not parts:
+        return False
+    if len(parts) == 1 and any(p.name == parts[0] for p in op.params):
+        return True
+    nodes: list[Schema] = [schema for schema, _ in op.body.values() if schema is not None]
+    for part in parts:
+        found: list[Schema] = []
+        seen: set[int] = set()
+        stack = list(nodes)
+        while stack and len(seen) < 200:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node.properties and part in node.properties:
+                found.append(node.properties[part])
+            stack += [*node.any_of, *node.one_of, *node.all_of]
+            if node.items is not None:
+                stack.append(node.items)
+        if not found:
+            return False
+        nodes = found
+    return True
 
 
 def _field_names(op: Operation) -> set[str]:

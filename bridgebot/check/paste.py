@@ -15,7 +15,7 @@ from typing import Any
 
 from .clientcode import find_code_requests
 from .curl import PasteError, parse_curl
-from .model import PastedError, PastedRequest
+from .model import PastedError, PastedRequest, Unresolved
 from .readers.errors import apply_catalog, errors_in, text_errors
 from .readers.lenient import LenientError, read_value
 
@@ -31,6 +31,7 @@ MAX_JSON_FAILURES = 50
 MAX_JSON_DEPTH = 64
 
 _HTTP_METHODS = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS"
+_IDEMPOTENCY_OPTION = re.compile(r"(?i)[\"']?idempotency[_-]?key[\"']?\s*(?::|=>?)")
 
 
 class UnreadablePaste(ValueError):
@@ -143,9 +144,14 @@ def read_paste(raw: str | bytes) -> Paste:
             close = text.find("`", m.start())
             end = min(end, close) if close >= 0 else end
         stdin, end = _heredoc(text, m.start(), end)
+        command = text[m.start():end]
+        if re.search(r"\\\n>", command) and not re.search(r"\\\n(?!>)", command):
+            command = re.sub(r"\n>[ \t]?", "\n", command)  # the shell's continuation prompt ("> ")
+        if _prose_curl(command):
+            continue  # "the curl verbose output": the word, not a command
         try:
-            add_request(m.start(), end, parse_curl(text[m.start():end].split("<<")[0] if stdin is not None
-                                                   else text[m.start():end], stdin=stdin))
+            add_request(m.start(), end, parse_curl(command.split("<<")[0] if stdin is not None
+                                                   else command, stdin=stdin))
         except PasteError as e:
             taken.append((m.start(), end))
             paste.problems.append(f"I couldn't read the curl command on line {_line_of(text, m.start())}: {e}.")
@@ -160,6 +166,9 @@ def read_paste(raw: str | bytes) -> Paste:
     code_found = False
     for start, end, req in find_code_requests(text):
         if free(start, end):
+            if req.header("Idempotency-Key") is None and _IDEMPOTENCY_OPTION.search(text, start, end):
+                # An SDK or wrapper option ({idempotencyKey: …}, idempotency_key=…) sends the header.
+                req.headers.append(("Idempotency-Key", Unresolved("idempotency option")))
             add_request(start, end, req)
             code_found = True
 
@@ -240,6 +249,14 @@ def _follows_request(text: str, start: int, paste: Paste) -> bool:
             if not gap.strip(" \t\n$%>`") or re.fullmatch(r"\s*(?:\+ curl [^\n]*\n)?\s*", gap):
                 return True
     return False
+
+
+def _prose_curl(command: str) -> bool:
+    """``curl`` used as a word in a sentence: one line, no option, no URL-like argument."""
+    if "\n" in command or re.search(r"\s-{1,2}\w", command):
+        return False
+    words = command.split()[1:]
+    return not any(re.search(r"[/:$@{]|\w\.\w", w) for w in words)
 
 
 def _line_of(text: str, pos: int) -> int:
