@@ -18,6 +18,7 @@ from .curl import PasteError, parse_curl
 from .model import PastedError, PastedRequest, Unresolved
 from .readers.errors import apply_catalog, errors_in, text_errors
 from .readers.lenient import LenientError, read_value
+from .readers.unread import unread_lines
 
 #: Slack caps a message at 40,000 characters; a paste given to the CLI may be a file.
 #: Anything past this is refused up front rather than read slowly.
@@ -220,6 +221,8 @@ def read_paste(raw: str | bytes) -> Paste:
 
     # 5. Errors in plain text: status lines, client exceptions, API messages.
     _text_errors(text, taken, paste)
+    # 6. Calls in forms no reader knows: say so (issue 11), unless something there was read.
+    paste.problems += unread_lines(text, lambda pos: not any(a <= pos < b for a, b in taken))
     paste.errors.sort(key=lambda e: e[0])
     for _pos, err in paste.errors:
         apply_catalog(err)

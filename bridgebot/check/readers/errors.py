@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 from ..catalogs import MessageRule, codes, message_rules, split_fields
 from ..model import PastedError
+from .prefilter import may_match
 
 #: Nested values deeper than this are not searched for errors.
 MAX_WALK_DEPTH = 12
@@ -157,7 +158,7 @@ _QUOTED_JSON = re.compile(r'"\{\\"')
 def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
     """Errors written as text outside the spans already read: ``(start, end, error)``."""
     decoder = json.JSONDecoder()
-    for m in _QUOTED_JSON.finditer(text):
+    for m in _QUOTED_JSON.finditer(text) if '"{\\"' in text else ():
         if free(m.start()):
             try:
                 inner, end = decoder.raw_decode(text, m.start())
@@ -168,11 +169,11 @@ def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
     for m in _METHOD_URL_STATUS.finditer(text):
         if free(m.start()):
             yield m.start(), m.end(), PastedError(status=int(m.group(3)), method=m.group(1), url=m.group(2))
-    for m in _GO_ENTRY.finditer(text):
+    for m in _GO_ENTRY.finditer(text) if "{Resource:" in text else ():
         if free(m.start()):
             yield m.start(), m.end(), PastedError(type=m.group(1) or None, param=m.group(2) or None,
                                                   code=m.group(3) or None, message=m.group(4).strip() or None)
-    for m in _RB_SUMMARY.finditer(text):
+    for m in _RB_SUMMARY.finditer(text) if "Error summary:" in text else ():
         if free(m.start()):
             fields = dict(re.findall(r"\n[ \t]+(\w+): ([^\n]*)", m.group(1)))
             message = re.split(r"\s//\s", fields.get("message", ""))[0].strip() or None
@@ -180,11 +181,14 @@ def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
             yield m.start(), m.end(), PastedError(type=fields.get("resource"), code=fields.get("code"),
                                                   param=(fields.get("field") or "").split(" //")[0] or None,
                                                   message=message, docs_url=docs.group(1) if docs else None)
-    for m in _JB_ENTRY.finditer(text):
+    for m in _JB_ENTRY.finditer(text) if "; " in text else ():
         if free(m.start()) and m.group(3) in codes():
             yield m.start(), m.end(), PastedError(type=m.group(1), param=m.group(2), code=m.group(3),
                                                   message=(m.group(4) or "").strip() or None)
+    lower = text.lower()
     for rule in message_rules():
+        if not may_match(rule.pattern, text, lower):
+            continue
         for m in rule.pattern.finditer(text):
             if free(m.start()):
                 err = PastedError(message=_sentence(text, m.start(), m.end()))
