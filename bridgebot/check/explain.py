@@ -75,6 +75,10 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
             continue
         suggestions: tuple[str, ...] = ()
         text = message or explanation or code or f"HTTP {error.status}"
+        if error.empty_id_path and field and operation is not None:
+            text = (f"`{field}` was empty: the request went to {error.method} {error.empty_id_path} (nothing after "
+                    f"the last slash), so Stripe could not route it to {operation.method} "
+                    f"{operation.base_path}{operation.path}. Check the variable that holds the id.")
         if kind == "unknown_param" and field and operation is not None:
             names = _field_names(operation)
             leaf = re.split(r"[.\[\]]+", field.strip("]"))[-1] or field

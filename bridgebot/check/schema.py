@@ -563,6 +563,8 @@ def _passes(node: Schema, value: Any, ctx: CheckContext, path: tuple[Any, ...]) 
 
 
 def _check_conditionals(node: Schema, value: Any, ctx: CheckContext, path: tuple[Any, ...]) -> None:
+    if isinstance(value, ElidedDict):
+        return  # keys were left out of the paste: which branch applies is unknown
     if node.if_ is not None:
         branch = node.then if _passes(node.if_, value, ctx, path) else node.else_
         if branch is not None:

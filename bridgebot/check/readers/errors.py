@@ -198,8 +198,9 @@ def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
 
 def _sentence(text: str, start: int, end: int) -> str:
     """The message around a match: from the start of its line to its end (at most 300 chars)."""
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    stop = re.compile(r"\n|`|»|\"\s*$|\"[,}\]]")
+    m = stop.search(text, end)
+    line_end = m.start() if m else len(text)
     return text[start:min(line_end, start + 300)].strip().strip("`\"'»«")
 
 

@@ -28,17 +28,9 @@ _METHOD_KEY = re.compile(r"[\"']?method[\"']?\s*[:=]>?\s*[\"'](get|post|put|patc
 _URL_KEY = re.compile(r"[\"']?url[\"']?\s*[:=]>?\s*[\"'](https?://[^\"'\s]+)[\"']")
 _DOCS = re.compile(r"https?://(?:docs\.github\.com|developer\.github\.com)/[^\s\"'`<>)]*#[\w-]+")
 
-#: What tied an operation to a request or error, in the words the report uses.
-EVIDENCE = {
-    "request": "the request in the paste",
-    "error_text": "the method and path the error names",
-    "method_and_url": "a method and URL in the text",
-    "request_object": "the method and URL of a printed request object",
-    "documentation_url": "the error's documentation_url",
-    "enterprise_host": "a method and URL on a GitHub Enterprise host (/api/v3)",
-    "body_fields": "the body's fields, which fit only this operation",
-    "nearest_request": "the request before the error",
-}
+#: The evidence names (their words for people are in replies/check.txt.j2):
+#: request, error_text, method_and_url, request_object, documentation_url, enterprise_host,
+#: body_fields, nearest_request.
 
 
 @dataclass(frozen=True)
