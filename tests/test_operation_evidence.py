@@ -99,13 +99,24 @@ def test_an_sdk_pin_picks_the_version(two_stripes) -> None:
 
 @pytest.mark.parametrize("text,what", [
     ("http POST api.github.com/user/repos name=x Authorization:'token abc'", "HTTPie"),
-    ("$resp = $client->post('https://api.bridge.xyz/v0/kyc_links', ['json' => ['type' => 'x']]);", "Guzzle"),
+    ("$resp = $client->request('POST', $this->endpoint('kyc'), ['json' => ['type' => 'x']]);", "Guzzle"),
     ('req, _ := http.NewRequest("GET", url, nil)', "Go net/http"),
 ])
 def test_a_call_that_cannot_be_read_gets_one_line(bridge_specs, text: str, what: str) -> None:
     result = check_paste(text, bridge_specs)
     lines = [p for p in result.problems if what in p]
     assert len(lines) == 1 and "can't read" in lines[0]
+
+
+def test_a_guzzle_call_is_read(bridge_specs) -> None:
+    text = ("$resp = $client->post('https://api.sandbox.bridge.xyz/v0/kyc_links', [\n"
+            "    'headers' => ['Api-Key' => getenv('KEY'), 'Idempotency-Key' => (string) Str::uuid()],\n"
+            "    'json' => ['full_name' => 'Acme', 'email' => 'a@b.co', 'type' => 'business', 'customer_type' => 'x'],\n]);")
+    result = check_paste(text, bridge_specs)
+    (req,) = result.requests
+    assert req.request.source == "guzzle" and req.operation.label == "POST /v0/kyc_links"
+    assert [(f.kind, f.field) for f in req.findings] == [("unknown_param", "customer_type")]
+    assert result.problems == []
 
 
 def test_an_unknown_param_the_spec_accepts_is_not_echoed(stripe_specs) -> None:

@@ -8,6 +8,7 @@ them) and error responses are picked out, each part of the text read once.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from .clientcode import find_code_requests
 from .curl import PasteError, parse_curl
 from .model import PastedError, PastedRequest, Unresolved
 from .readers.errors import apply_catalog, errors_in, text_errors
+from .readers.guzzle import guzzle_requests
 from .readers.lenient import LenientError, read_value
 from .readers.unread import unread_lines
 
@@ -165,7 +167,7 @@ def read_paste(raw: str | bytes) -> Paste:
 
     # 3. Client code.
     code_found = False
-    for start, end, req in find_code_requests(text):
+    for start, end, req in itertools.chain(find_code_requests(text), guzzle_requests(text)):
         if free(start, end):
             if req.header("Idempotency-Key") is None and _IDEMPOTENCY_OPTION.search(text, start, end):
                 # An SDK or wrapper option ({idempotencyKey: …}, idempotency_key=…) sends the header.

@@ -155,8 +155,44 @@ _METHOD_URL_STATUS = re.compile(rf"\b({_HTTP}) (https?://[^\s:]+(?::\d+)?[^\s:]*
 _QUOTED_JSON = re.compile(r'"\{\\"')
 
 
+#: PHP's var_dump: array(1) { ["error"]=> array(3) { ["type"]=> string(21) "invalid_request_error" … } }
+_VAR_DUMP = re.compile(r"array\(\d+\)\s*\{")
+_VAR_DUMP_TOKENS = [
+    (re.compile(r"array\(\d+\)\s*\{"), "{"),
+    (re.compile(r"\[\s*\"([^\"]*)\"\s*\]\s*=>\s*"), r'"\1": '),
+    (re.compile(r"\[\s*(\d+)\s*\]\s*=>\s*"), r'"\1": '),
+    (re.compile(r"string\(\d+\)\s*"), ""),
+    (re.compile(r"(?:int|float)\((-?[\d.eE+-]+)\)"), r"\1"),
+    (re.compile(r"bool\((true|false)\)"), r"\1"),
+]
+
+
+def _php_var_dumps(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
+    from ..clientcode import balanced_end
+    from .lenient import LenientError, read_value
+
+    for m in _VAR_DUMP.finditer(text):
+        if not free(m.start()):
+            continue
+        end = balanced_end(text, m.end() - 1)
+        if end < 0:
+            continue
+        dump = text[m.start():end]
+        for rx, repl in _VAR_DUMP_TOKENS:
+            dump = rx.sub(repl, dump)
+        try:
+            value, _end, _took = read_value(dump, 0)
+        except (LenientError, RecursionError):
+            continue
+        for err in errors_in(value):
+            yield m.start(), end, err
+        return
+
+
 def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
     """Errors written as text outside the spans already read: ``(start, end, error)``."""
+    if "array(" in text:
+        yield from _php_var_dumps(text, free)
     decoder = json.JSONDecoder()
     for m in _QUOTED_JSON.finditer(text) if '"{\\"' in text else ():
         if free(m.start()):

@@ -25,6 +25,7 @@ from ..model import ElidedDict, Unresolved
 
 _ELIDED = "\u0000elided"
 _ELIDED_KEY = "\u0000elided-keys"
+_RAW = "\u0000raw:"
 #: Longest text read as one value (a pasted error or body; a log is cut here).
 MAX_LENIENT_CHARS = 64 * 1024
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
@@ -195,13 +196,14 @@ def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
             if word in _WORDS:
                 _emit_value(out, expect, _WORDS[word])
                 continue
-            # A value computed elsewhere (a variable, a call, [Object]): present, value unknown.
-            depth = 0
+            # A value computed elsewhere (a variable, a call, Some("…")): present, value unknown,
+            # its text kept (an error's message may be inside it).
+            depth, start = 0, m.start()
             while i < n and (depth or s[i] not in ",}]\n"):
                 depth += s[i] in "([{"
                 depth -= s[i] in ")]}" and depth > 0
                 i += 1
-            _emit_value(out, expect, f'"{_ELIDED}"')
+            _emit_value(out, expect, json.dumps(_RAW + s[start:i].strip()))
             continue
         if c == "(" or c == ")":
             raise LenientError("a call, not a literal")
@@ -251,4 +253,6 @@ def _restore(value: Any) -> Any:
         return [_restore(v) for v in value if v != _ELIDED]
     if value == _ELIDED:
         return Unresolved("…")
+    if isinstance(value, str) and value.startswith(_RAW):
+        return Unresolved(value[len(_RAW):])
     return value
