@@ -52,7 +52,8 @@ def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> Non
     PASTE_FILES holds one paste per file (a Slack message's text: curl, raw HTTP, JSON with
     the endpoint named, client code, error responses); `-` or nothing reads standard input.
 
-    Exit status: 0 nothing wrong, 1 findings, 2 usage error or unreadable input.
+    Exit status: 0 nothing wrong, 1 findings (or nothing readable, with the reason),
+  2 usage error or input that is not text (binary, too large).
     """
     from .check import UnreadablePaste, check_paste, render_check_text
 
@@ -74,12 +75,11 @@ def check(specs: tuple[str, ...], fmt: str, paste_files: tuple[str, ...]) -> Non
             exit_code = 2
             continue
         if result.empty and result.problems:
-            # Nothing could be read at all: that is unreadable input, not a clean paste.
+            # Nothing could be read (an unbalanced quote, a client we can't read): the report says
+            # so; exit 2 is kept for input that is not text at all (issue 11).
             for p in result.problems:
                 click.echo(f"bridgebot check: {'stdin' if name == '-' else name}: {p}", err=True)
-            exit_code = 2
-            continue
-        if not result.ok and exit_code == 0:
+        if (not result.ok or (result.empty and result.problems)) and exit_code == 0:
             exit_code = 1
         if fmt == "text":
             click.echo(render_check_text(result, label=name if len(files) > 1 else None), nl=False)
