@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .explain import explain_error
-from .forms import decode_form, parse_pairs
+from .forms import _listify, decode_form, parse_pairs
 from .model import CheckResult, ErrorReport, Finding, PastedRequest, RequestReport, Unresolved, secret_finding
 from .paste import MAX_JSON_DEPTH, read_paste
 from .readers import operations as ops_reader
@@ -120,6 +120,11 @@ def _mentioned_operation(text: str, pos: int, specs: SpecSet,
         op = ops_reader.docs_operation(specs, url)
         if op is not None:
             return op, "documentation_url"
+    bare = ops_reader.bare_urls(text)
+    for m in [b for b in reversed(bare) if b.pos <= pos] + [b for b in bare if b.pos > pos]:
+        op = ops_reader.single_method_operation(specs, m.url)
+        if op is not None:
+            return op, m.evidence
     return None, None
 
 
@@ -377,6 +382,14 @@ def _check_body(op: Operation, req: PastedRequest, json_anyway: bool = False) ->
     out: list[Finding] = []
     sent = req.content_type
     accepted = list(op.body)
+    form_only = not any("json" in a for a in accepted) and "application/x-www-form-urlencoded" in accepted
+    if req.source == "json" and form_only:
+        # JSON shown for a form-only API is a rendering of the form (Stripe's Dashboard logs show
+        # `items: {"0": {...}}` and every value a string): check it as the form it was.
+        data = req.body_value if req.body_value is not None else _json_or_none(req.body)
+        if isinstance(data, dict):
+            schema = op.body["application/x-www-form-urlencoded"][0]
+            return [] if schema is None else _check_decoded(schema, _listify(_as_form(data)), [], form=True)
     chosen = _media_for(sent, accepted) if sent else None
     raw = (req.body or "").strip()
     looks_json = raw[:1] in ("{", "[")
@@ -425,6 +438,26 @@ def _check_body(op: Operation, req: PastedRequest, json_anyway: bool = False) ->
                               expected="a JSON object", actual=raw[:40])]
     data, bad = decode_form(parse_pairs(raw))
     return out + _check_decoded(schema, data, bad, form=True)
+
+
+def _json_or_none(text: str | None) -> Any:
+    try:
+        return json.loads(text or "")
+    except (ValueError, RecursionError):
+        return None
+
+
+def _as_form(value: Any) -> Any:
+    """Values as a form sends them (strings), keeping the nesting."""
+    if isinstance(value, dict):
+        return type(value)({str(k): _as_form(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_as_form(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Unresolved) or value is None:
+        return value
+    return str(value)
 
 
 def _check_decoded(schema: Any, data: dict[str, Any], bad: list[str], form: bool) -> list[Finding]:

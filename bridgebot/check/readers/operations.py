@@ -26,11 +26,13 @@ _METHOD_PATH = re.compile(rf"(?<![\w/])({_HTTP})\s+(/[\w{{}}/.~%-]*[\w}}])")
 #: method: 'POST' … url: 'https://…' (a printed request object, JSON or JS)
 _METHOD_KEY = re.compile(r"[\"']?method[\"']?\s*[:=]>?\s*[\"'](get|post|put|patch|delete|GET|POST|PUT|PATCH|DELETE)[\"']")
 _URL_KEY = re.compile(r"[\"']?url[\"']?\s*[:=]>?\s*[\"'](https?://[^\"'\s]+)[\"']")
+#: An API URL shown without its method ("Github query : https://api.github.com/search/code?q=…")
+_BARE_API_URL = re.compile(r"(?<![\w/])https?://(?:api\.[\w.-]+|[\w.-]+/api/v3)/[^\s\"'`<>)\]|]+")
 _DOCS = re.compile(r"https?://(?:docs\.github\.com|developer\.github\.com)/[^\s\"'`<>)]*#[\w-]+")
 
 #: The evidence names (their words for people are in replies/check.txt.j2):
 #: request, error_text, method_and_url, request_object, documentation_url, enterprise_host,
-#: body_fields, nearest_request.
+#: body_fields, nearest_request, url_single_method.
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,22 @@ def mentions(text: str) -> list[Mention]:
             out.append(Mention(m.start(), m.group(1).upper(), url, "request_object"))
     out.sort(key=lambda x: x.pos)
     return out
+
+
+def bare_urls(text: str) -> list[Mention]:
+    """API URLs shown without a method (used only when the path takes a single method)."""
+    return [Mention(m.start(), "", m.group(0).rstrip(".,:;"), "url_single_method") for m in _BARE_API_URL.finditer(text)]
+
+
+def single_method_operation(specs: SpecSet, url: str) -> Operation | None:
+    """The operation of ``url`` when its path takes exactly one method (GET /search/code)."""
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        op, _via = route(specs, method, url)
+        if op is not None:
+            methods = next((m for spec in specs.specs for t, m in spec.paths.items()
+                            if op in m.values()), {})
+            return op if len(methods) == 1 else None
+    return None
 
 
 def docs_urls(text: str) -> list[tuple[int, str]]:
