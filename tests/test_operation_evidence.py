@@ -37,6 +37,22 @@ def test_github_errors_name_their_operation_and_evidence(github_specs, text: str
     assert data["operation"]["evidence"] == evidence
 
 
+@pytest.mark.parametrize("text,kind,field", [
+    ("Stripe error: Received unknown parameter: metdata; request-id: req_AbC123", "unknown_param", "metdata"),
+    ('{"type": "invalid_request_error", "description": "Missing required param: currency.", "param": "currency"}',
+     "missing_required", "currency"),
+    ("StripeInvalidRequestError: x\n  raw: {\n    code: 'parameter_invalid_integer',\n    message: 'Invalid integer: 1.5',"
+     "\n    param: 'amount',\n    type: 'invalid_request_error'\n  }", "wrong_type", "amount"),
+    ('{"json_body": {"error": {"code": "parameter_missing", "message": "Missing required param: email.", '
+     '"param": "email", "type": "invalid_request_error"}}, "http_status": 400}', "missing_required", "email"),
+])
+def test_stripe_errors_in_any_shape(stripe_specs, text: str, kind: str, field: str) -> None:
+    err = _one_error(check_paste(text, stripe_specs))
+    assert [(f.kind, f.field) for f in err.findings] == [(kind, field)]
+    if "req_AbC123" in text:
+        assert err.error.request_id == "req_AbC123"
+
+
 def test_an_error_nothing_ties_to_an_operation_says_so(stripe_specs) -> None:
     result = check_paste("We get `Received unknown parameter: billingCycleAnchor` from Stripe.", stripe_specs)
     err = _one_error(result)

@@ -229,6 +229,11 @@ def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
             if free(m.start()):
                 err = PastedError(message=_sentence(text, m.start(), m.end()))
                 _apply_rule(err, rule, m)
+                # "Request req_123: …" before it, or "…; request-id: req_123" after it, on its line.
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                line_end = text.find("\n", m.end())
+                rid = _REQ_ID.search(text, line_start, line_end if line_end >= 0 else len(text))
+                err.request_id = rid.group(1) if rid else None
                 yield m.start(), m.end(), err
 
 
