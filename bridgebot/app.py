@@ -21,10 +21,14 @@ from .delivery import Deliverer
 from .desk import SupportDesk
 from .directory import SlackDirectory
 from .listeners import register_listeners
+from .scheduler import Scheduler
 from .settings import Settings, SettingsError
 from .tracking import Store
 
 log = logging.getLogger(__name__)
+
+#: How often the reminder job looks for threads nearing their first-response target (seconds).
+REMINDER_EVERY = 60.0
 
 
 @dataclass
@@ -34,13 +38,18 @@ class BridgeApp:
     deliverer: Deliverer
     store: Store
     client: WebClient
+    scheduler: Scheduler | None = None
 
     def start(self) -> None:
-        """Start posting queued replies (including any left from a previous run)."""
+        """Start posting queued replies (including any left from a previous run), and the periodic jobs."""
         self.deliverer.start()
         self.deliverer.wake()
+        if self.scheduler is not None:
+            self.scheduler.start()
 
     def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
         self.deliverer.stop()
 
 
@@ -95,4 +104,11 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
         return BoltResponse(status=500, body="")
 
     register_listeners(bolt)
-    return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client)
+    scheduler = Scheduler(**kwargs)
+
+    def reminders(now: float) -> None:
+        """Unclaimed threads nearing their first-response target, once each, to the triage channel."""
+        desk.send_reminders(now)
+
+    scheduler.every(REMINDER_EVERY, "reminders", reminders)
+    return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client, scheduler=scheduler)

@@ -123,7 +123,8 @@ def _build(require: str) -> Any:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 for all).")
 @click.option("--port", default=3000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Worker threads for events (slash commands, shortcuts and buttons get 2 more of their own).")
 def serve(host: str, port: int, threads: int) -> None:
     """Run the Slack app in HTTP mode: Slack posts to /slack/events; GET /healthz for probes.
 
@@ -153,3 +154,30 @@ def run() -> None:
         SocketModeHandler(app.bolt, Settings.from_env().app_token).start()
     finally:
         app.stop()
+
+
+@cli.command()
+@click.option("--db", "db_path", envvar="BRIDGEBOT_DB", default="./bridgebot.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The SQLite file (default: $BRIDGEBOT_DB or ./bridgebot.db).")
+@click.option("--status", type=click.Choice(["open", "claimed", "resolved"]),
+              help="Only threads in this state (open means unclaimed).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table for people; json for scripts.")
+def threads(db_path: str, status: str | None, fmt: str) -> None:
+    """List tracked threads, oldest first (times in ISO 8601 UTC)."""
+    from .render import render_text
+    from .settings import Settings, SettingsError
+    from .tracking import Store
+    from .tracking.threads import threads_for_export
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"{db_path} does not exist (set --db or BRIDGEBOT_DB)")
+    try:
+        prefix = Settings.from_env().thread_prefix
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from None
+    rows = threads_for_export(Store(db_path).db, status, prefix)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text("threads_table", rows=rows), nl=False)

@@ -43,6 +43,18 @@ def _truncate(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _duration(seconds: Any) -> str:
+    """Seconds → "45s", "12m", "3h 05m", "2d 4h" (for ages and time left)."""
+    s = max(0, int(float(seconds)))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{s // 86400}d {s % 86400 // 3600}h"
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -56,6 +68,7 @@ def environment() -> jinja2.Environment:
     env.filters["mrkdwn"] = _mrkdwn_escape
     env.filters["code"] = _code
     env.filters["truncate_text"] = _truncate
+    env.filters["duration"] = _duration
     env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
 

@@ -21,6 +21,15 @@ The TOML file (every key optional)::
 
     [specs]
     paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
+
+    [sla]
+    first_response = "2h"            # target for a first response ("90m", "1h30m", "45s"); none: no target
+
+    [desk]                           # specialists working the queue from Slack
+    triage_channel = "C0TRIAGE"      # internal channel for reminders and internal notes (never a shared one)
+    remind_at = 0.8                  # remind when an unclaimed thread has used 80% of its first-response target
+    claim_reaction = "eyes"          # an internal member's reaction that claims a thread
+    resolve_reaction = "white_check_mark"   # ... and the one that resolves it
 """
 
 from __future__ import annotations
@@ -44,6 +53,8 @@ _ALLOWED = {
     "support": {"channels", "acknowledge_questions", "thread_prefix"},
     "customers": None,  # any channel id
     "specs": {"paths"},
+    "sla": {"first_response"},
+    "desk": {"triage_channel", "remind_at", "claim_reaction", "resolve_reaction"},
 }
 
 
@@ -63,6 +74,12 @@ class Settings:
     thread_prefix: str = "BB"
     customers: dict[str, str] = field(default_factory=dict)
     spec_paths: list[str] | None = None
+    #: First-response target in seconds ([sla] first_response); None: no target, no reminders.
+    first_response_target: float | None = None
+    triage_channel: str | None = None
+    remind_at: float = 0.8
+    claim_reaction: str = "eyes"
+    resolve_reaction: str = "white_check_mark"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -109,6 +126,28 @@ class Settings:
                 raise SettingsError("[specs] paths must be a list of spec files")
             base = Path(self.config_path).parent if self.config_path else Path(".")
             self.spec_paths = [str(p if Path(p).is_absolute() else base / p) for p in paths]
+
+        self._apply_desk(config)
+
+    def _apply_desk(self, config: dict[str, Any]) -> None:
+        sla, desk = config.get("sla", {}), config.get("desk", {})
+        if "first_response" in sla:
+            self.first_response_target = parse_duration(sla["first_response"], "[sla] first_response")
+        self.triage_channel = _opt_str(desk, "triage_channel", self.triage_channel)
+        if "remind_at" in desk:
+            value = desk["remind_at"]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+                raise SettingsError("[desk] remind_at must be a fraction of the first-response target between "
+                                    "0 and 1, e.g. 0.8 (remind at 80% of it)")
+            self.remind_at = float(value)
+        for key in ("claim_reaction", "resolve_reaction"):
+            value = _opt_str(desk, key, getattr(self, key))
+            name = (value or "").strip(":")
+            if not re.fullmatch(r"[a-z0-9_+\-']+", name):
+                raise SettingsError(f"[desk] {key} must be an emoji name such as \"eyes\" (got {value!r})")
+            setattr(self, key, name)
+        if self.claim_reaction == self.resolve_reaction:
+            raise SettingsError("[desk] claim_reaction and resolve_reaction must differ")
 
     def require_http(self) -> None:
         missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))
@@ -159,6 +198,21 @@ def load_config(path: str) -> dict[str, Any]:
                 raise SettingsError(f"{path}: unknown key {unknown[0]!r} in [{section}] "
                                     f"(known: {', '.join(sorted(allowed))})")
     return config
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
+
+
+def parse_duration(value: Any, what: str) -> float:
+    """ "2h", "90m", "1h30m", "45s", "1d" → seconds."""
+    m = _DURATION.match(value) if isinstance(value, str) else None
+    if not m or not any(m.groups()):
+        raise SettingsError(f"{what} must be a duration such as \"2h\", \"90m\" or \"1h30m\" (got {value!r})")
+    d, h, mi, sec = (int(g or 0) for g in m.groups())
+    seconds = float(d * 86400 + h * 3600 + mi * 60 + sec)
+    if seconds <= 0:
+        raise SettingsError(f"{what} must be longer than zero")
+    return seconds
 
 
 def _opt_str(table: dict[str, Any], key: str, default: str | None) -> str | None:

@@ -59,7 +59,10 @@ __all__ = [
     "FakeSlack",
     "block_action",
     "event_callback",
+    "app_home_opened",
     "message_event",
+    "message_shortcut",
+    "reaction_event",
     "signed_post",
     "slash_command",
 ]
@@ -193,6 +196,10 @@ class FakeSlack:
         self.channels: Dict[str, Dict[str, Any]] = {}
         self.teams: Dict[str, Dict[str, Any]] = {}
         self.files: Dict[str, Dict[str, Any]] = {}
+        #: The Home tab each user was last published (views.publish), by user id.
+        self.home_views: Dict[str, Dict[str, Any]] = {}
+        #: How many times each response_url (hooks/<name>) was used.
+        self._hook_uses: Dict[str, int] = {}
         self._file_counter = itertools.count(1)
         self.auth_test_response: Dict[str, Any] = {}
         self.reset()
@@ -262,6 +269,8 @@ class FakeSlack:
             self.channels.clear()
             self.teams.clear()
             self.files.clear()
+            self.home_views.clear()
+            self._hook_uses.clear()
             self.auth_test_response.clear()
             self.auth_test_response.update(
                 {
@@ -588,6 +597,8 @@ class FakeSlack:
             self._changed.notify_all()
         if is_hook and failure is None and status == 200:
             self._send_text(req, 200, f"OK - {len(raw)}" if method.startswith("upload/") else "ok")
+        elif is_hook and failure is None and method.startswith("hooks/"):
+            self._send_text(req, status, str(body.get("error")))  # Slack answers a bad response_url post in plain text
         else:
             self._send(req, status, body, extra_headers)
 
@@ -622,7 +633,30 @@ class FakeSlack:
                 file["size"] = len(call.raw_body)
         if handler is not None:
             return self._run_handler(handler, call)
+        if call.method.startswith("hooks/"):
+            return self._response_url(call)
         return 200, {"ok": True}
+
+    #: Slack accepts a response_url up to five times (within 30 minutes).
+    RESPONSE_URL_USES = 5
+
+    def _response_url(self, call: Call) -> Tuple[int, Dict[str, Any]]:
+        """A response_url as Slack treats it: at most five uses; a message needs text or blocks
+        (unless it deletes the original); response_type is ephemeral (the default) or in_channel."""
+        with self._lock:
+            uses = self._hook_uses[call.method] = self._hook_uses.get(call.method, 0) + 1
+        a = call.args
+        if uses > self.RESPONSE_URL_USES:
+            return 404, {"ok": False, "error": "used_url"}
+        if a.get("response_type", "ephemeral") not in ("ephemeral", "in_channel"):
+            return 400, {"ok": False, "error": "invalid_response_type"}
+        if not (a.get("text") or a.get("blocks") or a.get("delete_original")):
+            return 400, {"ok": False, "error": "no_text"}
+        return 200, {"ok": True}
+
+    def responses(self, name: str = "response") -> List[Call]:
+        """What was posted to ``hook_url(name)`` and accepted (respond() from a listener)."""
+        return [c for c in self.calls(f"hooks/{name}") if c.status == 200]
 
     @staticmethod
     def _run_handler(handler: Handler, call: Call) -> Tuple[int, Dict[str, Any]]:
@@ -785,6 +819,26 @@ class FakeSlack:
                 reactions.append({"name": a["name"], "users": [BOT_USER_ID], "count": 1})
         return {"ok": True}
 
+    def _api_reactions_get(self, call: Call) -> Dict[str, Any]:
+        message = self.messages.get((call.args.get("channel"), call.args.get("timestamp")))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        return {"ok": True, "type": "message", "channel": call.args.get("channel"), "message": dict(message)}
+
+    def add_reaction(self, channel: str, ts: str, name: str, user: str) -> None:
+        """Record a person's reaction on a stored message (what reaction_added reports)."""
+        with self._lock:
+            message = self.messages.get((channel, ts))
+            if message is None:
+                return
+            for r in message.setdefault("reactions", []):
+                if r["name"] == name:
+                    if user not in r["users"]:
+                        r["users"].append(user)
+                        r["count"] += 1
+                    return
+            message["reactions"].append({"name": name, "users": [user], "count": 1})
+
     def _view_response(self, view: Any, view_id: Optional[str] = None) -> Dict[str, Any]:
         view = self._decoded(view)
         if not isinstance(view, dict):
@@ -845,9 +899,18 @@ class FakeSlack:
         return {"ok": True, "files": out}
 
     def _api_views_publish(self, call: Call) -> Dict[str, Any]:
-        if not call.args.get("user_id"):
+        """Publish a user's Home tab: a ``home`` view of at most 100 blocks; the latest is kept."""
+        user_id = call.args.get("user_id")
+        if not user_id or user_id not in self.users:
             return {"ok": False, "error": "user_not_found"}
-        return self._view_response(call.args.get("view"))
+        view = self._decoded(call.args.get("view"))
+        if not isinstance(view, dict) or view.get("type") != "home" or not isinstance(view.get("blocks"), list):
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view["blocks"]) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        response = self._view_response(view)
+        self.home_views[user_id] = response["view"]
+        return response
 
 
 # ---------------------------------------------------------------------- talking to a Bolt app as Slack
@@ -1095,3 +1158,57 @@ def slash_command(
         ("trigger_id", trigger_id or _trigger_id()),
     ]
     return urllib.parse.urlencode(fields)
+
+
+def reaction_event(user: str, reaction: str, channel: str, ts: str, item_user: Optional[str] = None,
+                   event_ts: Optional[str] = None) -> Dict[str, Any]:
+    """A reaction_added event, as Slack sends it (no team of the reacting user: look it up)."""
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": reaction,
+        "item_user": item_user,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": event_ts or _next_event_ts(),
+    }
+
+
+def app_home_opened(user: str, tab: str = "home", view: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """An app_home_opened event (``view`` is the currently published one, absent the first time)."""
+    event: Dict[str, Any] = {"type": "app_home_opened", "user": user, "channel": "D" + user[1:], "tab": tab,
+                             "event_ts": _next_event_ts()}
+    if view is not None:
+        event["view"] = view
+    return event
+
+
+def message_shortcut(
+    callback_id: str,
+    user_id: str,
+    team_id: str,
+    channel_id: str,
+    message: Dict[str, Any],
+    response_url: Optional[str] = None,
+    *,
+    installed_team_id: str = HOME_TEAM_ID,
+    api_app_id: str = APP_ID,
+    channel_name: str = "bridge",
+) -> str:
+    """Form body (``payload=<json>``) of a message shortcut ("message_action") on ``message``."""
+    payload = {
+        "type": "message_action",
+        "token": "verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": installed_team_id, "domain": "bridge"},
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id},
+        "channel": {"id": channel_id, "name": channel_name},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": _trigger_id(),
+        "response_url": response_url or f"{_DEAD_HOOK_BASE}/shortcuts/{installed_team_id}/1/{uuid.uuid4().hex}",
+        "message_ts": message.get("ts"),
+        "message": message,
+        "api_app_id": api_app_id,
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})

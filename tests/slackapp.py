@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import waitress
-
 from bridgebot.app import BridgeApp, build_app
-from bridgebot.server import make_wsgi_app
+from bridgebot.server import make_server
 from bridgebot.settings import Settings
 from fakeslack import FakeSlack, event_callback, signed_post
 
@@ -74,14 +72,14 @@ class Running:
         raise AssertionError("replies still pending: " + repr(self.rows("SELECT * FROM outbox WHERE status='pending'")))
 
 
-def start(fake: FakeSlack, tmp_path: Path, specs: Any, **settings: Any) -> tuple[Running, Any]:
+def start(fake: FakeSlack, tmp_path: Path, specs: Any, clock: Any = None, threads: int = 4,
+          **settings: Any) -> tuple[Running, Any]:
     db_path = tmp_path / "bridgebot.db"
     s = Settings(bot_token="xoxb-test-token", signing_secret=SIGNING_SECRET, db_path=str(db_path),
                  slack_api_url=fake.base_url, **settings)
-    app = build_app(s, specs=specs)
+    app = build_app(s, specs=specs, clock=clock)
     app.start()
-    server = waitress.create_server(make_wsgi_app(app), host="127.0.0.1", port=0, threads=4,
-                                    asyncore_loop_timeout=0.05)
+    server = make_server(app, host="127.0.0.1", port=0, threads=threads, asyncore_loop_timeout=0.05)
     def serve() -> None:
         try:
             server.run()

@@ -348,3 +348,49 @@ def test_against_real_bolt_app(fake: FakeSlack) -> None:
         assert status == 401
     finally:
         server.close()
+
+
+def test_response_url_rules_as_slack_applies_them(fake: FakeSlack) -> None:
+    from slack_sdk.webhook import WebhookClient
+
+    hook = WebhookClient(fake.hook_url("r2"))
+    empty = hook.send_dict({"response_type": "ephemeral"})
+    assert empty.status_code == 400 and empty.body == "no_text"
+    bad = hook.send_dict({"text": "x", "response_type": "everyone"})
+    assert bad.status_code == 400 and bad.body == "invalid_response_type"
+    for _ in range(3):  # five uses in all, counting the two refused above
+        assert hook.send(text="ok").status_code == 200
+    used = hook.send(text="sixth")
+    assert used.status_code == 404 and used.body == "used_url"
+    assert [c.args["text"] for c in fake.responses("r2")] == ["ok", "ok", "ok"]
+
+
+def test_views_publish_keeps_each_users_home_tab(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_user("U_A", team_id="T_HOME")
+    client.views_publish(user_id="U_A", view={"type": "home", "blocks": [{"type": "divider"}]})
+    assert fake.home_views["U_A"]["blocks"] == [{"type": "divider"}] and fake.home_views["U_A"]["id"]
+    for args, error in ((dict(user_id="U_NOBODY", view={"type": "home", "blocks": []}), "user_not_found"),
+                        (dict(user_id="U_A", view={"type": "modal", "blocks": []}), "invalid_arguments"),
+                        (dict(user_id="U_A", view={"type": "home", "blocks": [{"type": "divider"}] * 101}),
+                         "invalid_blocks")):
+        with pytest.raises(SlackApiError) as e:
+            client.views_publish(**args)
+        assert e.value.response["error"] == error
+    assert len(fake.home_views["U_A"]["blocks"]) == 1
+
+
+def test_reactions_and_shortcut_payloads(fake: FakeSlack, client: WebClient) -> None:
+    from fakeslack import app_home_opened, message_shortcut, reaction_event
+
+    fake.add_message("C1", "1.000100", text="q", user="U_DEV")
+    fake.add_reaction("C1", "1.000100", "eyes", "U_A")
+    fake.add_reaction("C1", "1.000100", "eyes", "U_A")  # once per person
+    assert client.reactions_get(channel="C1", timestamp="1.000100")["message"]["reactions"] == [
+        {"name": "eyes", "users": ["U_A"], "count": 1}]
+    event = reaction_event("U_A", "eyes", "C1", "1.000100")
+    assert event["item"] == {"type": "message", "channel": "C1", "ts": "1.000100"} and "user_team" not in event
+    payload = json.loads(urllib.parse.parse_qs(message_shortcut("claim_thread", "U_A", "T_HOME", "C1",
+                                                                {"ts": "1.000100"}))["payload"][0])
+    assert (payload["type"], payload["callback_id"], payload["message_ts"]) == ("message_action", "claim_thread",
+                                                                                "1.000100")
+    assert app_home_opened("U_A")["tab"] == "home"

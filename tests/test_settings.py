@@ -83,3 +83,37 @@ def test_a_token_slack_refuses_is_a_start_up_error(fake_slack, tmp_path: Path) -
         "BRIDGEBOT_DB": str(tmp_path / "x.db")})
     assert result.exit_code == 1
     assert "Slack refused the bot token (invalid_auth)" in result.output + result.stderr
+
+
+def test_desk_settings_are_read(tmp_path: Path) -> None:
+    cfg = tmp_path / "bridgebot.toml"
+    cfg.write_text('[sla]\nfirst_response = "1h30m"\n[desk]\ntriage_channel = "C0TRIAGE"\nremind_at = 0.5\n'
+                   'claim_reaction = ":raising_hand:"\nresolve_reaction = "heavy_check_mark"\n')
+    s = Settings.from_env({"BRIDGEBOT_CONFIG": str(cfg)})
+    assert (s.first_response_target, s.triage_channel, s.remind_at) == (5400.0, "C0TRIAGE", 0.5)
+    assert (s.claim_reaction, s.resolve_reaction) == ("raising_hand", "heavy_check_mark")
+    d = Settings()
+    assert (d.first_response_target, d.triage_channel, d.remind_at, d.claim_reaction, d.resolve_reaction) == \
+        (None, None, 0.8, "eyes", "white_check_mark")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('[sla]\nfirst_response = "two hours"\n', '[sla] first_response must be a duration such as "2h"'),
+        ("[sla]\nfirst_response = 7200\n", "[sla] first_response must be a duration"),
+        ('[sla]\nfirst_response = "0m"\n', "must be longer than zero"),
+        ("[sla]\nfirst_reply = \"2h\"\n", "unknown key 'first_reply' in [sla]"),
+        ("[desk]\nremind_at = 80\n", "[desk] remind_at must be a fraction"),
+        ("[desk]\nremind_at = true\n", "[desk] remind_at must be a fraction"),
+        ('[desk]\nclaim_reaction = "👀"\n', "[desk] claim_reaction must be an emoji name"),
+        ('[desk]\nclaim_reaction = "eyes"\nresolve_reaction = ":eyes:"\n', "must differ"),
+        ('[desk]\ntriage_channel = ""\n', "triage_channel must be a non-empty string"),
+    ],
+)
+def test_bad_desk_settings_say_what_is_wrong(tmp_path: Path, content: str, message: str) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(content)
+    with pytest.raises(SettingsError) as e:
+        Settings.from_env({"BRIDGEBOT_CONFIG": str(cfg)})
+    assert message in str(e.value)

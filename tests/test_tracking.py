@@ -28,7 +28,7 @@ def test_fresh_database_has_wal_and_recorded_migrations(tmp_path: Path) -> None:
     Store(tmp_path / "bb.db")  # applying again is a no-op
     conn = sqlite3.connect(tmp_path / "bb.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("SELECT name FROM _sqlite_migrations").fetchall() == [("m001_initial",)]
+    assert conn.execute("SELECT name FROM _sqlite_migrations").fetchall() == [("m001_initial",), ("m004_desk",)]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"threads", "thread_events", "slack_events", "channels", "customer_orgs", "outbox"} <= tables
 
@@ -39,7 +39,8 @@ def test_lifecycle_and_audit_trail(store: Store) -> None:
         assert t.short_id == "BB-1"
         assert _open(db) is None  # the same message again
         assert claim(db, t, user_id="U_A", at=110.0)
-        assert not claim(db, t, user_id="U_A", at=111.0)  # already theirs
+        with pytest.raises(TrackingError, match="already yours"):
+            claim(db, t, user_id="U_A", at=111.0)
         with pytest.raises(TrackingError, match="already claimed by <@U_A>"):
             claim(db, t, user_id="U_B", at=112.0)
         assert assign(db, t, assignee_id="U_B", by="U_A", at=113.0)
@@ -47,7 +48,8 @@ def test_lifecycle_and_audit_trail(store: Store) -> None:
         record_reply(db, t, user_id="U_B", internal=True, at=120.0)
         record_reply(db, t, user_id="U_C", internal=True, at=130.0)
         assert resolve(db, t, by="U_B", at=140.0)
-        assert not resolve(db, t, by="U_B", at=141.0)
+        with pytest.raises(TrackingError, match="already resolved"):
+            resolve(db, t, by="U_B", at=141.0)
         with pytest.raises(TrackingError, match="is resolved"):
             claim(db, t, user_id="U_A", at=142.0)
         record_reply(db, t, user_id="U_DEV", internal=False, at=150.0)  # the customer comes back

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from . import actions, events
+from . import actions, commands, events, shortcuts
 
 
 def register_listeners(app: App) -> None:
     events.register(app)
     actions.register(app)
+    commands.register(app)
+    shortcuts.register(app)

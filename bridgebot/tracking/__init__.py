@@ -3,6 +3,7 @@
 from .db import Store, migrations
 from .threads import (
     TrackedThread,
+    Refusal,
     TrackingError,
     assign,
     claim,
@@ -12,12 +13,15 @@ from .threads import (
     queue,
     record_reply,
     release,
+    reopen,
     resolve,
     thread_by_short_id,
+    state_of,
     thread_by_ts,
+    transition,
 )
 
 __all__ = [
-    "Store", "TrackedThread", "TrackingError", "assign", "claim", "events_of", "get_thread", "migrations",
-    "open_thread", "queue", "record_reply", "release", "resolve", "thread_by_short_id", "thread_by_ts",
+    "Refusal", "Store", "TrackedThread", "TrackingError", "assign", "claim", "events_of", "get_thread", "migrations",
+    "open_thread", "queue", "record_reply", "release", "reopen", "resolve", "state_of", "thread_by_short_id", "thread_by_ts", "transition",
 ]

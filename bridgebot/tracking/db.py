@@ -96,6 +96,27 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_pending ON outbox(status, next_attempt_at)")
 
 
+
+@migrations()
+def m004_desk(db: sqlite_utils.Database) -> None:
+    """Specialists' desk: internal notes, and the reminders already sent (each goes out once)."""
+    db.execute("""
+        CREATE TABLE thread_notes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            at REAL NOT NULL,
+            author_id TEXT NOT NULL,
+            text TEXT NOT NULL                -- secrets redacted; never posted to a shared channel
+        )""")
+    db.execute("CREATE INDEX thread_notes_thread ON thread_notes(thread_id, at)")
+    db.execute("""
+        CREATE TABLE reminders_sent (
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            kind TEXT NOT NULL,               -- first_response
+            sent_at REAL NOT NULL,
+            PRIMARY KEY (thread_id, kind)
+        )""")
+
 class Store:
     """Hands out one connection per thread (sqlite3 connections are not shared across threads)."""
 

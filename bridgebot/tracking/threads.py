@@ -134,7 +134,7 @@ def record_reply(db: sqlite_utils.Database, thread: TrackedThread, *, user_id: s
         db.execute("UPDATE threads SET last_customer_at = ? WHERE id = ?", [at, thread.id])
         thread.last_customer_at = at
         if thread.status == "resolved":
-            _set_status(db, thread, "open", user_id, at, kind="reopened")
+            transition(db, thread, "reopen", by=user_id, at=at)
             caused.append("reopened")
         if _set_awaiting(db, thread, "us", user_id, at):
             caused.append("awaiting_us")
@@ -150,54 +150,155 @@ def _set_awaiting(db: sqlite_utils.Database, thread: TrackedThread, awaiting: st
     return True
 
 
-def claim(db: sqlite_utils.Database, thread: TrackedThread, *, user_id: str, at: float) -> bool:
-    """``user_id`` takes the thread. False if they already had it."""
+# --- the thread's life: one state machine -------------------------------------------------
+#
+#   open ──claim/assign──> claimed ──release──> open
+#     │                      │  └──assign (to someone else)──> claimed
+#     └──resolve──> resolved <┘resolve
+#   resolved ──reopen (or a customer message)──> open, or claimed if it still has an assignee
+#
+# The database keeps ``status`` (open | resolved) and ``assignee_id``; "claimed" is an open
+# thread with an assignee. Every change records an audit event (who, when, from, to); every
+# impossible change raises :class:`Refusal`, whose reason names who holds the thread.
+
+#: (state, action) → state after. Anything not listed is refused (see :func:`_refusal`).
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("open", "claim"): "claimed",
+    ("open", "assign"): "claimed",
+    ("open", "resolve"): "resolved",
+    ("claimed", "assign"): "claimed",
+    ("claimed", "release"): "open",
+    ("claimed", "resolve"): "resolved",
+    ("resolved", "reopen"): "open",
+}
+ACTIONS = ("claim", "assign", "release", "resolve", "reopen")
+
+
+class Refusal(TrackingError):
+    """A change the state machine does not allow. ``reason`` is one of: held_by, already_yours,
+    already_assignee, not_claimed, resolved, already_resolved, not_resolved. The words are in
+    ``replies/refusal.txt.j2``."""
+
+    def __init__(self, reason: str, thread: "TrackedThread", action: str, actor_id: str | None = None,
+                 assignee_id: str | None = None) -> None:
+        self.reason, self.thread, self.action = reason, thread, action
+        self.actor_id, self.assignee_id = actor_id, assignee_id
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        from ..render import render_text  # templates only; no Slack
+
+        return render_text("refusal", reason=self.reason, thread=self.thread, action=self.action,
+                           actor_id=self.actor_id, assignee_id=self.assignee_id).strip()
+
+
+def state_of(thread: "TrackedThread") -> str:
+    """open, claimed or resolved."""
     if thread.status == "resolved":
-        raise TrackingError(f"{thread.short_id} is resolved; a new customer message reopens it.")
-    if thread.assignee_id == user_id:
-        return False
-    if thread.assignee_id is not None:
-        raise TrackingError(f"{thread.short_id} is already claimed by <@{thread.assignee_id}>.")
-    return assign(db, thread, assignee_id=user_id, by=user_id, at=at, kind="claimed")
+        return "resolved"
+    return "claimed" if thread.assignee_id else "open"
+
+
+def _refusal(thread: "TrackedThread", action: str, actor_id: str, assignee_id: str | None) -> Refusal:
+    state = state_of(thread)
+    if state == "resolved":
+        reason = {"resolve": "already_resolved"}.get(action, "resolved")
+    elif action == "claim":
+        reason = "already_yours" if thread.assignee_id == actor_id else "held_by"
+    elif action == "assign":
+        reason = "already_assignee"
+    elif action == "release":
+        reason = "not_claimed"
+    elif action == "reopen":
+        reason = "not_resolved"
+    else:
+        raise TrackingError(f"unknown action {action!r} (known: {', '.join(ACTIONS)})")
+    return Refusal(reason, thread, action, actor_id, assignee_id)
+
+
+def transition(db: sqlite_utils.Database, thread: "TrackedThread", action: str, *, by: str, at: float,
+               assignee_id: str | None = None, kind: str | None = None) -> str:
+    """Apply ``action`` (claim, assign, release, resolve, reopen) by ``by``; returns the new state.
+
+    The thread is read again inside the caller's transaction (``BEGIN IMMEDIATE`` serialises
+    writers), and every UPDATE is guarded by the state it was decided on, so of two specialists
+    claiming at the same moment exactly one wins and the other gets ``Refusal("held_by")``.
+    ``thread`` is brought up to date either way. Raises :class:`Refusal` for what the machine
+    does not allow.
+    """
+    if action not in ACTIONS:
+        raise TrackingError(f"unknown action {action!r} (known: {', '.join(ACTIONS)})")
+    fresh = get_thread(db, thread.id, thread.prefix)
+    if fresh is None:
+        raise TrackingError(f"{thread.short_id} does not exist")
+    _copy_state(fresh, thread)
+    if action == "assign" and not assignee_id:
+        raise TrackingError("assign needs the person to assign the thread to")
+    before = state_of(thread)
+    after = TRANSITIONS.get((before, action))
+    if after is None or (action == "assign" and thread.assignee_id == assignee_id):
+        raise _refusal(thread, action, by, assignee_id)
+    guard = ("id = ? AND status = ? AND assignee_id IS ?", [thread.id, thread.status, thread.assignee_id])
+    if action in ("claim", "assign"):
+        new_assignee = by if action == "claim" else assignee_id
+        changed = _guarded(db, "assignee_id = ?, claimed_at = ?", [new_assignee, at], guard)
+        event = (kind or ("claimed" if action == "claim" else "assigned"), thread.assignee_id, new_assignee)
+        thread.assignee_id, thread.claimed_at = new_assignee, at
+    elif action == "release":
+        changed = _guarded(db, "assignee_id = NULL, claimed_at = NULL", [], guard)
+        event = (kind or "released", thread.assignee_id, None)
+        thread.assignee_id = thread.claimed_at = None
+    elif action == "resolve":
+        changed = _guarded(db, "status = 'resolved', resolved_at = ?, resolved_by = ?", [at, by], guard)
+        event = (kind or "resolved", thread.status, "resolved")
+        thread.status, thread.resolved_at, thread.resolved_by = "resolved", at, by
+    else:  # reopen
+        changed = _guarded(db, "status = 'open', resolved_at = NULL, resolved_by = NULL", [], guard)
+        event = (kind or "reopened", thread.status, "open")
+        thread.status, thread.resolved_at, thread.resolved_by = "open", None, None
+    if not changed:  # cannot happen inside BEGIN IMMEDIATE; kept so a misuse fails loudly, not silently
+        raise TrackingError(f"{thread.short_id} changed under us; try again")
+    record_event(db, thread.id, event[0], at, by, event[1], event[2])
+    return state_of(thread)
+
+
+def _guarded(db: sqlite_utils.Database, sets: str, params: list[Any], guard: tuple[str, list[Any]]) -> bool:
+    cur = db.execute(f"UPDATE threads SET {sets} WHERE {guard[0]}", params + guard[1])
+    return cur.rowcount == 1
+
+
+def _copy_state(src: "TrackedThread", dst: "TrackedThread") -> None:
+    for name in ("status", "assignee_id", "claimed_at", "resolved_at", "resolved_by", "first_response_at",
+                 "first_responder_id", "awaiting", "bot_reply_ts", "last_customer_at"):
+        setattr(dst, name, getattr(src, name))
+
+
+def claim(db: sqlite_utils.Database, thread: TrackedThread, *, user_id: str, at: float) -> bool:
+    """``user_id`` takes the thread (Refusal if someone holds it, it is theirs already, or resolved)."""
+    transition(db, thread, "claim", by=user_id, at=at)
+    return True
 
 
 def assign(db: sqlite_utils.Database, thread: TrackedThread, *, assignee_id: str, by: str, at: float,
            kind: str = "assigned") -> bool:
-    if thread.assignee_id == assignee_id:
-        return False
-    db.execute("UPDATE threads SET assignee_id = ?, claimed_at = ? WHERE id = ?", [assignee_id, at, thread.id])
-    record_event(db, thread.id, kind, at, by, thread.assignee_id, assignee_id)
-    thread.assignee_id, thread.claimed_at = assignee_id, at
+    transition(db, thread, "assign", by=by, at=at, assignee_id=assignee_id, kind=kind)
     return True
 
 
 def release(db: sqlite_utils.Database, thread: TrackedThread, *, by: str, at: float) -> bool:
-    if thread.assignee_id is None:
-        return False
-    db.execute("UPDATE threads SET assignee_id = NULL, claimed_at = NULL WHERE id = ?", [thread.id])
-    record_event(db, thread.id, "released", at, by, thread.assignee_id, None)
-    thread.assignee_id = thread.claimed_at = None
+    transition(db, thread, "release", by=by, at=at)
     return True
 
 
 def resolve(db: sqlite_utils.Database, thread: TrackedThread, *, by: str, at: float) -> bool:
-    if thread.status == "resolved":
-        return False
-    _set_status(db, thread, "resolved", by, at, kind="resolved")
+    transition(db, thread, "resolve", by=by, at=at)
     return True
 
 
-def _set_status(db: sqlite_utils.Database, thread: TrackedThread, status: str, by: str, at: float, kind: str) -> None:
-    if status == "resolved":
-        db.execute("UPDATE threads SET status = 'resolved', resolved_at = ?, resolved_by = ? WHERE id = ?",
-                   [at, by, thread.id])
-        thread.resolved_at, thread.resolved_by = at, by
-    else:
-        db.execute("UPDATE threads SET status = ?, resolved_at = NULL, resolved_by = NULL WHERE id = ?",
-                   [status, thread.id])
-        thread.resolved_at = thread.resolved_by = None
-    record_event(db, thread.id, kind, at, by, thread.status, status)
-    thread.status = status
+def reopen(db: sqlite_utils.Database, thread: TrackedThread, *, by: str, at: float) -> bool:
+    transition(db, thread, "reopen", by=by, at=at)
+    return True
 
 
 def update_check(db: sqlite_utils.Database, thread: TrackedThread, *, text: str | None, operations: list[str],
@@ -237,12 +338,100 @@ def forget_events_before(db: sqlite_utils.Database, before: float) -> int:
     return cur.rowcount
 
 
-def queue(db: sqlite_utils.Database, assignee_id: str | None = None, prefix: str = "BB") -> list[TrackedThread]:
-    """Open threads, oldest first (a specialist's own when ``assignee_id`` is given)."""
-    where, params = "status = 'open'", []
-    if assignee_id is not None:
-        where += " AND assignee_id = ?"
-        params.append(assignee_id)
-    cur = db.execute(f"SELECT {_COLUMNS} FROM threads WHERE {where} ORDER BY opened_at", params)
+def _many(db: sqlite_utils.Database, where: str, params: list[Any], prefix: str,
+          order: str = "opened_at, id") -> list[TrackedThread]:
+    cur = db.execute(f"SELECT {_COLUMNS} FROM threads WHERE {where} ORDER BY {order}", params)
     cols = [d[0] for d in cur.description]
     return [TrackedThread.from_row(dict(zip(cols, r)), prefix) for r in cur.fetchall()]
+
+
+#: ``state`` (open | claimed | resolved) → SQL condition on the stored columns.
+STATE_SQL = {
+    "open": "status = 'open' AND assignee_id IS NULL",
+    "claimed": "status = 'open' AND assignee_id IS NOT NULL",
+    "resolved": "status = 'resolved'",
+}
+
+
+def queue(db: sqlite_utils.Database, assignee_id: str | None = None, prefix: str = "BB") -> list[TrackedThread]:
+    """The team's queue, oldest first: unclaimed open threads, or ``assignee_id``'s claimed ones."""
+    if assignee_id is None:
+        return _many(db, STATE_SQL["open"], [], prefix)
+    return _many(db, STATE_SQL["claimed"] + " AND assignee_id = ?", [assignee_id], prefix)
+
+
+def list_threads(db: sqlite_utils.Database, state: str | None = None, prefix: str = "BB") -> list[TrackedThread]:
+    """Every thread (or those in ``state``), oldest first."""
+    if state is not None and state not in STATE_SQL:
+        raise TrackingError(f"unknown status {state!r} (known: {', '.join(STATE_SQL)})")
+    return _many(db, STATE_SQL[state] if state else "1", [], prefix)
+
+
+def counts_since(db: sqlite_utils.Database, since: float, user_id: str | None = None) -> dict[str, int]:
+    """What happened since ``since`` (e.g. today's start): opened, first responses, resolved, and
+    the threads ``user_id`` resolved."""
+    one = lambda sql, params: int(db.execute(sql, params).fetchone()[0])  # noqa: E731
+    out = {
+        "opened": one("SELECT COUNT(*) FROM threads WHERE opened_at >= ?", [since]),
+        "first_responses": one("SELECT COUNT(*) FROM threads WHERE first_response_at >= ?", [since]),
+        "resolved": one("SELECT COUNT(*) FROM threads WHERE status = 'resolved' AND resolved_at >= ?", [since]),
+        "waiting": one(f"SELECT COUNT(*) FROM threads WHERE {STATE_SQL['open']}", []),
+    }
+    if user_id is not None:
+        out["mine_resolved"] = one("SELECT COUNT(*) FROM threads WHERE status = 'resolved' AND resolved_at >= ? "
+                                   "AND resolved_by = ?", [since, user_id])
+    return out
+
+
+def thread_by_message(db: sqlite_utils.Database, channel_id: str, ts: str, prefix: str = "BB") -> TrackedThread | None:
+    """The thread whose question (root) or whose bot reply is the message ``ts``."""
+    return _one(db, "channel_id = ? AND (thread_ts = ? OR bot_reply_ts = ?)", [channel_id, ts, ts], prefix)
+
+
+# --- internal notes and reminders (m004_desk) ----------------------------------------------
+
+def add_note(db: sqlite_utils.Database, thread: TrackedThread, *, author_id: str, text: str, at: float) -> int:
+    """An internal note: stored with the thread, never posted to the shared channel."""
+    cur = db.execute("INSERT INTO thread_notes (thread_id, at, author_id, text) VALUES (?, ?, ?, ?)",
+                     [thread.id, at, author_id, text])
+    record_event(db, thread.id, "note", at, author_id, None, None)
+    return int(cur.lastrowid or 0)
+
+
+def notes_of(db: sqlite_utils.Database, thread_id: int) -> list[dict[str, Any]]:
+    cur = db.execute("SELECT at, author_id, text FROM thread_notes WHERE thread_id = ? ORDER BY id", [thread_id])
+    return [dict(zip(("at", "author_id", "text"), r)) for r in cur.fetchall()]
+
+
+def nearing_first_response(db: sqlite_utils.Database, *, opened_before: float, kind: str,
+                           prefix: str = "BB") -> list[TrackedThread]:
+    """Unclaimed open threads with no first response, opened before ``opened_before``, that have
+    not had a ``kind`` reminder yet."""
+    return _many(db, f"{STATE_SQL['open']} AND first_response_at IS NULL AND opened_at <= ? AND id NOT IN "
+                     "(SELECT thread_id FROM reminders_sent WHERE kind = ?)", [opened_before, kind], prefix)
+
+
+def mark_reminded(db: sqlite_utils.Database, thread_id: int, kind: str, at: float) -> bool:
+    """Record that a reminder went out; False if it already had (so it is posted once)."""
+    cur = db.execute("INSERT OR IGNORE INTO reminders_sent (thread_id, kind, sent_at) VALUES (?, ?, ?)",
+                     [thread_id, kind, at])
+    return cur.rowcount == 1
+
+
+def _iso(at: float | None) -> str | None:
+    if at is None:
+        return None
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def threads_for_export(db: sqlite_utils.Database, state: str | None = None, prefix: str = "BB") -> list[dict[str, Any]]:
+    """``bridgebot threads``: one dict per thread (DESIGN.md's shape), times ISO 8601 UTC, oldest first."""
+    names = dict(db.execute("SELECT team_id, name FROM customer_orgs").fetchall())
+    return [{
+        "id": t.short_id, "status": state_of(t), "channel": t.channel_id,
+        "customer": names.get(t.customer_team_id) or t.customer_team_id, "author": t.author_id,
+        "claimed_by": t.assignee_id, "opened_at": _iso(t.opened_at), "first_response_at": _iso(t.first_response_at),
+        "resolved_at": _iso(t.resolved_at), "operations": t.operations,
+    } for t in list_threads(db, state, prefix)]
