@@ -120,7 +120,22 @@ def _accepts(op: Operation, field: str) -> bool:
     return True
 
 
-def _field_names(op: Operation) -> set[str]:
+_NAMES: dict[int, tuple[Operation, frozenset[str]]] = {}
+
+
+def _field_names(op: Operation) -> frozenset[str]:
+    """Every parameter and property name of ``op`` (cached per operation: a paste often names several)."""
+    hit = _NAMES.get(id(op))
+    if hit is not None and hit[0] is op:
+        return hit[1]
+    if len(_NAMES) > 512:
+        _NAMES.clear()
+    names = frozenset(_walk_names(op))
+    _NAMES[id(op)] = (op, names)
+    return names
+
+
+def _walk_names(op: Operation) -> set[str]:
     names: set[str] = {p.name for p in op.params}
     seen: set[int] = set()
 

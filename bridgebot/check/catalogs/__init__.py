@@ -19,6 +19,8 @@ import yaml
 from ..model import FINDING_KINDS
 
 HERE = Path(__file__).resolve().parent
+#: libyaml's safe loader when present (~10x faster to start), else PyYAML's own.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogError(ValueError):
@@ -95,7 +97,7 @@ def _rules(api: str, raw: Any, where: str) -> tuple[MessageRule, ...]:
 def load_catalog(path: Path) -> Catalog:
     where = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as e:
         raise CatalogError(f"{where}: not valid YAML: {e}") from None
     if not isinstance(data, dict) or not data.get("api"):

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..catalogs import catalogs
 from ..model import Unresolved
-from ..specs import CompiledSpec, Operation, SpecSet
+from ..specs import CompiledSpec, Operation, SpecSet, _split_url
 
 _HTTP = "GET|POST|PUT|PATCH|DELETE"
 #: "POST https://api.github.com/user/repos", "Requesting POST api.stripe.com/v1/customers"
@@ -87,9 +87,9 @@ def route(specs: SpecSet, method: str, url: str) -> tuple[Operation | None, str 
     an Enterprise Server one, ``/api/v3/…``)."""
     if "{var}" in url or isinstance(url, Unresolved):
         return None, None
-    r = specs.route(method, url)
-    if r.operation is not None:
-        return r.operation, None
+    op = _match(specs, method, url)
+    if op is not None:
+        return op, None
     for cat in catalogs():
         base = cat.enterprise_base_path
         if base and base in url:
@@ -102,13 +102,28 @@ def route(specs: SpecSet, method: str, url: str) -> tuple[Operation | None, str 
     return None, None
 
 
+def _match(specs: SpecSet, method: str, url: str) -> Operation | None:
+    """SpecSet.route without the did-you-mean search it makes on a miss (a mention that is not an
+    operation is common here, and that search costs milliseconds on GitHub's spec)."""
+    host, path = _split_url(url)
+    candidates = [s for s in specs.specs if host and host in s.hosts] or specs.specs
+    for spec in candidates:
+        for server in sorted(spec.servers, key=lambda s: -len(s.base_path)):
+            if server.base_path and not (path == server.base_path or path.startswith(server.base_path + "/")):
+                continue
+            found = spec.match_path(path[len(server.base_path):] or "/")
+            if found:
+                return specs._with_method(spec, found[0], found[1], method.upper(), server.base_path).operation
+    return None
+
+
 def empty_id_operation(specs: SpecSet, method: str, path: str) -> tuple[Operation | None, str | None]:
     """``GET /v1/customers/`` (an empty id): the operation with one more path parameter, and its name."""
-    r = specs.route(method, path.rstrip("/") + "/x")
-    if r.operation is None:
+    op = _match(specs, method, path.rstrip("/") + "/x")
+    if op is None:
         return None, None
-    names = re.findall(r"\{([^}]+)\}", r.operation.path)
-    return r.operation, names[-1] if names else None
+    names = re.findall(r"\{([^}]+)\}", op.path)
+    return op, names[-1] if names else None
 
 
 _ANCHORS: dict[int, dict[str, list[Operation]]] = {}
