@@ -188,3 +188,21 @@ def test_json_output_carries_evidence(bridge_specs) -> None:
     text = "curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'"
     data = json.loads(json.dumps(check_paste(text, bridge_specs).to_dict()))
     assert data["requests"][0]["operation"]["evidence"] == "request"
+
+
+def test_the_request_printed_in_an_axios_error_is_checked(bridge_specs) -> None:
+    text = ("AxiosError: Request failed with status code 400\n    at settle (/app/axios.cjs:1966:12) {\n"
+            "  code: 'ERR_BAD_REQUEST',\n  config: {\n    method: 'post',\n"
+            "    url: 'https://api.sandbox.bridge.xyz/v0/customers/c1/virtual_accounts',\n"
+            "    data: '{\"source\":{\"currency\":\"usd\"},\"destination\":{\"currency\":\"usdc\",\"payment_rail\":\"base\","
+            "\"address\":\"0x4a\",\"network\":\"base\"}}',\n"
+            "    headers: { 'Api-Key': '[redacted]', 'Idempotency-Key': 'k1' }\n  },\n"
+            "  response: {\n    status: 400,\n    data: { code: 'invalid_parameters', message: 'Invalid parameters', "
+            "source: { location: 'body', key: 'destination.network' } }\n  }\n}")
+    result = check_paste(text, bridge_specs)
+    (req,) = result.requests
+    assert req.request.source == "printed"
+    assert req.operation.label == "POST /v0/customers/{customerID}/virtual_accounts"
+    assert ("unknown_param", "destination.network") in [(f.kind, f.field) for f in req.findings]
+    (err,) = result.errors
+    assert err.operation.label == req.operation.label and err.evidence == "nearest_request"

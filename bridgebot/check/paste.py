@@ -19,6 +19,7 @@ from .curl import PasteError, parse_curl
 from .model import PastedError, PastedRequest, Unresolved
 from .readers.errors import apply_catalog, errors_in, text_errors
 from .readers.guzzle import guzzle_requests
+from .readers.printed import printed_requests
 from .readers.lenient import LenientError, read_value
 from .readers.unread import unread_lines
 
@@ -196,6 +197,8 @@ def read_paste(raw: str | bytes) -> Paste:
         if errs:
             taken.append((start, end))
             paste.errors.extend((start, e) for e in errs)
+            for req in printed_requests(value):  # axios's config, octokit's request: what was sent
+                add_request(start, end, req)
             continue
         if "mid_line" in liberties or ("after_code" in liberties and "literal" in liberties):
             continue  # an object inside a log line or code (an SDK call's argument): read for errors only
