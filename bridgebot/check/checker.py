@@ -40,10 +40,8 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
     """
     paste = read_paste(text)
     secrets = find_secrets(paste.text)
-    specs, version_note = pick_version(paste.text, specs)
+    specs, version_notes = pick_version(paste.text, specs)
     result = CheckResult(secrets=secrets, problems=list(paste.problems), hints=list(paste.hints))
-    if version_note:
-        result.hints.append(version_note)
     for req in paste.requests:
         try:
             report = check_request(req, specs)
@@ -97,6 +95,8 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
         findings, explanation = explain_error(err, op, had_auth)
         result.errors.append(ErrorReport(error=err, operation=op.ref if op else None, findings=findings,
                                          explanation=explanation, evidence=evidence))
+    # Several versions of an API loaded: say which one this paste was checked against.
+    result.hints += [version_notes[n] for n in dict.fromkeys(op.spec for op in result.operations) if n in version_notes]
     # Every key found gets its finding on the request it sits in (or on the paste as a whole).
     for secret in secrets:
         holder = next((r for r in result.requests if secret.value in _request_text(r.request)), None)

@@ -23,19 +23,19 @@ def spec_date(spec: CompiledSpec) -> str | None:
     return m.group(1) if m else None
 
 
-def pick_version(text: str, specs: SpecSet) -> tuple[SpecSet, str | None]:
-    """``specs`` narrowed to one version per API, and a sentence saying which was used (None when
-    only one version of each API is loaded)."""
+def pick_version(text: str, specs: SpecSet) -> tuple[SpecSet, dict[str, str]]:
+    """``specs`` narrowed to one version per API, and per chosen spec name a sentence saying
+    which version was used and why (empty when only one version of each API is loaded)."""
     groups: dict[str, list[CompiledSpec]] = {}
     for spec in specs.specs:
         groups.setdefault(spec.title, []).append(spec)
     several = {t: g for t, g in groups.items() if len(g) > 1 and all(spec_date(s) for s in g)}
     if not several:
-        return specs, None
+        return specs, {}
     m = _PIN.search(text)
     pinned = m.group(1) if m else None
     drop: set[int] = set()
-    notes = []
+    notes: dict[str, str] = {}
     for title, group in several.items():
         ordered = sorted(group, key=lambda s: spec_date(s) or "")
         if pinned:
@@ -46,5 +46,5 @@ def pick_version(text: str, specs: SpecSet) -> tuple[SpecSet, str | None]:
             chosen = ordered[-1]
             why = "the newest loaded; the paste names no API version"
         drop |= {id(s) for s in group if s is not chosen}
-        notes.append(f"Checked against {title} {spec_date(chosen)} ({why}).")
-    return SpecSet([s for s in specs.specs if id(s) not in drop]), " ".join(notes)
+        notes[chosen.name] = f"Checked against {title} {spec_date(chosen)} ({why})."
+    return SpecSet([s for s in specs.specs if id(s) not in drop]), notes
