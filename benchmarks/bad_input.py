@@ -33,6 +33,9 @@ def cases() -> list[tuple[str, bytes]]:
         ("deeply nested JSON (100k levels)", ("POST /v0/transfers\n" + "[" * 100_000 + "]" * 100_000)[:LIMIT].encode()),
         ("curl with an unbalanced quote and 200 KB", ("curl -d '" + "x" * 200_000).encode()),
         ("5,000 curl commands", ("curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'\n" * 5000)[:LIMIT].encode()),
+        # Issue 11's lenient reader: every line a JS-ish object that never closes.
+        ("250 KB of JS-literal log lines", ("log: { a: 1, b: 'x', c: [1, 2], d: { e: 'f' }\n" * 6000)[:LIMIT - 10].encode()),
+        ("250 KB of elided JSON", ('{"a": 1, ...\n' * 20000)[:LIMIT - 10].encode()),
     ]
 
 
@@ -45,8 +48,11 @@ def main() -> None:
         result = runner.invoke(cli, ["check", "--spec", str(SPEC), "--format", "json", "-"], input=data)
         dt = time.perf_counter() - t
         worst = max(worst, dt)
-        msg = (result.stderr.strip().splitlines() or [""])[0] if result.exit_code == 2 else \
-            f"{len(json.loads(result.output)['requests'])} request(s) read"
+        if result.exit_code == 2:
+            msg = (result.stderr.strip().splitlines() or [""])[0]
+        else:
+            out = json.loads(result.stdout)
+            msg = f"{len(out['requests'])} request(s) read" + (f"; {out['problems'][0]}" if out["problems"] else "")
         assert "Traceback" not in result.output + result.stderr, name
         print(f"{name:45} {dt:8.3f}  {result.exit_code:>4}  {msg[:90]}")
     print(f"worst {worst:.3f} s — target <= 1 s: {'PASS' if worst <= 1 else 'MISS'}")

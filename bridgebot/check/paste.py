@@ -20,7 +20,7 @@ from .model import PastedError, PastedRequest, Unresolved
 from .readers.errors import apply_catalog, errors_in, text_errors
 from .readers.guzzle import guzzle_requests
 from .readers.printed import printed_requests
-from .readers.lenient import LenientError, read_value
+from .readers.lenient import MAX_LENIENT_CHARS, LenientError, read_value
 from .readers.unread import unread_lines
 
 #: Slack caps a message at 40,000 characters; a paste given to the CLI may be a file.
@@ -31,6 +31,11 @@ MAX_REQUESTS = 20
 #: Candidate JSON starts that fail to parse before the reader stops looking (each failure costs
 #: a pass over the text inside the json module).
 MAX_JSON_FAILURES = 50
+#: Values read leniently (JS literals, elisions, cut-off ends) before the reader reads strict
+#: JSON only: a log of thousands of JS-ish lines would otherwise cost seconds.
+MAX_LENIENT_READS = 30
+#: … and at most this many characters read that way in all.
+MAX_LENIENT_TOTAL = 96 * 1024
 #: JSON nested deeper than this is refused (no API body is this deep; Python would recurse).
 MAX_JSON_DEPTH = 64
 
@@ -374,7 +379,7 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
     scanning resumes where the parser stopped, so a truncated 200 KB document costs one pass.
     """
     decoder = json.JSONDecoder()
-    pos, n, failures, misses = 0, len(text), 0, 0
+    pos, n, failures, misses, lenient_tries, lenient_chars = 0, len(text), 0, 0, 0, 0
     starts = re.compile(r"(?m)^[ \t>]*(?:```[a-z]*\s*)?([{\[])|(?<=[=:(])\s*([{])"
                         r"|(?<=[\s\]>|])(\{)(?=\s*[uUbB]?[\"']?[A-Za-z_$][\w$-]*[\"']?\s*:)")
     while pos < n:
@@ -393,7 +398,11 @@ def _json_values(text: str, taken: list[tuple[int, int]]):
             yield start, n, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep", set()
             return
         except json.JSONDecodeError as e:
-            lenient = _lenient(text, start)
+            lenient = None
+            if lenient_tries < MAX_LENIENT_READS and lenient_chars < MAX_LENIENT_TOTAL:
+                lenient_tries += 1
+                lenient = _lenient(text, start)
+                lenient_chars += (lenient[1] - start) if lenient else min(n - start, MAX_LENIENT_CHARS)
             if lenient is not None:
                 value, end, liberties = lenient
                 if isinstance(value, (dict, list)):

@@ -27,7 +27,7 @@ _ELIDED = "\u0000elided"
 _ELIDED_KEY = "\u0000elided-keys"
 _RAW = "\u0000raw:"
 #: Longest text read as one value (a pasted error or body; a log is cut here).
-MAX_LENIENT_CHARS = 64 * 1024
+MAX_LENIENT_CHARS = 32 * 1024
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+)")
 _WORDS = {"None": "null", "null": "null", "nil": "null", "True": "true", "true": "true",
@@ -51,9 +51,12 @@ def read_value(text: str, start: int, stop: int | None = None) -> tuple[Any, int
         return value, end, set()
     except json.JSONDecodeError:
         pass
-    stop = min(len(text), start + MAX_LENIENT_CHARS, stop if stop is not None else len(text))
+    limit = min(len(text), stop if stop is not None else len(text))
+    stop = min(limit, start + MAX_LENIENT_CHARS)
     liberties: set[str] = set()
     out, end = _normalize(text, start, stop, liberties)
+    if "cut_off" in liberties and stop < limit:
+        raise LenientError("too long to read leniently")  # not cut off by the paste, by our cap
     try:
         value = pyjson5.decode(out)
     except pyjson5.Json5ExtraData as e:
