@@ -206,3 +206,17 @@ def test_the_request_printed_in_an_axios_error_is_checked(bridge_specs) -> None:
     assert ("unknown_param", "destination.network") in [(f.kind, f.field) for f in req.findings]
     (err,) = result.errors
     assert err.operation.label == req.operation.label and err.evidence == "nearest_request"
+
+
+@pytest.mark.parametrize("method,url,label", [
+    ("PUT", "https://api.github.com/repos/o/r/contents/docs/guide/a.md", "PUT /repos/{owner}/{repo}/contents/{path}"),
+    ("PATCH", "https://api.github.com/repos/o/r/git/refs/heads/main", "PATCH /repos/{owner}/{repo}/git/refs/{ref}"),
+])
+def test_a_multi_segment_parameter_takes_slashes(github_specs, method: str, url: str, label: str) -> None:
+    body = " -d '{\"message\": \"m\", \"content\": \"aGk=\"}'" if method == "PUT" else " -d '{\"sha\": \"" + "a" * 40 + "\"}'"
+    (req,) = check_paste(f"curl -X {method} -H 'Authorization: token x' {url}{body}", github_specs).requests
+    assert req.operation.label == label and req.findings == []
+    # Only where the spec says so (x-multi-segment): an issue number takes no slash.
+    (req,) = check_paste("curl -H 'Authorization: token x' https://api.github.com/repos/o/r/issues/1/x/y",
+                         github_specs).requests
+    assert req.operation is None and [f.kind for f in req.findings] == ["unknown_path"]

@@ -111,7 +111,8 @@ def _match(specs: SpecSet, method: str, url: str) -> Operation | None:
         for server in sorted(spec.servers, key=lambda s: -len(s.base_path)):
             if server.base_path and not (path == server.base_path or path.startswith(server.base_path + "/")):
                 continue
-            found = spec.match_path(path[len(server.base_path):] or "/")
+            rest = path[len(server.base_path):] or "/"
+            found = spec.match_path(rest) or spec.match_multi_segment(rest)
             if found:
                 return specs._with_method(spec, found[0], found[1], method.upper(), server.base_path).operation
     return None
