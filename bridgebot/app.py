@@ -21,6 +21,7 @@ from .delivery import Deliverer
 from .desk import SupportDesk
 from .directory import SlackDirectory
 from .listeners import register_listeners
+from .reports.jobs import schedule_report_jobs
 from .scheduler import Scheduler
 from .settings import Settings, SettingsError
 from .tracking import Store
@@ -111,4 +112,5 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
         desk.send_reminders(now)
 
     scheduler.every(REMINDER_EVERY, "reminders", reminders)
+    schedule_report_jobs(scheduler, store, settings, deliverer.wake)
     return BridgeApp(bolt=bolt, desk=desk, deliverer=deliverer, store=store, client=client, scheduler=scheduler)

@@ -181,3 +181,146 @@ def threads(db_path: str, status: str | None, fmt: str) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         click.echo(render_text("threads_table", rows=rows), nl=False)
+# --- reports (issue 8) ---------------------------------------------------------------------------
+
+def _report_settings() -> Any:
+    from .settings import Settings, SettingsError
+
+    try:
+        return Settings.from_env()
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _open_store(db_path: str | None, settings: Any, must_exist: bool = True) -> Any:
+    from .tracking import Store
+
+    path = db_path or settings.db_path
+    if must_exist and not Path(path).exists():
+        raise click.ClickException(f"no database at {path} (set --db or BRIDGEBOT_DB)")
+    return Store(path)
+
+
+_DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False),
+                          help="SQLite file (default: $BRIDGEBOT_DB or ./bridgebot.db).")
+
+
+@cli.command()
+@_DB_OPTION
+@click.option("--since", default="30d", show_default=True, help="30d, 12h, 2w, a date (2026-11-01) or an ISO time.")
+@click.option("--until", default=None, help="A date (inclusive) or an ISO time. Default: now.")
+@click.option("--by", type=click.Choice(["customer", "channel", "specialist", "operation"]), default=None,
+              help="One row per customer org, channel, specialist or API operation.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "html", "png"]), default="table",
+              show_default=True, help="html is one self-contained page with its charts; png needs --out.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, help="Write here, not stdout.")
+def report(db_path: str | None, since: str, until: str | None, by: str | None, fmt: str, out: str | None) -> None:
+    """Response times and SLA of the threads opened in a period, in business hours.
+
+    First response, next responses and resolution (wall clock and business time, p50/p90/mean,
+    nearest rank), SLA met, reopens, arrivals by hour of the week. The business calendar and SLA
+    targets come from the config file (BRIDGEBOT_CONFIG: [calendar], [sla]).
+    """
+    import time
+
+    from .reports import ReportError, make_report
+
+    if fmt == "png" and not out:
+        raise click.UsageError("--format png writes a picture: give --out FILE.png")
+    settings = _report_settings()
+    store = _open_store(db_path, settings)
+    try:
+        _, output = make_report(store.db, calendar=settings.calendar, targets=settings.sla, now=time.time(),
+                                since=since, until=until, by=by, fmt=fmt)
+    except ReportError as e:
+        raise click.UsageError(str(e)) from None
+    if out:
+        Path(out).write_bytes(output if isinstance(output, bytes) else output.encode())
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(output, nl=False)
+
+
+@cli.command("sql")
+@_DB_OPTION
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--datasette-metadata", "metadata", is_flag=True, help="Print the queries as Datasette metadata YAML.")
+def sql_cmd(db_path: str | None, name: str | None, params: tuple[str, ...], fmt: str, metadata: bool) -> None:
+    """Run a premade, documented query: customer_threads, operation_threads, sla_breaches_this_week,
+    unanswered_threads, busiest_hours. Without NAME, list them.
+
+    The same queries open in a browser: datasette bridgebot.db --metadata bridgebot/reports/queries/metadata.yml
+    """
+    import csv as csv_mod
+    import time
+
+    from .reports import queries
+    from .reports.metrics import refresh
+
+    if metadata:
+        click.echo(queries.datasette_metadata_yaml(), nl=False)
+        return
+    if not name:
+        for q in queries.all_queries().values():
+            args = " ".join(f"--param {p}=…" for p in q.params)
+            click.echo(f"{q.name} {args}".rstrip() + f"\n    {q.title}: {q.description}")
+        return
+    parsed: dict[str, str] = {}
+    for p in params:
+        key, sep, value = p.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param {p!r}: write it as key=value")
+        parsed[key] = value
+    settings = _report_settings()
+    store = _open_store(db_path, settings)
+    try:
+        queries.get(name)
+        with store.transaction() as db:  # the metrics tables the queries read are brought up to date first
+            refresh(db, settings.calendar, settings.sla, time.time())
+        columns, rows = queries.run(store.db, name, parsed)
+    except queries.QueryError as e:
+        raise click.UsageError(str(e)) from None
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(columns, r)) for r in rows], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv_mod.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        from tabulate import tabulate
+
+        click.echo(tabulate(rows, headers=columns) if rows else "(no rows)")
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database chores: synthetic history for demos and benchmarks."""
+
+
+@db_group.command("seed")
+@_DB_OPTION
+@click.option("--threads", "n_threads", type=click.IntRange(min=1), required=True, help="How many threads to add.")
+@click.option("--days", type=click.FloatRange(min=0.01), default=90, show_default=True,
+              help="Spread their opening over the last D days.")
+@click.option("--seed", "rng_seed", type=int, default=8, show_default=True, help="Random seed (same seed, same data).")
+def db_seed(db_path: str | None, n_threads: int, days: float, rng_seed: int) -> None:
+    """Fill a database with realistic synthetic tracked threads and their events."""
+    seed_threads(db_path, n_threads, days, rng_seed)
+
+
+def seed_threads(db_path: str | None, n_threads: int, days: float, rng_seed: int) -> None:
+    import time
+
+    from .reports.seed import seed
+
+    settings = _report_settings()
+    store = _open_store(db_path, settings, must_exist=False)
+    started = time.perf_counter()
+    with click.progressbar(length=n_threads, label="seeding threads", file=sys.stderr) as bar:
+        stats = seed(store.db, threads=n_threads, days=days, now=time.time(), calendar=settings.calendar,
+                     targets=settings.sla, progress=bar.update, rng_seed=rng_seed)
+    took = time.perf_counter() - started
+    click.echo(f"added {stats['threads']} threads and {stats['events']} events to {store.path} in {took:.1f} s "
+               f"({stats['threads'] / took:,.0f} threads/s)", err=True)

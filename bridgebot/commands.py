@@ -208,3 +208,13 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "reopen": Subcommand(_action("reopen"), help="bridge_help_reopen"),
     "note": Subcommand(note_cmd, help="bridge_help_note"),
 }
+
+
+def _register_other_areas() -> None:
+    """Subcommands whose rules live in other packages (they import this module's types)."""
+    from .reports.command import report_cmd
+
+    SUBCOMMANDS["report"] = Subcommand(report_cmd, help="bridge_help_report")
+
+
+_register_other_areas()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 from .check import CheckResult, SpecSet, UnreadablePaste, check_paste
 from .check.secrets import find_secrets, redact
 from .render import fallback_text, render_blocks, render_text
+from .reports.incidents import on_thread_opened
 from .settings import Settings
 from .tracking import Refusal, Store, TrackedThread, get_thread, open_thread, record_reply
 from .tracking import outbox
@@ -69,6 +70,8 @@ class Directory(Protocol):
 
     def customer_name(self, team_id: str | None, channel_id: str) -> str | None: ...
 
+    def in_group(self, user_id: str, group_id: str) -> bool: ...
+
 
 @dataclass
 class Message:
@@ -103,6 +106,9 @@ class Answer:
 
     text: str
     blocks: list[dict[str, Any]] | None = None
+    #: Files the Slack glue uploads after answering (a report's CSV and chart): where, and what.
+    upload_channel: str | None = None
+    uploads: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -170,6 +176,7 @@ class SupportDesk:
             )
             if thread is None:
                 return Outcome("duplicate")
+            on_thread_opened(db, thread=thread, result=result, settings=self.settings, at=self.clock())
             has_paste = result is not None and not result.empty
             if has_paste or self.settings.acknowledge_questions:
                 outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=self.clock(), payload={

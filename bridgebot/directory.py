@@ -105,12 +105,18 @@ class SlackDirectory:
         return self._users.get(user_id, load)
 
     def _specialists(self) -> set[str]:
+        return self._members(self.settings.specialist_group or "")
+
+    def in_group(self, user_id: str, group_id: str) -> bool:
+        """Is ``user_id`` in the user group ``group_id`` (e.g. the configured leads group)?"""
+        return user_id in self._members(group_id)
+
+    def _members(self, group: str) -> set[str]:
         def load() -> set[str]:
-            group = self.settings.specialist_group or ""
             response = _lookup(lambda: self.client.usergroups_users_list(usergroup=group),
                                f"usergroups.users.list {group}")
             return set(response["users"]) if response else set()
-        return self._group.get("members", load)
+        return self._group.get(("members", group), load)
 
     # --- channels ---------------------------------------------------------------------------
 

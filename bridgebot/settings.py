@@ -22,14 +22,38 @@ The TOML file (every key optional)::
     [specs]
     paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
 
-    [sla]
-    first_response = "2h"            # target for a first response ("90m", "1h30m", "45s"); none: no target
+    [calendar]                           # business hours; without it business time = wall clock
+    timezone = "America/New_York"
+    holidays = ["2026-12-25"]            # and/or country = "US" (the holidays package)
+    [calendar.shifts]                    # weekday = "HH:MM-HH:MM" or a list of them; absent = closed
+    mon = "09:00-17:00"
+    sat = "10:00-14:00"
 
-    [desk]                           # specialists working the queue from Slack
-    triage_channel = "C0TRIAGE"      # internal channel for reminders and internal notes (never a shared one)
-    remind_at = 0.8                  # remind when an unclaimed thread has used 80% of its first-response target
-    claim_reaction = "eyes"          # an internal member's reaction that claims a thread
+    [sla]                                # business time ("90m", "1h30m", "2h", "3d"); none: no target
+    first_response = "2h"                # also when unclaimed threads are reminded (see [desk] remind_at)
+    resolution = "3d"
+    [sla.tiers.enterprise]               # beats the default for these customer team / channel ids
+    first_response = "30m"
+    customers = ["T0ACME"]
+    [sla.channels.C0GLOBEX]              # beats tier and default
+    first_response = "1h"
+
+    [desk]                               # specialists working the queue from Slack
+    triage_channel = "C0TRIAGE"          # internal channel for reminders, notes and incidents (never a shared one)
+    remind_at = 0.8                      # remind when an unclaimed thread has used 80% of its first-response target
+    claim_reaction = "eyes"              # an internal member's reaction that claims a thread
     resolve_reaction = "white_check_mark"   # ... and the one that resolves it
+
+    [reports]
+    leads_group = "S0LEADS"              # who may run /bridge report (default: any internal member)
+    leads_channel = "C0LEADS"            # the weekly digest goes here (none: no digest)
+    digest_day = "mon"                   # and at this local time (calendar timezone)
+    digest_time = "09:00"
+
+    [incidents]
+    triage_channel = "C0TRIAGE"          # default: [desk] triage_channel; none at all: no incident signal
+    min_customers = 3                    # distinct customers with the same error / operation
+    window = "60m"
 """
 
 from __future__ import annotations
@@ -53,8 +77,11 @@ _ALLOWED = {
     "support": {"channels", "acknowledge_questions", "thread_prefix"},
     "customers": None,  # any channel id
     "specs": {"paths"},
-    "sla": {"first_response"},
+    "calendar": {"timezone", "holidays", "country", "shifts"},
+    "sla": {"first_response", "resolution", "tiers", "channels"},
     "desk": {"triage_channel", "remind_at", "claim_reaction", "resolve_reaction"},
+    "reports": {"leads_group", "leads_channel", "digest_day", "digest_time"},
+    "incidents": {"triage_channel", "min_customers", "window"},
 }
 
 
@@ -74,12 +101,38 @@ class Settings:
     thread_prefix: str = "BB"
     customers: dict[str, str] = field(default_factory=dict)
     spec_paths: list[str] | None = None
-    #: First-response target in seconds ([sla] first_response); None: no target, no reminders.
+    #: Business calendar and SLA targets (bridgebot.reports.calendar); default: wall clock, no targets.
+    calendar: Any = None
+    sla: Any = None
+    #: The default first-response target in seconds ([sla] first_response); None: no target, no reminders.
     first_response_target: float | None = None
+    #: Internal channel for reminders and notes ([desk]); incidents go here too unless [incidents] says otherwise.
     triage_channel: str | None = None
     remind_at: float = 0.8
     claim_reaction: str = "eyes"
     resolve_reaction: str = "white_check_mark"
+    leads_group: str | None = None
+    leads_channel: str | None = None
+    digest_day: int = 0  # Monday
+    digest_time: tuple[int, int] = (9, 0)
+    incident_channel: str | None = None
+    incident_min_customers: int = 3
+    incident_window: float = 3600.0
+
+    def __post_init__(self) -> None:
+        from .reports.calendar import BusinessCalendar, SlaTargets
+
+        if self.calendar is None:
+            self.calendar = BusinessCalendar.wall_clock()
+        if self.sla is None:
+            self.sla = SlaTargets(first_response=self.first_response_target)
+        elif self.first_response_target is None:
+            self.first_response_target = self.sla.first_response
+
+    @property
+    def incident_triage_channel(self) -> str | None:
+        """Where the incident signal posts: [incidents] triage_channel, else [desk] triage_channel."""
+        return self.incident_channel or self.triage_channel
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -126,13 +179,40 @@ class Settings:
                 raise SettingsError("[specs] paths must be a list of spec files")
             base = Path(self.config_path).parent if self.config_path else Path(".")
             self.spec_paths = [str(p if Path(p).is_absolute() else base / p) for p in paths]
-
+        self._apply_reports(config)
         self._apply_desk(config)
 
+    def _apply_reports(self, config: dict[str, Any]) -> None:
+        from .reports.calendar import WEEKDAYS, BusinessCalendar, CalendarError, SlaTargets, parse_duration
+
+        try:
+            self.calendar = BusinessCalendar.from_config(config.get("calendar"))
+            self.sla = SlaTargets.from_config(config.get("sla"))
+            self.first_response_target = self.sla.first_response
+            window = config.get("incidents", {}).get("window")
+            if window is not None:
+                self.incident_window = parse_duration(window, "[incidents] window")
+        except CalendarError as e:
+            raise SettingsError(str(e)) from None
+        reports, incidents = config.get("reports", {}), config.get("incidents", {})
+        self.leads_group = _opt_str(reports, "leads_group", self.leads_group)
+        self.leads_channel = _opt_str(reports, "leads_channel", self.leads_channel)
+        self.incident_channel = _opt_str(incidents, "triage_channel", self.incident_channel)
+        day = reports.get("digest_day", "mon")
+        if day not in WEEKDAYS:
+            raise SettingsError("[reports] digest_day must be one of mon, tue, wed, thu, fri, sat, sun")
+        self.digest_day = WEEKDAYS.index(day)
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", str(reports.get("digest_time", "09:00")))
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise SettingsError("[reports] digest_time must be a local time such as \"09:00\"")
+        self.digest_time = (int(m.group(1)), int(m.group(2)))
+        n = incidents.get("min_customers", 3)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 2:
+            raise SettingsError("[incidents] min_customers must be a whole number, 2 or more")
+        self.incident_min_customers = n
+
     def _apply_desk(self, config: dict[str, Any]) -> None:
-        sla, desk = config.get("sla", {}), config.get("desk", {})
-        if "first_response" in sla:
-            self.first_response_target = parse_duration(sla["first_response"], "[sla] first_response")
+        desk = config.get("desk", {})
         self.triage_channel = _opt_str(desk, "triage_channel", self.triage_channel)
         if "remind_at" in desk:
             value = desk["remind_at"]
@@ -198,21 +278,6 @@ def load_config(path: str) -> dict[str, Any]:
                 raise SettingsError(f"{path}: unknown key {unknown[0]!r} in [{section}] "
                                     f"(known: {', '.join(sorted(allowed))})")
     return config
-
-
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
-
-
-def parse_duration(value: Any, what: str) -> float:
-    """ "2h", "90m", "1h30m", "45s", "1d" → seconds."""
-    m = _DURATION.match(value) if isinstance(value, str) else None
-    if not m or not any(m.groups()):
-        raise SettingsError(f"{what} must be a duration such as \"2h\", \"90m\" or \"1h30m\" (got {value!r})")
-    d, h, mi, sec = (int(g or 0) for g in m.groups())
-    seconds = float(d * 86400 + h * 3600 + mi * 60 + sec)
-    if seconds <= 0:
-        raise SettingsError(f"{what} must be longer than zero")
-    return seconds
 
 
 def _opt_str(table: dict[str, Any], key: str, default: str | None) -> str | None:

@@ -541,7 +541,7 @@ class FakeSlack:
         body_is_json = False
         parse_error: Optional[str] = None
         ctype = req.headers.get_content_type()
-        if raw:
+        if raw and not method.startswith("upload/"):  # an upload's body is the file itself, bytes as sent
             try:
                 if ctype == "application/json":
                     decoded = json.loads(raw.decode("utf-8"))

@@ -32,7 +32,7 @@ def test_manifest_events_and_listeners_match_both_ways() -> None:
 def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     needed = {"channels:history", "groups:history", "channels:read", "groups:read", "chat:write", "users:read",
-              "team:read", "usergroups:read", "commands", "reactions:read"}
+              "team:read", "usergroups:read", "commands", "reactions:read", "files:write"}
     assert scopes == needed
     # Every Web API method the code calls is covered by those scopes.
     code = "\n".join(p.read_text() for p in (ROOT / "bridgebot").rglob("*.py"))
@@ -40,7 +40,8 @@ def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
     method_scopes = {"auth_test": None, "users_info": "users:read", "conversations_info": "channels:read",
                      "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None,
                      "chat.postMessage": "chat:write", "chat.update": "chat:write", "chat.postEphemeral": "chat:write",
-                     "views.publish": None}  # publishing one's own Home tab needs no scope
+                     "views.publish": None,  # publishing one's own Home tab needs no scope
+                     "files_upload_v2": "files:write"}
     assert called <= set(method_scopes), called - set(method_scopes)
     # Each subscribed event, the slash command and the shortcut need exactly these.
     event_scopes = {"message.channels": "channels:history", "message.groups": "groups:history",
@@ -148,7 +149,30 @@ def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
     row = {"id": "BB-1", "status": "open", "channel": "C1", "customer": None, "author": "U1", "claimed_by": None,
            "opened_at": "2026-11-30T09:00:00Z", "first_response_at": None, "resolved_at": None, "operations": []}
     out += [("threads_table", {"rows": [row]}), ("threads_table", {"rows": []})]
+    out += _report_contexts()
     return out
+
+
+def _report_contexts() -> list[tuple[str, dict]]:
+    """Issue 8's templates, with a report over a small seeded database."""
+    from bridgebot.reports import BusinessCalendar, SlaTargets, export, make_report
+    from bridgebot.reports.command import ReportCommand, _context
+    from bridgebot.reports.seed import seed
+    from bridgebot.tracking import Store
+
+    store = Store(":memory:")
+    cal, targets = BusinessCalendar.wall_clock(), SlaTargets(first_response=3600)
+    seed(store.db, threads=300, days=20, now=1_790_000_000, calendar=cal, targets=targets)
+    report, _ = make_report(store.db, calendar=cal, targets=targets, now=1_790_000_000, by="customer")
+    thread = {"short_id": "BB-1", "link": "https://slack.com/archives/C1/p1", "customer": "<!channel> Acme",
+              "opened_at": 1.0}
+    return [("report", {"report": report, "rows": export.rows(report), "duration": export.duration}),
+            ("report_summary", _context(report, ReportCommand("30d", "customer"), "Support report")),
+            ("incident", {"kind": "error", "value": "has_not_accepted_tos", "threads": [thread] * 60,
+                          "customers": ["Acme", "Globex", "Initech"], "operations": ["POST /v0/transfers"],
+                          "window_minutes": 60}),
+            ("report_refused", {"leads_group": "S0LEADS"}), ("report_refused", {"leads_group": None}),
+            ("report_no_files", {})]
 
 
 def test_every_template_renders_within_block_kit_limits(bridge_specs) -> None:

@@ -101,7 +101,7 @@ def test_desk_settings_are_read(tmp_path: Path) -> None:
     "content, message",
     [
         ('[sla]\nfirst_response = "two hours"\n', '[sla] first_response must be a duration such as "2h"'),
-        ("[sla]\nfirst_response = 7200\n", "[sla] first_response must be a duration"),
+        ("[sla]\nfirst_response = \"soon\"\n", "[sla] first_response must be a duration"),
         ('[sla]\nfirst_response = "0m"\n', "must be longer than zero"),
         ("[sla]\nfirst_reply = \"2h\"\n", "unknown key 'first_reply' in [sla]"),
         ("[desk]\nremind_at = 80\n", "[desk] remind_at must be a fraction"),

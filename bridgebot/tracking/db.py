@@ -117,6 +117,92 @@ def m004_desk(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (thread_id, kind)
         )""")
 
+
+@migrations()
+def m005_reports(db: sqlite_utils.Database) -> None:
+    """Reports (issue 8): per-thread metrics kept up to date from thread_events, the operations and
+    error codes each thread touched, incident posts, sent digests, and the indexes the premade SQL uses."""
+    db.execute("""
+        CREATE TABLE thread_metrics (
+            thread_id INTEGER PRIMARY KEY REFERENCES threads(id),
+            opened_at REAL NOT NULL,
+            customer TEXT,                 -- customer team id
+            channel_id TEXT,
+            specialist TEXT,               -- assignee, else the first responder
+            hour_of_week INTEGER,          -- 0 = Monday 00:00 in the calendar's timezone
+            first_response_s REAL, first_response_bs REAL,    -- wall-clock and business seconds
+            resolution_s REAL, resolution_bs REAL,            -- opened → last resolution
+            reopens INTEGER NOT NULL DEFAULT 0,
+            sla_target_s REAL,             -- first-response target (business seconds)
+            sla_met INTEGER                -- 1 met, 0 breached, NULL no target or still waiting
+        )""")
+    db.execute("CREATE INDEX thread_metrics_opened ON thread_metrics(opened_at, reopens, sla_met, resolution_s, "
+               "first_response_s, first_response_bs, resolution_bs, hour_of_week)")
+    # Report percentiles walk these in value order (nearest rank = LIMIT 1 OFFSET rank-1): no sort.
+    for col in ("first_response_s", "first_response_bs", "resolution_s", "resolution_bs"):
+        db.execute(f"CREATE INDEX thread_metrics_{col} ON thread_metrics({col}, opened_at)")
+    db.execute("CREATE INDEX thread_metrics_breach ON thread_metrics(sla_met, opened_at)")
+    db.execute("""
+        CREATE TABLE next_responses (
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            opened_at REAL NOT NULL,       -- the thread's (reports group by the period it was opened in)
+            asked_at REAL NOT NULL,        -- a customer message after our reply
+            seconds REAL NOT NULL, business_seconds REAL NOT NULL
+        )""")
+    db.execute("CREATE INDEX next_responses_thread ON next_responses(thread_id)")
+    db.execute("CREATE INDEX next_responses_opened ON next_responses(opened_at, seconds, business_seconds)")
+    db.execute("CREATE INDEX next_responses_seconds ON next_responses(seconds, opened_at)")
+    db.execute("CREATE INDEX next_responses_business_seconds ON next_responses(business_seconds, opened_at)")
+    db.execute("""
+        CREATE TABLE thread_operations (
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            operation TEXT NOT NULL,       -- "POST /v0/transfers"
+            opened_at REAL NOT NULL,
+            PRIMARY KEY (thread_id, operation)
+        ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX thread_operations_op ON thread_operations(operation, opened_at)")
+    db.execute("""
+        CREATE TABLE thread_signals (  -- what the checker saw when a thread opened (incident signal)
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            kind TEXT NOT NULL CHECK (kind IN ('error', 'operation')),
+            value TEXT NOT NULL,           -- error code, or "METHOD /path" that had findings
+            customer TEXT,
+            at REAL NOT NULL
+        )""")
+    db.execute("CREATE INDEX thread_signals_value ON thread_signals(kind, value, at)")
+    db.execute("""
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL, value TEXT NOT NULL,
+            started_at REAL NOT NULL, window_end REAL NOT NULL,
+            thread_ids TEXT NOT NULL DEFAULT '[]',
+            outbox_id INTEGER,             -- the triage post (its ts is the outbox row's result_ts)
+            channel_id TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX incidents_value ON incidents(kind, value, window_end)")
+    db.execute("""
+        CREATE TABLE digests (
+            period TEXT PRIMARY KEY,       -- ISO week, e.g. 2026-W48: sent once per week
+            channel_id TEXT NOT NULL,
+            sent_at REAL NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE metrics_hourly (  -- sums of thread_metrics per UTC hour opened: report totals read these
+            hour INTEGER NOT NULL,         -- floor(opened_at / 3600)
+            hour_of_week INTEGER NOT NULL,
+            threads INTEGER NOT NULL DEFAULT 0, resolved INTEGER NOT NULL DEFAULT 0,
+            reopens INTEGER NOT NULL DEFAULT 0, met INTEGER NOT NULL DEFAULT 0, judged INTEGER NOT NULL DEFAULT 0,
+            n_fr INTEGER NOT NULL DEFAULT 0, sum_fr REAL NOT NULL DEFAULT 0,
+            n_frb INTEGER NOT NULL DEFAULT 0, sum_frb REAL NOT NULL DEFAULT 0,
+            sum_res REAL NOT NULL DEFAULT 0, n_resb INTEGER NOT NULL DEFAULT 0, sum_resb REAL NOT NULL DEFAULT 0,
+            n_nr INTEGER NOT NULL DEFAULT 0, sum_nr REAL NOT NULL DEFAULT 0, sum_nrb REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (hour, hour_of_week)
+        ) WITHOUT ROWID""")
+    db.execute("CREATE TABLE report_state (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE INDEX threads_customer ON threads(customer_team_id, opened_at)")
+    db.execute("CREATE INDEX threads_opened ON threads(opened_at)")
+
+
 class Store:
     """Hands out one connection per thread (sqlite3 connections are not shared across threads)."""
 
