@@ -9,7 +9,7 @@ wording many APIs share, used only on the message of an error already read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,6 @@ class Catalog:
     json_without_content_type: bool = False
     enterprise_base_path: str | None = None
     source: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _kind(value: Any, where: str) -> str | None:
@@ -133,10 +132,12 @@ def codes(folder: Path = HERE) -> dict[str, CodeInfo]:
     return out
 
 
+@lru_cache(maxsize=4)
 def message_rules(folder: Path = HERE) -> tuple[MessageRule, ...]:
     return tuple(r for cat in catalogs(folder) for r in cat.messages)
 
 
+@lru_cache(maxsize=4)
 def fallback_rules(folder: Path = HERE) -> tuple[MessageRule, ...]:
     return tuple(r for cat in catalogs(folder) for r in cat.fallback)
 
