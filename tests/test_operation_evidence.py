@@ -220,3 +220,13 @@ def test_a_multi_segment_parameter_takes_slashes(github_specs, method: str, url:
     (req,) = check_paste("curl -H 'Authorization: token x' https://api.github.com/repos/o/r/issues/1/x/y",
                          github_specs).requests
     assert req.operation is None and [f.kind for f in req.findings] == ["unknown_path"]
+
+
+def test_a_code_two_apis_share_means_what_the_errors_api_says(github_specs, bridge_specs) -> None:
+    gh = ('{"message": "Validation Failed", "errors": [{"resource": "PullRequest", "field": "head", "code": "invalid"}], '
+          '"documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"}')
+    err = _one_error(check_paste(gh, github_specs))
+    assert "branch exists" in err.explanation
+    br = 'POST /v0/customers\n```\n{"code": "invalid", "message": "bad value", "source": {"location": "body", "key": "email"}}\n```'
+    err = _one_error(check_paste(br, bridge_specs))
+    assert "branch" not in (err.explanation or "")

@@ -92,7 +92,7 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
         if op is None:
             mentions = ops_reader.mentions(paste.text) if mentions is None else mentions
             op, evidence = _mentioned_operation(paste.text, pos, specs, mentions)
-        findings, explanation = explain_error(err, op, had_auth)
+        findings, explanation = explain_error(err, op, had_auth, _api_codes(op, specs))
         result.errors.append(ErrorReport(error=err, operation=op.ref if op else None, findings=findings,
                                          explanation=explanation, evidence=evidence))
     # Several versions of an API loaded: say which one this paste was checked against.
@@ -103,6 +103,19 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
         if holder is not None:
             holder.findings.insert(0, secret_finding(secret))
     return _redacted(result, secrets)
+
+
+def _api_codes(op: Operation | None, specs: SpecSet) -> dict[str, Any] | None:
+    """The error codes of the API ``op`` belongs to (its catalog, found by the spec's hosts)."""
+    if op is None:
+        return None
+    from .catalogs import catalog_for_host
+    spec = next((s for s in specs.specs if s.name == op.spec), None)
+    for host in sorted(spec.hosts) if spec is not None else ():
+        cat = catalog_for_host(host)
+        if cat is not None:
+            return cat.codes
+    return None
 
 
 def _mentioned_operation(text: str, pos: int, specs: SpecSet,

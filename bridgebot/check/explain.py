@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .catalogs import codes, fallback_rules
+from .catalogs import CodeInfo, codes, fallback_rules
 from .model import Finding, PastedError
 from .schema import Schema, _close
 from .specs import Operation
@@ -18,10 +18,16 @@ ERROR_CODES: dict[str, tuple[str | None, str]] = {code: (info.kind, info.explana
 _MESSAGE_RULES: list[tuple[re.Pattern[str], str]] = [(r.pattern, r.kind) for r in fallback_rules() if r.kind]
 
 
-def explain_error(error: PastedError, operation: Operation | None, request_had_auth: bool | None) -> tuple[list[Finding], str | None]:
-    """Findings for an error response, and a sentence on what it means."""
+def explain_error(error: PastedError, operation: Operation | None, request_had_auth: bool | None,
+                  api_codes: dict[str, CodeInfo] | None = None) -> tuple[list[Finding], str | None]:
+    """Findings for an error response, and a sentence on what it means.
+
+    ``api_codes`` are the codes of the API the error came from (its catalog), read first: a code
+    two APIs share (`invalid`) means what that API says.
+    """
     code = (error.code or "").strip()
-    known = ERROR_CODES.get(code)
+    own = (api_codes or {}).get(code)
+    known = (own.kind, own.explanation) if own is not None else ERROR_CODES.get(code)
     explanation = known[1] if known else None
     kind = known[0] if known else None
     message = error.message or ""
