@@ -66,6 +66,24 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+def build_answers(settings: Settings, store: Store, specs: SpecSet) -> Any:
+    """The docs index, brought up to date (only what changed) with the specs, pages and marked answers."""
+    from .answers import Answers, DocSources, DocsIndex, IndexError_, default_index_path
+    from .answers.store import marked_answers
+
+    path = settings.docs_index_path or default_index_path(settings.db_path)
+    answers = Answers(DocsIndex(path), **({"min_confidence": settings.min_confidence}
+                                          if settings.min_confidence is not None else {}))
+    docs = DocSources(settings.docs_dir, settings.docs_base_url, settings.llms_txt)
+    try:
+        answers.refresh(specs, docs, marked_answers(store.db), prefix=settings.thread_prefix)
+    except IndexError_ as e:
+        # Unreachable docs must not keep the bot from answering: index the rest, say why.
+        log.warning("documentation not indexed: %s", e)
+        answers.refresh(specs, None, marked_answers(store.db), prefix=settings.thread_prefix)
+    return answers
+
+
 def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSet | None = None,
               clock: Callable[[], float] | None = None) -> BridgeApp:
     client = client or make_client(settings)
@@ -80,7 +98,8 @@ def build_app(settings: Settings, client: WebClient | None = None, specs: SpecSe
     kwargs = {"clock": clock} if clock else {}
     directory = SlackDirectory(client, settings, store, auth.data, **kwargs)  # type: ignore[arg-type]
     deliverer = Deliverer(store, client, **kwargs)
-    desk = SupportDesk(store, specs, directory, settings, notify=deliverer.wake, **kwargs)
+    answers = build_answers(settings, store, specs) if settings.suggest_docs else None
+    desk = SupportDesk(store, specs, directory, settings, notify=deliverer.wake, answers=answers, **kwargs)
     bolt = App(
         client=client,
         signing_secret=settings.signing_secret,

@@ -181,6 +181,114 @@ def threads(db_path: str, status: str | None, fmt: str) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         click.echo(render_text("threads_table", rows=rows), nl=False)
+
+
+@cli.group()
+def docs() -> None:
+    """Documentation suggestions: build the index, search it, list the questions it cannot answer."""
+
+
+def _docs_answers(specs: tuple[str, ...], docs_dir: str | None, index: str | None,
+                  progress: bool = False) -> Any:
+    """Open the docs index and bring it up to date (only what changed is rebuilt)."""
+    from .answers import Answers, DocSources, DocsIndex, IndexError_, default_index_path
+    from .settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from None
+    spec_set = _load_specs(specs or tuple(settings.spec_paths or ()))
+    answers = Answers(DocsIndex(index or settings.docs_index_path or default_index_path(settings.db_path)),
+                      **({"min_confidence": settings.min_confidence} if settings.min_confidence is not None else {}))
+    sources = DocSources(docs_dir or settings.docs_dir, settings.docs_base_url, settings.llms_txt)
+    marked = None
+    if Path(settings.db_path).exists():
+        from .answers.store import marked_answers
+        from .tracking import Store
+
+        marked = marked_answers(Store(settings.db_path).db)
+    try:
+        if progress:
+            planned = [spec_set, sources.sources()]
+            with click.progressbar(length=len(spec_set.specs) + len(planned[1]) + len(marked or []),
+                                   label="indexing", file=sys.stderr) as bar:
+                report = answers.refresh(spec_set, sources, marked, prefix=settings.thread_prefix,
+                                         progress=lambda _src: bar.update(1))
+        else:
+            report = answers.refresh(spec_set, sources, marked, prefix=settings.thread_prefix)
+    except IndexError_ as e:
+        raise click.ClickException(str(e)) from None
+    return answers, report
+
+
+@docs.command("index")
+@click.option("--spec", "specs", multiple=True, type=click.Path(dir_okay=False),
+              help="OpenAPI spec file; repeatable. Default: [specs] paths, else every spec in openapi_specs/.")
+@click.option("--docs", "docs_dir", type=click.Path(file_okay=False), help="Folder of Markdown pages ([answers] docs_dir).")
+@click.option("--index", type=click.Path(dir_okay=False),
+              help="Index file. Default: BRIDGEBOT_DOCS_INDEX, [answers] index_path, else beside BRIDGEBOT_DB.")
+def docs_index(specs: tuple[str, ...], docs_dir: str | None, index: str | None) -> None:
+    """Build or update the docs index: operations of the specs, Markdown pages (or a site's
+    llms.txt, [answers] llms_txt) and marked answers from BRIDGEBOT_DB. Only what changed is rebuilt."""
+    from .render import render_text
+
+    _, report = _docs_answers(specs, docs_dir, index, progress=True)
+    click.echo(render_text("docs_index", report=report), nl=False)
+
+
+@docs.command("search")
+@click.argument("question")
+@click.option("--spec", "specs", multiple=True, type=click.Path(dir_okay=False),
+              help="OpenAPI spec file; repeatable. Default: [specs] paths, else every spec in openapi_specs/.")
+@click.option("--docs", "docs_dir", type=click.Path(file_okay=False), help="Folder of Markdown pages.")
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 50), help="At most this many.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--index", type=click.Path(dir_okay=False), help="Index file (see `bridgebot docs index`).")
+def docs_search(question: str, specs: tuple[str, ...], docs_dir: str | None, limit: int, fmt: str,
+                index: str | None) -> None:
+    """Suggest the documentation that answers QUESTION, best first (nothing when unsure).
+
+    json: [{"title", "url", "operation": {"method", "path"} | null, "score", "snippet"}]."""
+    from .render import render_text
+
+    answers, _ = _docs_answers(specs, docs_dir, index)
+    found = answers.suggest(question, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps([s.to_dict() for s in found], indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text("docs_search", suggestions=found), nl=False)
+
+
+@docs.command("gaps")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Tracking database (default BRIDGEBOT_DB).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--similar", default=60, show_default=True, type=click.IntRange(1, 100),
+              help="How alike (0-100, token-set ratio) two questions must be to share a group.")
+def docs_gaps(db_path: str | None, fmt: str, similar: int) -> None:
+    """Questions with no confident suggestion (or whose asker still needed help), grouped by similarity."""
+    import os
+
+    from .answers import group_gaps, render_gaps
+    from .answers.store import unanswered_questions
+    from .tracking import Store
+
+    path = db_path or os.environ.get("BRIDGEBOT_DB") or "./bridgebot.db"
+    if not Path(path).exists():
+        raise click.ClickException(f"no tracking database at {path} (set --db or BRIDGEBOT_DB)")
+    from .settings import Settings, SettingsError
+
+    try:
+        prefix = Settings.from_env().thread_prefix
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from None
+    rows = unanswered_questions(Store(path).db)
+    questions = [{"thread": f"{prefix}-{r['thread_id']}", "question": r["question"] or "",
+                  "top_confidence": r["top_confidence"], "still_needed_help": r["choice"] == "need_help"}
+                 for r in rows]
+    click.echo(render_gaps(group_gaps(questions, similar), fmt), nl=False)
+
+
 # --- reports (issue 8) ---------------------------------------------------------------------------
 
 def _report_settings() -> Any:

@@ -197,6 +197,14 @@ def note_cmd(desk: "SupportDesk", caller: Caller, command: Command) -> "Answer":
     return desk.note_answer(ref, caller, text)
 
 
+def answer_cmd(desk: "SupportDesk", caller: Caller, command: Command) -> "Answer":
+    """``answer BB-42 [text]``: the latest team reply (or the text) becomes the thread's marked answer."""
+    from .desk import Answer
+
+    return Answer(desk.answer_command(command.rest, user_id=caller.user_id, team_id=caller.team_id,
+                                      channel_id=caller.channel_id))
+
+
 #: name → subcommand. Other modules add theirs here (one entry + one help template).
 SUBCOMMANDS: dict[str, Subcommand] = {
     "queue": Subcommand(queue_cmd, help="bridge_help_queue"),
@@ -214,6 +222,7 @@ def _register_other_areas() -> None:
     """Subcommands whose rules live in other packages (they import this module's types)."""
     from .reports.command import report_cmd
 
+    SUBCOMMANDS["answer"] = Subcommand(answer_cmd, help="bridge_help_answer")
     SUBCOMMANDS["report"] = Subcommand(report_cmd, help="bridge_help_report")
 
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
+from .answers.desk import AnswersMixin
 from .check import CheckResult, SpecSet, UnreadablePaste, check_paste
 from .check.secrets import find_secrets, redact
 from .render import fallback_text, render_blocks, render_text
@@ -124,9 +125,11 @@ class ActResult:
     thread: TrackedThread | None = None
 
 
-class SupportDesk:
+class SupportDesk(AnswersMixin):
     def __init__(self, store: Store, specs: SpecSet, directory: Directory, settings: Settings,
-                 clock: Callable[[], float] = time.time, notify: Callable[[], None] = lambda: None) -> None:
+                 clock: Callable[[], float] = time.time, notify: Callable[[], None] = lambda: None,
+                 answers: Any = None) -> None:
+        self.answers = answers  # bridgebot.answers.Answers, or None: no suggestions
         self.store = store
         self.specs = specs
         self.directory = directory
@@ -161,6 +164,7 @@ class SupportDesk:
         at = float(msg.ts)
         customer_team = channel.customer_team_id or msg.team_id
         customer_name = channel.customer_name or self.directory.customer_name(customer_team, msg.channel_id)
+        found = self._suggest_for(msg.text, result)
         with self.store.transaction() as db:
             if not th.mark_event_seen(db, event_id, "message", self.clock()):
                 return Outcome("duplicate")
@@ -177,6 +181,7 @@ class SupportDesk:
             if thread is None:
                 return Outcome("duplicate")
             on_thread_opened(db, thread=thread, result=result, settings=self.settings, at=self.clock())
+            self._store_suggestions(db, thread, msg.text, found)
             has_paste = result is not None and not result.empty
             if has_paste or self.settings.acknowledge_questions:
                 outbox.enqueue(db, method="chat.postMessage", thread_id=thread.id, at=self.clock(), payload={
@@ -199,6 +204,7 @@ class SupportDesk:
             if thread is None:
                 return Outcome("ignored: reply in an untracked thread")
             caused = record_reply(db, thread, user_id=msg.user_id or "", internal=internal, at=float(msg.ts))
+            self._note_reply(db, thread, msg, internal)
             if "reopened" in caused:
                 self._queue_update(db, thread)
                 self._refresh_homes(db, [thread.assignee_id])
@@ -485,7 +491,8 @@ class SupportDesk:
             return result
 
     def _render_reply(self, thread: TrackedThread, result: CheckResult | None) -> dict[str, Any]:
-        context = {"thread": thread, "result": result, "has_paste": bool(result and not result.empty)}
+        context = {"thread": thread, "result": result, "has_paste": bool(result and not result.empty),
+                   **self._answers_context(thread)}
         return {"text": fallback_text(render_text("thread_reply", **context)),
                 "blocks": render_blocks("thread_reply", **context)}
 

@@ -54,6 +54,15 @@ The TOML file (every key optional)::
     triage_channel = "C0TRIAGE"          # default: [desk] triage_channel; none at all: no incident signal
     min_customers = 3                    # distinct customers with the same error / operation
     window = "60m"
+    [answers]                            # documentation suggested in the first reply
+    suggest = true                       # suggest docs for questions (false: never)
+    docs_dir = "docs"                    # a folder of Markdown pages, split by heading
+    docs_base_url = "https://docs.example.com"   # links for those pages (default: the file path)
+    llms_txt = "https://docs.example.com/llms.txt"  # or a docs site's llms.txt index
+    index_path = "bridgebot-docs.db"     # default: BRIDGEBOT_DOCS_INDEX, else beside the database
+    answered_resolves = true             # "This answered it" resolves the thread
+    escalation_channel = "C0SUPPORT"     # "I still need help" with nobody to ping: ask here
+    min_confidence = 0.35                # below it, nothing is suggested
 """
 
 from __future__ import annotations
@@ -82,6 +91,8 @@ _ALLOWED = {
     "desk": {"triage_channel", "remind_at", "claim_reaction", "resolve_reaction"},
     "reports": {"leads_group", "leads_channel", "digest_day", "digest_time"},
     "incidents": {"triage_channel", "min_customers", "window"},
+    "answers": {"suggest", "docs_dir", "docs_base_url", "llms_txt", "index_path", "answered_resolves",
+                "escalation_channel", "min_confidence"},
 }
 
 
@@ -118,6 +129,15 @@ class Settings:
     incident_channel: str | None = None
     incident_min_customers: int = 3
     incident_window: float = 3600.0
+    #: Documentation suggestions ([answers]).
+    suggest_docs: bool = True
+    docs_dir: str | None = None
+    docs_base_url: str | None = None
+    llms_txt: str | None = None
+    docs_index_path: str | None = None
+    answered_resolves: bool = True
+    escalation_channel: str | None = None
+    min_confidence: float | None = None
 
     def __post_init__(self) -> None:
         from .reports.calendar import BusinessCalendar, SlaTargets
@@ -181,6 +201,7 @@ class Settings:
             self.spec_paths = [str(p if Path(p).is_absolute() else base / p) for p in paths]
         self._apply_reports(config)
         self._apply_desk(config)
+        self._apply_answers(config.get("answers", {}))
 
     def _apply_reports(self, config: dict[str, Any]) -> None:
         from .reports.calendar import WEEKDAYS, BusinessCalendar, CalendarError, SlaTargets, parse_duration
@@ -228,6 +249,30 @@ class Settings:
             setattr(self, key, name)
         if self.claim_reaction == self.resolve_reaction:
             raise SettingsError("[desk] claim_reaction and resolve_reaction must differ")
+
+    def _apply_answers(self, answers: dict[str, Any]) -> None:
+        base = Path(self.config_path).parent if self.config_path else Path(".")
+        for key, attr in (("suggest", "suggest_docs"), ("answered_resolves", "answered_resolves")):
+            if key in answers:
+                if not isinstance(answers[key], bool):
+                    raise SettingsError(f"[answers] {key} must be true or false")
+                setattr(self, attr, answers[key])
+        for key, attr in (("docs_base_url", "docs_base_url"), ("llms_txt", "llms_txt"),
+                          ("escalation_channel", "escalation_channel")):
+            setattr(self, attr, _opt_str(answers, key, getattr(self, attr)))
+        for key in ("docs_base_url", "llms_txt"):
+            value = answers.get(key)
+            if value is not None and not re.match(r"https?://", value):
+                raise SettingsError(f"[answers] {key} must be an http(s) URL, e.g. \"https://docs.example.com\"")
+        for key, attr in (("docs_dir", "docs_dir"), ("index_path", "docs_index_path")):
+            value = _opt_str(answers, key, None)
+            if value is not None:
+                setattr(self, attr, str(value if Path(value).is_absolute() else base / value))
+        if "min_confidence" in answers:
+            value = answers["min_confidence"]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise SettingsError("[answers] min_confidence must be a number between 0 and 1, e.g. 0.35")
+            self.min_confidence = float(value)
 
     def require_http(self) -> None:
         missing = [n for n, v in (("SLACK_BOT_TOKEN", self.bot_token), ("SLACK_SIGNING_SECRET", self.signing_secret))

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from bridgebot.check import CheckResult, check_paste
 from bridgebot.cli import cli
 from bridgebot.commands import SUBCOMMANDS, ThreadRef
-from bridgebot.listeners.actions import BUTTONS
+from bridgebot.listeners.actions import BUTTONS, SUGGESTION_BUTTONS
 from bridgebot.listeners.commands import COMMANDS
 from bridgebot.listeners.events import SUBSCRIBED
 from bridgebot.listeners.shortcuts import SHORTCUTS
@@ -39,6 +39,7 @@ def test_manifest_scopes_cover_the_events_and_calls_and_no_more() -> None:
     called = set(re.findall(r"client\.(\w+)\(", code)) | set(re.findall(r'method="((?:chat|views)\.\w+)"', code))
     method_scopes = {"auth_test": None, "users_info": "users:read", "conversations_info": "channels:read",
                      "team_info": "team:read", "usergroups_users_list": "usergroups:read", "api_call": None,
+                     "chat_getPermalink": None, "chat_postEphemeral": "chat:write",
                      "chat.postMessage": "chat:write", "chat.update": "chat:write", "chat.postEphemeral": "chat:write",
                      "views.publish": None,  # publishing one's own Home tab needs no scope
                      "files_upload_v2": "files:write"}
@@ -102,6 +103,16 @@ def _home_context(n: int = 3) -> dict:
             "counts": {"opened": 3, "first_responses": 2, "resolved": 1, "waiting": 9, "mine_resolved": 1}}
 
 
+def test_suggestion_buttons_have_listeners() -> None:
+    thread = TrackedThread(id=42, channel_id="C1", thread_ts="1.1", author_id="U1", opened_at=1.0)
+    suggested = [{"title": "POST /v0/transfers — Create a transfer", "url": "https://x.test/t", "snippet": "s",
+                  "confidence": 0.9}]
+    blocks = render_blocks("thread_reply", thread=thread, result=None, has_paste=False, suggestions=suggested,
+                           choice=None, choice_by=None)
+    seen = {e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
+    assert set(SUGGESTION_BUTTONS) <= seen
+
+
 def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
     thread = TrackedThread(id=42, channel_id="C1", thread_ts="1.1", author_id="U1", opened_at=1.0)
     resolved = TrackedThread(id=43, channel_id="C1", thread_ts="1.2", author_id="U1", opened_at=1.0,
@@ -150,6 +161,23 @@ def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
            "opened_at": "2026-11-30T09:00:00Z", "first_response_at": None, "resolved_at": None, "operations": []}
     out += [("threads_table", {"rows": [row]}), ("threads_table", {"rows": []})]
     out += _report_contexts()
+    suggested = [{"title": "POST /v0/transfers — Create a transfer " * 5, "url": "https://x.test/t",
+                  "snippet": "x" * 400, "confidence": 0.9}] * 3
+    out += [("thread_reply", {"thread": t, "result": None, "has_paste": False, "suggestions": suggested,
+                              "choice": choice, "choice_by": "U1"})
+            for t in (thread, resolved) for choice in (None, "answered", "need_help")]
+    out += [("answers_notice", {"kind": kind, "thread": thread, "mention": "<@U2>", "user": "U1", "short_id": "BB-9",
+                                "message": "BB-42 has no reply", "prefix": "BB"})
+            for kind in ("need_help", "escalate", "not_yours", "internal_only", "off", "no_thread", "marked",
+                         "usage", "error")]
+    from bridgebot.answers import Suggestion
+    from bridgebot.answers.gaps import Gap
+    from bridgebot.answers.index import RefreshReport
+    out += [("docs_search", {"suggestions": [Suggestion("T", "https://x.test", "snip", 0.8, 1.0, "page", "k")]}),
+            ("docs_search", {"suggestions": []}),
+            ("docs_index", {"report": RefreshReport(added=["spec:bridge"], documents=3)}),
+            ("docs_gaps", {"gaps": [Gap(["fee"], [{"thread": "BB-1", "question": "fees?"}]).to_dict()]}),
+            ("docs_gaps", {"gaps": []})]
     return out
 
 
@@ -210,9 +238,10 @@ def test_user_text_cannot_ping_the_channel(bridge_specs) -> None:
     assert "<!channel>" not in blocks and "&lt;!channel&gt;" in blocks
 
 
-@pytest.mark.parametrize("command", ["check", "specs", "serve", "run", "threads"])
+@pytest.mark.parametrize("command", ["check", "specs", "serve", "run", "threads", "report", "sql", "db seed",
+                                     "docs index", "docs search", "docs gaps"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
-    result = CliRunner().invoke(cli, [command, "--help"])
+    result = CliRunner().invoke(cli, [*command.split(), "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
     assert f"bridgebot {command}" in (ROOT / "README.md").read_text()
 

@@ -29,7 +29,7 @@ def test_fresh_database_has_wal_and_recorded_migrations(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "bb.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert applied == ["m001_initial", "m004_desk", "m005_reports"]
+    assert applied == ["m001_initial", "m004_desk", "m005_reports", "m006_answers"]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"threads", "thread_events", "slack_events", "channels", "customer_orgs", "outbox"} <= tables
 

@@ -96,7 +96,6 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_pending ON outbox(status, next_attempt_at)")
 
 
-
 @migrations()
 def m004_desk(db: sqlite_utils.Database) -> None:
     """Specialists' desk: internal notes, and the reminders already sent (each goes out once)."""
@@ -201,6 +200,42 @@ def m005_reports(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE report_state (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE INDEX threads_customer ON threads(customer_team_id, opened_at)")
     db.execute("CREATE INDEX threads_opened ON threads(opened_at)")
+
+
+@migrations()
+def m006_answers(db: sqlite_utils.Database) -> None:
+    """Suggested documentation per thread and the developer's choice; specialists' marked answers."""
+    db.execute("""
+        CREATE TABLE suggestions (
+            thread_id INTEGER PRIMARY KEY REFERENCES threads(id),
+            question TEXT,                  -- secrets redacted
+            suggested TEXT NOT NULL,        -- JSON list of {title, url, snippet, confidence, key}
+            top_confidence REAL,            -- best confidence seen, even when below the threshold
+            created_at REAL NOT NULL,
+            choice TEXT CHECK (choice IN ('answered', 'need_help')),
+            choice_by TEXT,
+            choice_at REAL
+        )""")
+    db.execute("CREATE INDEX suggestions_created ON suggestions(created_at)")
+    db.execute("""
+        CREATE TABLE thread_replies (
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            ts TEXT NOT NULL,
+            user_id TEXT,
+            internal INTEGER NOT NULL,
+            text TEXT,                      -- secrets redacted
+            PRIMARY KEY (thread_id, ts)
+        )""")
+    db.execute("""
+        CREATE TABLE marked_answers (
+            thread_id INTEGER PRIMARY KEY REFERENCES threads(id),
+            answer TEXT NOT NULL,           -- secrets redacted
+            answer_ts TEXT,
+            answered_by TEXT,
+            marked_by TEXT NOT NULL,
+            marked_at REAL NOT NULL,
+            link TEXT
+        )""")
 
 
 class Store:

@@ -1,0 +1,242 @@
+"""``suggest(question, context)``: the documents most likely to answer a developer's question.
+
+BM25 (FTS5) finds candidates for the question's terms (SDK names and identifiers split, synonyms
+added, typos corrected against the index's own words); what the checker found in the same
+message (the operation, an error code, a field) boosts the documents that name it. Each
+suggestion gets a confidence in [0, 1]: the share of the question's information (IDF-weighted)
+the document holds, raised when the checker's operation is the document. Below the threshold
+nothing is suggested: no guess is better than a wrong page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from .index import DocsIndex
+from .text import query_terms
+
+#: Below this confidence a suggestion is not shown. On tests/answers_eval (benchmarks/answers.py) 0.35 showed
+#: something for 64% of questions, right 66% of the time; 0.45 showed something for 38%, no more often right.
+MIN_CONFIDENCE = 0.35
+CANDIDATES = 40
+MAX_TERMS = 16
+RARE_SHARE = 0.05  # full-text search only for terms in at most this share of documents
+RARE_TERMS = 8
+TITLE_SHARE = 0.15  # title search for terms in at most this share of documents (speed: 9.7 → 6.3 ms CPU at 10k docs)
+COMMON_SHARE = 1.0  # a term in more than this share of documents says little
+TITLE_WEIGHT = 2.0
+BM25_WEIGHT = 1.0
+COVERAGE_WEIGHT = 1.0
+
+
+def _stem(word: str) -> str:
+    """A crude stem for title matching (FTS5's porter stemmer does the real search)."""
+    for suffix in ("ies", "es", "s", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+_WORDS_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _doc_words(doc: dict[str, Any]) -> frozenset[str]:
+    """A document's words, crudely stemmed (cached by key and text: documents recur across questions)."""
+    key = doc["key"] + "\0" + str(len(doc["text"] or ""))
+    words = _WORDS_CACHE.get(key)
+    if words is None:
+        raw = re.findall(r"[a-z0-9_]+", f"{doc['title']} {doc['terms']} {doc['text']}".lower())
+        words = frozenset(w for r in set(raw) for w in (r, _stem(r)))
+        if len(_WORDS_CACHE) > 20000:
+            _WORDS_CACHE.clear()
+        _WORDS_CACHE[key] = words
+    return words
+
+
+def _snippet(text: str, stems: list[str], width: int = 160) -> str:
+    """The window of a document's text around its first word the question shares (the FTS5
+    snippet() function costs a MATCH per document: 1.5 ms of a 6 ms search)."""
+    text = text.split("\n")[0] if "\n" in text[:2000] else text
+    lowered = text.lower()
+    found = [i for i in (re.search(r"\b" + re.escape(s), lowered) for s in stems if len(s) > 2) if i]
+    start = min((m.start() for m in found), default=0)
+    begin = max(0, start - width // 3)
+    if begin:
+        begin = lowered.find(" ", begin) + 1 or begin
+    out = text[begin:begin + width].strip()
+    return ("…" if begin else "") + out + ("…" if begin + width < len(text) else "")
+
+
+_TITLE_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _title_words(title: str) -> frozenset[str]:
+    words = _TITLE_CACHE.get(title)
+    if words is None:
+        words = frozenset(_stem(w) for w in re.findall(r"[a-z0-9]+", title.lower()))
+        if len(_TITLE_CACHE) > 20000:
+            _TITLE_CACHE.clear()
+        _TITLE_CACHE[title] = words
+    return words
+
+
+def _title_coverage(title: str, stems: dict[str, str], weights: dict[str, float]) -> float:
+    """The weight of the question's terms the title names (an operation's title is its summary)."""
+    words = _title_words(title)
+    return sum(w for t, w in weights.items() if stems[t] in words)
+
+
+@dataclass
+class SuggestContext:
+    """What the checker found in the same message."""
+
+    operations: list[str] = field(default_factory=list)  # "POST /v0/transfers"
+    error_codes: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_check(cls, result: Any) -> "SuggestContext":
+        """From a :class:`bridgebot.check.CheckResult` (or None)."""
+        if result is None:
+            return cls()
+        ops = [op.label for op in result.operations]
+        codes = [e.error.code for e in result.errors if e.error.code]
+        fields = [f.field for f in result.findings if f.field and f.kind != "secret_exposed"]
+        return cls(operations=ops, error_codes=codes, fields=fields)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.operations or self.error_codes or self.fields)
+
+
+@dataclass
+class Suggestion:
+    title: str
+    url: str | None
+    snippet: str
+    confidence: float
+    score: float
+    kind: str
+    key: str
+    operation: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of ``bridgebot docs search --format json`` (DESIGN.md)."""
+        return {"title": self.title, "url": self.url, "operation": self.operation,
+                "score": round(self.score, 4), "snippet": self.snippet}
+
+
+#: A reranker takes the question and the candidates (dicts with title/text) and returns a
+#: similarity per candidate in [-1, 1]. See benchmarks/answers.py for the one measured.
+Reranker = Callable[[str, list[dict[str, Any]]], list[float]]
+
+
+def prepare_terms(index: DocsIndex, question: str) -> list[str]:
+    """The question's search terms, with typos the index does not know replaced by its words."""
+    terms = []
+    for t in query_terms(question):
+        if index.knows(t):
+            terms.append(t)
+            continue
+        fixed = index.correct(t)
+        if fixed and fixed not in terms:
+            terms.append(fixed)
+    return terms
+
+
+def suggest(index: DocsIndex, question: str, context: SuggestContext | None = None, *, limit: int = 3,
+            min_confidence: float = MIN_CONFIDENCE, boosts: bool = True, reranker: Reranker | None = None,
+            kinds: Iterable[str] | None = None) -> list[Suggestion]:
+    """The best ``limit`` documents for ``question``, best first; [] when none is confident."""
+    context = context or SuggestContext()
+    terms = prepare_terms(index, question)
+    if boosts:
+        for code in context.error_codes:
+            if code.lower() not in terms:
+                terms.append(code.lower())
+    if not terms:
+        return []
+    total = max(index.count(), 1)
+    # The informative terms: known to the index, not in most documents, the rarest first (at
+    # most MAX_TERMS). A long question's common words only slow the search and blur the ranking.
+    dfs = {t: index.document_frequency(t) for t in terms}
+    informative = [t for t in terms if 0 < dfs[t] <= max(COMMON_SHARE * total, 3)]
+    informative = sorted(informative, key=lambda t: dfs[t])[:MAX_TERMS]
+    if not informative:
+        return []
+    terms = [t for t in terms if t in informative]  # the question's order, for snippets
+    # Every term against titles and keywords (short posting lists); only the rare terms against
+    # the full text, where a common word would make SQLite score most of the index.
+    by_title = index.search_titles([t for t in terms if dfs[t] <= TITLE_SHARE * total] or terms[:1], CANDIDATES)
+    rare = [t for t in terms if dfs[t] <= max(RARE_SHARE * total, 3)][:RARE_TERMS]
+    by_text = index.search_raw(rare, CANDIDATES) if rare else []
+    best_title = max((c["score"] for c in by_title), default=0.0) or 1.0
+    best_text = max((c["score"] for c in by_text), default=0.0) or 1.0
+    merged: dict[int, dict[str, Any]] = {}
+    for c in by_title:
+        merged[c["id"]] = {**c, "score": c["score"] / best_title}
+    for c in by_text:
+        if c["id"] in merged:
+            merged[c["id"]]["score"] += c["score"] / best_text
+        else:
+            merged[c["id"]] = {**c, "score": c["score"] / best_text}
+    candidates = list(merged.values())
+    if boosts and context.operations:
+        # The checker's operation is a candidate even when the question's words miss it.
+        seen = {c["id"] for c in candidates}
+        candidates += [d for d in index.operation_docs(context.operations) if d["id"] not in seen]
+    if kinds is not None:
+        wanted = set(kinds)
+        candidates = [c for c in candidates if c["kind"] in wanted]
+    if not candidates:
+        return []
+    ids = [c["id"] for c in candidates]
+    # IDF-weighted coverage: how much of what the question says each candidate holds.
+    weights: dict[str, float] = {}
+    for t in terms:
+        weights[t] = math.log(1 + total / (1 + dfs[t]))
+    all_weight = sum(weights.values()) or 1.0
+    stems = {t: _stem(t) for t in weights}
+    best_bm25 = max(c["score"] for c in candidates) or 1.0
+    ops = {o.upper() for o in context.operations} if boosts else set()
+    codes = {c.lower() for c in context.error_codes} if boosts else set()
+    fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
+    scored = []
+    for c in candidates:
+        words = _doc_words(c)
+        coverage = sum(w for t, w in weights.items() if stems[t] in words or t in words) / all_weight
+        in_title = _title_coverage(c["title"], stems, weights) / all_weight
+        score = BM25_WEIGHT * c["score"] / best_bm25 + COVERAGE_WEIGHT * coverage + TITLE_WEIGHT * in_title
+        confidence = coverage
+        label = f"{c['method']} {c['path']}".upper() if c["method"] else None
+        haystack = f"{c['terms']} {c['text']}".lower()
+        if label and label in ops:
+            score += 2.0  # the operation the developer is calling outranks any word match
+            confidence = max(confidence, 0.9)
+        if codes and any(code in haystack for code in codes):
+            score += 0.5
+            confidence = min(1.0, confidence + 0.15)
+        if fields and any(f and f in haystack for f in fields):
+            score += 0.2
+        if c["kind"] == "thread":
+            score += 0.1  # a specialist's own answer to a similar question
+        scored.append((score, confidence, c))
+    if reranker is not None:
+        sims = reranker(question, [c for _, _, c in scored])
+        scored = [(s + 1.5 * sim, conf, c) for (s, conf, c), sim in zip(scored, sims)]
+    scored.sort(key=lambda x: -x[0])
+    out = []
+    for score, confidence, c in scored[:limit]:
+        if confidence < min_confidence:
+            continue
+        op = {"method": c["method"], "path": c["path"]} if c["method"] else None
+        snippet = _snippet(c["text"] or "", [stems.get(t, t) for t in weights]) if c["kind"] != "thread" else ""
+        if c["kind"] == "thread":
+            snippet = (c["text"] or "").split("\n\nQuestion:")[0][:200]
+        out.append(Suggestion(title=c["title"], url=c["url"], snippet=snippet.replace("\n", " ")[:240],
+                              confidence=round(confidence, 3), score=score, kind=c["kind"], key=c["key"],
+                              operation=op))
+    return out

@@ -1,0 +1,245 @@
+"""The docs index and suggest(): how developers write, what the checker found, when to say nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import responses
+from click.testing import CliRunner
+
+from bridgebot.answers import Answers, DocSources, DocsIndex, SuggestContext, group_gaps, render_gaps, suggest
+from bridgebot.answers.index import IndexError_, llms_sources, markdown_sources, split_markdown
+from bridgebot.answers.text import query_terms, word_data
+from bridgebot.cli import cli
+from conftest import BRIDGE_SPEC, ROOT
+
+GUIDE = """# Payouts guide
+
+Intro text about payouts.
+
+## Choosing a rail for SEPA
+
+Use the `sepa` payment rail for EUR payouts to an IBAN.
+
+```
+## not a heading inside code
+```
+
+### Cut-off times
+
+SEPA payouts sent before 14:00 CET settle the same day.
+"""
+
+
+@pytest.fixture(scope="module")
+def answers(bridge_specs, tmp_path_factory) -> Answers:
+    docs = tmp_path_factory.mktemp("docs")
+    (docs / "payouts.md").write_text(GUIDE)
+    a = Answers(DocsIndex(":memory:"))
+    a.refresh(bridge_specs, DocSources(str(docs), "https://docs.example.com"))
+    return a
+
+
+def titles(found) -> list[str]:
+    return [s.title for s in found]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("stripe.subscriptions.del", ["subscriptions", "del", "delete", "cancel"]),
+    ("PaymentIntent.create fails", ["payment", "intent", "create", "post", "fails"]),
+    ("what is liquidationAddress vs liquidation_address", ["liquidation", "address", "vs", "liquidation_address"]),
+    ("got requires_active_kyc_status", ["requires_active_kyc_status", "requires", "active", "kyc", "kyc_link", "status"]),
+])
+def test_query_terms_split_sdk_names_and_identifiers(question: str, expected: list[str]) -> None:
+    assert query_terms(question) == expected
+
+
+def test_every_word_list_entry_changes_some_question() -> None:
+    data = word_data()
+    for word in str(data["stopwords"]).split():
+        assert word not in query_terms(f"{word} transfer"), word
+    for verb, meaning in data["sdk_verbs"].items():
+        assert set(meaning) <= set(query_terms(f"client.things.{verb}()")), verb
+    for word, meaning in data["synonyms"].items():
+        assert set(meaning) <= set(query_terms(word)), word
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How do I create a liquidation address?", "POST /v0/customers/{customerID}/liquidation_addresses"),
+    ("how do i create liquidation adress", "POST /v0/customers/{customerID}/liquidation_addresses"),  # typo
+    ("liquidation addresses for a customer", "GET /v0/customers/{customerID}/liquidation_addresses"),  # plural
+    ("which rail do I use for a SEPA payout?", "Payouts guide › Choosing a rail for SEPA"),
+    ("when is the SEPA cut-off time", "Payouts guide › Choosing a rail for SEPA › Cut-off times"),
+])
+def test_suggest_finds_the_answer_in_the_top_three(answers: Answers, question: str, expected: str) -> None:
+    found = answers.suggest(question)
+    assert any(t.startswith(expected) for t in titles(found)), titles(found)
+    assert all(0 < s.confidence <= 1 and s.snippet for s in found)
+
+
+def test_a_page_section_links_to_its_heading(answers: Answers) -> None:
+    (top, *_) = answers.suggest("when is the SEPA cut-off time")
+    assert top.url == "https://docs.example.com/payouts#cut-off-times"
+
+
+def test_nothing_is_suggested_when_unsure(answers: Answers) -> None:
+    assert answers.suggest("is the office dog friendly on fridays?") == []
+    assert answers.suggest("hello?") == []
+
+
+def test_what_the_checker_found_moves_its_operation_first(answers: Answers) -> None:
+    question = "this keeps failing, what am I doing wrong"
+    assert answers.suggest(question) == []
+    context = SuggestContext(operations=["POST /v0/transfers"], error_codes=["invalid_parameters"])
+    boosted = answers.suggest(question, context)
+    assert boosted and boosted[0].title.startswith("POST /v0/transfers")
+    plain = suggest(answers.index, "transfer amount field", min_confidence=0)
+    with_field = suggest(answers.index, "transfer amount field",
+                         SuggestContext(operations=["POST /v0/transfers"]), min_confidence=0)
+    assert with_field[0].title.startswith("POST /v0/transfers")
+    assert titles(plain) != titles(with_field) or plain[0].score < with_field[0].score
+
+
+def test_markdown_is_split_by_heading_outside_code() -> None:
+    sections = split_markdown(GUIDE)
+    assert [t for t, _, _ in sections] == ["Payouts guide", "Payouts guide › Choosing a rail for SEPA",
+                                           "Payouts guide › Choosing a rail for SEPA › Cut-off times"]
+    assert "## not a heading" in sections[1][2]
+    assert sections[2][1] == "cut-off-times"
+
+
+def test_only_what_changed_is_rebuilt(bridge_specs, tmp_path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# Fees\n\nTransfer fees are 1%.\n")
+    (docs / "b.md").write_text("# Limits\n\nDaily limits apply.\n")
+    a = Answers(DocsIndex(tmp_path / "index.db"))
+    first = a.refresh(bridge_specs, DocSources(str(docs)))
+    assert sorted(first.added) == ["md:a.md", "md:b.md", "spec:bridge"]
+    (docs / "a.md").write_text("# Fees\n\nTransfer fees are 2% on weekends.\n")
+    (docs / "b.md").unlink()
+    second = Answers(DocsIndex(tmp_path / "index.db")).refresh(bridge_specs, DocSources(str(docs)))
+    assert second.updated == ["md:a.md"] and second.removed == ["md:b.md"] and second.unchanged == 1
+    assert any("weekends" in s.snippet for s in a.suggest("transfer fees on weekends"))
+    assert a.suggest("daily limits") == [] or all("Limits" not in s.title for s in a.suggest("daily limits"))
+
+
+def test_a_missing_docs_folder_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(IndexError_, match="does not exist"):
+        markdown_sources(tmp_path / "nope")
+
+
+@responses.activate
+def test_llms_txt_pages_are_fetched_and_indexed(bridge_specs) -> None:
+    responses.get("https://docs.example.com/llms.txt", body=(
+        "# Example\n\n> Docs\n\n## Guides\n\n- [Webhooks](https://docs.example.com/webhooks.md): verify signatures\n"
+        "- [Fees](/fees.md)\n"))
+    responses.get("https://docs.example.com/webhooks.md", body="# Webhooks\n\n## Verifying signatures\n\n"
+                                                                "Compute an HMAC of the raw body with your webhook secret.\n")
+    responses.get("https://docs.example.com/fees.md", body="Transfers cost 1%.\n")
+    sources = llms_sources("https://docs.example.com/llms.txt")
+    assert [s.key for s in sources] == ["llms:https://docs.example.com/webhooks.md", "llms:https://docs.example.com/fees.md"]
+    a = Answers(DocsIndex(":memory:"))
+    a.index.refresh(sources)
+    (top, *_) = a.suggest("how do I verify the webhook signature HMAC")
+    assert top.title == "Webhooks › Verifying signatures"
+    assert top.url == "https://docs.example.com/webhooks#verifying-signatures"
+
+
+@responses.activate
+def test_an_unreachable_llms_txt_is_a_clear_error() -> None:
+    responses.get("https://docs.example.com/llms.txt", status=503)
+    with pytest.raises(IndexError_, match="cannot read https://docs.example.com/llms.txt"):
+        llms_sources("https://docs.example.com/llms.txt")
+
+
+def test_gaps_group_alike_questions() -> None:
+    questions = [{"thread": "BB-1", "question": "What are the fees for SEPA payouts?"},
+                 {"thread": "BB-2", "question": "How do I enable two factor auth on the dashboard?"},
+                 {"thread": "BB-3", "question": "fees for sepa payouts?"},
+                 {"thread": "BB-4", "question": "thanks"}]
+    gaps = group_gaps(questions)
+    assert [[q["thread"] for q in g.questions] for g in gaps] == [["BB-1", "BB-3"], ["BB-2"]]
+    assert "fees" in gaps[0].terms
+    as_json = json.loads(render_gaps(gaps, "json"))
+    assert as_json[0]["size"] == 2
+    assert render_gaps(gaps, "csv").splitlines()[0] == "group,size,terms,thread,question"
+    assert "BB-3" in render_gaps(gaps, "table")
+
+
+def test_cli_docs_search_json_is_the_documented_shape(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("BRIDGEBOT_DB", str(tmp_path / "bridgebot.db"))
+    result = CliRunner().invoke(cli, ["docs", "search", "create a liquidation address", "--spec", str(BRIDGE_SPEC),
+                                      "--format", "json", "--limit", "2", "--index", str(tmp_path / "i.db")])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert 1 <= len(found) <= 2
+    assert set(found[0]) == {"title", "url", "operation", "score", "snippet"}
+    assert found[0]["operation"] == {"method": "POST", "path": "/v0/customers/{customerID}/liquidation_addresses"}
+    text = CliRunner().invoke(cli, ["docs", "search", "office dog", "--spec", str(BRIDGE_SPEC),
+                                    "--index", str(tmp_path / "i.db")])
+    assert "No confident suggestion" in text.output
+
+
+def test_cli_docs_index_reports_what_changed(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("BRIDGEBOT_DB", str(tmp_path / "bridgebot.db"))
+    args = ["docs", "index", "--spec", str(BRIDGE_SPEC), "--index", str(tmp_path / "i.db")]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and "1 sources added" in first.output and "+ spec:bridge" in first.output
+    second = CliRunner().invoke(cli, args)
+    assert "0 sources added, 0 updated, 0 removed, 1 unchanged" in second.output
+    bad = CliRunner().invoke(cli, [*args, "--docs", str(tmp_path / "missing")])
+    assert bad.exit_code != 0
+
+
+def test_cli_docs_gaps_needs_a_database(tmp_path) -> None:
+    result = CliRunner().invoke(cli, ["docs", "gaps", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no tracking database" in result.output
+
+
+def test_cli_docs_gaps_lists_questions_without_a_confident_suggestion(tmp_path) -> None:
+    from bridgebot.answers.store import record_suggestions
+    from bridgebot.tracking import Store, open_thread
+
+    db_path = tmp_path / "bb.db"
+    store = Store(db_path)
+    with store.transaction() as db:
+        for i, (q, found) in enumerate([("fees for sepa payouts?", []), ("What are SEPA payout fees", []),
+                                        ("create a transfer", [{"title": "POST /transfers"}])]):
+            t = open_thread(db, channel_id="C", thread_ts=f"1.{i}", author_id="U", opened_at=1.0 + i,
+                            customer_team_id=None, text=q)
+            record_suggestions(db, t, q, found, 0.2 if not found else 0.9, at=1.0 + i)
+    result = CliRunner().invoke(cli, ["docs", "gaps", "--db", str(db_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (gap,) = json.loads(result.output)
+    assert [q["thread"] for q in gap["questions"]] == ["BB-1", "BB-2"]
+    assert ROOT  # the README documents the command (test_consistency)
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[answers]\nmin_confidence = 2', "min_confidence must be a number between 0 and 1"),
+    ('[answers]\nllms_txt = "docs.example.com/llms.txt"', "llms_txt must be an http(s) URL"),
+    ('[answers]\nanswered_resolves = "yes"', "answered_resolves must be true or false"),
+    ('[answers]\nsuggestions = true', "unknown key 'suggestions' in [answers]"),
+])
+def test_bad_answers_settings_say_what_is_wrong(tmp_path, toml: str, message: str) -> None:
+    from bridgebot.settings import Settings, SettingsError
+
+    config = tmp_path / "bridgebot.toml"
+    config.write_text(toml)
+    import re
+
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        Settings.from_env({"BRIDGEBOT_CONFIG": str(config)})
+
+
+def test_answers_settings_resolve_paths_beside_the_config(tmp_path) -> None:
+    from bridgebot.settings import Settings
+
+    config = tmp_path / "bridgebot.toml"
+    config.write_text('[answers]\ndocs_dir = "docs"\nindex_path = "idx.db"\nmin_confidence = 0.5\n'
+                      'answered_resolves = false\nescalation_channel = "C_ESC"\n')
+    s = Settings.from_env({"BRIDGEBOT_CONFIG": str(config)})
+    assert s.docs_dir == str(tmp_path / "docs") and s.docs_index_path == str(tmp_path / "idx.db")
+    assert (s.min_confidence, s.answered_resolves, s.escalation_channel) == (0.5, False, "C_ESC")
