@@ -135,7 +135,11 @@ def _entry(e: dict[str, Any], parent: PastedError | None, status: int | None) ->
     if parent is not None:
         err.docs_url = parent.docs_url
         err.request_id = parent.request_id
-        err.message = err.message or parent.message
+    if not err.message:
+        # {"resource": "Milestone", "field": "title", "code": "missing_field"}: say it in words.
+        where = ".".join(x for x in (err.type, err.param) if x)
+        err.message = f"{parent.message + ': ' if parent is not None and parent.message else ''}" \
+                      f"{where or 'the request'} is {err.code or 'invalid'}"
     return err
 
 
