@@ -126,6 +126,17 @@ class PastedError:
     location: str | None = None
     #: The URL the error names (e.g. requests' "400 Client Error ... for url: ...").
     url: str | None = None
+    #: Read from an error catalog (issue 11): the finding kind the text means, "" when it means
+    #: nothing in the request is wrong (an object in the other mode, a name already taken).
+    kind: str | None = None
+    #: The method the error text names with its URL ("Unrecognized request URL (GET: /v1/x/)").
+    method: str | None = None
+    #: GitHub's documentation_url: its anchor names the operation.
+    docs_url: str | None = None
+    #: What the catalog says this error means and how to fix it.
+    explanation: str | None = None
+    #: The path of an empty id ("GET: /v1/customers/"): the missing path parameter is the field.
+    empty_id_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +179,15 @@ class OperationRef:
         return f"{self.method} {self.path}"
 
 
+def _op_dict(op: OperationRef | None, evidence: str | None) -> dict[str, Any] | None:
+    if op is None:
+        return None
+    out = op.to_dict()
+    if evidence:
+        out["evidence"] = evidence
+    return out
+
+
 @dataclass
 class RequestReport:
     request: PastedRequest
@@ -175,13 +195,15 @@ class RequestReport:
     findings: list[Finding]
     #: The request's URL with any secret redacted (what every output shows).
     display_url: str = ""
+    #: What tied the operation to it (issue 11): "request", "body_fields", …
+    evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": self.request.method,
             "url": self.display_url or self.request.url,
             "source": self.request.source,
-            "operation": self.operation.to_dict() if self.operation else None,
+            "operation": _op_dict(self.operation, self.evidence),
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -193,6 +215,8 @@ class ErrorReport:
     findings: list[Finding]
     #: A sentence on what this error code means and what to do, when we know the code.
     explanation: str | None = None
+    #: What tied the operation to the error (readers/operations.py EVIDENCE), or None.
+    evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         e = self.error
@@ -201,7 +225,7 @@ class ErrorReport:
             "code": e.code,
             "message": e.message,
             "param": e.param,
-            "operation": self.operation.to_dict() if self.operation else None,
+            "operation": _op_dict(self.operation, self.evidence),
             "findings": [f.to_dict() for f in self.findings],
             "explanation": self.explanation,
         }
@@ -274,3 +298,7 @@ def secret_finding(secret: Secret) -> Finding:
         expected="no credentials in shared channels",
         actual=secret.redacted,
     )
+
+
+class ElidedDict(dict):  # type: ignore[type-arg]
+    """An object pasted with keys left out (``...``, ``…``): its required keys are not claimed missing."""

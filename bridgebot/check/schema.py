@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
-from .model import Finding, Unresolved
+from .model import ElidedDict, Finding, Unresolved
 
 MAX_DEPTH = 64
 
@@ -462,7 +462,7 @@ def _check_number(node: Schema, value: float, ctx: CheckContext, path: tuple[Any
 def _check_object(node: Schema, value: dict[str, Any], ctx: CheckContext, path: tuple[Any, ...], extra_ok: bool) -> None:
     props = node.properties or {}
     for req in node.required:
-        if req not in value:
+        if req not in value and not isinstance(value, ElidedDict):
             sub = props.get(req)
             ctx.add("missing_required", (*path, req),
                     f"`{ctx.name((*path, req))}` is required but missing"
@@ -563,6 +563,8 @@ def _passes(node: Schema, value: Any, ctx: CheckContext, path: tuple[Any, ...]) 
 
 
 def _check_conditionals(node: Schema, value: Any, ctx: CheckContext, path: tuple[Any, ...]) -> None:
+    if isinstance(value, ElidedDict):
+        return  # keys were left out of the paste: which branch applies is unknown
     if node.if_ is not None:
         branch = node.then if _passes(node.if_, value, ctx, path) else node.else_
         if branch is not None:
