@@ -19,7 +19,13 @@ def _load_specs(spec_paths: tuple[str, ...]) -> Any:
     try:
         return SpecSet.load(list(spec_paths) or None)
     except SpecError as e:
-        raise click.ClickException(str(e)) from None
+        raise _UnreadableInput(str(e)) from None
+
+
+class _UnreadableInput(click.ClickException):
+    """A spec or file that cannot be read: exit 2, as the check contract says (DESIGN.md)."""
+
+    exit_code = 2
 
 
 class _Exit2Group(click.Group):

@@ -19,7 +19,8 @@ GITHUB_SPEC = SHARED_SPECS / "github-rest.json"
 
 def _shared(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"{path} is not here (the large real specs live in ../shared/specs)")
+        pytest.fail(f"{path} is not here: the large real specs live in ../shared/specs beside the checkout "
+                    "(or set BRIDGEBOT_SHARED_SPECS)", pytrace=False)
     return path
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 import re
 import signal
@@ -42,10 +43,10 @@ from urllib.parse import quote
 
 from bridgebot.check.checker import check_request
 from bridgebot.check.model import Finding, PastedRequest
-from bridgebot.check.schema import FORMATS as CHECKER_FORMATS
 from bridgebot.check.specs import HTTP_METHODS, Operation, SpecSet
 
-SPEC_DIR = Path("/work/shared/specs")
+#: The large real specs live in ../shared/specs beside the checkout (BRIDGEBOT_SHARED_SPECS overrides).
+SPEC_DIR = Path(os.environ.get("BRIDGEBOT_SHARED_SPECS") or Path(__file__).resolve().parents[2] / "shared" / "specs")
 STRIPE = SPEC_DIR / "stripe-2023-08-16.json"
 GITHUB = SPEC_DIR / "github-rest.json"
 DEFAULT_SPECS = (STRIPE, GITHUB)
@@ -60,6 +61,9 @@ _KEEP = {
     "minProperties", "maxProperties", "format", "nullable", "discriminator",
 }
 _MAP_KEYS = "^[a-z][a-z_]{0,9}$"
+#: String formats whose values are generated as such (written out here, not taken from the checker,
+#: so a format the checker gets wrong is not shared by the generator).
+CHECKED_FORMATS = frozenset({"date", "date-time", "email", "uuid", "uri", "ipv4", "ipv6"})
 
 
 class CannotGenerate(Exception):
@@ -241,7 +245,7 @@ class Preparer:
             out["minimum"] = max(out.get("minimum", -lim), -lim)
             out["maximum"] = min(out.get("maximum", lim - 1), lim - 1)
             out.pop("format")
-        elif fmt is not None and fmt not in CHECKER_FORMATS:
+        elif fmt is not None and fmt not in CHECKED_FORMATS:
             out.pop("format")
         if isinstance(out.get("pattern"), str):
             out["pattern"] = _ascii_pattern(out["pattern"])
