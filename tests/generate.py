@@ -361,46 +361,6 @@ def _custom_formats() -> dict[str, Any]:
     return {"uuid": st.uuids().map(str)}
 
 
-class _ManyCompat:
-    """The old ``many.more()`` API on top of the new iterator one.
-
-    hypothesis-jsonschema 0.23.1 (the newest release) calls ``cu.many(...).more()``, which
-    Hypothesis removed (6.170 has ``with many(...) as e: for _ in e:``); every object schema then
-    fails with ``AttributeError: 'many' object has no attribute 'more'``.
-    """
-
-    def __init__(self, data: Any, **kwargs: Any) -> None:
-        from hypothesis.internal.conjecture import utils as cu
-        self._many = cu.many(data, **kwargs)
-        self._many.__enter__()
-        self._iter = iter(self._many)
-
-    def more(self) -> bool:
-        try:
-            next(self._iter)
-            return True
-        except StopIteration:
-            self._many.__exit__(None, None, None)
-            return False
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-def _patch_hypothesis_jsonschema() -> None:
-    import types
-
-    from hypothesis.internal.conjecture import utils as cu
-    import hypothesis_jsonschema._from_schema as fs
-
-    if hasattr(cu.many, "more") or getattr(fs.cu, "_bridgebot_compat", False):
-        return
-    shim = types.SimpleNamespace(**{k: getattr(cu, k) for k in dir(cu) if not k.startswith("__")})
-    shim.many = _ManyCompat
-    shim._bridgebot_compat = True
-    fs.cu = shim
-
-
 @dataclass
 class Part:
     """One generated part of a request (the query as one object, the body) with its schema."""
@@ -601,7 +561,6 @@ def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0,
     from hypothesis.errors import HypothesisException
     from hypothesis_jsonschema import from_schema
 
-    _patch_hypothesis_jsonschema()
     start = time.monotonic()
     total = budget if (budget and soft_deadlines) else 1e9
     examples: list[dict[str, Any]] = []

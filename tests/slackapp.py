@@ -74,11 +74,25 @@ class Running:
         raise AssertionError("replies still pending: " + repr(self.rows("SELECT * FROM outbox WHERE status='pending'")))
 
 
-def start(fake: FakeSlack, tmp_path: Path, specs: Any, **settings: Any) -> tuple[Running, Any]:
+class ManualClock:
+    """A clock that moves only when the test says so: retries fall due exactly when the test
+    advances it, never because the machine was slow (no race with the delivery thread)."""
+
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def start(fake: FakeSlack, tmp_path: Path, specs: Any, clock: Any = None, **settings: Any) -> tuple[Running, Any]:
     db_path = tmp_path / "bridgebot.db"
     s = Settings(bot_token="xoxb-test-token", signing_secret=SIGNING_SECRET, db_path=str(db_path),
                  slack_api_url=fake.base_url, **settings)
-    app = build_app(s, specs=specs)
+    app = build_app(s, specs=specs, clock=clock)
     app.start()
     server = waitress.create_server(make_wsgi_app(app), host="127.0.0.1", port=0, threads=4,
                                     asyncore_loop_timeout=0.05)
