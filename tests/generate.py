@@ -254,6 +254,12 @@ class Preparer:
             props = {}
             required = list(out.get("required") or [])
             for name, sub in out["properties"].items():
+                if isinstance(_deref(self.doc, sub), dict) and _deref(self.doc, sub).get("readOnly") is True:
+                    # readOnly: set by the API, never sent in a request (the checker flags it)
+                    if name in required:
+                        required.remove(name)
+                        out["required"] = required
+                    continue
                 try:
                     props[name] = self._prep(sub, stack, depth + 1)
                 except _Drop as e:

@@ -1,0 +1,141 @@
+"""Behaviours of the checker, the client-code reader and tracking that a one-line break would
+silently lose (each named in benchmarks/mutation.md with the break it catches)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bridgebot.check import check_paste
+from bridgebot.check import checker as checker_mod
+from bridgebot.check.checker import MAX_FINDINGS_PER_REQUEST, check_request
+from bridgebot.check.model import PastedRequest
+from bridgebot.check.paste import read_paste
+from bridgebot.tracking import Store, outbox
+from bridgebot.tracking.threads import forget_events_before, mark_event_seen
+
+LIVE = "sk-live-4f3c2b1a0e9d8c7b6a5f4e3d2c1b9f2c"
+
+
+# --- the checker ---------------------------------------------------------------------------------
+
+def test_findings_per_request_are_capped(bridge_specs) -> None:
+    body = {f"unknown_{i}": 1 for i in range(MAX_FINDINGS_PER_REQUEST + 15)}
+    req = PastedRequest("POST", "https://api.bridge.xyz/v0/transfers", source="json", body=json.dumps(body),
+                        headers=[("Content-Type", "application/json")])
+    findings = check_request(req, bridge_specs).findings
+    assert MAX_FINDINGS_PER_REQUEST == 30
+    assert len(findings) == 30
+
+
+def test_a_crash_in_one_requests_check_is_contained(bridge_specs, monkeypatch, caplog) -> None:
+    real = checker_mod.check_request
+
+    def flaky(req, specs):
+        if "wallets" in req.url:
+            raise RuntimeError("boom")
+        return real(req, specs)
+
+    monkeypatch.setattr(checker_mod, "check_request", flaky)
+    text = ("curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'\n\n"
+            "curl https://api.bridge.xyz/v0/customers -H 'Api-Key: $K'")
+    result = check_paste(text, bridge_specs)
+    assert [r.operation.label for r in result.requests] == ["GET /v0/customers"]
+    assert result.problems == ["I couldn't check the curl request to https://api.bridge.xyz/v0/wallets: "
+                               "that's a bug on our side, and it has been logged."]
+    assert "boom" in caplog.text
+
+
+def test_reader_notes_are_redacted(bridge_specs) -> None:
+    text = f"curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: {LIVE}' -d @{LIVE}.json"
+    result = check_paste(text, bridge_specs)
+    notes = result.requests[0].request.notes
+    assert notes, "the reader says the body is in a file"
+    assert all(LIVE not in n for n in notes) and any("…9f2c" in n for n in notes)
+
+
+def test_a_secret_in_an_error_message_and_problems_is_redacted(bridge_specs) -> None:
+    text = f'{{"code": "invalid_api_key", "message": "Invalid key {LIVE}"}}'
+    result = check_paste(text, bridge_specs)
+    assert LIVE not in json.dumps(result.to_dict())
+    assert result.errors and "…9f2c" in result.errors[0].error.message
+
+
+# --- client code -------------------------------------------------------------------------------
+
+def test_session_headers_are_not_taken_as_fully_known(bridge_specs) -> None:
+    text = ('s = requests.Session()\ns.headers.update({"Api-Key": os.environ["K"]})\n'
+            'r = s.post("https://api.bridge.xyz/v0/customers", json={"first_name": "A"})')
+    (req,) = read_paste(text).requests
+    assert req.headers_known is False
+    kinds = [f.kind for f in check_paste(text, bridge_specs).findings]
+    assert "auth_missing" not in kinds and "idempotency_key_missing" not in kinds
+
+
+def test_axios_params_become_the_query(bridge_specs) -> None:
+    text = 'axios.get("https://api.bridge.xyz/v0/customers", { params: { limit: 5, emal: "x" }, headers: { "Api-Key": key } })'
+    (req,) = read_paste(text).requests
+    assert req.url == "https://api.bridge.xyz/v0/customers?limit=5&emal=x"
+    assert [(f.kind, f.field) for f in check_paste(text, bridge_specs).findings] == [("unknown_param", "emal")]
+
+
+def test_a_requests_auth_tuple_is_basic_auth() -> None:
+    text = 'requests.get("https://api.stripe.com/v1/charges", auth=("sk_test_abcdefghijklmnop1234", ""))'
+    (req,) = read_paste(text).requests
+    assert req.basic_auth == "sk_test_abcdefghijklmnop1234:"
+
+
+def test_php_custom_request_sets_the_method() -> None:
+    text = ('```php\n$ch = curl_init();\ncurl_setopt($ch, CURLOPT_URL, "https://api.bridge.xyz/v0/customers/c1");\n'
+            'curl_setopt($ch, CURLOPT_CUSTOMREQUEST, "DELETE");\n'
+            'curl_setopt($ch, CURLOPT_HTTPHEADER, ["Api-Key: " . $key]);\n$out = curl_exec($ch);\n```')
+    (req,) = read_paste(text).requests
+    assert (req.method, req.url, req.source) == ("DELETE", "https://api.bridge.xyz/v0/customers/c1", "php")
+
+
+# --- tracking ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "bb.db")
+
+
+def test_event_ids_are_remembered_then_forgotten(store: Store) -> None:
+    with store.transaction() as db:
+        assert mark_event_seen(db, "Ev1", "message", 100.0) is True
+        assert mark_event_seen(db, "Ev1", "message", 101.0) is False
+        assert mark_event_seen(db, "Ev2", "message", 200.0) is True
+        assert forget_events_before(db, 150.0) == 1
+        assert mark_event_seen(db, "Ev1", "message", 300.0) is True
+        assert mark_event_seen(db, "Ev2", "message", 300.0) is False
+
+
+def test_outbox_backoff_attempt_limit_and_permanent_errors(store: Store) -> None:
+    with store.transaction() as db:
+        i = outbox.enqueue(db, method="chat.postMessage", payload={"text": "hi"}, at=10.0, thread_id=None)
+        assert [x.id for x in outbox.due(db, 10.0)] == [i]
+        assert outbox.due(db, 9.9) == []
+        item = outbox.due(db, 10.0)[0]
+        assert outbox.mark_retry(db, item, 10.0, "ratelimited") == "pending"
+        assert outbox.next_due_at(db) == 11.0
+        item = outbox.due(db, 11.0)[0]
+        assert item.attempts == 1
+        assert outbox.mark_retry(db, item, 11.0, "x" * 900) == "pending"
+        assert outbox.next_due_at(db) == 16.0
+        assert len(db.execute("SELECT last_error FROM outbox").fetchone()[0]) == 500
+        item = outbox.due(db, 16.0)[0]
+        assert outbox.mark_retry(db, item, 16.0, "channel_not_found", permanent=True) == "failed"
+        assert outbox.due(db, 1e12) == [] and outbox.next_due_at(db) is None
+        assert outbox.counts(db) == {"failed": 1}
+        j = outbox.enqueue(db, method="chat.update", payload={}, at=0.0)
+        db.execute("UPDATE outbox SET attempts = ? WHERE id = ?", [outbox.MAX_ATTEMPTS - 1, j])
+        assert outbox.mark_retry(db, outbox.due(db, 0.0)[0], 0.0, "timeout") == "failed"
+        k = outbox.enqueue(db, method="chat.update", payload={}, at=0.0)
+        db.execute("UPDATE outbox SET attempts = ? WHERE id = ?", [outbox.MAX_ATTEMPTS - 2, k])
+        assert outbox.mark_retry(db, outbox.due(db, 0.0)[0], 0.0, "timeout") == "pending"
+        assert db.execute("SELECT next_attempt_at FROM outbox WHERE id = ?", [k]).fetchone()[0] == 300.0
+        outbox.mark_sent(db, k, 400.0, "1.2")
+        assert db.execute("SELECT status, result_ts, attempts, last_error FROM outbox WHERE id = ?",
+                          [k]).fetchone() == ("sent", "1.2", outbox.MAX_ATTEMPTS, None)
