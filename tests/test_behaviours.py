@@ -139,3 +139,58 @@ def test_outbox_backoff_attempt_limit_and_permanent_errors(store: Store) -> None
         outbox.mark_sent(db, k, 400.0, "1.2")
         assert db.execute("SELECT status, result_ts, attempts, last_error FROM outbox WHERE id = ?",
                           [k]).fetchone() == ("sent", "1.2", outbox.MAX_ATTEMPTS, None)
+
+
+# --- parameter styles, finding locations, button labels ------------------------------------------
+
+def _spec_with_query(tmp_path: Path, param: dict) -> "SpecSet":
+    from bridgebot.check import SpecSet
+
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "paths": {"/things": {"get": {"parameters": [param], "responses": {"200": {"description": "ok"}}}}}}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc))
+    return SpecSet.load([path])
+
+
+@pytest.mark.parametrize("style, explode, url, want", [
+    ("form", False, "ids=a,b", []),
+    ("form", False, "ids=a,zz", [("invalid_enum", "ids[1]")]),
+    ("pipeDelimited", False, "ids=a%7Cb", []),
+    ("spaceDelimited", False, "ids=a%20zz", [("invalid_enum", "ids[1]")]),
+    ("form", True, "ids=a&ids=b", []),
+    ("form", True, "ids=a,b", [("invalid_enum", "ids[0]")]),  # exploded: `a,b` is one value
+])
+def test_query_arrays_follow_the_parameters_style_and_explode(tmp_path: Path, style, explode, url, want) -> None:
+    specs = _spec_with_query(tmp_path, {"name": "ids", "in": "query", "style": style, "explode": explode,
+                                        "schema": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}})
+    req = PastedRequest("GET", f"https://api.t.test/things?{url}")
+    assert [(f.kind, f.field) for f in check_request(req, specs).findings] == want
+
+
+def test_a_finding_has_one_of_the_documented_locations() -> None:
+    from bridgebot.check.model import LOCATIONS, Finding
+
+    assert LOCATIONS == ("path", "query", "header", "body", "url")
+    Finding("wrong_type", "query", "limit", "m")
+    with pytest.raises(ValueError, match="unknown finding location 'cookie'"):
+        Finding("wrong_type", "cookie", "limit", "m")
+
+
+@pytest.mark.parametrize("named, location", [("somewhere", "body"), ("query", "query")])
+def test_an_error_naming_an_odd_location_gets_the_location_its_kind_implies(bridge_specs, named, location) -> None:
+    text = f'{{"code": "invalid_parameters", "message": "bad", "location": "{named}", "name": "amount"}}'
+    (err,) = check_paste(text, bridge_specs).errors
+    assert [(f.kind, f.location, f.field) for f in err.findings] == [("invalid_format", location, "amount")]
+
+
+def test_button_labels_are_cut_to_slacks_limit() -> None:
+    from bridgebot.render import MAX_BUTTON_TEXT, fit_blocks
+
+    long = "Claim " + "x" * 100
+    (block,) = fit_blocks([{"type": "actions", "elements": [
+        {"type": "button", "text": {"type": "plain_text", "text": long}},
+        {"type": "button", "text": {"type": "plain_text", "text": "Resolve"}}]}])
+    labels = [e["text"]["text"] for e in block["elements"]]
+    assert MAX_BUTTON_TEXT == 75
+    assert labels == [long[:74] + "…", "Resolve"]
