@@ -112,6 +112,27 @@ def test_event_ids_are_remembered_then_forgotten(store: Store) -> None:
         assert mark_event_seen(db, "Ev2", "message", 300.0) is False
 
 
+def test_outbox_items_come_back_as_queued_oldest_first_fifty_at_a_time(store: Store) -> None:
+    with store.transaction() as db:
+        db.execute("INSERT INTO threads (channel_id, thread_ts, author_id, opened_at) VALUES ('C1', '1.1', 'U', 1)")
+        first = outbox.enqueue(db, method="chat.postMessage", payload={"text": "héllo …"}, at=5.0, thread_id=1)
+        for i in range(60):
+            outbox.enqueue(db, method="chat.update", payload={"n": i}, at=6.0)
+        items = outbox.due(db, 6.0)
+        assert len(items) == 50
+        assert (items[0].id, items[0].thread_id, items[0].method, items[0].payload, items[0].attempts) == \
+            (first, 1, "chat.postMessage", {"text": "héllo …"}, 0)
+        assert (items[1].thread_id, items[1].method, items[1].payload) == (None, "chat.update", {"n": 0})
+        assert [i.id for i in items] == sorted(i.id for i in items)
+        assert len(outbox.due(db, 6.0, limit=3)) == 3
+        assert outbox.pending_post(db, 1) == first
+        outbox.replace_payload(db, first, {"text": "new"})
+        assert outbox.due(db, 5.0)[0].payload == {"text": "new"}
+        outbox.mark_sent(db, first, 7.0, "9.9")
+        assert outbox.pending_post(db, 1) is None
+        assert outbox.next_due_at(db) == 6.0
+
+
 def test_outbox_backoff_attempt_limit_and_permanent_errors(store: Store) -> None:
     with store.transaction() as db:
         i = outbox.enqueue(db, method="chat.postMessage", payload={"text": "hi"}, at=10.0, thread_id=None)
