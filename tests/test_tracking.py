@@ -177,3 +177,13 @@ def test_short_ids_match_the_prefix_in_any_case(store: Store) -> None:
         assert thread_by_short_id(db, "BB-99") is None
         with pytest.raises(TrackingError, match=r"`SUP-1` is not a thread id \(they look like BB-42\)"):
             thread_by_short_id(db, "SUP-1")
+
+
+def test_a_database_in_a_folder_that_does_not_exist_yet_is_created(tmp_path: Path) -> None:
+    store = Store(tmp_path / "a" / "b" / "bb.db")
+    with store.transaction() as db:
+        _open(db)
+    assert (tmp_path / "a" / "b" / "bb.db").exists()
+    memory = Store(":memory:")
+    assert memory.db.execute("SELECT COUNT(*) FROM threads").fetchone()[0] == 0
+    assert not (Path.cwd() / ":memory:").exists()
