@@ -43,13 +43,16 @@ from urllib.parse import quote
 
 from bridgebot.check.checker import check_request
 from bridgebot.check.model import Finding, PastedRequest
-from bridgebot.check.specs import HTTP_METHODS, Operation, SpecSet
+from bridgebot.check.specs import Operation, SpecSet
 
 #: The large real specs live in ../shared/specs beside the checkout (BRIDGEBOT_SHARED_SPECS overrides).
 SPEC_DIR = Path(os.environ.get("BRIDGEBOT_SHARED_SPECS") or Path(__file__).resolve().parents[2] / "shared" / "specs")
 STRIPE = SPEC_DIR / "stripe-2023-08-16.json"
 GITHUB = SPEC_DIR / "github-rest.json"
 DEFAULT_SPECS = (STRIPE, GITHUB)
+
+#: The operation keys of an OpenAPI path item (written out here, not taken from the checker).
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 #: A Stripe-looking test key (the checker's auth check only needs a credential of the right kind).
 TEST_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
