@@ -215,3 +215,30 @@ def test_button_labels_are_cut_to_slacks_limit() -> None:
     labels = [e["text"]["text"] for e in block["elements"]]
     assert MAX_BUTTON_TEXT == 75
     assert labels == [long[:74] + "…", "Resolve"]
+
+
+@pytest.mark.parametrize("kind, value, redacted, message", [
+    ("bridge_live_key", "sk-live-abcd", "sk-live-…abcd",
+     "A live key (sk-live-…abcd) is visible in this message: rotate it now and delete the message; "
+     "a key pasted in a shared channel is compromised."),
+    ("stripe_test_key", "sk_test_abcd", "sk_test_…abcd",
+     "A test key (sk_test_…abcd) is visible in this message: rotate it and delete the message: "
+     "even a test key gives access to your test data."),
+    ("authorization", "tok-test-abcd", "…abcd",
+     "A test key (…abcd) is visible in this message: rotate it and delete the message: "
+     "even a test key gives access to your test data."),
+    ("authorization", "abcdefgh", "…efgh",
+     "A credential (…efgh) is visible in this message: rotate it now and delete the message; "
+     "a key pasted in a shared channel is compromised."),
+    ("api_key", "x_live_y", "…_y",
+     "A live key (…_y) is visible in this message: rotate it now and delete the message; "
+     "a key pasted in a shared channel is compromised."),
+])
+def test_the_secret_finding_says_what_kind_of_key_and_what_to_do(kind, value, redacted, message) -> None:
+    from bridgebot.check.model import Secret, secret_finding
+
+    f = secret_finding(Secret(kind=kind, location="header", redacted=redacted, value=value))
+    assert (f.kind, f.location, f.field, f.message, f.expected, f.actual) == (
+        "secret_exposed", "header", kind, message, "no credentials in shared channels", redacted)
+    assert f.to_dict() == {"kind": "secret_exposed", "location": "header", "field": kind, "message": message,
+                           "expected": "no credentials in shared channels", "actual": redacted}
