@@ -242,3 +242,45 @@ def test_the_secret_finding_says_what_kind_of_key_and_what_to_do(kind, value, re
         "secret_exposed", "header", kind, message, "no credentials in shared channels", redacted)
     assert f.to_dict() == {"kind": "secret_exposed", "location": "header", "field": kind, "message": message,
                            "expected": "no credentials in shared channels", "actual": redacted}
+
+
+# --- nested form keys (bridgebot/check/forms.py) ----------------------------------------------
+
+from bridgebot.check.forms import decode_form, parse_pairs  # noqa: E402
+
+
+def decode(text: str):
+    return decode_form(parse_pairs(text))
+
+
+@pytest.mark.parametrize("text, value, bad", [
+    ("a=1", {"a": "1"}, []),
+    ("a=", {"a": ""}, []),
+    ("a=x+y&b=%26", {"a": "x y", "b": "&"}, []),
+    ("ids=1&ids=2&ids=3", {"ids": ["1", "2", "3"]}, []),
+    ("m[k]=v&m[j]=w", {"m": {"k": "v", "j": "w"}}, []),
+    ("a[b][c]=1", {"a": {"b": {"c": "1"}}}, []),
+    ("expand[]=a&expand[]=b", {"expand": ["a", "b"]}, []),
+    ("items[1][p]=y&items[0][p]=x", {"items": [{"p": "x"}, {"p": "y"}]}, []),
+    ("items[0]=a&items[1]=b", {"items": ["a", "b"]}, []),
+    ("l[][x]=1&l[][y]=2&l[][x]=3", {"l": [{"x": "1", "y": "2"}, {"x": "3"}]}, []),
+    ("a[]b=1", {}, ["a[]b"]),
+    ("[x]=1", {}, ["[x]"]),
+    ("a[=1", {}, ["a["]),
+    ("a=1&a[b]=2", {"a": "1"}, ["a[b]"]),
+    ("a[b]=1&a=2", {"a": {"b": "1"}}, ["a"]),
+    ("a[]=1&a[b]=2", {"a": ["1"]}, ["a[b]"]),
+    ("a[b]=1&a[]=2", {"a": {"b": "1"}}, ["a[]"]),
+])
+def test_decode_form(text: str, value, bad) -> None:
+    assert decode(text) == (value, bad)
+
+
+def test_lists_keep_the_labels_the_developer_wrote() -> None:
+    value, _ = decode("items[2][p]=b&items[10][p]=c&items[0][p]=a")
+    assert value["items"] == [{"p": "a"}, {"p": "b"}, {"p": "c"}]
+    assert value["items"].labels == ["0", "2", "10"]
+
+
+def test_blank_values_are_kept() -> None:
+    assert parse_pairs("a=&b") == [("a", ""), ("b", "")]
