@@ -12,6 +12,7 @@ mutants less those judged equivalent in benchmarks/mutation_equivalent.txt (one 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -110,12 +111,17 @@ def main() -> None:
             took[module] = run(module)
     res, equiv = results(), equivalents()
     auto: dict[str, str] = {}
+    cache_file = ROOT / "mutants" / "judged.json"  # mutants' text is fixed until mutmut remakes them
+    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
     for k, v in res.items():
         if v not in KILLED and v != "not checked" and k not in equiv and any(
                 k.startswith(f"bridgebot.{m}.") for m in args.modules):
-            reason = judged_equivalent(k)
-            if reason:
-                auto[k] = reason
+            if k not in cache:
+                cache[k] = judged_equivalent(k)
+            if cache[k]:
+                auto[k] = cache[k]
+    if cache_file.parent.exists():
+        cache_file.write_text(json.dumps(cache))
     equiv = {**equiv, **auto}
     print("| module | mutants | killed | equivalent | survived | not run | score | minutes |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
