@@ -43,11 +43,32 @@ def equivalents() -> dict[str, str]:
 _SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|WHERE|FROM|ORDER BY|GROUP BY|LIMIT|VALUES)\b", re.I)
 
 
+_SOURCES: dict[str, dict[str, list[str]]] = {}
+
+
+def _functions(module: str) -> dict[str, list[str]]:
+    """Every function in mutmut's copy of ``module`` (originals and mutants), as source lines."""
+    if module not in _SOURCES:
+        import ast
+
+        path = ROOT / "mutants" / (module.replace(".", "/") + ".py")
+        text = path.read_text()
+        lines = text.splitlines()
+        _SOURCES[module] = {n.name: lines[n.lineno:n.end_lineno] for n in ast.walk(ast.parse(text))
+                            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return _SOURCES[module]
+
+
 def _diff(name: str) -> tuple[list[str], list[str]]:
-    out = subprocess.run([MUTMUT, "show", name], cwd=ROOT, capture_output=True, text=True).stdout
-    minus = [line[1:] for line in out.splitlines() if line.startswith("-") and not line.startswith("---")]
-    plus = [line[1:] for line in out.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    return minus, plus
+    """The lines a mutant changed: its body against the original's (read from mutants/)."""
+    module, _, func = name.rpartition(".")
+    funcs = _functions(module)
+    mutant = funcs.get(func, [])
+    original = funcs.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", func), [])
+    if len(mutant) != len(original):
+        return original, mutant
+    pairs = [(a, b) for a, b in zip(original, mutant) if a != b]
+    return [a for a, _ in pairs], [b for _, b in pairs]
 
 
 def judged_equivalent(name: str) -> str | None:
