@@ -75,10 +75,13 @@ BREAKS: list[tuple[str, str, str, str, str, str]] = [
      "an edit that adds a key gives no warning"),
     ("desk", "bridgebot/desk.py", """            if not th.mark_event_seen(db, event_id, "message", self.clock()):
                 return Outcome("duplicate")
-            if customer_team:""", """            if False:
+            thread = th.thread_by_ts(db, msg.channel_id""", """            if False:
                 return Outcome("duplicate")
-            if customer_team:""", "tests/test_desk.py::test_a_redelivered_event_is_handled_once",
-     "a redelivered message opens its thread twice (desk ignores the dedupe mark)"),
+            thread = th.thread_by_ts(db, msg.channel_id""", "tests/test_desk.py::test_a_redelivered_event_is_handled_once",
+     "a redelivered reply is handled again (a second key warning)"),
+    ("desk", "bridgebot/desk.py", """            if not th.mark_event_seen(db, event_id, "message_changed", self.clock()):""",
+     """            if False:""", "tests/test_desk.py::test_a_redelivered_event_is_handled_once",
+     "a redelivered edit is re-checked again (a second update)"),
     ("desk", "bridgebot/desk.py", "        if not self.directory.is_internal(user_id, team_id):", "        if False:",
      "tests/test_desk.py::test_an_external_click_changes_nothing", "externals can claim threads"),
     # --- delivery ---
@@ -175,6 +178,7 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip running each test unbroken first (the full suite already shows they pass)")
     ap.add_argument("--from", dest="start", type=int, default=1, help="start at this break number")
+    ap.add_argument("--to", dest="stop", type=int, default=10**6, help="stop after this break number")
     args = ap.parse_args()
     print("| # | area | break | caught by | result |")
     print("| ---: | --- | --- | --- | --- |")
@@ -183,7 +187,7 @@ def main() -> None:
     try:
         for i, (area, file, old, new, node, what) in enumerate(BREAKS, 1):
             result = "-"
-            if i < args.start:
+            if i < args.start or i > args.stop:
                 continue
             if copy is not None:
                 path = copy / file

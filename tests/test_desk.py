@@ -85,6 +85,18 @@ def test_a_redelivered_event_is_handled_once(desk: SupportDesk) -> None:
     assert desk.handle_message("Ev2", reply).action == "reply"
     assert desk.handle_message("Ev2", reply).action == "duplicate"
     assert rows(desk, "SELECT COUNT(*) FROM thread_events WHERE kind = 'first_response'") == [(1,)]
+    # A retried customer reply with a key in it warns the customer once, not once per delivery.
+    leak = Message(CHAN, "1700000060.000100", DEV, f"tried Api-Key: {KEY}", thread_ts="1700000000.000100",
+                   team_id="T_EXT")
+    assert desk.handle_message("Ev3", leak).action == "reply"
+    assert desk.handle_message("Ev3", leak).action == "duplicate"
+    assert [m for m, _ in outbox(desk)] == ["chat.postMessage", "chat.postEphemeral"]
+    # A retried edit is re-checked once: one update, one audit event.
+    posted(desk, first.thread.id)
+    assert desk.handle_edit("Ev4", CHAN, "1700000000.000100", PASTE + " again", DEV).action == "rechecked"
+    assert desk.handle_edit("Ev4", CHAN, "1700000000.000100", PASTE + " again", DEV).action == "duplicate"
+    assert rows(desk, "SELECT COUNT(*) FROM thread_events WHERE kind = 'edited'") == [(1,)]
+    assert [m for m, _ in outbox(desk)].count("chat.update") == 1
 
 
 def test_a_renamed_channel_keeps_its_threads_and_its_row(desk: SupportDesk) -> None:
