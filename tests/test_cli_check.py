@@ -122,7 +122,8 @@ def test_text_that_cannot_be_read_says_why_with_exit_1_not_2() -> None:
 def test_broken_json_bodies_are_findings_not_crashes(body, message) -> None:
     paste = f"POST /v0/transfers\n```\n{body}\n```"
     result = run(["--format", "json"], input=paste)
-    assert result.exit_code in (1, 2), result.output
+    assert result.exit_code == 1, result.output  # a broken body is a finding (malformed_body), not a usage error
+    assert [f["kind"] for f in json.loads(result.output)["requests"][0]["findings"]] == ["malformed_body"]
     text = result.output + result.stderr
     assert message in text
     assert "Traceback" not in text
@@ -133,12 +134,12 @@ def test_unreadable_file_and_missing_spec_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot read" in result.stderr
     result = CliRunner().invoke(cli, ["check", "--spec", str(tmp_path / "missing.yaml"), "-"], input="x")
-    assert result.exit_code != 0
+    assert result.exit_code == 2, result.output
     assert "cannot read spec" in result.output + result.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("swagger: '2.0'\npaths: {}\n")
     result = CliRunner().invoke(cli, ["check", "--spec", str(bad), "-"], input="x")
-    assert result.exit_code != 0
+    assert result.exit_code == 2, result.output
     assert "not an OpenAPI 3.x document" in result.output + result.stderr
 
 

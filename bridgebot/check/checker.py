@@ -217,7 +217,9 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
             if p.name in query:
                 value: Any = query[p.name]
                 if p.schema is not None and _wants_array(p.schema) and isinstance(value, str):
-                    value = [value]
+                    # explode: false writes a list as one value: `ids=a,b` (form), `a|b`, `a b`
+                    sep = None if p.explode else _DELIMITERS.get(p.style)
+                    value = value.split(sep) if sep else [value]
                 if isinstance(value, list) and p.schema is not None and not _wants_array(p.schema) and len(value) == 1:
                     value = value[0]
                 if p.schema is not None:
@@ -232,7 +234,7 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
             if header is None:
                 if not p.required:
                     continue
-                if p.name.lower() == "idempotency-key":
+                if p is op.idempotency_param:
                     out.append(Finding(
                         kind="idempotency_key_missing", location="header", field=p.name,
                         message=f"{op.method} {op.base_path}{op.path} needs an `Idempotency-Key` header "
@@ -254,6 +256,10 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
         out.append(Finding(kind="malformed_body", location="query", field=key,
                            message=f"The query key `{key}` mixes brackets in a way that cannot be read."))
     return out
+
+
+#: How a query array is written when ``explode`` is false, by ``style`` (OpenAPI 3 parameter styles).
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
 def _wants_array(schema: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .catalogs import CodeInfo, codes, fallback_rules
-from .model import Finding, PastedError
+from .model import LOCATIONS, Finding, PastedError
 from .schema import Schema, _close
 from .specs import Operation
 
@@ -68,7 +68,8 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
                            "environment (sandbox vs production).")
     if kind is None:
         return [], explanation
-    location = error.location or ("header" if kind.startswith(("auth", "idempotency")) else
+    # The location the API named, when it is one of ours ("body", "query"…); else what the kind implies.
+    location = error.location if error.location in LOCATIONS else ("header" if kind.startswith(("auth", "idempotency")) else
                                   "url" if kind in ("unknown_path", "wrong_method") else "body")
     fields = [f.strip() for f in (error.param or "").split(",") if f.strip()] or [
         "Idempotency-Key" if kind == "idempotency_key_missing" else ""]

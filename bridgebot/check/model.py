@@ -27,7 +27,7 @@ FINDING_KINDS = (
     "secret_exposed",
 )
 
-#: Where a finding sits in the request.
+#: Where a finding sits in the request (DESIGN.md). Nothing else is ever emitted.
 LOCATIONS = ("path", "query", "header", "body", "url")
 
 
@@ -47,6 +47,8 @@ class Finding:
     def __post_init__(self) -> None:
         if self.kind not in FINDING_KINDS:
             raise ValueError(f"unknown finding kind {self.kind!r}")
+        if self.location not in LOCATIONS:
+            raise ValueError(f"unknown finding location {self.location!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

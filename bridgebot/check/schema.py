@@ -464,6 +464,8 @@ def _check_object(node: Schema, value: dict[str, Any], ctx: CheckContext, path: 
     for req in node.required:
         if req not in value and not isinstance(value, ElidedDict):
             sub = props.get(req)
+            if sub is not None and sub.read_only:
+                continue  # readOnly: required in responses only (OpenAPI), never sent in a request
             ctx.add("missing_required", (*path, req),
                     f"`{ctx.name((*path, req))}` is required but missing"
                     + (f" (expected {describe(sub)})." if sub is not None else "."),
@@ -471,7 +473,12 @@ def _check_object(node: Schema, value: dict[str, Any], ctx: CheckContext, path: 
     known = node.all_props or frozenset(props)
     for key, item in value.items():
         sub = props.get(key)
-        if sub is not None:
+        if sub is not None and sub.read_only:
+            # The API sets it and refuses (or silently drops) it in a request: a field not to send.
+            ctx.add("unknown_param", (*path, key),
+                    f"`{ctx.name((*path, key))}` is read-only: the API sets it, so don't send it.",
+                    expected=None, actual=key)
+        elif sub is not None:
             check(sub, item, ctx, (*path, key))
         elif key in known:
             continue  # declared by an allOf member, checked there
