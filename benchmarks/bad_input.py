@@ -45,6 +45,9 @@ def cases() -> list[tuple[str, bytes]]:
          ("axios.get('https://api.bridge.xyz/v0/customers')" + "\n    " * 1000).encode()),
         ("log dump: 1,500 raw HTTP requests (40 KB)",
          ("GET /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n" * 1500)[:40000].encode()),
+        # Issue 11's lenient reader: every line a JS-ish object that never closes.
+        ("250 KB of JS-literal log lines", ("log: { a: 1, b: 'x', c: [1, 2], d: { e: 'f' }\n" * 6000)[:LIMIT - 10].encode()),
+        ("250 KB of elided JSON", ('{"a": 1, ...\n' * 20000)[:LIMIT - 10].encode()),
     ]
 
 
@@ -58,8 +61,11 @@ def main() -> None:
         result = runner.invoke(cli, ["check", "--spec", str(SPEC), "--format", "json", "-"], input=data)
         dt = time.perf_counter() - t
         worst = max(worst, dt)
-        msg = (result.stderr.strip().splitlines() or [""])[0] if result.exit_code == 2 else \
-            f"{len(json.loads(result.output)['requests'])} request(s) read"
+        if result.exit_code == 2:
+            msg = (result.stderr.strip().splitlines() or [""])[0]
+        else:
+            out = json.loads(result.stdout)
+            msg = f"{len(out['requests'])} request(s) read" + (f"; {out['problems'][0]}" if out["problems"] else "")
         assert "Traceback" not in result.output + result.stderr, name
         t = time.perf_counter()
         try:

@@ -44,7 +44,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC_DIR = Path(os.environ.get("BRIDGEBOT_BENCH_SPECS", "/work/shared/specs"))
+SPEC_DIR = Path(os.environ.get("BRIDGEBOT_BENCH_SPECS") or Path(__file__).resolve().parents[2] / "shared" / "specs")
 SPECS = {
     "stripe": SPEC_DIR / "stripe-2023-08-16.json",
     "github": SPEC_DIR / "github-rest.json",

@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--api")
     ap.add_argument("--form")
     ap.add_argument("--show", choices=["missed", "noisy", "crash", "all"], help="list the cases behind the figures")
+    ap.add_argument("--timing", action="store_true",
+                    help="also time check_paste per case (median of 5) and print p50/p99/max per API")
     args = ap.parse_args(argv)
     logging.disable(logging.CRITICAL)  # the checker logs the exceptions it catches; they are counted, not printed
 
@@ -189,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {key:<10} {_pct(n, d):>20}   target >= {target:.0%}   {'met' if rate >= target else 'NOT met'}")
     print(f"  {'crash/exit2':<10} {total['crash'][0]:>20}   target 0   {'met' if not total['crash'][0] else 'NOT met'}")
 
+    if args.timing:
+        _print_timing(cases, spec_sets)
+
     if args.show:
         print()
         for o in outcomes:
@@ -201,6 +206,29 @@ def main(argv: list[str] | None = None) -> int:
                       f" op={o.case.expect.get('operation')} | got {o.findings} ops={o.operations}"
                       + (f" | CRASH {o.crash}" if o.crash else ""))
     return 0
+
+
+def _print_timing(cases: list[Case], spec_sets: dict[str, SpecSet]) -> None:
+    """Per-paste time of check_paste (median of 5 runs per case), per API: p50, p99, the slowest."""
+    import time
+
+    times: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for case in cases:
+        specs = spec_sets[case.expect["spec"]]
+        runs = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            try:
+                check_paste(case.text, specs)
+            except Exception:  # noqa: BLE001 - counted above as a crash
+                pass
+            runs.append(time.perf_counter() - t0)
+        times[case.api].append((sorted(runs)[2], case.name))
+    print("\nper-paste time (median of 5 runs each; a shared machine: noisy)")
+    for api in sorted(times):
+        ts = sorted(times[api])
+        p = lambda q: ts[min(len(ts) - 1, int(q * len(ts)))][0] * 1000  # noqa: E731
+        print(f"  {api:<8} p50 {p(0.5):6.2f} ms   p99 {p(0.99):6.2f} ms   max {ts[-1][0] * 1000:6.2f} ms ({ts[-1][1]})")
 
 
 if __name__ == "__main__":

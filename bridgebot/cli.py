@@ -60,7 +60,8 @@ def check(specs: tuple[str, ...], fmt: str, budget: float, paste_files: tuple[st
     PASTE_FILES holds one paste per file (a Slack message's text: curl, raw HTTP, JSON with
     the endpoint named, client code, error responses); `-` or nothing reads standard input.
 
-    Exit status: 0 nothing wrong, 1 findings, 2 usage error or unreadable input.
+    Exit status: 0 nothing wrong, 1 findings (or nothing readable, with the reason),
+  2 usage error or input that is not text (binary, too large).
     """
     from .check import UnreadablePaste, render_check_text
     from .check.bounded import check_inline
@@ -86,11 +87,11 @@ def check(specs: tuple[str, ...], fmt: str, budget: float, paste_files: tuple[st
             _unreadable(name, str(e), fmt, outputs)
             continue
         if result.empty and result.problems:
-            # Nothing could be read at all: that is unreadable input, not a clean paste.
-            exit_code = 2
-            _unreadable(name, "; ".join(result.problems), fmt, outputs)
-            continue
-        if not result.ok and exit_code == 0:
+            # Nothing could be read (an unbalanced quote, a client we can't read): the report says
+            # so; exit 2 is kept for input that is not text at all (issue 11).
+            for p in result.problems:
+                click.echo(f"bridgebot check: {'stdin' if name == '-' else name}: {p}", err=True)
+        if (not result.ok or (result.empty and result.problems)) and exit_code == 0:
             exit_code = 1
         if fmt == "text":
             click.echo(render_check_text(result, label=name if len(files) > 1 else None), nl=False)

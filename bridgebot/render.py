@@ -91,7 +91,8 @@ def render_blocks(name: str, **context: Any) -> list[dict[str, Any]]:
 
 
 def fit_blocks(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Trim section texts to 3000 characters and the list to 50 blocks (keeping the last, the buttons)."""
+    """Trim section texts to 3000 characters, button labels to 75, and the list to 50 blocks
+    (keeping the last, the buttons)."""
     for block in blocks:
         text = block.get("text")
         if isinstance(text, dict) and len(text.get("text", "")) > MAX_SECTION_TEXT:
@@ -101,6 +102,11 @@ def fit_blocks(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 field["text"] = field["text"][:1999] + "…"
         if block.get("type") == "context":
             block["elements"] = block.get("elements", [])[:MAX_CONTEXT_ELEMENTS]
+        if block.get("type") == "actions":
+            for element in block.get("elements", []):
+                label = element.get("text")
+                if isinstance(label, dict) and len(label.get("text", "")) > MAX_BUTTON_TEXT:
+                    label["text"] = label["text"][: MAX_BUTTON_TEXT - 1] + "…"
     if len(blocks) > MAX_BLOCKS:
         tail = [b for b in blocks[-2:] if b.get("type") in ("actions", "context")]
         blocks = blocks[: MAX_BLOCKS - len(tail) - 1] + [{

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,26 @@ STRIPE_SPEC = SHARED_SPECS / "stripe-2023-08-16.json"
 GITHUB_SPEC = SHARED_SPECS / "github-rest.json"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A test run keeps its spec cache in its own temporary folder: a stale or foreign cache in
+    ~/.cache/bridgebot can neither hide nor cause a failure, and the run leaves nothing behind."""
+    kept = os.environ.get("BRIDGEBOT_TEST_CACHE_DIR")  # opt-in reuse across runs (mutation testing)
+    folder = kept or tempfile.mkdtemp(prefix="bridgebot-test-cache-")
+    os.environ["BRIDGEBOT_CACHE_DIR"] = folder
+    if not kept:
+        config._bridgebot_cache = folder  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_bridgebot_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _shared(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"{path} is not here (the large real specs live in ../shared/specs)")
+        pytest.fail(f"{path} is not here: the large real specs live in ../shared/specs beside the checkout "
+                    "(or set BRIDGEBOT_SHARED_SPECS)", pytrace=False)
     return path
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 import re
 import signal
@@ -42,13 +43,16 @@ from urllib.parse import quote
 
 from bridgebot.check.checker import check_request
 from bridgebot.check.model import Finding, PastedRequest
-from bridgebot.check.schema import FORMATS as CHECKER_FORMATS
-from bridgebot.check.specs import HTTP_METHODS, Operation, SpecSet
+from bridgebot.check.specs import Operation, SpecSet
 
-SPEC_DIR = Path("/work/shared/specs")
+#: The large real specs live in ../shared/specs beside the checkout (BRIDGEBOT_SHARED_SPECS overrides).
+SPEC_DIR = Path(os.environ.get("BRIDGEBOT_SHARED_SPECS") or Path(__file__).resolve().parents[2] / "shared" / "specs")
 STRIPE = SPEC_DIR / "stripe-2023-08-16.json"
 GITHUB = SPEC_DIR / "github-rest.json"
 DEFAULT_SPECS = (STRIPE, GITHUB)
+
+#: The operation keys of an OpenAPI path item (written out here, not taken from the checker).
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 #: A Stripe-looking test key (the checker's auth check only needs a credential of the right kind).
 TEST_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
@@ -60,6 +64,9 @@ _KEEP = {
     "minProperties", "maxProperties", "format", "nullable", "discriminator",
 }
 _MAP_KEYS = "^[a-z][a-z_]{0,9}$"
+#: String formats whose values are generated as such (written out here, not taken from the checker,
+#: so a format the checker gets wrong is not shared by the generator).
+CHECKED_FORMATS = frozenset({"date", "date-time", "email", "uuid", "uri", "ipv4", "ipv6"})
 
 
 class CannotGenerate(Exception):
@@ -241,7 +248,7 @@ class Preparer:
             out["minimum"] = max(out.get("minimum", -lim), -lim)
             out["maximum"] = min(out.get("maximum", lim - 1), lim - 1)
             out.pop("format")
-        elif fmt is not None and fmt not in CHECKER_FORMATS:
+        elif fmt is not None and fmt not in CHECKED_FORMATS:
             out.pop("format")
         if isinstance(out.get("pattern"), str):
             out["pattern"] = _ascii_pattern(out["pattern"])
@@ -250,6 +257,12 @@ class Preparer:
             props = {}
             required = list(out.get("required") or [])
             for name, sub in out["properties"].items():
+                if isinstance(_deref(self.doc, sub), dict) and _deref(self.doc, sub).get("readOnly") is True:
+                    # readOnly: set by the API, never sent in a request (the checker flags it)
+                    if name in required:
+                        required.remove(name)
+                        out["required"] = required
+                    continue
                 try:
                     props[name] = self._prep(sub, stack, depth + 1)
                 except _Drop as e:
@@ -355,46 +368,6 @@ def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 def _custom_formats() -> dict[str, Any]:
     from hypothesis import strategies as st
     return {"uuid": st.uuids().map(str)}
-
-
-class _ManyCompat:
-    """The old ``many.more()`` API on top of the new iterator one.
-
-    hypothesis-jsonschema 0.23.1 (the newest release) calls ``cu.many(...).more()``, which
-    Hypothesis removed (6.170 has ``with many(...) as e: for _ in e:``); every object schema then
-    fails with ``AttributeError: 'many' object has no attribute 'more'``.
-    """
-
-    def __init__(self, data: Any, **kwargs: Any) -> None:
-        from hypothesis.internal.conjecture import utils as cu
-        self._many = cu.many(data, **kwargs)
-        self._many.__enter__()
-        self._iter = iter(self._many)
-
-    def more(self) -> bool:
-        try:
-            next(self._iter)
-            return True
-        except StopIteration:
-            self._many.__exit__(None, None, None)
-            return False
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-def _patch_hypothesis_jsonschema() -> None:
-    import types
-
-    from hypothesis.internal.conjecture import utils as cu
-    import hypothesis_jsonschema._from_schema as fs
-
-    if hasattr(cu.many, "more") or getattr(fs.cu, "_bridgebot_compat", False):
-        return
-    shim = types.SimpleNamespace(**{k: getattr(cu, k) for k in dir(cu) if not k.startswith("__")})
-    shim.many = _ManyCompat
-    shim._bridgebot_compat = True
-    fs.cu = shim
 
 
 @dataclass
@@ -597,7 +570,6 @@ def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0,
     from hypothesis.errors import HypothesisException
     from hypothesis_jsonschema import from_schema
 
-    _patch_hypothesis_jsonschema()
     start = time.monotonic()
     total = budget if (budget and soft_deadlines) else 1e9
     examples: list[dict[str, Any]] = []

@@ -89,6 +89,20 @@ class Running:
         raise AssertionError("replies still pending: " + repr(self.rows("SELECT * FROM outbox WHERE status='pending'")))
 
 
+class ManualClock:
+    """A clock that moves only when the test says so: retries fall due exactly when the test
+    advances it, never because the machine was slow (no race with the delivery thread)."""
+
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def start(fake: FakeSlack, tmp_path: Path, specs: Any, clock: Any = None, threads: int = 4,
           **settings: Any) -> tuple[Running, Any]:
     db_path = tmp_path / "bridgebot.db"

@@ -47,8 +47,9 @@ def test_json_shape_for_one_file() -> None:
     assert set(obj) >= {"requests", "errors", "secrets"}
     req = obj["requests"][0]
     assert set(req) >= {"method", "url", "source", "operation", "findings"}
+    # "evidence" (issue 11): what tied the operation to it; here the request itself.
     assert req["operation"] == {"spec": "bridge", "method": "POST", "path": "/v0/transfers",
-                                "operation_id": "createTransfer"}
+                                "operation_id": "createTransfer", "evidence": "request"}
     for f in req["findings"]:
         assert set(f) == FINDING_KEYS
     err = obj["errors"][0]
@@ -89,9 +90,8 @@ def test_nothing_to_check_exits_0_and_says_so() -> None:
         (b"\x00\x01\x02binary\xff\xfe" * 100, "binary data"),
         ("x" * (1024 * 1024), "bridgebot reads at most"),
         (b"curl -X POST \xff\xfe https://api.bridge.xyz/v0/transfers", "not UTF-8"),
-        ("curl -X POST https://api.bridge.xyz/v0/transfers -d '{\"amount\": 1}", "unbalanced single quote"),
     ],
-    ids=["binary", "1MB", "not-utf8", "unbalanced-quote"],
+    ids=["binary", "1MB", "not-utf8"],
 )
 def test_bad_input_gets_a_clear_message_and_exit_2(data, message) -> None:
     result = CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), "-"],
@@ -99,6 +99,14 @@ def test_bad_input_gets_a_clear_message_and_exit_2(data, message) -> None:
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_text_that_cannot_be_read_says_why_with_exit_1_not_2() -> None:
+    # Issue 11: exit 2 only for input that is not text or too large.
+    data = "curl -X POST https://api.bridge.xyz/v0/transfers -d '{\"amount\": 1}"
+    result = CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), "-"], input=data.encode())
+    assert result.exit_code == 1
+    assert "unbalanced single quote" in result.stdout and "unbalanced single quote" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -114,7 +122,8 @@ def test_bad_input_gets_a_clear_message_and_exit_2(data, message) -> None:
 def test_broken_json_bodies_are_findings_not_crashes(body, message) -> None:
     paste = f"POST /v0/transfers\n```\n{body}\n```"
     result = run(["--format", "json"], input=paste)
-    assert result.exit_code in (1, 2), result.output
+    assert result.exit_code == 1, result.output  # a broken body is a finding (malformed_body), not a usage error
+    assert [f["kind"] for f in json.loads(result.output)["requests"][0]["findings"]] == ["malformed_body"]
     text = result.output + result.stderr
     assert message in text
     assert "Traceback" not in text
@@ -125,12 +134,12 @@ def test_unreadable_file_and_missing_spec_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot read" in result.stderr
     result = CliRunner().invoke(cli, ["check", "--spec", str(tmp_path / "missing.yaml"), "-"], input="x")
-    assert result.exit_code != 0
+    assert result.exit_code == 2, result.output
     assert "cannot read spec" in result.output + result.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("swagger: '2.0'\npaths: {}\n")
     result = CliRunner().invoke(cli, ["check", "--spec", str(bad), "-"], input="x")
-    assert result.exit_code != 0
+    assert result.exit_code == 2, result.output
     assert "not an OpenAPI 3.x document" in result.output + result.stderr
 
 

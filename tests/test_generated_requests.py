@@ -73,14 +73,22 @@ def _result(specs: Any, results: dict[tuple[str, str, str], g.OpResult], case: t
         results[case] = g.run_operation(specs, op, seed=SEED, budget=BUDGET, soft_deadlines=False,
                                         rich_draws=RICH_DRAWS)
     res = results[case]
-    if res.skipped:
-        pytest.skip(f"could not generate: {res.skipped}")
+    # A generator failure is a test failure, never a skip: a bug in the generator must not turn
+    # the whole sweep into "0 failed".
+    assert res.skipped is None, f"could not generate {_id(case)}: {res.skipped}"
     return res
+
+
+def test_the_sample_is_the_expected_size() -> None:
+    """The sweep runs every sampled operation: a spec that lost operations or a broken sampler fails here."""
+    assert len(SAMPLE) == 177
+    assert len(set(SAMPLE)) == len(SAMPLE)
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=_id(c)) for c in SAMPLE])
 def test_valid_request_has_no_findings(specs: Any, results: Any, case: tuple[str, str, str]) -> None:
     res = _result(specs, results, case)
+    assert res.valid, "no valid request was generated"
     noisy = [(req, f) for req, f in res.valid if f]
     assert not noisy, "\n".join(
         f"{g.as_curl(req)}\n" + "\n".join(f"  → {g.finding_text(x)}" for x in f) for req, f in noisy)

@@ -68,7 +68,8 @@ def test_error_shapes(text: str, status, code, param) -> None:
 
 def test_json_without_endpoint_is_a_hint_not_a_guess() -> None:
     paste = read_paste('why does this fail?\n```\n{"amount": "10", "on_behalf_of": "c1"}\n```')
-    assert not paste.requests and paste.hints
+    assert not paste.requests
+    assert len(paste.hints) == 1 and "no endpoint near it" in paste.hints[0] and "POST /v0/transfers" in paste.hints[0]
 
 
 def test_a_truncated_200kb_document_is_read_in_one_pass() -> None:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from fakeslack import block_action, message_event
-from slackapp import ACME, DEV, INTERNAL_ONLY, SIGNING_SECRET, SPEC, SPEC2
+from slackapp import ACME, DEV, INTERNAL_ONLY, SIGNING_SECRET, SPEC, SPEC2, ManualClock, start
 
 PASTE = """Getting a 400 here:
 ```
@@ -164,17 +164,27 @@ def test_slack_answering_429_then_200_posts_the_reply_once(bot) -> None:
     assert bot.rows("SELECT status FROM outbox WHERE method = 'chat.postMessage'") == [("sent",)]
 
 
-def test_a_reply_slack_cannot_take_is_kept_and_posted_later(bot) -> None:
-    bot.fake.fail_next("chat.postMessage", status=503, times=3)  # the client's own retries included
-    ask(bot)
-    assert replies(bot) == []
-    (row,) = bot.rows("SELECT status, attempts, last_error FROM outbox WHERE method = 'chat.postMessage'")
-    assert row[0] == "pending" and row[1] == 1 and row[2]
-    bot.fake.clear_failures()
-    # The reply waits in the database (not in memory) for its next attempt; make it due now.
-    bot.app.store.db.execute("UPDATE outbox SET next_attempt_at = 0")
-    bot.deliver()
-    assert len(replies(bot)) == 1
+def test_a_reply_slack_cannot_take_is_kept_and_posted_later(fake_slack, tmp_path, bridge_specs) -> None:
+    clock = ManualClock()
+    bot, stop = start(fake_slack, tmp_path, bridge_specs, clock=clock)
+    try:
+        bot.fake.fail_next("chat.postMessage", status=503, times=3)  # the client's own retries included
+        ask(bot)
+        assert replies(bot) == []
+        (row,) = bot.rows("SELECT status, attempts, last_error, next_attempt_at FROM outbox "
+                          "WHERE method = 'chat.postMessage'")
+        assert row[:2] == ("pending", 1) and row[2]
+        assert row[3] == clock.now + 1  # the first retry waits a second of the app's clock
+        bot.fake.clear_failures()
+        # Nothing is due until the app's clock says so, however slow this machine is.
+        bot.deliver()
+        assert replies(bot) == []
+        clock.advance(1)
+        bot.deliver()
+        assert len(replies(bot)) == 1
+        assert bot.rows("SELECT status, attempts FROM outbox WHERE method = 'chat.postMessage'") == [("sent", 2)]
+    finally:
+        stop()
 
 
 def test_a_pasted_key_is_never_sent_to_slack_nor_stored(bot) -> None:

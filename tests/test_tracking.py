@@ -130,3 +130,67 @@ def test_old_event_ids_are_forgotten_after_a_day(store: Store) -> None:
         mark_event_seen(db, "EvRecent", "message", now[0] - 600)  # within Slack's retry window and more
     assert Deliverer(store, client=None, clock=lambda: now[0]).housekeeping() == 1  # type: ignore[arg-type]
     assert [r[0] for r in store.db.execute("SELECT event_id FROM slack_events")] == ["EvRecent"]
+
+
+def test_a_thread_reads_back_every_column_it_was_given(store: Store) -> None:
+    from bridgebot.tracking.threads import get_thread, set_bot_reply, thread_by_ts, update_check
+
+    with store.transaction() as db:
+        t = open_thread(db, channel_id="C1", thread_ts="100.1", author_id="U_DEV", opened_at=100.1,
+                        customer_team_id="T_EXT", text="help", operations=["POST /v0/transfers"], findings_count=3,
+                        prefix="SUP")
+        claim(db, t, user_id="U_A", at=110.0)
+        record_reply(db, t, user_id="U_A", internal=True, at=120.0)
+        set_bot_reply(db, t.id, "101.5")
+        update_check(db, t, text="help v2", operations=["GET /v0/wallets"], findings_count=1, by="U_DEV", at=130.0)
+        resolve(db, t, by="U_A", at=140.0)
+        got = get_thread(db, t.id, "SUP")
+        assert thread_by_ts(db, "C1", "100.1", "SUP") == got
+        assert thread_by_ts(db, "C2", "100.1") is None
+    assert (got.short_id, got.channel_id, got.thread_ts, got.author_id, got.opened_at, got.status, got.awaiting,
+            got.customer_team_id, got.text, got.assignee_id, got.claimed_at, got.first_response_at,
+            got.first_responder_id, got.resolved_at, got.resolved_by, got.last_customer_at, got.bot_reply_ts,
+            got.operations, got.findings_count) == (
+        "SUP-1", "C1", "100.1", "U_DEV", 100.1, "resolved", "customer", "T_EXT", "help v2", "U_A", 110.0, 120.0,
+        "U_A", 140.0, "U_A", 100.1, "101.5", ["GET /v0/wallets"], 1)
+    with store.transaction() as db:
+        events = [(e["at"], e["kind"], e["actor_id"], e["from_value"], e["to_value"]) for e in events_of(db, t.id)]
+    assert events == [(100.1, "opened", "U_DEV", None, "open"), (110.0, "claimed", "U_A", None, "U_A"),
+                      (120.0, "first_response", "U_A", None, None), (120.0, "awaiting", "U_A", "us", "customer"),
+                      (130.0, "edited", "U_DEV", "3", "1"), (140.0, "resolved", "U_A", "open", "resolved")]
+
+
+def test_the_queue_lists_open_threads_oldest_first(store: Store) -> None:
+    from bridgebot.tracking.threads import queue
+
+    with store.transaction() as db:
+        a = _open(db, ts="300.1")
+        b = _open(db, ts="100.1")
+        c = _open(db, ts="200.1")
+        claim(db, c, user_id="U_A", at=250.0)
+        resolve(db, a, by="U_A", at=310.0)
+        d = _open(db, ts="50.1")
+        # The team's queue is the unclaimed open threads; a specialist's, the ones they claimed.
+        assert [t.short_id for t in queue(db)] == [d.short_id, b.short_id]
+        assert [t.short_id for t in queue(db, assignee_id="U_A")] == [c.short_id]
+        assert [t.short_id for t in queue(db, prefix="SUP")] == ["SUP-4", "SUP-2"]
+
+
+def test_short_ids_match_the_prefix_in_any_case(store: Store) -> None:
+    with store.transaction() as db:
+        t = _open(db)
+        assert thread_by_short_id(db, " bb-1 ").id == t.id
+        assert thread_by_short_id(db, "SUP-1", prefix="sup").short_id == "sup-1"
+        assert thread_by_short_id(db, "BB-99") is None
+        with pytest.raises(TrackingError, match=r"`SUP-1` is not a thread id \(they look like BB-42\)"):
+            thread_by_short_id(db, "SUP-1")
+
+
+def test_a_database_in_a_folder_that_does_not_exist_yet_is_created(tmp_path: Path) -> None:
+    store = Store(tmp_path / "a" / "b" / "bb.db")
+    with store.transaction() as db:
+        _open(db)
+    assert (tmp_path / "a" / "b" / "bb.db").exists()
+    memory = Store(":memory:")
+    assert memory.db.execute("SELECT COUNT(*) FROM threads").fetchone()[0] == 0
+    assert not (Path.cwd() / ":memory:").exists()

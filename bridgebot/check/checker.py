@@ -10,10 +10,12 @@ from typing import Any
 
 from .clientcode import MAX_NESTING, TOO_DEEP_MESSAGE
 from .explain import explain_error
-from .forms import decode_form, parse_pairs
+from .forms import _listify, decode_form, parse_pairs
 from .model import (CheckResult, ErrorReport, Finding, OperationRef, PastedRequest, RequestReport, Unresolved,
                     secret_finding)
 from .paste import MAX_JSON_DEPTH, read_paste
+from .readers import operations as ops_reader
+from .readers.versions import pick_version
 from .schema import CheckContext, check, describe
 from .secrets import find_secrets, redact
 from .specs import Operation, Param, SecurityScheme, SpecSet
@@ -41,34 +43,105 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
     """
     paste = read_paste(text, specs)
     secrets = find_secrets(paste.text)
+    specs, version_notes = pick_version(paste.text, specs)
     result = CheckResult(secrets=secrets, problems=list(paste.problems), hints=list(paste.hints))
     for req in paste.requests:
         try:
-            result.requests.append(check_request(req, specs))
+            report = check_request(req, specs)
+            report.evidence = "request" if report.operation else None
+            result.requests.append(report)
         except Exception:  # one odd paste must not take the whole message down: say so, log it
             log.exception("checking a %s request failed", req.source)
             result.problems.append(f"I couldn't check the {req.source} request to {req.url[:80]}: "
                                    "that's a bug on our side, and it has been logged.")
+    for _pos, body in paste.bare_bodies:
+        # A body with no endpoint near it: check it when its fields fit exactly one operation.
+        fit = ops_reader.body_operation(specs, body)
+        if fit is not None:
+            req = PastedRequest(method=fit.method, url=fit.base_path + fit.path, source="json", body="{}",
+                                headers=[("Content-Type", "application/json")], body_value=body)
+            report = check_request(req, specs)
+            report.evidence = "body_fields"
+            result.requests.append(report)
+            if paste.bare_body_hint in result.hints:
+                result.hints.remove(paste.bare_body_hint)
+    mentions: list[ops_reader.Mention] | None = None
     for pos, err in paste.errors:
         op: Operation | None = None
+        evidence: str | None = None
         had_auth: bool | None = None
         before = [i for i, p in enumerate(paste.request_offsets) if p < pos]
         nearest = result.requests[before[-1]] if before else (result.requests[0] if result.requests else None)
-        if err.url:
+        if err.empty_id_path and err.method:
+            # "Unrecognized request URL (GET: /v1/customers/)": an id that was empty.
+            op, param = ops_reader.empty_id_operation(specs, err.method, err.empty_id_path)
+            if op is not None:
+                evidence, err.param, err.location = "error_text", param, "path"
+        if op is None and err.url and err.method:
+            op, via = ops_reader.route(specs, err.method, err.url)
+            evidence = via or "error_text" if op else None
+        if op is None and err.url:
             # "400 Client Error ... for url: X": X with the method of the request that got it.
             op = specs.route(nearest.request.method if nearest else "GET", err.url).operation
+            evidence = "error_text" if op else None
         if nearest is not None:
-            op = op or _operation_of(nearest, specs)
+            if op is None:
+                op = _operation_of(nearest, specs)
+                evidence = "nearest_request" if op else None
             had_auth = _has_any_auth(nearest.request)
-        findings, explanation = explain_error(err, op, had_auth)
+        if op is None and err.docs_url:
+            op = ops_reader.docs_operation(specs, err.docs_url)
+            evidence = "documentation_url" if op else None
+        if op is None:
+            mentions = ops_reader.mentions(paste.text) if mentions is None else mentions
+            op, evidence = _mentioned_operation(paste.text, pos, specs, mentions)
+        findings, explanation = explain_error(err, op, had_auth, _api_codes(op, specs))
         result.errors.append(ErrorReport(error=err, operation=op.ref if op else None, findings=findings,
-                                         explanation=explanation))
+                                         explanation=explanation, evidence=evidence))
+    # Several versions of an API loaded: say which one this paste was checked against.
+    result.hints += [version_notes[n] for n in dict.fromkeys(op.spec for op in result.operations) if n in version_notes]
     # Every key found gets its finding on the request it sits in (or on the paste as a whole).
     for secret in secrets:
         holder = next((r for r in result.requests if secret.value in _request_text(r.request)), None)
         if holder is not None:
             holder.findings.insert(0, secret_finding(secret))
     return _redacted(result, secrets)
+
+
+def _api_codes(op: Operation | None, specs: SpecSet) -> dict[str, Any] | None:
+    """The error codes of the API ``op`` belongs to (its catalog, found by the spec's hosts)."""
+    if op is None:
+        return None
+    from .catalogs import catalog_for_host
+    spec = next((s for s in specs.specs if s.name == op.spec), None)
+    for host in sorted(spec.hosts) if spec is not None else ():
+        cat = catalog_for_host(host)
+        if cat is not None:
+            return cat.codes
+    return None
+
+
+def _mentioned_operation(text: str, pos: int, specs: SpecSet,
+                         mentions: list[ops_reader.Mention]) -> tuple[Operation | None, str | None]:
+    """The operation of the method + URL (or documentation_url) nearest the error: the last one
+    before it, else the first after it."""
+    ordered = [m for m in reversed(mentions) if m.pos <= pos] + [m for m in mentions if m.pos > pos]
+    for m in ordered:
+        op, via = ops_reader.route(specs, m.method, m.url)
+        if op is not None:
+            return op, via or m.evidence
+    docs = ops_reader.docs_urls(text)
+    ordered_docs = [u for p, u in docs if p >= pos] + [u for p, u in reversed(docs) if p < pos]
+    for url in ordered_docs:
+        op = ops_reader.docs_operation(specs, url)
+        if op is not None:
+            return op, "documentation_url"
+    bare = ops_reader.bare_urls(text)
+    for m in [b for b in reversed(bare) if b.pos <= pos] + [b for b in bare if b.pos > pos]:
+        op = ops_reader.single_method_operation(specs, m.url)
+        if op is not None:
+            return op, m.evidence
+    return None, None
 
 
 def _sandbox_hosts(spec: Any) -> set[str]:
@@ -120,7 +193,7 @@ def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
         findings += _check_params(op, req, route.path_params, headers_shown)
         if headers_shown:
             findings += _check_auth(op, req, _sandbox_hosts(route.spec))
-        findings += _check_body(op, req)
+        findings += _check_body(op, req, _reads_json_anyway(route.spec))
     if len(findings) > MAX_FINDINGS_PER_REQUEST:
         findings = findings[:MAX_FINDINGS_PER_REQUEST]
     return RequestReport(request=req, operation=op.ref if op else None, findings=findings)
@@ -146,7 +219,9 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
             if p.name in query:
                 value: Any = query[p.name]
                 if p.schema is not None and _wants_array(p.schema) and isinstance(value, str):
-                    value = [value]
+                    # explode: false writes a list as one value: `ids=a,b` (form), `a|b`, `a b`
+                    sep = None if p.explode else _DELIMITERS.get(p.style)
+                    value = value.split(sep) if sep else [value]
                 if isinstance(value, list) and p.schema is not None and not _wants_array(p.schema) and len(value) == 1:
                     value = value[0]
                 if p.schema is not None:
@@ -161,7 +236,7 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
             if header is None:
                 if not p.required:
                     continue
-                if p.name.lower() == "idempotency-key":
+                if p is op.idempotency_param:
                     out.append(Finding(
                         kind="idempotency_key_missing", location="header", field=p.name,
                         message=f"{op.method} {op.base_path}{op.path} needs an `Idempotency-Key` header "
@@ -183,6 +258,10 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
         out.append(Finding(kind="malformed_body", location="query", field=key,
                            message=f"The query key `{key}` mixes brackets in a way that cannot be read."))
     return out
+
+
+#: How a query array is written when ``explode`` is false, by ``style`` (OpenAPI 3 parameter styles).
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
 def _wants_array(schema: Any) -> bool:
@@ -297,7 +376,16 @@ def _first_header(op: Operation) -> str:
 
 # --- body -------------------------------------------------------------------------------------
 
-def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
+def _reads_json_anyway(spec: Any) -> bool:
+    """The API parses a JSON body whatever Content-Type came with it (catalog flag
+    ``json_without_content_type``: GitHub's; see catalogs/github.yaml)."""
+    if spec is None:
+        return False
+    from .catalogs import catalog_for_host
+    return any((cat := catalog_for_host(h)) is not None and cat.json_without_content_type for h in spec.hosts)
+
+
+def _check_body(op: Operation, req: PastedRequest, json_anyway: bool = False) -> list[Finding]:
     has_body = bool(req.body and req.body.strip()) or bool(req.form_fields) or req.body_value is not None
     if req.body_error == TOO_DEEP_MESSAGE:
         return [Finding(kind="malformed_body", location="body", field="",
@@ -323,9 +411,19 @@ def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
     out: list[Finding] = []
     sent = req.content_type
     accepted = list(op.body)
+    form_only = not any("json" in a for a in accepted) and "application/x-www-form-urlencoded" in accepted
+    if req.source == "json" and form_only:
+        # JSON shown for a form-only API is a rendering of the form (Stripe's Dashboard logs show
+        # `items: {"0": {...}}` and every value a string): check it as the form it was.
+        data = req.body_value if req.body_value is not None else _json_or_none(req.body)
+        if isinstance(data, dict):
+            schema = op.body["application/x-www-form-urlencoded"][0]
+            return [] if schema is None else _check_decoded(schema, _listify(_as_form(data)), [], form=True)
     chosen = _media_for(sent, accepted) if sent else None
     raw = (req.body or "").strip()
     looks_json = raw[:1] in ("{", "[")
+    if chosen is None and json_anyway and looks_json and (sent is None or sent == "application/x-www-form-urlencoded"):
+        chosen = next((a for a in accepted if "json" in a), None)  # curl -d '{…}' to GitHub works
     if chosen is None:
         if sent is None:
             out.append(Finding(kind="content_type", location="header", field="Content-Type",
@@ -369,6 +467,26 @@ def _check_body(op: Operation, req: PastedRequest) -> list[Finding]:
                               expected="a JSON object", actual=raw[:40])]
     data, bad = decode_form(parse_pairs(raw))
     return out + _check_decoded(schema, data, bad, form=True)
+
+
+def _json_or_none(text: str | None) -> Any:
+    try:
+        return json.loads(text or "")
+    except (ValueError, RecursionError):
+        return None
+
+
+def _as_form(value: Any) -> Any:
+    """Values as a form sends them (strings), keeping the nesting."""
+    if isinstance(value, dict):
+        return type(value)({str(k): _as_form(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_as_form(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Unresolved) or value is None:
+        return value
+    return str(value)
 
 
 def _check_decoded(schema: Any, data: dict[str, Any], bad: list[str], form: bool) -> list[Finding]:

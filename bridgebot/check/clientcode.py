@@ -158,7 +158,12 @@ class _JsParser:
             self.nesting -= 1
             return value
         if c in "'\"`":
-            return self.string()
+            start, text = self.i, self.string()
+            rest = self.s[self.i:self.i + 200].lstrip()
+            if rest[:1] in ("+", "?", "|", "&"):  # "Bearer " + key: an expression, not a string
+                self.i = start
+                return self.expression()
+            return text
         return self.expression()
 
     def obj(self) -> dict[str, Any]:

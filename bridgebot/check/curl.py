@@ -34,13 +34,27 @@ _SHORT_WITH_VALUE = set("XHdFuoAbceEmxTrwKDYyQ")
 _CMD_END = {"|", "||", "&&", ";", ">", ">>", "2>", "&", "2>&1"}
 
 
+def _join_continuations(command: str) -> str:
+    if "'" not in command:
+        return re.sub(r"[\\^`][ \t]*\r?\n", " ", command)
+    out, quoted = [], False
+    for part in re.split(r"(')", command):
+        if part == "'":
+            quoted = not quoted
+            out.append(part)
+        else:
+            out.append(part if quoted else re.sub(r"[\\^`][ \t]*\r?\n", " ", part))
+    return "".join(out)
+
+
 def tokenize(command: str) -> list[str]:
     """Split a shell command like a POSIX shell would, without running anything.
 
     Raises :class:`PasteError` on an unbalanced quote, naming where the quote opened.
     """
     # Line continuations: backslash-newline (POSIX), caret-newline (cmd.exe), backtick (PowerShell).
-    command = re.sub(r"[\\^`][ \t]*\r?\n", " ", command)
+    # Inside single quotes a backslash-newline stays as it is (POSIX): it reaches the body.
+    command = _join_continuations(command)
     if '^"' in command:
         # Chrome's "Copy as cURL (cmd)": cmd.exe escapes every special character with ^.
         command = re.sub(r"\^(.)", r"\1", command)
@@ -224,7 +238,8 @@ def parse_curl(command: str, stdin: str | None = None) -> PastedRequest:
             take()
         elif opt.startswith("-") and len(opt) > 1:
             pass  # a flag without a value (-s, -v, -L, --compressed, ...): nothing to read
-        elif url is None:
+        elif url is None and opt.strip():
+            # (an argument of spaces is a broken line continuation, "\ " not "\\n": not the URL)
             url = opt
         i += 1
 

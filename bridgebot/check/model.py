@@ -27,7 +27,7 @@ FINDING_KINDS = (
     "secret_exposed",
 )
 
-#: Where a finding sits in the request.
+#: Where a finding sits in the request (DESIGN.md). Nothing else is ever emitted.
 LOCATIONS = ("path", "query", "header", "body", "url")
 
 
@@ -47,6 +47,8 @@ class Finding:
     def __post_init__(self) -> None:
         if self.kind not in FINDING_KINDS:
             raise ValueError(f"unknown finding kind {self.kind!r}")
+        if self.location not in LOCATIONS:
+            raise ValueError(f"unknown finding location {self.location!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,6 +131,17 @@ class PastedError:
     location: str | None = None
     #: The URL the error names (e.g. requests' "400 Client Error ... for url: ...").
     url: str | None = None
+    #: Read from an error catalog (issue 11): the finding kind the text means, "" when it means
+    #: nothing in the request is wrong (an object in the other mode, a name already taken).
+    kind: str | None = None
+    #: The method the error text names with its URL ("Unrecognized request URL (GET: /v1/x/)").
+    method: str | None = None
+    #: GitHub's documentation_url: its anchor names the operation.
+    docs_url: str | None = None
+    #: What the catalog says this error means and how to fix it.
+    explanation: str | None = None
+    #: The path of an empty id ("GET: /v1/customers/"): the missing path parameter is the field.
+    empty_id_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +184,15 @@ class OperationRef:
         return f"{self.method} {self.path}"
 
 
+def _op_dict(op: OperationRef | None, evidence: str | None) -> dict[str, Any] | None:
+    if op is None:
+        return None
+    out = op.to_dict()
+    if evidence:
+        out["evidence"] = evidence
+    return out
+
+
 @dataclass
 class RequestReport:
     request: PastedRequest
@@ -178,13 +200,15 @@ class RequestReport:
     findings: list[Finding]
     #: The request's URL with any secret redacted (what every output shows).
     display_url: str = ""
+    #: What tied the operation to it (issue 11): "request", "body_fields", …
+    evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": self.request.method,
             "url": self.display_url or self.request.url,
             "source": self.request.source,
-            "operation": self.operation.to_dict() if self.operation else None,
+            "operation": _op_dict(self.operation, self.evidence),
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -196,6 +220,8 @@ class ErrorReport:
     findings: list[Finding]
     #: A sentence on what this error code means and what to do, when we know the code.
     explanation: str | None = None
+    #: What tied the operation to the error (readers/operations.py EVIDENCE), or None.
+    evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         e = self.error
@@ -204,7 +230,7 @@ class ErrorReport:
             "code": e.code,
             "message": e.message,
             "param": e.param,
-            "operation": self.operation.to_dict() if self.operation else None,
+            "operation": _op_dict(self.operation, self.evidence),
             "findings": [f.to_dict() for f in self.findings],
             "explanation": self.explanation,
         }
@@ -277,3 +303,7 @@ def secret_finding(secret: Secret) -> Finding:
         expected="no credentials in shared channels",
         actual=secret.redacted,
     )
+
+
+class ElidedDict(dict):  # type: ignore[type-arg]
+    """An object pasted with keys left out (``...``, ``…``): its required keys are not claimed missing."""

@@ -17,7 +17,12 @@ from typing import Any
 
 from .clientcode import find_code_requests
 from .curl import PasteError, parse_curl
-from .model import PastedError, PastedRequest
+from .model import PastedError, PastedRequest, Unresolved
+from .readers.errors import apply_catalog, errors_in, text_errors
+from .readers.guzzle import guzzle_requests
+from .readers.printed import printed_requests
+from .readers.lenient import MAX_LENIENT_CHARS, LenientError, read_value
+from .readers.unread import unread_lines
 
 #: Slack caps a message at 40,000 characters; a paste given to the CLI may be a file.
 #: Anything past this is refused up front rather than read slowly.
@@ -32,10 +37,16 @@ MAX_TEXT_MATCHES = 100
 #: Candidate JSON starts that fail to parse before the reader stops looking (each failure costs
 #: a pass over the text inside the json module).
 MAX_JSON_FAILURES = 50
+#: Values read leniently (JS literals, elisions, cut-off ends) before the reader reads strict
+#: JSON only: a log of thousands of JS-ish lines would otherwise cost seconds.
+MAX_LENIENT_READS = 30
+#: … and at most this many characters read that way in all.
+MAX_LENIENT_TOTAL = 96 * 1024
 #: JSON nested deeper than this is refused (no API body is this deep; Python would recurse).
 MAX_JSON_DEPTH = 64
 
 _HTTP_METHODS = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS"
+_IDEMPOTENCY_OPTION = re.compile(r"(?i)[\"']?idempotency[_-]?key[\"']?\s*(?::|=>?)")
 
 
 class UnreadablePaste(ValueError):
@@ -50,10 +61,16 @@ class Paste:
     errors: list[tuple[int, PastedError]] = field(default_factory=list)
     #: Offsets of the requests, in the same order.
     request_offsets: list[int] = field(default_factory=list)
+    #: (start, end) of every request read, in reading order (to tell a printed response from a body).
+    request_spans: list[tuple[int, int]] = field(default_factory=list)
     #: Parts that looked like a request or error but could not be read, in plain words.
     problems: list[str] = field(default_factory=list)
     #: Hints for the developer (e.g. a JSON body with no endpoint named near it).
     hints: list[str] = field(default_factory=list)
+    #: JSON bodies with no endpoint near them (the checker looks for the one operation they fit).
+    bare_bodies: list[tuple[int, Any]] = field(default_factory=list)
+    bare_body_hint: str = ("There is a JSON body here but no endpoint near it: say which one "
+                           "(for example `POST /v0/transfers`) and I'll check it.")
 
 
 # --- Slack text -------------------------------------------------------------------------------
@@ -158,6 +175,7 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
             return
         paste.requests.append(req)
         paste.request_offsets.append(pos)
+        paste.request_spans.append((pos, end))
 
     def full() -> bool:
         return len(paste.requests) >= MAX_REQUESTS
@@ -175,9 +193,14 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
             close = text.find("`", m.start())
             end = min(end, close) if close >= 0 else end
         stdin, end = _heredoc(text, m.start(), end)
+        command = text[m.start():end]
+        if re.search(r"\\\n>", command) and not re.search(r"\\\n(?!>)", command):
+            command = re.sub(r"\n>[ \t]?", "\n", command)  # the shell's continuation prompt ("> ")
+        if _prose_curl(command):
+            continue  # "the curl verbose output": the word, not a command
         try:
-            add_request(m.start(), end, parse_curl(text[m.start():end].split("<<")[0] if stdin is not None
-                                                   else text[m.start():end], stdin=stdin))
+            add_request(m.start(), end, parse_curl(command.split("<<")[0] if stdin is not None
+                                                   else command, stdin=stdin))
         except PasteError as e:
             taken.append((m.start(), end))
             paste.problems.append(f"I couldn't read the curl command on line {_line_of(text, m.start())}: {e}.")
@@ -193,8 +216,11 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
 
     # 3. Client code.
     code_found = False
-    for start, end, req in find_code_requests(text):
+    for start, end, req in itertools.chain(find_code_requests(text), guzzle_requests(text)):
         if free(start, end):
+            if req.header("Idempotency-Key") is None and _IDEMPOTENCY_OPTION.search(text, start, end):
+                # An SDK or wrapper option ({idempotencyKey: …}, idempotency_key=…) sends the header.
+                req.headers.append(("Idempotency-Key", Unresolved("idempotency option")))
             add_request(start, end, req)
             code_found = True
 
@@ -208,7 +234,7 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
                 code_found = True
 
     # 4. JSON values: request bodies (endpoint named near them) and error responses.
-    for start, end, value, error in _json_values(text, taken):
+    for start, end, value, error, liberties in _json_values(text, taken):
         line_prefix = text[text.rfind("\n", 0, start) + 1:start]
         if code_found and _assigned_here(line_prefix):
             taken.append((start, end))  # `payload = {…}` read with the call that sends it
@@ -224,10 +250,17 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
                 taken.append((start, end))
                 paste.problems.append(f"The JSON on line {_line_of(text, start)} could not be read: {error}.")
             continue
-        err = error_from_json(value)
-        if err is not None:
+        errs = errors_in(value, fallback=error_from_json)
+        if errs:
             taken.append((start, end))
-            paste.errors.append((start, err))
+            paste.errors.extend((start, e) for e in errs)
+            for req in printed_requests(value):  # axios's config, octokit's request: what was sent
+                add_request(start, end, req)
+            continue
+        if "mid_line" in liberties or ("after_code" in liberties and "literal" in liberties):
+            continue  # an object inside a log line or code (an SDK call's argument): read for errors only
+        if _follows_request(text, start, paste):
+            taken.append((start, end))  # a curl's printed response, not a second request
             continue
         endpoint = _endpoint_near(text, start, end)
         if endpoint and endpoint[0] not in ("POST", "PUT", "PATCH"):
@@ -236,24 +269,29 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
             method, url = endpoint
             add_request(start, end, PastedRequest(
                 method=method, url=url, body=text[start:end], source="json",
-                headers=[("Content-Type", "application/json")],
+                headers=[("Content-Type", "application/json")], body_value=value if liberties else None,
+                body_error=_strict_error(text[start:end]) if liberties & {"literal", "cut_off"} else None,
             ))
         elif isinstance(value, dict) and value:
             taken.append((start, end))
-            paste.hints.append(
-                "There is a JSON body here but no endpoint near it: say which one "
-                "(for example `POST /v0/transfers`) and I'll check it."
-            )
+            paste.bare_bodies.append((start, value))
+            if paste.bare_body_hint not in paste.hints:
+                paste.hints.append(paste.bare_body_hint)
 
     # 4b. Error bodies printed by JavaScript (console.log(err.response.data), AxiosError dumps).
     _js_errors(text, taken, paste)
 
     # 5. Errors in plain text: status lines, client exceptions, API messages.
     _text_errors(text, taken, paste)
+    # 6. Calls in forms no reader knows: say so (issue 11), unless something there was read.
+    paste.problems += unread_lines(text, lambda pos: taken.end_covering(pos) is None)
     paste.errors.sort(key=lambda e: e[0])
     if len(paste.errors) > MAX_ERRORS:
         paste.errors = paste.errors[:MAX_ERRORS]
         paste.problems.append(f"This message holds more than {MAX_ERRORS} errors; I read the first {MAX_ERRORS}.")
+    for _pos, err in paste.errors:
+        apply_catalog(err)
+    paste.errors = _without_echoes(paste.errors)
     order = sorted(range(len(paste.requests)), key=lambda i: paste.request_offsets[i])
     paste.requests = [paste.requests[i] for i in order]
     paste.request_offsets = [paste.request_offsets[i] for i in order]
@@ -270,6 +308,35 @@ def _assigned_here(line_prefix: str) -> bool:
     if not before.endswith("=") or before.endswith(("==", "!=", "<=", ">=")):
         return False
     return _TRAILING_NAME.search(before[:-1].rstrip()[-200:]) is not None
+
+
+def _without_echoes(errors: list[tuple[int, PastedError]]) -> list[tuple[int, PastedError]]:
+    """Drop an error read from a message line when the same message is also in an error object
+    nearby that says more (its code or param): an exception prints both."""
+    def richer(e: PastedError, other: PastedError) -> bool:
+        return bool(other.message and e.message and e.message.strip() in other.message
+                    and (other.param or other.code) and not (e.param or e.code))
+    return [(p, e) for p, e in errors
+            if not any(o is not e and abs(q - p) < 5000 and richer(e, o) for q, o in errors)]
+
+
+def _follows_request(text: str, start: int, paste: Paste) -> bool:
+    """JSON right under a curl or raw HTTP request (only blanks, a prompt or a `set -x` echo between):
+    the response it printed."""
+    for (pos, end), req in zip(paste.request_spans, paste.requests):
+        if req.source in ("curl", "http") and end <= start:
+            gap = text[end:start]
+            if not gap.strip(" \t\n$%>`") or re.fullmatch(r"\s*(?:\+ curl [^\n]*\n)?\s*", gap):
+                return True
+    return False
+
+
+def _prose_curl(command: str) -> bool:
+    """``curl`` used as a word in a sentence: one line, no option, no URL-like argument."""
+    if "\n" in command or re.search(r"\s-{1,2}\w", command):
+        return False
+    words = command.split()[1:]
+    return not any(re.search(r"[/:$@{]|\w\.\w", w) for w in words)
 
 
 def _line_of(text: str, pos: int) -> int:
@@ -396,13 +463,15 @@ def _json_values(text: str, taken: _Spans):
     scanning resumes where the parser stopped, so a truncated 200 KB document costs one pass.
     """
     decoder = json.JSONDecoder()
-    pos, n, failures, misses = 0, len(text), 0, 0
-    starts = re.compile(r"(?m)^[ \t>]*(?:```[a-z]*\s*)?([{\[])|(?<=[=:(])\s*([{])")
+    pos, n, failures, misses, lenient_tries, lenient_chars = 0, len(text), 0, 0, 0, 0
+    starts = re.compile(r"(?m)^[ \t>]*(?:```[a-z]*\s*)?([{\[])|(?<=[=:(])\s*([{])"
+                        r"|(?<=[\s\]>|])(\{)(?=\s*[uUbB]?[\"']?[A-Za-z_$][\w$-]*[\"']?\s*:)")
     while pos < n:
         m = starts.search(text, pos)
         if not m:
             return
-        start = m.start(1) if m.group(1) else m.start(2)
+        start = m.start(1) if m.group(1) else m.start(2) if m.group(2) else m.start(3)
+        mid_line = set() if m.group(1) else {"mid_line"} if m.group(3) else {"after_code"}
         start = text.index(text[start], start)  # skip the whitespace the lookbehind allowed
         covered = taken.end_covering(start)
         if covered is not None:
@@ -411,9 +480,20 @@ def _json_values(text: str, taken: _Spans):
         try:
             value, end = decoder.raw_decode(text, start)
         except RecursionError:
-            yield start, n, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+            yield start, n, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep", set()
             return
         except json.JSONDecodeError as e:
+            lenient = None
+            if lenient_tries < MAX_LENIENT_READS and lenient_chars < MAX_LENIENT_TOTAL:
+                lenient_tries += 1
+                lenient = _lenient(text, start)
+                lenient_chars += (lenient[1] - start) if lenient else min(n - start, MAX_LENIENT_CHARS)
+            if lenient is not None:
+                value, end, liberties = lenient
+                if isinstance(value, (dict, list)):
+                    yield start, end, value, None, liberties | mid_line
+                pos = max(end, start + 1)
+                continue
             misses += 1
             if misses > MAX_JSON_FAILURES:
                 return
@@ -430,16 +510,42 @@ def _json_values(text: str, taken: _Spans):
                 reason = ("it ends early (cut off?)" if e.pos >= len(text.rstrip()) - 1 or e.pos >= end - 1
                           else "JSON does not allow comments" if text.startswith(("//", "/*"), e.pos)
                           else e.msg)
-                yield start, end, None, f"{reason} at line {line} column {col} of the JSON"
+                yield start, end, None, f"{reason} at line {line} column {col} of the JSON", set()
                 pos = end
             else:
                 pos = start + 1
             continue
         if _depth(value) > MAX_JSON_DEPTH:
-            yield start, end, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+            yield start, end, None, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep", set()
         elif isinstance(value, (dict, list)):
-            yield start, end, value, None
+            yield start, end, value, None, mid_line
         pos = end
+
+
+def _strict_error(body: str) -> str:
+    """Why ``body`` is not JSON, for a request body sent as written (a trailing comma is a real bug)."""
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as e:
+        reason = ("it ends early (cut off?)" if e.pos >= len(body.rstrip()) - 1
+                  else "JSON does not allow comments" if body.startswith(("//", "/*"), e.pos) else e.msg)
+        return f"{reason} at line {e.lineno} column {e.colno} of the JSON"
+    except RecursionError:
+        return "it is nested too deeply"
+    return "it is not JSON"
+
+
+def _lenient(text: str, start: int) -> tuple[Any, int, set[str]] | None:
+    """The value at ``start`` read leniently (elisions, JS/Python literals, a cut-off end), within
+    its code block; None when even that fails (the caller reports the JSON as malformed)."""
+    block_end = text.find("```", start)
+    try:
+        value, end, liberties = read_value(text, start, block_end if block_end >= 0 else None)
+    except (LenientError, RecursionError):
+        return None
+    if _depth(value) > MAX_JSON_DEPTH:
+        return None
+    return value, end, liberties
 
 
 def _depth(value: Any, limit: int = MAX_JSON_DEPTH + 1) -> int:
@@ -513,8 +619,8 @@ def error_from_json(value: Any) -> PastedError | None:
         if isinstance(key, dict):
             # {"address.city": "must be set"}
             err.param = ",".join(key)
-            if not err.message:
-                err.message = "; ".join(f"{k} {v}" for k, v in key.items())
+            said = "; ".join(f"{k} {v}" for k, v in key.items())
+            err.message = f"{err.message}: {said}" if err.message else said
         else:
             err.param = _str(key)
     if value.get("location") and value.get("name"):
@@ -539,10 +645,11 @@ def _js_errors(text: str, taken: _Spans, paste: Paste) -> None:
         end = balanced_end(text, start)
         if end < 0:
             continue
-        err = error_from_json(js_value(text[start:end], {}))
-        if err is not None:
+        value = js_value(text[start:end], {})
+        errs = errors_in(value, fallback=error_from_json)
+        if errs:
             taken.append((start, end))
-            paste.errors.append((start, err))
+            paste.errors.extend((start, e) for e in errs)
 
 
 _STATUS_LINE = re.compile(r"(?m)^[ \t]*(?:<[ \t]*)?HTTP/[\d.]+[ \t]+(\d{3})\b[^\n]*$")
@@ -553,12 +660,6 @@ _CLIENT_ERRORS = [
     re.compile(r"Request failed with status code (\d{3})()"),
     # httpx: "Client error '400 Bad Request' for url 'https://...'"
     re.compile(r"(?:Client|Server) error '(\d{3})[^']*' for url '([^']+)'"),
-]
-_TEXT_MESSAGES = [
-    re.compile(r"Received unknown parameters?: ([\w\[\].,\s-]+?)(?:[.\"]|$)", re.M),
-    re.compile(r"Missing required param(?:eter)?: ([\w\[\].-]+)", re.M),
-    re.compile(r"Invalid (?:integer|boolean|string|array|object|hash|timestamp): (?:[^\n\"]+)()", re.M),
-    re.compile(r"Missing Api-Key header|You did not provide an API key|Invalid API Key provided", re.M),
 ]
 _REQUEST_ID = re.compile(r"(?im)^[ \t<]*(?:x-)?request-id:\s*(\S+)")
 
@@ -597,23 +698,48 @@ def _text_errors(text: str, taken: _Spans, paste: Paste) -> None:
                 err.url = url
             paste.errors.append((pos, err))
             bisect.insort(errors, (pos, err), key=lambda e: e[0])
-    for pattern in _TEXT_MESSAGES:
-        for m in itertools.islice(pattern.finditer(text), MAX_TEXT_MATCHES):
-            if not is_free(m.start()):
-                continue
-            close = [e for e in near(m.start(), 1999, 2000) if not e.message]
-            param = (m.group(1) or "").strip() or None if m.groups() else None
-            if close:
-                close[0].message = m.group(0).strip()
-                close[0].param = close[0].param or param
-            else:
-                err = PastedError(message=m.group(0).strip(), param=param)
-                paste.errors.append((m.start(), err))
-                bisect.insort(errors, (m.start(), err), key=lambda e: e[0])
+    _catalog_text_errors(text, is_free, paste)
+    errors = sorted(paste.errors, key=lambda e: e[0])  # with the text errors just read
     for pos, rid in request_ids:
         close = [e for e in near(pos, 2999, 3000) if not e.request_id]
         if close:
             close[0].request_id = rid
+
+
+def _catalog_text_errors(text: str, is_free: Any, paste: Paste) -> None:
+    """Errors in plain text (catalog templates, SDK renderings of errors[]), each part read once."""
+    spans: list[tuple[int, int]] = []
+    seen: set[tuple[Any, ...]] = set()
+    header: tuple[int, PastedError] | None = None  # "POST https://…: 422": waits for its entries
+    header_used = False
+    # Bounded: a log dump of thousands of error lines is read for its first few hundred.
+    found = itertools.islice(text_errors(text, is_free), MAX_TEXT_MATCHES * 5)
+    for start, end, err in sorted(found, key=lambda t: (t[0], -t[1])):
+        if any(a <= start < b and (a, b) != (start, end) for a, b in spans):
+            continue  # inside a part already read (several errors of one part share its span)
+        spans.append((start, end))
+        if err.message is None and err.code is None:
+            header, header_used = (start, err), False
+            paste.errors.append((start, err))
+            continue
+        if header is not None and 0 <= start - header[0] < 1500:
+            err.status, err.url, err.method = header[1].status, header[1].url, header[1].method
+            if not header_used:
+                paste.errors.remove(header)
+                header_used = True
+        else:
+            near = [e for p, e in paste.errors if abs(p - start) < 2000 and not e.message and not e.code]
+            if near:
+                near[0].message, near[0].param = err.message, near[0].param or err.param
+                near[0].kind, near[0].explanation = err.kind, err.explanation
+                near[0].method, near[0].empty_id_path = err.method, err.empty_id_path
+                near[0].url = near[0].url or err.url
+                continue
+        key = (err.kind, err.param, err.code, err.method, err.url, err.empty_id_path, err.message if err.kind is None else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        paste.errors.append((start, err))
 
 
 def _str(v: Any) -> str | None:

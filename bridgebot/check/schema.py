@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
-from .model import Finding, Unresolved
+from .model import ElidedDict, Finding, Unresolved
 
 MAX_DEPTH = 64
 
@@ -461,10 +461,13 @@ def _check_number(node: Schema, value: float, ctx: CheckContext, path: tuple[Any
 
 def _check_object(node: Schema, value: dict[str, Any], ctx: CheckContext, path: tuple[Any, ...], extra_ok: bool) -> None:
     props = node.properties or {}
-    # An object with keys we cannot see (a spread, positional SDK arguments): don't claim missing.
+    # An object with keys we cannot see (a spread, positional SDK arguments, an elision): don't
+    # claim missing.
     for req in () if getattr(value, "keys_unknown", False) else node.required:
-        if req not in value:
+        if req not in value and not isinstance(value, ElidedDict):
             sub = props.get(req)
+            if sub is not None and sub.read_only:
+                continue  # readOnly: required in responses only (OpenAPI), never sent in a request
             ctx.add("missing_required", (*path, req),
                     f"`{ctx.name((*path, req))}` is required but missing"
                     + (f" (expected {describe(sub)})." if sub is not None else "."),
@@ -472,7 +475,12 @@ def _check_object(node: Schema, value: dict[str, Any], ctx: CheckContext, path: 
     known = node.all_props or frozenset(props)
     for key, item in value.items():
         sub = props.get(key)
-        if sub is not None:
+        if sub is not None and sub.read_only:
+            # The API sets it and refuses (or silently drops) it in a request: a field not to send.
+            ctx.add("unknown_param", (*path, key),
+                    f"`{ctx.name((*path, key))}` is read-only: the API sets it, so don't send it.",
+                    expected=None, actual=key)
+        elif sub is not None:
             check(sub, item, ctx, (*path, key))
         elif key in known:
             continue  # declared by an allOf member, checked there
@@ -564,6 +572,8 @@ def _passes(node: Schema, value: Any, ctx: CheckContext, path: tuple[Any, ...]) 
 
 
 def _check_conditionals(node: Schema, value: Any, ctx: CheckContext, path: tuple[Any, ...]) -> None:
+    if isinstance(value, ElidedDict):
+        return  # keys were left out of the paste: which branch applies is unknown
     if node.if_ is not None:
         branch = node.then if _passes(node.if_, value, ctx, path) else node.else_
         if branch is not None:

@@ -48,6 +48,8 @@ class Param:
     schema: Schema | None
     style: str
     explode: bool
+    #: GitHub's x-multi-segment: a path parameter whose value holds slashes ({ref} = heads/main).
+    multi_segment: bool = False
 
 
 @dataclass
@@ -148,6 +150,19 @@ class CompiledSpec:
         names = re.findall(r"\{([^}]+)\}", template)
         return template, dict(zip(names, values))
 
+    def match_multi_segment(self, path: str) -> tuple[str, dict[str, str]] | None:
+        """``path`` matched with its last parameter holding slashes, where the spec says it may
+        (GitHub's ``x-multi-segment``: ``{ref}`` = ``heads/main``, ``{path}`` = ``docs/a.md``)."""
+        segments = path.strip("/").split("/")
+        for keep in range(len(segments) - 1, max(len(segments) - 6, 0), -1):
+            found = self.match_path("/" + "/".join(segments[:keep - 1] + ["%2F".join(segments[keep - 1:])]))
+            if found and found[0].endswith("}"):
+                last = re.findall(r"\{([^}]+)\}", found[0])[-1]
+                if any(p.name == last and p.location == "path" and p.multi_segment
+                       for op in self.paths[found[0]].values() for p in op.params):
+                    return found
+        return None
+
 
 def _match(node: _Node, segs: list[str], i: int, values: list[str]) -> tuple[str, list[str]] | None:
     if i == len(segs):
@@ -243,7 +258,9 @@ def _operation(compiler: SchemaCompiler, spec: str, method: str, template: str, 
         style = p.get("style") or ("form" if loc in ("query", "cookie") else "simple")
         params.append(Param(name=pname, location=loc, required=bool(p.get("required") or loc == "path"),
                             schema=compiler.compile(schema) if schema is not None else None,
-                            style=style, explode=bool(p.get("explode", style == "form"))))
+                            style=style, explode=bool(p.get("explode", style == "form")),
+                            multi_segment=bool(p.get("x-multi-segment")
+                                               or isinstance(schema, dict) and schema.get("x-multi-segment"))))
     body: dict[str, tuple[Schema | None, dict[str, tuple[str, bool]]]] = {}
     body_required = False
     rb = compiler.resolve(raw.get("requestBody"))
@@ -421,7 +438,7 @@ class SpecSet:
                 if server.base_path and not (path == server.base_path or path.startswith(server.base_path + "/")):
                     continue
                 rest = path[len(server.base_path):] or "/"
-                found = spec.match_path(rest)
+                found = spec.match_path(rest) or spec.match_multi_segment(rest)
                 if found:
                     template, params = found
                     return self._with_method(spec, template, params, method, server.base_path)

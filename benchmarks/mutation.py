@@ -1,0 +1,166 @@
+"""Mutation score per module with mutmut (config in pyproject.toml [tool.mutmut]).
+
+    python benchmarks/mutation.py tracking.outbox check.schema ...   # one module at a time
+    python benchmarks/mutation.py --report tracking.outbox ...       # scores from the last runs only
+
+Each module is run on its own (``mutmut run "bridgebot.MODULE.*"``) under ``nice -n 10``, with
+the fast tests listed in pyproject.toml. The score counts killed (and timed-out) mutants over all
+mutants less those judged equivalent in benchmarks/mutation_equivalent.txt (one line each:
+``mutant_name  # why it cannot be told apart``). A mutant no test reaches counts as surviving.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTMUT = str(Path(sys.executable).with_name("mutmut"))
+EQUIVALENT = ROOT / "benchmarks" / "mutation_equivalent.txt"
+KILLED = {"killed", "timeout"}
+
+
+def equivalents() -> dict[str, str]:
+    """Mutants judged equivalent by hand: ``name  # reason`` per line."""
+    if not EQUIVALENT.exists():
+        return {}
+    out = {}
+    for line in EQUIVALENT.read_text().splitlines():
+        name, _, reason = line.partition("#")
+        if name.strip():
+            out[name.strip()] = reason.strip()
+    return out
+
+
+_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|WHERE|FROM|ORDER BY|GROUP BY|LIMIT|VALUES)\b", re.I)
+
+
+_SOURCES: dict[str, dict[str, list[str]]] = {}
+
+
+def _functions(module: str) -> dict[str, list[str]]:
+    """Every function in mutmut's copy of ``module`` (originals and mutants), as source lines."""
+    if module not in _SOURCES:
+        import ast
+
+        path = ROOT / "mutants" / (module.replace(".", "/") + ".py")
+        text = path.read_text()
+        lines = text.splitlines()
+        _SOURCES[module] = {n.name: lines[n.lineno:n.end_lineno] for n in ast.walk(ast.parse(text))
+                            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return _SOURCES[module]
+
+
+def _diff(name: str) -> tuple[list[str], list[str]]:
+    """The lines a mutant changed: its body against the original's (read from mutants/)."""
+    module, _, func = name.rpartition(".")
+    funcs = _functions(module)
+    mutant = funcs.get(func, [])
+    original = funcs.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", func), [])
+    if len(mutant) != len(original):
+        return original, mutant
+    pairs = [(a, b) for a, b in zip(original, mutant) if a != b]
+    return [a for a, _ in pairs], [b for _, b in pairs]
+
+
+def judged_equivalent(name: str) -> str | None:
+    """A reason when a mutant cannot change behaviour by a rule that holds for every case.
+
+    Only one rule is applied automatically: the case of an SQL statement's text changed while
+    every quoted literal in it stays the same (SQLite keywords and identifiers ignore case).
+    Every other equivalent is judged by hand in benchmarks/mutation_equivalent.txt.
+    """
+    minus, plus = _diff(name)
+    if len(minus) != len(plus) or not minus:
+        return None
+    for a, b in zip(minus, plus):
+        if a == b:
+            continue
+        if a.lower() != b.lower() or not _SQL.search(a):
+            return None
+        if re.findall(r"'[^']*'", a) != re.findall(r"'[^']*'", b):
+            return None
+    return "SQL keywords and identifiers ignore case; the quoted literals are unchanged"
+
+
+def results() -> dict[str, str]:
+    out = subprocess.run([MUTMUT, "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True).stdout
+    return dict(m.groups() for m in re.finditer(r"^\s+(\S+): (.+)$", out, re.M))
+
+
+def run(module: str) -> float:
+    env = {**os.environ,
+           "BRIDGEBOT_TEST_CACHE_DIR": os.environ.get("BRIDGEBOT_TEST_CACHE_DIR")
+           or str(Path(tempfile.gettempdir()) / "bridgebot-mutation-spec-cache"),
+           "BRIDGEBOT_SHARED_SPECS": os.environ.get("BRIDGEBOT_SHARED_SPECS")
+           or str((ROOT.parent / "shared" / "specs").resolve())}
+    Path(env["BRIDGEBOT_TEST_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    subprocess.run(["nice", "-n", "10", MUTMUT, "run", f"bridgebot.{module}.*", "--max-children", "1"],
+                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
+    return time.monotonic() - t0
+
+
+def score(module: str, all_results: dict[str, str], equiv: dict[str, str]) -> tuple[str, ...]:
+    mine = {k: v for k, v in all_results.items() if k.startswith(f"bridgebot.{module}.")}
+    counts = Counter(mine.values())
+    eq = sum(1 for k, v in mine.items() if k in equiv and v not in KILLED)
+    killed = sum(counts[s] for s in KILLED)
+    judged = len(mine) - eq - counts["not checked"]
+    pct = f"{100 * killed / judged:.1f}%" if judged else "-"
+    survivors = [k for k, v in mine.items() if v not in KILLED and k not in equiv and v != "not checked"]
+    return (module, str(len(mine)), str(killed), str(eq), str(len(survivors)), str(counts["not checked"]), pct)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("modules", nargs="+", help="e.g. tracking.outbox check.schema desk delivery")
+    ap.add_argument("--report", action="store_true", help="do not run; report the last results")
+    ap.add_argument("--survivors", action="store_true", help="list the surviving non-equivalent mutants")
+    args = ap.parse_args()
+    took: dict[str, float] = {}
+    if not args.report:
+        for module in args.modules:
+            took[module] = run(module)
+    res, equiv = results(), equivalents()
+    auto: dict[str, str] = {}
+    cache_file = ROOT / "mutants" / "judged.json"  # mutants' text is fixed until mutmut remakes them
+    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    for k, v in res.items():
+        if v not in KILLED and v != "not checked" and k not in equiv and any(
+                k.startswith(f"bridgebot.{m}.") for m in args.modules):
+            if k not in cache:
+                cache[k] = judged_equivalent(k)
+            if cache[k]:
+                auto[k] = cache[k]
+    if cache_file.parent.exists():
+        cache_file.write_text(json.dumps(cache))
+    equiv = {**equiv, **auto}
+    print("| module | mutants | killed | equivalent | survived | not run | score | minutes |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for module in args.modules:
+        row = score(module, res, equiv)
+        minutes = f"{took[module] / 60:.1f}" if module in took else "-"
+        print("| " + " | ".join(row) + f" | {minutes} |")
+    if args.survivors:
+        print("\nSurviving, not judged equivalent:")
+        for module in args.modules:
+            for k, v in sorted(res.items()):
+                if k.startswith(f"bridgebot.{module}.") and v not in KILLED and v != "not checked" and k not in equiv:
+                    print(f"{k}: {v}")
+        print("\nJudged equivalent:")
+        for k, reason in sorted(equiv.items()):
+            if any(k.startswith(f"bridgebot.{m}.") for m in args.modules) and res.get(k) not in KILLED:
+                print(f"{k}  # {reason}")
+
+
+if __name__ == "__main__":
+    main()

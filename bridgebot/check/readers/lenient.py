@@ -1,0 +1,261 @@
+"""A lenient reader for JSON as developers paste it (issue 11).
+
+Pasted bodies and errors are often not JSON: elided (``...``, ``…``, ``[...]``), cut off, printed
+by a console as a JS object literal (unquoted keys, single quotes, trailing or missing commas),
+a Python repr (``u'…'``, ``None``, ``True``), PHP/Ruby ``=>`` hashes. One pass over the text
+(:func:`_normalize`) turns these into JSON5, which ``pyjson5`` (Cython, ~4 µs for a small
+object; the pure-Python ``json5`` takes ~4 ms for the same) decodes. ``partial-json-parser``
+was measured for cut-off ends too, but it reads strict JSON only, so closing the open brackets
+is done in the same pass.
+
+What was left out stays unknown: an elided value becomes :class:`~bridgebot.check.model.Unresolved`
+(never checked), an object with keys left out an :class:`~bridgebot.check.model.ElidedDict`
+(its required keys are not claimed missing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pyjson5
+
+from ..model import ElidedDict, Unresolved
+
+_ELIDED = "\u0000elided"
+_ELIDED_KEY = "\u0000elided-keys"
+_RAW = "\u0000raw:"
+#: Longest text read as one value (a pasted error or body; a log is cut here).
+MAX_LENIENT_CHARS = 32 * 1024
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+)")
+_WORDS = {"None": "null", "null": "null", "nil": "null", "True": "true", "true": "true",
+          "False": "false", "false": "false", "NaN": "null"}
+
+
+class LenientError(ValueError):
+    pass
+
+
+def read_value(text: str, start: int, stop: int | None = None) -> tuple[Any, int, set[str]]:
+    """Read the value starting at ``text[start]`` (``{`` or ``[``).
+
+    Returns ``(value, end, liberties)``: what was not JSON, among ``elided`` (``...``),
+    ``cut_off`` (the text ends inside the value) and ``literal`` (JS or Python literal syntax:
+    quotes, keys, commas, words); empty for plain JSON. Raises :class:`LenientError` when even
+    the lenient reading fails.
+    """
+    try:
+        value, end = json.JSONDecoder().raw_decode(text, start)
+        return value, end, set()
+    except json.JSONDecodeError:
+        pass
+    limit = min(len(text), stop if stop is not None else len(text))
+    stop = min(limit, start + MAX_LENIENT_CHARS)
+    liberties: set[str] = set()
+    out, end = _normalize(text, start, stop, liberties)
+    if "cut_off" in liberties and stop < limit:
+        raise LenientError("too long to read leniently")  # not cut off by the paste, by our cap
+    try:
+        value = pyjson5.decode(out)
+    except pyjson5.Json5ExtraData as e:
+        value = e.result
+    except Exception as e:  # noqa: BLE001 - pyjson5 raises several kinds
+        raise LenientError(str(e).split(" near ")[0]) from None
+    return _restore(value), end, liberties
+
+
+def loads(snippet: str) -> Any:
+    """Read a whole snippet leniently (for bodies already cut out of a paste)."""
+    value, _end, _liberties = read_value(snippet.strip(), 0)
+    return value
+
+
+def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
+    """JSON5 text for the value at ``s[i]`` and the index just past it; adds to ``liberties``."""
+    out: list[str] = []
+    stack: list[str] = []  # "{" or "["
+    #: per open container: what the next token is ("key", "value", "sep" after a value/key)
+    expect: list[str] = []
+    while i < n:
+        c = s[i]
+        if c in " \t\r\n":
+            i += 1
+            continue
+        if c == "#" or s.startswith("//", i):
+            liberties.add("literal")
+            nl = s.find("\n", i)
+            i = n if nl < 0 else nl
+            continue
+        if s.startswith("...", i) or c == "\u2026":
+            # An elision: "...", "…", as an item, a value, or a whole container "[...]".
+            liberties.add("elided")
+            i += 3 if c == "." else 1
+            while i < n and s[i] in ".\u2026":
+                i += 1
+            if not stack:
+                raise LenientError("only an elision")
+            if stack[-1] == "{" and expect[-1] != "value":
+                _emit_key(out, expect, f'"{_ELIDED_KEY}"')
+                out.append(":")
+                expect[-1] = "value"
+                _emit_value(out, expect, "0")
+            else:
+                _emit_value(out, expect, f'"{_ELIDED}"')
+            continue
+        if c in "{[":
+            if stack and expect[-1] == "sep":
+                out.append(",")
+                expect[-1] = "key" if stack[-1] == "{" else "value"
+            if stack and stack[-1] == "{" and expect[-1] == "key":
+                raise LenientError("an object where a key should be")
+            out.append(c)
+            stack.append(c)
+            expect.append("key" if c == "{" else "value")
+            i += 1
+            continue
+        if c in "}]":
+            if not stack:
+                break
+            want = "}" if stack[-1] == "{" else "]"
+            if c != want:
+                raise LenientError(f"`{c}` closes a `{stack[-1]}`")
+            if out and out[-1] == ":":
+                out.append(f'"{_ELIDED}"')
+            out.append(c)
+            stack.pop()
+            expect.pop()
+            i += 1
+            if not stack:
+                return "".join(out), i
+            expect[-1] = "sep"
+            continue
+        if not stack:
+            break
+        if c == ",":
+            if expect[-1] == "sep":
+                out.append(",")
+            else:
+                liberties.add("literal")  # a doubled or leading comma
+            expect[-1] = "key" if stack[-1] == "{" else "value"
+            i += 1
+            j = i
+            while j < n and s[j] in " \t\r\n":
+                j += 1
+            if j < n and s[j] in "}]":
+                liberties.add("literal")  # a trailing comma
+            continue
+        if c in ":=" and stack[-1] == "{":
+            if c == "=" and not s.startswith("=>", i):
+                raise LenientError("`=` in an object")
+            out.append(":")
+            if c == "=":
+                liberties.add("literal")
+            expect[-1] = "value"
+            i += 2 if c == "=" else 1
+            continue
+        if c in "\"'" or (c in "uUbBrR" and i + 1 < n and s[i + 1] in "\"'"):
+            if c not in "\"'":
+                liberties.add("literal")
+                i += 1
+                c = s[i]
+            j = i + 1
+            while j < n and s[j] != c:
+                if s[j] == "\n" and c == "'":
+                    break
+                j += 2 if s[j] == "\\" else 1
+            if j >= n:  # cut off inside a string: its value is unknown
+                liberties.add("cut_off")
+                token = f'"{_ELIDED}"'
+                i = n
+            else:
+                token = s[i:j + 1]
+                if c == "'":
+                    liberties.add("literal")
+                    token = json.dumps(s[i + 1:j].replace("\\'", "'").replace('\\"', '"'))
+                i = j + 1
+            if stack[-1] == "{" and expect[-1] in ("key", "sep"):
+                _emit_key(out, expect, token)
+            else:
+                _emit_value(out, expect, token)
+            continue
+        m = _NUMBER.match(s, i)
+        if m and m.end() > i:
+            _emit_key(out, expect, json.dumps(m.group(0))) if stack[-1] == "{" and expect[-1] in ("key", "sep") \
+                else _emit_value(out, expect, m.group(0).rstrip(".") or "0")
+            i = m.end()
+            continue
+        m = _IDENT.match(s, i)
+        if m:
+            word = m.group(0)
+            i = m.end()
+            if stack[-1] == "{" and expect[-1] in ("key", "sep"):
+                liberties.add("literal")
+                _emit_key(out, expect, json.dumps(word))
+                continue
+            if word not in ("true", "false", "null"):
+                liberties.add("literal")
+            if word in _WORDS:
+                _emit_value(out, expect, _WORDS[word])
+                continue
+            # A value computed elsewhere (a variable, a call, Some("…")): present, value unknown,
+            # its text kept (an error's message may be inside it).
+            depth, start = 0, m.start()
+            while i < n and (depth or s[i] not in ",}]\n"):
+                depth += s[i] in "([{"
+                depth -= s[i] in ")]}" and depth > 0
+                i += 1
+            _emit_value(out, expect, json.dumps(_RAW + s[start:i].strip()))
+            continue
+        if c == "(" or c == ")":
+            raise LenientError("a call, not a literal")
+        raise LenientError(f"unexpected `{c}`")
+    if not stack:
+        raise LenientError("no value")
+    liberties.add("cut_off")
+    # Cut off: close what is open; an open object has keys left out.
+    if out and out[-1] == ":":
+        out.append(f'"{_ELIDED}"')
+    elif expect[-1] == "colon":
+        out.pop()  # a key cut off before its value
+    while stack:
+        top = stack.pop()
+        expect.pop()
+        if top == "{":
+            out.append(("" if out[-1] in ",{" else ",") + f'"{_ELIDED_KEY}":0}}')
+        else:
+            out.append("]")
+    return "".join(out), n
+
+
+def _emit_key(out: list[str], expect: list[str], token: str) -> None:
+    if expect[-1] == "sep":
+        out.append(",")  # a missing comma between members (a console's printout)
+    out.append(token)
+    expect[-1] = "colon"
+
+
+def _emit_value(out: list[str], expect: list[str], token: str) -> None:
+    if expect[-1] == "sep":
+        out.append(",")
+    elif expect[-1] == "colon":
+        raise LenientError("a key without `:`")
+    out.append(token)
+    expect[-1] = "sep"
+
+
+def _restore(value: Any) -> Any:
+    if isinstance(value, dict):
+        elided = value.pop(_ELIDED_KEY, None) is not None
+        items = {k: _restore(v) for k, v in value.items()}
+        return ElidedDict(items) if elided else items
+    if isinstance(value, list):
+        if value == [_ELIDED]:
+            return Unresolved("[…]")
+        return [_restore(v) for v in value if v != _ELIDED]
+    if value == _ELIDED:
+        return Unresolved("…")
+    if isinstance(value, str) and value.startswith(_RAW):
+        return Unresolved(value[len(_RAW):])
+    return value

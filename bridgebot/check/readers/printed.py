@@ -1,0 +1,42 @@
+"""Requests printed inside an error dump (issue 11): axios's ``config: {method, url, data,
+headers}`` and octokit's ``request: {method, url, body, headers}``. They are what was really
+sent, so they are checked like any other request (source ``printed``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import ElidedDict, PastedRequest, Unresolved
+
+_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def printed_requests(value: Any, depth: int = 0) -> list[PastedRequest]:
+    if depth > 4 or not isinstance(value, dict):
+        return []
+    out: list[PastedRequest] = []
+    for key in ("config", "request"):
+        obj = value.get(key)
+        if not isinstance(obj, dict):
+            continue
+        method, url = obj.get("method"), obj.get("url")
+        if not (isinstance(method, str) and method.lower() in _METHODS and isinstance(url, str)
+                and url.startswith("http") and not isinstance(url, Unresolved)):
+            continue
+        headers_raw = obj.get("headers")
+        headers = [(str(k), str(v)) for k, v in headers_raw.items()] if isinstance(headers_raw, dict) else []
+        known = isinstance(headers_raw, dict) and not isinstance(headers_raw, ElidedDict)
+        body = obj.get("data", obj.get("body"))
+        body_value = None
+        if isinstance(body, (dict, list)):
+            body_value, body = body, json.dumps(body, default=str)
+        elif isinstance(body, Unresolved) or not isinstance(body, str):
+            body = None
+        if body is not None and body.strip()[:1] in "{[" and not any(k.lower() == "content-type" for k, _ in headers):
+            headers.append(("Content-Type", "application/json"))  # both clients send objects as JSON
+        out.append(PastedRequest(method=method.upper(), url=url, headers=headers, body=body, body_value=body_value,
+                                 source="printed", headers_known=known))
+    for key in ("error", "err", "response", "cause"):
+        out += printed_requests(value.get(key), depth + 1)
+    return out

@@ -1,0 +1,284 @@
+"""Behaviours of the checker, the client-code reader and tracking that a one-line break would
+silently lose (each named in benchmarks/mutation.md with the break it catches)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bridgebot.check import check_paste
+from bridgebot.check import checker as checker_mod
+from bridgebot.check.checker import MAX_FINDINGS_PER_REQUEST, check_request
+from bridgebot.check.model import PastedRequest
+from bridgebot.check.paste import read_paste
+from bridgebot.tracking import Store, outbox
+from bridgebot.tracking.threads import forget_events_before, mark_event_seen
+
+LIVE = "sk-live-4f3c2b1a0e9d8c7b6a5f4e3d2c1b9f2c"
+
+
+# --- the checker ---------------------------------------------------------------------------------
+
+def test_findings_per_request_are_capped(bridge_specs) -> None:
+    body = {f"unknown_{i}": 1 for i in range(MAX_FINDINGS_PER_REQUEST + 15)}
+    req = PastedRequest("POST", "https://api.bridge.xyz/v0/transfers", source="json", body=json.dumps(body),
+                        headers=[("Content-Type", "application/json")])
+    findings = check_request(req, bridge_specs).findings
+    assert MAX_FINDINGS_PER_REQUEST == 30
+    assert len(findings) == 30
+
+
+def test_a_crash_in_one_requests_check_is_contained(bridge_specs, monkeypatch, caplog) -> None:
+    real = checker_mod.check_request
+
+    def flaky(req, specs):
+        if "wallets" in req.url:
+            raise RuntimeError("boom")
+        return real(req, specs)
+
+    monkeypatch.setattr(checker_mod, "check_request", flaky)
+    text = ("curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'\n\n"
+            "curl https://api.bridge.xyz/v0/customers -H 'Api-Key: $K'")
+    result = check_paste(text, bridge_specs)
+    assert [r.operation.label for r in result.requests] == ["GET /v0/customers"]
+    assert result.problems == ["I couldn't check the curl request to https://api.bridge.xyz/v0/wallets: "
+                               "that's a bug on our side, and it has been logged."]
+    assert "boom" in caplog.text
+
+
+def test_reader_notes_are_redacted(bridge_specs) -> None:
+    text = f"curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: {LIVE}' -d @{LIVE}.json"
+    result = check_paste(text, bridge_specs)
+    notes = result.requests[0].request.notes
+    assert notes, "the reader says the body is in a file"
+    assert all(LIVE not in n for n in notes) and any("…9f2c" in n for n in notes)
+
+
+def test_a_secret_in_an_error_message_and_problems_is_redacted(bridge_specs) -> None:
+    text = f'{{"code": "invalid_api_key", "message": "Invalid key {LIVE}"}}'
+    result = check_paste(text, bridge_specs)
+    assert LIVE not in json.dumps(result.to_dict())
+    assert result.errors and "…9f2c" in result.errors[0].error.message
+
+
+# --- client code -------------------------------------------------------------------------------
+
+def test_session_headers_are_not_taken_as_fully_known(bridge_specs) -> None:
+    text = ('s = requests.Session()\ns.headers.update({"Api-Key": os.environ["K"]})\n'
+            'r = s.post("https://api.bridge.xyz/v0/customers", json={"first_name": "A"})')
+    (req,) = read_paste(text).requests
+    assert req.headers_known is False
+    kinds = [f.kind for f in check_paste(text, bridge_specs).findings]
+    assert "auth_missing" not in kinds and "idempotency_key_missing" not in kinds
+
+
+def test_axios_params_become_the_query(bridge_specs) -> None:
+    text = 'axios.get("https://api.bridge.xyz/v0/customers", { params: { limit: 5, emal: "x" }, headers: { "Api-Key": key } })'
+    (req,) = read_paste(text).requests
+    assert req.url == "https://api.bridge.xyz/v0/customers?limit=5&emal=x"
+    assert [(f.kind, f.field) for f in check_paste(text, bridge_specs).findings] == [("unknown_param", "emal")]
+
+
+def test_a_requests_auth_tuple_is_basic_auth() -> None:
+    text = 'requests.get("https://api.stripe.com/v1/charges", auth=("sk_test_abcdefghijklmnop1234", ""))'
+    (req,) = read_paste(text).requests
+    assert req.basic_auth == "sk_test_abcdefghijklmnop1234:"
+
+
+def test_php_custom_request_sets_the_method() -> None:
+    text = ('```php\n$ch = curl_init();\ncurl_setopt($ch, CURLOPT_URL, "https://api.bridge.xyz/v0/customers/c1");\n'
+            'curl_setopt($ch, CURLOPT_CUSTOMREQUEST, "DELETE");\n'
+            'curl_setopt($ch, CURLOPT_HTTPHEADER, ["Api-Key: " . $key]);\n$out = curl_exec($ch);\n```')
+    (req,) = read_paste(text).requests
+    assert (req.method, req.url, req.source) == ("DELETE", "https://api.bridge.xyz/v0/customers/c1", "php")
+
+
+# --- tracking ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "bb.db")
+
+
+def test_event_ids_are_remembered_then_forgotten(store: Store) -> None:
+    with store.transaction() as db:
+        assert mark_event_seen(db, "Ev1", "message", 100.0) is True
+        assert mark_event_seen(db, "Ev1", "message", 101.0) is False
+        assert mark_event_seen(db, "Ev2", "message", 200.0) is True
+        assert forget_events_before(db, 150.0) == 1
+        assert mark_event_seen(db, "Ev1", "message", 300.0) is True
+        assert mark_event_seen(db, "Ev2", "message", 300.0) is False
+
+
+def test_outbox_items_come_back_as_queued_oldest_first_fifty_at_a_time(store: Store) -> None:
+    with store.transaction() as db:
+        db.execute("INSERT INTO threads (channel_id, thread_ts, author_id, opened_at) VALUES ('C1', '1.1', 'U', 1)")
+        first = outbox.enqueue(db, method="chat.postMessage", payload={"text": "héllo …"}, at=5.0, thread_id=1)
+        for i in range(60):
+            outbox.enqueue(db, method="chat.update", payload={"n": i}, at=6.0)
+        items = outbox.due(db, 6.0)
+        assert len(items) == 50
+        assert (items[0].id, items[0].thread_id, items[0].method, items[0].payload, items[0].attempts) == \
+            (first, 1, "chat.postMessage", {"text": "héllo …"}, 0)
+        assert (items[1].thread_id, items[1].method, items[1].payload) == (None, "chat.update", {"n": 0})
+        assert [i.id for i in items] == sorted(i.id for i in items)
+        assert len(outbox.due(db, 6.0, limit=3)) == 3
+        assert outbox.pending_post(db, 1) == first
+        outbox.replace_payload(db, first, {"text": "new"})
+        assert outbox.due(db, 5.0)[0].payload == {"text": "new"}
+        outbox.mark_sent(db, first, 7.0, "9.9")
+        assert outbox.pending_post(db, 1) is None
+        assert outbox.next_due_at(db) == 6.0
+
+
+def test_outbox_backoff_never_gives_up_and_permanent_errors_stop(store: Store) -> None:
+    with store.transaction() as db:
+        i = outbox.enqueue(db, method="chat.postMessage", payload={"text": "hi"}, at=10.0, thread_id=None)
+        assert [x.id for x in outbox.due(db, 10.0)] == [i]
+        assert outbox.due(db, 9.9) == []
+        item = outbox.due(db, 10.0)[0]
+        assert outbox.mark_retry(db, item, 10.0, "ratelimited") == "pending"
+        assert outbox.next_due_at(db) == 10.0 + outbox.BACKOFF[0]
+        item = outbox.due(db, 11.0)[0]
+        assert item.attempts == 1
+        assert outbox.mark_retry(db, item, 11.0, "x" * 900) == "pending"
+        assert outbox.next_due_at(db) == 11.0 + outbox.BACKOFF[1]
+        assert len(db.execute("SELECT last_error FROM outbox").fetchone()[0]) == 500
+        item = outbox.due(db, 13.0)[0]
+        assert outbox.mark_retry(db, item, 13.0, "channel_not_found", permanent=True) == "failed"
+        assert outbox.due(db, 1e12) == [] and outbox.next_due_at(db) is None
+        assert outbox.counts(db) == {"failed": 1}
+        # A passing error is retried however many attempts it took, with the backoff capped.
+        k = outbox.enqueue(db, method="chat.update", payload={}, at=0.0)
+        db.execute("UPDATE outbox SET attempts = 1000 WHERE id = ?", [k])
+        assert outbox.mark_retry(db, outbox.due(db, 0.0)[0], 0.0, "timeout") == "pending"
+        assert db.execute("SELECT next_attempt_at FROM outbox WHERE id = ?", [k]).fetchone()[0] == outbox.BACKOFF[-1]
+        outbox.mark_sent(db, k, 400.0, "1.2")
+        assert db.execute("SELECT status, result_ts, attempts, last_error FROM outbox WHERE id = ?",
+                          [k]).fetchone() == ("sent", "1.2", 1002, None)
+
+
+# --- parameter styles, finding locations, button labels ------------------------------------------
+
+def _spec_with_query(tmp_path: Path, param: dict) -> "SpecSet":
+    from bridgebot.check import SpecSet
+
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "paths": {"/things": {"get": {"parameters": [param], "responses": {"200": {"description": "ok"}}}}}}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc))
+    return SpecSet.load([path])
+
+
+@pytest.mark.parametrize("style, explode, url, want", [
+    ("form", False, "ids=a,b", []),
+    ("form", False, "ids=a,zz", [("invalid_enum", "ids[1]")]),
+    ("pipeDelimited", False, "ids=a%7Cb", []),
+    ("spaceDelimited", False, "ids=a%20zz", [("invalid_enum", "ids[1]")]),
+    ("form", True, "ids=a&ids=b", []),
+    ("form", True, "ids=a,b", [("invalid_enum", "ids[0]")]),  # exploded: `a,b` is one value
+])
+def test_query_arrays_follow_the_parameters_style_and_explode(tmp_path: Path, style, explode, url, want) -> None:
+    specs = _spec_with_query(tmp_path, {"name": "ids", "in": "query", "style": style, "explode": explode,
+                                        "schema": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}})
+    req = PastedRequest("GET", f"https://api.t.test/things?{url}")
+    assert [(f.kind, f.field) for f in check_request(req, specs).findings] == want
+
+
+def test_a_finding_has_one_of_the_documented_locations() -> None:
+    from bridgebot.check.model import LOCATIONS, Finding
+
+    assert LOCATIONS == ("path", "query", "header", "body", "url")
+    Finding("wrong_type", "query", "limit", "m")
+    with pytest.raises(ValueError, match="unknown finding location 'cookie'"):
+        Finding("wrong_type", "cookie", "limit", "m")
+
+
+@pytest.mark.parametrize("named, location", [("somewhere", "body"), ("query", "query")])
+def test_an_error_naming_an_odd_location_gets_the_location_its_kind_implies(bridge_specs, named, location) -> None:
+    text = f'{{"code": "invalid_parameters", "message": "bad", "location": "{named}", "name": "amount"}}'
+    (err,) = check_paste(text, bridge_specs).errors
+    assert [(f.kind, f.location, f.field) for f in err.findings] == [("invalid_format", location, "amount")]
+
+
+def test_button_labels_are_cut_to_slacks_limit() -> None:
+    from bridgebot.render import MAX_BUTTON_TEXT, fit_blocks
+
+    long = "Claim " + "x" * 100
+    (block,) = fit_blocks([{"type": "actions", "elements": [
+        {"type": "button", "text": {"type": "plain_text", "text": long}},
+        {"type": "button", "text": {"type": "plain_text", "text": "Resolve"}}]}])
+    labels = [e["text"]["text"] for e in block["elements"]]
+    assert MAX_BUTTON_TEXT == 75
+    assert labels == [long[:74] + "…", "Resolve"]
+
+
+@pytest.mark.parametrize("kind, value, redacted, message", [
+    ("bridge_live_key", "sk-live-abcd", "sk-live-…abcd",
+     "A live key (sk-live-…abcd) is visible in this message: rotate it now and delete the message; "
+     "a key pasted in a shared channel is compromised."),
+    ("stripe_test_key", "sk_test_abcd", "sk_test_…abcd",
+     "A test key (sk_test_…abcd) is visible in this message: rotate it and delete the message: "
+     "even a test key gives access to your test data."),
+    ("authorization", "tok-test-abcd", "…abcd",
+     "A test key (…abcd) is visible in this message: rotate it and delete the message: "
+     "even a test key gives access to your test data."),
+    ("authorization", "abcdefgh", "…efgh",
+     "A credential (…efgh) is visible in this message: rotate it now and delete the message; "
+     "a key pasted in a shared channel is compromised."),
+    ("api_key", "x_live_y", "…_y",
+     "A live key (…_y) is visible in this message: rotate it now and delete the message; "
+     "a key pasted in a shared channel is compromised."),
+])
+def test_the_secret_finding_says_what_kind_of_key_and_what_to_do(kind, value, redacted, message) -> None:
+    from bridgebot.check.model import Secret, secret_finding
+
+    f = secret_finding(Secret(kind=kind, location="header", redacted=redacted, value=value))
+    assert (f.kind, f.location, f.field, f.message, f.expected, f.actual) == (
+        "secret_exposed", "header", kind, message, "no credentials in shared channels", redacted)
+    assert f.to_dict() == {"kind": "secret_exposed", "location": "header", "field": kind, "message": message,
+                           "expected": "no credentials in shared channels", "actual": redacted}
+
+
+# --- nested form keys (bridgebot/check/forms.py) ----------------------------------------------
+
+from bridgebot.check.forms import decode_form, parse_pairs  # noqa: E402
+
+
+def decode(text: str):
+    return decode_form(parse_pairs(text))
+
+
+@pytest.mark.parametrize("text, value, bad", [
+    ("a=1", {"a": "1"}, []),
+    ("a=", {"a": ""}, []),
+    ("a=x+y&b=%26", {"a": "x y", "b": "&"}, []),
+    ("ids=1&ids=2&ids=3", {"ids": ["1", "2", "3"]}, []),
+    ("m[k]=v&m[j]=w", {"m": {"k": "v", "j": "w"}}, []),
+    ("a[b][c]=1", {"a": {"b": {"c": "1"}}}, []),
+    ("expand[]=a&expand[]=b", {"expand": ["a", "b"]}, []),
+    ("items[1][p]=y&items[0][p]=x", {"items": [{"p": "x"}, {"p": "y"}]}, []),
+    ("items[0]=a&items[1]=b", {"items": ["a", "b"]}, []),
+    ("l[][x]=1&l[][y]=2&l[][x]=3", {"l": [{"x": "1", "y": "2"}, {"x": "3"}]}, []),
+    ("a[]b=1", {}, ["a[]b"]),
+    ("[x]=1", {}, ["[x]"]),
+    ("a[=1", {}, ["a["]),
+    ("a=1&a[b]=2", {"a": "1"}, ["a[b]"]),
+    ("a[b]=1&a=2", {"a": {"b": "1"}}, ["a"]),
+    ("a[]=1&a[b]=2", {"a": ["1"]}, ["a[b]"]),
+    ("a[b]=1&a[]=2", {"a": {"b": "1"}}, ["a[]"]),
+])
+def test_decode_form(text: str, value, bad) -> None:
+    assert decode(text) == (value, bad)
+
+
+def test_lists_keep_the_labels_the_developer_wrote() -> None:
+    value, _ = decode("items[2][p]=b&items[10][p]=c&items[0][p]=a")
+    assert value["items"] == [{"p": "a"}, {"p": "b"}, {"p": "c"}]
+    assert value["items"].labels == ["0", "2", "10"]
+
+
+def test_blank_values_are_kept() -> None:
+    assert parse_pairs("a=&b") == [("a", ""), ("b", "")]

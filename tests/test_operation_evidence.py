@@ -1,0 +1,232 @@
+"""The operation behind each request and error, said with its evidence (issue 11); the spec
+version picked from the paste; the forms not understood said so; the false alarms of issue 11."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bridgebot.check import SpecSet, check_paste, render_check_text
+from conftest import SHARED_SPECS
+
+
+def _one_error(result):
+    (err,) = result.errors
+    return err
+
+
+@pytest.mark.parametrize("text,label,evidence", [
+    ("error creating issue: POST https://api.github.com/repos/org/repo/issues: 422 Validation Failed "
+     "[{Resource:Issue Field:assignees Code:invalid Message:}]", "POST /repos/{owner}/{repo}/issues", "error_text"),
+    ('{"message":"Invalid request.\\n\\n\\"sha\\" wasn\'t supplied.",'
+     '"documentation_url":"https://docs.github.com/rest/repos/contents#create-or-update-file-contents"}',
+     "PUT /repos/{owner}/{repo}/contents/{path}", "documentation_url"),
+    ("Octokit::UnprocessableEntity: POST https://github.example.com/api/v3/repos/o/r/statuses/HEAD: 422 - "
+     "Validation Failed\nError summary:\n  resource: Status\n  code: custom\n  field: sha\n"
+     "  message: sha must be a 40 character SHA1", "POST /repos/{owner}/{repo}/statuses/{sha}", "enterprise_host"),
+    ("RequestError [HttpError]: Validation Failed: {\"resource\":\"Issue\",\"code\":\"custom\",\"field\":\"title\","
+     "\"message\":\"title is too long\"}\n  request: {\n    method: 'POST',\n"
+     "    url: 'https://api.github.com/repos/o/r/issues',\n  }", "POST /repos/{owner}/{repo}/issues", "request_object"),
+])
+def test_github_errors_name_their_operation_and_evidence(github_specs, text: str, label: str, evidence: str) -> None:
+    err = _one_error(check_paste(text, github_specs))
+    assert err.findings, err
+    assert (err.operation.label, err.evidence) == (label, evidence)
+    data = err.to_dict()
+    assert data["operation"]["evidence"] == evidence
+
+
+@pytest.mark.parametrize("text,kind,field", [
+    ("Stripe error: Received unknown parameter: metdata; request-id: req_AbC123", "unknown_param", "metdata"),
+    ('{"type": "invalid_request_error", "description": "Missing required param: currency.", "param": "currency"}',
+     "missing_required", "currency"),
+    ("StripeInvalidRequestError: x\n  raw: {\n    code: 'parameter_invalid_integer',\n    message: 'Invalid integer: 1.5',"
+     "\n    param: 'amount',\n    type: 'invalid_request_error'\n  }", "wrong_type", "amount"),
+    ('{"json_body": {"error": {"code": "parameter_missing", "message": "Missing required param: email.", '
+     '"param": "email", "type": "invalid_request_error"}}, "http_status": 400}', "missing_required", "email"),
+])
+def test_stripe_errors_in_any_shape(stripe_specs, text: str, kind: str, field: str) -> None:
+    err = _one_error(check_paste(text, stripe_specs))
+    assert [(f.kind, f.field) for f in err.findings] == [(kind, field)]
+    if "req_AbC123" in text:
+        assert err.error.request_id == "req_AbC123"
+
+
+def test_an_error_nothing_ties_to_an_operation_says_so(stripe_specs) -> None:
+    result = check_paste("We get `Received unknown parameter: billingCycleAnchor` from Stripe.", stripe_specs)
+    err = _one_error(result)
+    assert [(f.kind, f.field) for f in err.findings] == [("unknown_param", "billingCycleAnchor")]
+    assert err.operation is None and err.to_dict()["operation"] is None
+    assert "no operation" in render_check_text(result)
+
+
+def test_stripe_empty_id_names_the_path_parameter_and_operation(stripe_specs) -> None:
+    text = ("Stripe::InvalidRequestError: Unrecognized request URL (POST: /v1/subscriptions/). If you are trying "
+            "to list objects, remove the trailing slash.")
+    err = _one_error(check_paste(text, stripe_specs))
+    assert [(f.kind, f.field) for f in err.findings] == [("missing_required", "subscription_exposed_id")]
+    assert err.operation.label == "POST /v1/subscriptions/{subscription_exposed_id}" and err.evidence == "error_text"
+    assert "Unrecognized request URL" in render_check_text(check_paste(text, stripe_specs))
+
+
+def test_a_bare_body_is_checked_when_its_fields_fit_one_operation(bridge_specs, github_specs) -> None:
+    text = ('I send this:\n```\n{"on_behalf_of": "c", "amount": "1", "source": {"payment_rail": "ach", '
+            '"currency": "usd"}, "destination": {"payment_rail": "ach", "currency": "usdx"}}\n```')
+    result = check_paste(text, bridge_specs)
+    (req,) = result.requests
+    assert req.operation.label == "POST /v0/transfers" and req.evidence == "body_fields"
+    assert [(f.kind, f.field) for f in req.findings] == [("invalid_enum", "destination.currency")]
+    assert result.hints == []
+    # Fields that fit two operations (create and update a release): no guess, the hint stays.
+    text = 'I send this:\n```\n{"tag_name": "v1.0", "target_commitish": "main", "draft": "no"}\n```'
+    result = check_paste(text, github_specs)
+    assert result.requests == [] and "no endpoint near it" in result.hints[0]
+
+
+@pytest.fixture(scope="module")
+def two_stripes() -> SpecSet:
+    paths = [SHARED_SPECS / "stripe-2022-04-12.json", SHARED_SPECS / "stripe-2023-08-16.json"]
+    if not all(p.exists() for p in paths):
+        pytest.skip("the two Stripe specs live in ../shared/specs")
+    return SpecSet.load(paths)
+
+
+@pytest.mark.parametrize("extra,version", [
+    ("", "2023-08-16"),
+    (' -H "Stripe-Version: 2022-11-15"', "2022-04-12"),
+    (' -H "Stripe-Version: 2023-10-16"', "2023-08-16"),
+    (' -H "Stripe-Version: 2020-08-27"', "2022-04-12"),
+])
+def test_the_spec_version_follows_the_paste(two_stripes, extra: str, version: str) -> None:
+    text = f"curl https://api.stripe.com/v1/customers -u \"$KEY:\"{extra} -d email=a@b.co"
+    result = check_paste(text, two_stripes)
+    (req,) = result.requests
+    assert req.operation.spec == f"stripe-{version}"
+    assert any(f"Stripe API {version}" in h for h in result.hints)
+
+
+def test_an_sdk_pin_picks_the_version(two_stripes) -> None:
+    text = ("const stripe = new Stripe(key, { apiVersion: '2022-08-01' });\n"
+            "Error: Unrecognized request URL (GET: /v1/customers/).")
+    err = _one_error(check_paste(text, two_stripes))
+    assert err.operation.spec == "stripe-2022-04-12"
+
+
+@pytest.mark.parametrize("text,what", [
+    ("http POST api.github.com/user/repos name=x Authorization:'token abc'", "HTTPie"),
+    ("$resp = $client->request('POST', $this->endpoint('kyc'), ['json' => ['type' => 'x']]);", "Guzzle"),
+    ('req, _ := http.NewRequest("GET", url, nil)', "Go net/http"),
+])
+def test_a_call_that_cannot_be_read_gets_one_line(bridge_specs, text: str, what: str) -> None:
+    result = check_paste(text, bridge_specs)
+    lines = [p for p in result.problems if what in p]
+    assert len(lines) == 1 and "can't read" in lines[0]
+
+
+def test_a_guzzle_call_is_read(bridge_specs) -> None:
+    text = ("$resp = $client->post('https://api.sandbox.bridge.xyz/v0/kyc_links', [\n"
+            "    'headers' => ['Api-Key' => getenv('KEY'), 'Idempotency-Key' => (string) Str::uuid()],\n"
+            "    'json' => ['full_name' => 'Acme', 'email' => 'a@b.co', 'type' => 'business', 'customer_type' => 'x'],\n]);")
+    result = check_paste(text, bridge_specs)
+    (req,) = result.requests
+    assert req.request.source == "guzzle" and req.operation.label == "POST /v0/kyc_links"
+    assert [(f.kind, f.field) for f in req.findings] == [("unknown_param", "customer_type")]
+    assert result.problems == []
+
+
+def test_an_unknown_param_the_spec_accepts_is_not_echoed(stripe_specs) -> None:
+    text = ("curl https://api.stripe.com/v1/customers -u \"$KEY:\" -d email=a@b.co\n"
+            '{"error": {"code": "parameter_unknown", "message": "Received unknown parameter: email", "param": "email"}}')
+    err = _one_error(check_paste(text, stripe_specs))
+    assert err.findings == [] and "accepts it" in err.explanation
+    text = text.replace("email", "emial")
+    err = _one_error(check_paste(text, stripe_specs))
+    assert [(f.kind, f.field) for f in err.findings] == [("unknown_param", "emial")]
+
+
+def test_github_takes_json_without_content_type_bridge_does_not(github_specs, bridge_specs) -> None:
+    gh = "curl -H 'Authorization: token x' -d '{\"name\": \"r\"}' https://api.github.com/user/repos"
+    assert check_paste(gh, github_specs).findings == []
+    br = ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -H 'Idempotency-Key: i' "
+          "-d '{\"type\": \"individual\", \"first_name\": \"Ann\", \"last_name\": \"Bo\", \"email\": \"a@b.co\"}'")
+    assert [f.kind for f in check_paste(br, bridge_specs).findings] == ["content_type"]
+
+
+def test_an_idempotency_option_counts_as_the_header(bridge_specs) -> None:
+    code = ("await axios.post('https://api.bridge.xyz/v0/customers', {type: 'individual'}, "
+            "{headers: {'Api-Key': key}%s})")
+    with_option = check_paste(code % ", idempotencyKey: uuid()", bridge_specs).findings
+    without = check_paste(code % "", bridge_specs).findings
+    assert "idempotency_key_missing" in [f.kind for f in without]
+    assert "idempotency_key_missing" not in [f.kind for f in with_option]
+
+
+def test_a_curls_printed_response_is_not_a_second_request(github_specs) -> None:
+    text = "```\n$ curl -H 'Accept: application/vnd.github+json' https://api.github.com/repos/o/r/releases\n[\n\n]\n```"
+    result = check_paste(text, github_specs)
+    assert [r.operation.label for r in result.requests] == ["GET /repos/{owner}/{repo}/releases"]
+    assert result.findings == []
+
+
+def test_a_broken_continuation_is_not_routed_to_root(github_specs) -> None:
+    text = ("curl -i -H 'Authorization: token x' \\\n  -d '{\"title\": \"New\"}' \\    "
+            "https://api.github.com/repos/o/r/issues")
+    (req,) = check_paste(text, github_specs).requests
+    assert req.operation.label == "POST /repos/{owner}/{repo}/issues"
+
+
+def test_lowercase_method_in_fetch_with_computed_auth(stripe_specs) -> None:
+    text = ('fetch("https://api.stripe.com/v1/tokens", {\n  method: "post",\n  headers: {\n'
+            '    "Content-Type": "application/x-www-form-urlencoded",\n    Authorization: "Bearer " + key\n  },\n'
+            '  body: formBody\n});')
+    (req,) = check_paste(text, stripe_specs).requests
+    assert req.operation.label == "POST /v1/tokens" and req.findings == []
+
+
+def test_json_output_carries_evidence(bridge_specs) -> None:
+    text = "curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'"
+    data = json.loads(json.dumps(check_paste(text, bridge_specs).to_dict()))
+    assert data["requests"][0]["operation"]["evidence"] == "request"
+
+
+def test_the_request_printed_in_an_axios_error_is_checked(bridge_specs) -> None:
+    text = ("AxiosError: Request failed with status code 400\n    at settle (/app/axios.cjs:1966:12) {\n"
+            "  code: 'ERR_BAD_REQUEST',\n  config: {\n    method: 'post',\n"
+            "    url: 'https://api.sandbox.bridge.xyz/v0/customers/c1/virtual_accounts',\n"
+            "    data: '{\"source\":{\"currency\":\"usd\"},\"destination\":{\"currency\":\"usdc\",\"payment_rail\":\"base\","
+            "\"address\":\"0x4a\",\"network\":\"base\"}}',\n"
+            "    headers: { 'Api-Key': '[redacted]', 'Idempotency-Key': 'k1' }\n  },\n"
+            "  response: {\n    status: 400,\n    data: { code: 'invalid_parameters', message: 'Invalid parameters', "
+            "source: { location: 'body', key: 'destination.network' } }\n  }\n}")
+    result = check_paste(text, bridge_specs)
+    (req,) = result.requests
+    assert req.request.source == "printed"
+    assert req.operation.label == "POST /v0/customers/{customerID}/virtual_accounts"
+    assert ("unknown_param", "destination.network") in [(f.kind, f.field) for f in req.findings]
+    (err,) = result.errors
+    assert err.operation.label == req.operation.label and err.evidence == "nearest_request"
+
+
+@pytest.mark.parametrize("method,url,label", [
+    ("PUT", "https://api.github.com/repos/o/r/contents/docs/guide/a.md", "PUT /repos/{owner}/{repo}/contents/{path}"),
+    ("PATCH", "https://api.github.com/repos/o/r/git/refs/heads/main", "PATCH /repos/{owner}/{repo}/git/refs/{ref}"),
+])
+def test_a_multi_segment_parameter_takes_slashes(github_specs, method: str, url: str, label: str) -> None:
+    body = " -d '{\"message\": \"m\", \"content\": \"aGk=\"}'" if method == "PUT" else " -d '{\"sha\": \"" + "a" * 40 + "\"}'"
+    (req,) = check_paste(f"curl -X {method} -H 'Authorization: token x' {url}{body}", github_specs).requests
+    assert req.operation.label == label and req.findings == []
+    # Only where the spec says so (x-multi-segment): an issue number takes no slash.
+    (req,) = check_paste("curl -H 'Authorization: token x' https://api.github.com/repos/o/r/issues/1/x/y",
+                         github_specs).requests
+    assert req.operation is None and [f.kind for f in req.findings] == ["unknown_path"]
+
+
+def test_a_code_two_apis_share_means_what_the_errors_api_says(github_specs, bridge_specs) -> None:
+    gh = ('{"message": "Validation Failed", "errors": [{"resource": "PullRequest", "field": "head", "code": "invalid"}], '
+          '"documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"}')
+    err = _one_error(check_paste(gh, github_specs))
+    assert "branch exists" in err.explanation
+    br = 'POST /v0/customers\n```\n{"code": "invalid", "message": "bad value", "source": {"location": "body", "key": "email"}}\n```'
+    err = _one_error(check_paste(br, bridge_specs))
+    assert "branch" not in (err.explanation or "")
