@@ -5,70 +5,8 @@ Environment: ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN`` 
 ``https://slack.com/api/``), ``BRIDGEBOT_CONFIG``. With no config file every shared channel the
 bot is in is a support channel and internal means the bot's own team.
 
-The TOML file (every key optional)::
-
-    [slack]
-    home_team_id = "T0HOME"          # default: the bot's own team (auth.test)
-    specialist_group = "S0SPECS"     # members count as internal even from another team
-
-    [support]
-    channels = ["C0ACME", "C0GLOBEX"]   # default: every shared channel the bot is in
-    acknowledge_questions = true        # reply to questions without a paste
-    thread_prefix = "BB"                # BB-42
-
-    [customers]                          # channel id → customer org name
-    C0ACME = "Acme Inc"
-
-    [specs]
-    paths = ["openapi_specs/bridge.yaml"]   # default: every spec in openapi_specs/
-    check_budget = 1.0                      # seconds one paste may take; past it the reply says
-                                            # it could not be fully checked (0.1 to 60)
-
-    [calendar]                           # business hours; without it business time = wall clock
-    timezone = "America/New_York"
-    holidays = ["2026-12-25"]            # and/or country = "US" (the holidays package)
-    [calendar.shifts]                    # weekday = "HH:MM-HH:MM" or a list of them; absent = closed
-    mon = "09:00-17:00"
-    sat = "10:00-14:00"
-
-    [sla]                                # business time ("90m", "1h30m", "2h", "3d"); none: no target
-    first_response = "2h"                # also when unclaimed threads are reminded (see [desk] remind_at)
-    resolution = "3d"
-    [sla.tiers.enterprise]               # beats the default for these customer team / channel ids
-    first_response = "30m"
-    customers = ["T0ACME"]
-    [sla.channels.C0GLOBEX]              # beats tier and default
-    first_response = "1h"
-
-    [desk]                               # specialists working the queue from Slack
-    triage_channel = "C0TRIAGE"          # internal channel for reminders, notes and incidents (never a shared one)
-    remind_at = 0.8                      # remind when an unclaimed thread has used 80% of its first-response target
-    claim_reaction = "eyes"              # an internal member's reaction that claims a thread
-    resolve_reaction = "white_check_mark"   # ... and the one that resolves it
-
-    [reports]
-    leads_group = "S0LEADS"              # who may run /bridge report (default: any internal member)
-    leads_channel = "C0LEADS"            # the weekly digest goes here (none: no digest)
-    digest_day = "mon"                   # and at this local time (calendar timezone)
-    digest_time = "09:00"
-
-    [incidents]
-    triage_channel = "C0TRIAGE"          # default: [desk] triage_channel; none at all: no incident signal
-    min_customers = 3                    # distinct customers with the same error / operation
-    window = "60m"
-    [answers]                            # documentation suggested in the first reply
-    suggest = true                       # suggest docs for questions (false: never)
-    docs_dir = "docs"                    # a folder of Markdown pages, split by heading
-    docs_base_url = "https://docs.example.com"   # links for those pages (default: the file path)
-    llms_txt = "https://docs.example.com/llms.txt"  # or a docs site's llms.txt index
-    index_path = "bridgebot-docs.db"     # default: BRIDGEBOT_DOCS_INDEX, else beside the database
-    answered_resolves = true             # "This answered it" resolves the thread
-    escalation_channel = "C0SUPPORT"     # "I still need help" with nobody to ping: ask here
-    min_confidence = 0.35                # below it, nothing is suggested
-
-    [retention]
-    message_text_days = 90              # purge question and reply text after N days (metrics stay);
-                                        # default: keep it
+The TOML file: every key, with an example and what it does, is in ``bridgebot.example.toml`` at
+the top of the checkout (a test loads it, and checks it names every key this module accepts).
 """
 
 from __future__ import annotations

@@ -36,9 +36,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _shared(path: Path) -> Path:
+    """A large real spec from ../shared/specs. Missing on a developer's machine: the tests that need
+    it skip, saying why. Missing in CI (CI=true): they fail, so a sweep never silently runs nothing."""
     if not path.exists():
-        pytest.fail(f"{path} is not here: the large real specs live in ../shared/specs beside the checkout "
-                    "(or set BRIDGEBOT_SHARED_SPECS)", pytrace=False)
+        why = (f"{path} is not here: the large real specs live in ../shared/specs beside the checkout "
+               "(or set BRIDGEBOT_SHARED_SPECS)")
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
     return path
 
 

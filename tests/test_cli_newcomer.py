@@ -115,3 +115,35 @@ def test_check_in_a_terminal_says_it_reads_stdin() -> None:
     proc = subprocess.run(["script", "-qec", f"{bridgebot} check --spec {BRIDGE_SPEC}", "/dev/null"],
                           input=b"\x04", capture_output=True, timeout=60)
     assert b"reading a paste from standard input" in proc.stdout
+
+
+def test_a_secret_finding_names_where_the_key_was_and_is_shown_once() -> None:
+    text = invoke("check", "--spec", str(BRIDGE_SPEC), str(PASTE)).output
+    assert "secret_exposed (header: Api-Key)" in text
+    assert text.count("sk-live-…9f2c") == 1  # once, not again in a list of secrets below
+    obj = json.loads(invoke("check", "--spec", str(BRIDGE_SPEC), "--format", "json", str(PASTE)).stdout)
+    [secret] = [f for r in obj["requests"] for f in r["findings"] if f["kind"] == "secret_exposed"]
+    assert secret["field"] == "Api-Key"
+    assert obj["secrets"] == [{"kind": "bridge_live_key", "location": "header", "redacted": "sk-live-…9f2c"}]
+
+
+@pytest.mark.parametrize("paste, field", [
+    ("curl https://api.bridge.xyz/v0/customers -H 'Authorization: Bearer sk-live-9a8b7c6d5e4f3a2b1c0d9f2c'",
+     "Authorization"),
+    ("curl 'https://api.bridge.xyz/v0/customers?api_key=sk-live-9a8b7c6d5e4f3a2b1c0d9f2c'", "api_key"),
+    ('const client = new Bridge({ apiKey: "sk-live-9a8b7c6d5e4f3a2b1c0d9f2c" })', "apiKey"),
+    ("sk-live-9a8b7c6d5e4f3a2b1c0d9f2c", "bridge_live_key"),  # on its own: the detector's name
+])
+def test_secret_fields_follow_how_the_key_was_written(bridge_specs, paste: str, field: str) -> None:
+    from bridgebot.check import check_paste
+
+    found = [f for f in check_paste(paste, bridge_specs).findings if f.kind == "secret_exposed"]
+    assert [f.field for f in found] == [field]
+
+
+def test_a_pasted_error_repeating_the_requests_problem_is_not_said_twice(stripe_specs) -> None:
+    from conftest import STRIPE_SPEC
+
+    text = invoke("check", "--spec", str(STRIPE_SPEC), str(PASTES / "stripe_error_unknown_param.txt")).output
+    assert text.count("Did you mean") == 2  # the request's finding, and Stripe's own message; no more
+    assert "= unknown_param (body: emial): the request above has this problem" in text

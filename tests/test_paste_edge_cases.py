@@ -143,7 +143,7 @@ def test_live_key_without_space_is_found_and_redacted(bridge_specs) -> None:
     text = 'curl https://api.bridge.xyz/v0/customers -H "Api-Key:sk-live-abcdef1234567890"'
     result = check_paste(text, bridge_specs)
     assert [s.redacted for s in result.secrets] == ["sk-live-…7890"]
-    assert pairs(one_request(result).findings) == [("secret_exposed", "bridge_live_key")]
+    assert pairs(one_request(result).findings) == [("secret_exposed", "Api-Key")]
     no_secret_leaks(result)
 
 
@@ -226,7 +226,7 @@ def test_key_in_query_string_is_redacted_everywhere(bridge_specs) -> None:
     text = "curl 'https://api.bridge.xyz/v0/customers?api_key=sk-live-abcdef1234567890abcd&amp;limit=5'"
     result = check_paste(text, bridge_specs)
     r = one_request(result)
-    assert pairs(r.findings) == [("auth_missing", "Api-Key"), ("secret_exposed", "bridge_live_key"),
+    assert pairs(r.findings) == [("auth_missing", "Api-Key"), ("secret_exposed", "api_key"),
                                  ("unknown_param", "api_key")]
     assert "sk-live-…abcd" in r.to_dict()["url"]
     no_secret_leaks(result)
@@ -301,7 +301,7 @@ def test_python_requests_code_and_http_error(bridge_specs) -> None:
     )
     result = check_paste(text, bridge_specs)
     r = one_request(result)
-    assert pairs(r.findings) == [("auth_invalid", "Authorization"), ("secret_exposed", "bridge_live_key")]
+    assert pairs(r.findings) == [("auth_invalid", "Authorization"), ("secret_exposed", "Authorization")]
     (err,) = result.errors
     assert err.error.status == 401 and label(err) == "GET /v0/customers"
     assert [f.kind for f in err.findings] == ["auth_invalid"]
@@ -463,7 +463,7 @@ def test_stripe_postman_data_urlencode(stripe_specs) -> None:
     result = check_paste(text, stripe_specs)
     r = one_request(result)
     assert label(r) == "POST /v1/customers"
-    assert pairs(r.findings) == [("secret_exposed", "stripe_test_key"),
+    assert pairs(r.findings) == [("secret_exposed", "Authorization"),
                                  ("unknown_param", "invoice_settings[default_payment_methd]")]
     typo = next(f for f in r.findings if f.kind == "unknown_param")
     assert "default_payment_method" in typo.suggestions

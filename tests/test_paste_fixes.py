@@ -46,7 +46,7 @@ CASES = [
     ("POST /v0/customers\n```json\n{\n  // individual\n  \"type\": \"individual\"\n}\n```",
      [("POST", "/v0/customers", "POST /v0/customers", [("malformed_body", "")])]),
     ("curl https://api.sandbox.bridge.xyz/v0/customers -H 'Api-Key: sk-live-00000000000000000000abcd'",
-     [("GET", "sandbox", "GET /v0/customers", [("secret_exposed", "bridge_live_key"), ("auth_invalid", "Api-Key")])]),
+     [("GET", "sandbox", "GET /v0/customers", [("secret_exposed", "Api-Key"), ("auth_invalid", "Api-Key")])]),
 ]
 
 

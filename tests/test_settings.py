@@ -126,3 +126,20 @@ def test_bad_desk_settings_say_what_is_wrong(tmp_path: Path, content: str, messa
     with pytest.raises(SettingsError) as e:
         Settings.from_env({"BRIDGEBOT_CONFIG": str(cfg)})
     assert message in str(e.value)
+
+
+def test_the_example_config_loads_and_names_every_key() -> None:
+    """bridgebot.example.toml is the configuration's documentation: it must stay true."""
+    import tomllib
+
+    from bridgebot.settings import _ALLOWED
+    from conftest import ROOT
+
+    example = ROOT / "bridgebot.example.toml"
+    s = Settings.from_env({"BRIDGEBOT_CONFIG": str(example)})
+    assert s.thread_prefix == "BB" and s.first_response_target == 7200.0 and s.remind_at == 0.8
+    assert s.retention_text_days == 90 and s.check_budget == 1.0 and s.incident_triage_channel == "C0INCIDENTS"
+    data = tomllib.loads(example.read_text())
+    for section, keys in _ALLOWED.items():
+        assert section in data, section
+        assert keys is None or set(data[section]) == keys, (section, keys ^ set(data[section]))

@@ -94,7 +94,8 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
             close = _close(leaf, sorted(names))
             if close:
                 suggestions = tuple(close)
-                text = f"{text.rstrip('.')}. Did you mean `{close[0]}`?"
+                if "did you mean" not in text.lower():  # Stripe's own message already asks
+                    text = f"{text.rstrip('.')}. Did you mean `{close[0]}`?"
         findings.append(Finding(kind=kind, location=location, field=field, message=text,
                                 expected=list(suggestions) or None, actual=field or code or None,
                                 suggestions=suggestions))

@@ -155,6 +155,8 @@ class Secret:
     #: Other spellings of ``value`` in the paste (percent-encoded, ``\u``-escaped, Slack-escaped):
     #: redacted wherever they appear too.
     forms: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    #: Where it was written (``Api-Key``, ``api_key``, ``-u``), when the paste names it.
+    field_name: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "location": self.location, "redacted": self.redacted}
@@ -298,7 +300,7 @@ def secret_finding(secret: Secret) -> Finding:
     return Finding(
         kind="secret_exposed",
         location=secret.location,
-        field=secret.kind,
+        field=secret.field_name or secret.kind,
         message=f"{what} ({secret.redacted}) is visible in this message: {advice}",
         expected="no credentials in shared channels",
         actual=secret.redacted,

@@ -161,7 +161,7 @@ def find_secrets(text: str) -> list[Secret]:
         if not any(p.search(value) for _, p in _TOKEN_PATTERNS):  # a key's own pattern found it
             add("query_credential", "query", unquote(value), min_len=6, form=value)
     _find_encoded(text, add)
-    return list(found.values())
+    return [replace(secret, field_name=_field_of(text, text.find(value))) for value, secret in found.items()]
 
 
 def _glued_ok(text: str, start: int, token: str) -> bool:
@@ -207,6 +207,28 @@ def redact(text: str, secrets: list[Secret]) -> str:
         if form in text:
             text = text.replace(form, redacted)
     return text
+
+
+_FIELD_BEFORE = [
+    re.compile(r"(?:^|[\s'\"(])(-u|--user)\s*['\"]?[^\s'\"]*$"),                # curl -u user:KEY
+    re.compile(r"[?&]([\w.\-\[\]]+)=$"),                                        # ?api_key=KEY
+    re.compile(r"\b(auth)\s*=\s*\(\s*['\"][^'\"]*['\"]\s*,\s*['\"]$"),        # auth=('user', 'KEY')
+    re.compile(r"([A-Za-z][\w\-]*)['\"]?\s*(?:=>|[:=])\s*['\"]?(?:(?:Bearer|Basic|Token|token)\s+)?$"),
+]
+
+
+def _field_of(text: str, pos: int) -> str | None:
+    """Where a key was written, as the developer wrote it: the header (``Api-Key``,
+    ``Authorization``), parameter (``api_key``), field (``apiKey``) or option (``-u``) just before
+    it on its line; None when nothing names it (a key pasted on its own)."""
+    if pos < 0:
+        return None
+    line = text[max(text.rfind("\n", 0, pos) + 1, pos - 200):pos]
+    for pattern in _FIELD_BEFORE:
+        m = pattern.search(line)
+        if m:
+            return m.group(1)
+    return None
 
 
 def _location_of(text: str, pos: int) -> str:
