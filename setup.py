@@ -14,7 +14,8 @@ setup(
     packages=find_packages(include=["bridgebot", "bridgebot.*"]) + list(DATA_PACKAGES),
     package_dir=DATA_PACKAGES,
     package_data={
-        "bridgebot": ["py.typed", "reports/queries/*.sql", "reports/queries/*.yml", "answers/words.yaml"],
+        "bridgebot": ["py.typed", "reports/queries/*.sql", "reports/queries/*.yml", "answers/words.yaml",
+                      "check/sdk/naming.yaml"],
         "bridgebot.playground": ["conversations.yaml", "static/*"],
         "bridgebot.replies": ["*.j2"],
         "bridgebot.openapi_specs": ["*.yaml", "*.yml", "*.json"],

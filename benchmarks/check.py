@@ -81,6 +81,9 @@ class Case:
     user: str | None = None  # curl -u
     get_data: bool = False  # curl -G: the -d pairs go to the query string
     intro: str = "this returns a 400, what am I doing wrong?"
+    #: The same request as SDK code (issue 11): bridgebot reads this instead of a curl; stock
+    #: gets the request it sends.
+    sdk: str | None = None
 
 
 def stripe_cases() -> list[Case]:
@@ -177,6 +180,38 @@ def stripe_cases() -> list[Case]:
              form=[("email", "a@example.com")]),
         Case("metadata as a string + bad address key", "POST", f"{H}/v1/customers", user=u, expect_ok=False,
              form=[("address[city]", "Berlin"), ("address[zip]", "10115"), ("metadata", "order=1")]),
+        # SDK calls (issue 11): the same requests as code, read with tree-sitter
+        Case("sdk:javascript customer create", "POST", f"{H}/v1/customers", user=u,
+             form=[("email", "jenny.rosen@example.com"), ("name", "Jenny Rosen"), ("address[city]", "Berlin"),
+                   ("metadata[order_id]", "6735")],
+             sdk="const customer = await stripe.customers.create({\n  email: 'jenny.rosen@example.com',\n"
+                 "  name: 'Jenny Rosen',\n  address: {city: 'Berlin'},\n  metadata: {order_id: '6735'},\n});"),
+        Case("sdk:python payment intent", "POST", f"{H}/v1/payment_intents", user=u,
+             form=[("amount", "2000"), ("currency", "usd"), ("automatic_payment_methods[enabled]", "true")],
+             sdk="import stripe\nintent = stripe.PaymentIntent.create(\n    amount=2000,\n    currency='usd',\n"
+                 "    automatic_payment_methods={'enabled': True},\n)"),
+        Case("sdk:ruby checkout session", "POST", f"{H}/v1/checkout/sessions", user=u,
+             form=[("mode", "payment"), ("success_url", "https://example.com/ok"),
+                   ("line_items[0][price]", "price_123"), ("line_items[0][quantity]", "1")],
+             sdk="session = Stripe::Checkout::Session.create({\n  mode: 'payment',\n"
+                 "  success_url: 'https://example.com/ok',\n  line_items: [{price: 'price_123', quantity: 1}],\n})"),
+        Case("sdk:php invoices all", "GET", f"{H}/v1/invoices?limit=3&customer=cus_123", user=u,
+             sdk="$invoices = $stripe->invoices->all(['limit' => 3, 'customer' => 'cus_123']);"),
+        Case("sdk:java price builder", "POST", f"{H}/v1/prices", user=u,
+             form=[("currency", "usd"), ("unit_amount", "1000"), ("product", "prod_123")],
+             sdk="import com.stripe.model.Price;\nPriceCreateParams params = PriceCreateParams.builder()\n"
+                 "  .setCurrency(\"usd\")\n  .setUnitAmount(1000L)\n  .setProduct(\"prod_123\")\n  .build();\n"
+                 "Price price = Price.create(params);"),
+        Case("sdk:csharp customer update", "POST", f"{H}/v1/customers/cus_123", user=u,
+             form=[("description", "VIP")],
+             sdk="var service = new CustomerService();\nservice.Update(\"cus_123\", new CustomerUpdateOptions "
+                 "{ Description = \"VIP\" }); // Stripe.net"),
+        Case("sdk:go customer new", "POST", f"{H}/v1/customers", user=u, form=[("email", "a@example.com")],
+             sdk='import "github.com/stripe/stripe-go/v76/customer"\n\nc, err := customer.New('
+                 '&stripe.CustomerParams{Email: stripe.String("a@example.com")})'),
+        Case("sdk:javascript days_until_due=ten", "POST", f"{H}/v1/invoices", user=u, expect_ok=False,
+             form=[("customer", "cus_123"), ("days_until_due", "ten")],
+             sdk="await stripe.invoices.create({customer: 'cus_123', days_until_due: 'ten'});"),
     ]
     return c
 
@@ -256,6 +291,23 @@ def github_cases() -> list[Case]:
         Case("unknown path /repo/{o}/{r}", "GET", f"{H}/repo/octocat/hello-world", headers=auth, expect_ok=False),
         Case("create ref without sha", "POST", f"{R}/git/refs", headers=env, expect_ok=False,
              json_body={"ref": "refs/heads/featureA"}),
+        # SDK calls (issue 11)
+        Case("sdk:javascript octokit issue", "POST", f"{R}/issues", headers=auth,
+             json_body={"title": "Found a bug", "labels": ["bug"]},
+             sdk="await octokit.rest.issues.create({\n  owner: 'octocat',\n  repo: 'hello-world',\n"
+                 "  title: 'Found a bug',\n  labels: ['bug'],\n});"),
+        Case("sdk:javascript octokit.request pull", "POST", f"{R}/pulls", headers=auth,
+             json_body={"title": "x", "head": "feature", "base": "main"},
+             sdk='await octokit.request("POST /repos/{owner}/{repo}/pulls", {\n  owner: "octocat",\n'
+                 '  repo: "hello-world",\n  title: "x",\n  head: "feature",\n  base: "main",\n});'),
+        Case("sdk:python pygithub pull", "POST", f"{R}/pulls", headers=auth,
+             json_body={"title": "x", "head": "feature", "base": "main"},
+             sdk="from github import Github\n# repo = Github(token).get_repo(name)\n"
+                 "pr = repo.create_pull(title='x', head='feature', base='main')"),
+        Case("sdk:go go-github issue labels string", "POST", f"{R}/issues", headers=auth, expect_ok=False,
+             json_body={"title": "x", "labels": "bug"},
+             sdk='client := github.NewClient(nil)\nissue, _, err := client.Issues.Create(ctx, "octocat", '
+                 '"hello-world", &github.IssueRequest{Title: github.String("x"), Labels: github.String("bug")})'),
     ]
     return c
 
@@ -281,6 +333,9 @@ def _slack(text: str, url: str) -> str:
 
 def paste_text(case: Case) -> str:
     """The Slack message a developer would post for ``case``: a sentence and a curl in a code block."""
+    if case.sdk is not None:
+        code = case.sdk.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f"{case.intro}\n```{code}```"
     lines = [f"curl {_q(case.url) if '?' in case.url else case.url}"]
     if case.get_data:
         lines[0] = f"curl -G {case.url}"
@@ -588,12 +643,33 @@ def latency(spec: str, total: int) -> dict[str, Any]:
 
     med = [statistics.median(v) for v in bb_by_case]
     slowest = sorted(range(len(cases)), key=lambda i: -med[i])[:3]
+    # SDK pastes (issue 11): their check times, and the tree-sitter parse alone.
+    from bridgebot.check.sdk import _blocks, detect_language
+    from bridgebot.check.sdk.base import parser
+    sdk_idx = [i for i, c in enumerate(cases) if c.sdk is not None]
+    sdk_times = [t for i in sdk_idx for t in bb_by_case[i]]
+    parse_times: list[float] = []
+    for i in sdk_idx:
+        from bridgebot.check.paste import unslack
+        blocks = [b for b in _blocks(unslack(texts[i])) if b[1].strip()]
+        _, block, tag = blocks[-1]
+        lang = detect_language(block, tag) or "javascript"
+        raw = block.encode()
+        for _ in range(rounds):
+            t0 = pc()
+            parser(lang).parse(raw)
+            parse_times.append(pc() - t0)
     return {
         "cases": cases, "n_checks": len(bb_times),
         "bb_p50": pct(bb_times, 50) * 1e3, "bb_p99": pct(bb_times, 99) * 1e3,
         "st_p50": pct(st_times, 50) * 1e3, "st_p99": pct(st_times, 99) * 1e3,
         "bb_ok": bb_ok, "st_ok": st_ok, "shipped_ok": shipped_ok,
         "slowest": [(cases[i].label, med[i] * 1e3) for i in slowest],
+        "sdk_n": len(sdk_idx),
+        "sdk_p50": pct(sdk_times, 50) * 1e3 if sdk_times else None,
+        "sdk_p99": pct(sdk_times, 99) * 1e3 if sdk_times else None,
+        "parse_p50": pct(parse_times, 50) * 1e3 if parse_times else None,
+        "parse_p99": pct(parse_times, 99) * 1e3 if parse_times else None,
         "side": {k: (pct(v, 50) * 1e3, pct(v, 99) * 1e3) for k, v in side.items()},
     }
 
@@ -738,6 +814,10 @@ def main() -> int:
                      f"{s['inline'][0]:.2f}/{s['inline'][1]:.2f} ms")
         notes.append(f"{spec}: slowest bridgebot pastes (median): "
                      + "; ".join(f"{lbl} {ms:.2f} ms" for lbl, ms in lat["slowest"]))
+        if lat.get("sdk_n"):
+            notes.append(f"{spec}: {lat['sdk_n']} SDK-code pastes in the mix: check_paste p50 "
+                         f"{lat['sdk_p50']:.2f} ms, p99 {lat['sdk_p99']:.2f} ms; of which the tree-sitter parse "
+                         f"alone p50 {lat['parse_p50']:.3f} ms, p99 {lat['parse_p99']:.3f} ms")
 
     print()
     print(f"bridgebot vs stock openapi-core {_stock_version()}, Python {sys.version.split()[0]}"

@@ -41,7 +41,7 @@ def check_paste(text: str | bytes, specs: SpecSet) -> CheckResult:
     Raises :class:`~bridgebot.check.paste.UnreadablePaste` for input that is not a paste at all
     (binary, too large); everything else, however broken, becomes findings or problems.
     """
-    paste = read_paste(text)
+    paste = read_paste(text, specs)
     secrets = find_secrets(paste.text)
     specs, version_notes = pick_version(paste.text, specs)
     result = CheckResult(secrets=secrets, problems=list(paste.problems), hints=list(paste.hints))
@@ -207,6 +207,8 @@ def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str]
     query_text = req.url.split("?", 1)[1].split("#", 1)[0] if "?" in req.url else ""
     pairs = parse_pairs(query_text)
     query, bad_keys = decode_form(pairs)
+    if req.query_value:
+        query.update({k: v for k, v in req.query_value.items() if not isinstance(v, Unresolved)})
     declared_query = {p.name: p for p in op.params if p.location == "query"}
     for p in op.params:
         if p.location == "path":

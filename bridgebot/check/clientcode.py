@@ -300,6 +300,8 @@ class _JsParser:
 class PartialDict(dict):  # type: ignore[type-arg]
     """An object literal with a spread we could not resolve: more keys exist than we see."""
 
+    keys_unknown = True
+
 
 def split_top(expr: str, sep: str) -> list[str]:
     """Split at a top-level operator character (outside strings and brackets)."""

@@ -96,6 +96,9 @@ class PastedRequest:
     headers_known: bool = True
     #: True when the base URL is computed at run time (``${BASE}/customers``): route by path only.
     url_partial: bool = False
+    #: Query parameters already read from SDK code (may hold Unresolved values); checked as data
+    #: beside any query string in ``url``.
+    query_value: dict[str, Any] | None = None
 
     def header(self, name: str) -> str | None:
         lname = name.lower()

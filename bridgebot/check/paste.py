@@ -156,7 +156,9 @@ class _Spans:
         return not (i + 1 < len(self.starts) and self.starts[i + 1] < end)
 
 
-def read_paste(raw: str | bytes) -> Paste:
+def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
+    """Read ``raw``; with ``specs`` (a SpecSet), SDK calls are read too (their names map to
+    operations through the spec)."""
     text = unslack(check_text_input(raw))
     paste = Paste(text=text)
     taken = _Spans()
@@ -221,6 +223,15 @@ def read_paste(raw: str | bytes) -> Paste:
                 req.headers.append(("Idempotency-Key", Unresolved("idempotency option")))
             add_request(start, end, req)
             code_found = True
+
+    # 3b. SDK calls (stripe.customers.create, octokit.rest.issues.create, ...).
+    if specs is not None:
+        from .sdk import find_sdk_requests
+
+        for start, end, req in find_sdk_requests(text, specs):
+            if free(start, end):
+                add_request(start, end, req)
+                code_found = True
 
     # 4. JSON values: request bodies (endpoint named near them) and error responses.
     for start, end, value, error, liberties in _json_values(text, taken):

@@ -461,7 +461,9 @@ def _check_number(node: Schema, value: float, ctx: CheckContext, path: tuple[Any
 
 def _check_object(node: Schema, value: dict[str, Any], ctx: CheckContext, path: tuple[Any, ...], extra_ok: bool) -> None:
     props = node.properties or {}
-    for req in node.required:
+    # An object with keys we cannot see (a spread, positional SDK arguments, an elision): don't
+    # claim missing.
+    for req in () if getattr(value, "keys_unknown", False) else node.required:
         if req not in value and not isinstance(value, ElidedDict):
             sub = props.get(req)
             if sub is not None and sub.read_only:

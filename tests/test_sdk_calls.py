@@ -1,0 +1,137 @@
+"""SDK calls in pastes (issue 11 item 4): read with tree-sitter, mapped to the spec's operations,
+arguments checked like a curl's; plus a sample of generated calls in every language."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import generate as g
+import sdk_render as r
+from bridgebot.check import check_paste
+from bridgebot.check.specs import SpecSet
+from bridgebot.check.sdk.index import family_of
+
+
+@pytest.fixture(scope="module")
+def both(stripe_specs: SpecSet, github_specs: SpecSet) -> SpecSet:
+    return SpecSet([*stripe_specs.specs, *github_specs.specs])
+
+
+def _one(text: str, specs: SpecSet) -> tuple[str | None, list[tuple[str, str]], str]:
+    res = check_paste(text, specs)
+    sdk = [q for q in res.requests if q.request.source.startswith("sdk:")]
+    assert sdk, f"no SDK call read from {text!r}"
+    q = sdk[0]
+    return (q.operation.label if q.operation else None, [(f.kind, f.field) for f in res.findings],
+            q.request.source)
+
+
+CASES = [
+    # (paste, operation, findings, source)
+    ("```js\nawait stripe.invoices.create({customer: 'cus_1', days_until_due: 'ten'});\n```",
+     "POST /v1/invoices", [("wrong_type", "days_until_due")], "sdk:javascript"),
+    ("stripe.Customer.create(email='a@b.co', descripton='vip', idempotency_key='k1')",
+     "POST /v1/customers", [("unknown_param", "descripton")], "sdk:python"),
+    ("Stripe::Customer.retrieve('cus_123')", "GET /v1/customers/{customer}", [], "sdk:ruby"),
+    ("\\Stripe\\Invoice::all(['limit' => 'many']);", "GET /v1/invoices", [("wrong_type", "limit")], "sdk:php"),
+    ("$stripe->customers->create(['email' => 'a@b.co', 'foo' => 1]);", "POST /v1/customers",
+     [("unknown_param", "foo")], "sdk:php"),
+    ("import com.stripe.model.Price;\nPriceCreateParams params = PriceCreateParams.builder()"
+     ".setCurrency(\"usd\").setUnitAmount(1000L).setProduct(\"prod_1\").build();\nPrice.create(params);",
+     "POST /v1/prices", [], "sdk:java"),
+    ("// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"currency\", \"usd\");\n"
+     "params.put(\"unit_amount\", \"lots\");\nPrice.create(params);", "POST /v1/prices",
+     [("wrong_type", "unit_amount")], "sdk:java"),
+    ("var service = new CustomerService();\nservice.Create(new CustomerCreateOptions { Email = \"a@b.co\", "
+     "Balance = \"x\" }); // Stripe", "POST /v1/customers", [("wrong_type", "balance")], "sdk:csharp"),
+    ("```go\nc, err := customer.New(&stripe.CustomerParams{Email: stripe.String(\"a@b.co\"), "
+     "Balance: stripe.String(\"y\")})\n```", "POST /v1/customers", [("wrong_type", "balance")], "sdk:go"),
+    ("await octokit.rest.repos.createForAuthenticatedUser({name: 'x', private: 'yes'})", "POST /user/repos",
+     [("wrong_type", "private")], "sdk:javascript"),
+    ('await octokit.request("POST /repos/{owner}/{repo}/issues", {owner, repo, title: "t", labels: "bug"})',
+     "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:javascript"),
+    ("github.rest.issues.create({owner: context.repo.owner, repo: context.repo.repo, titel: 't'})",
+     "POST /repos/{owner}/{repo}/issues", [("missing_required", "title"), ("unknown_param", "titel")],
+     "sdk:javascript"),
+    ("from github import Github\ng = Github(token)\nrepo = g.get_repo('o/r')\n"
+     "repo.create_pull(title='t', head='h', base='main', draft='no')", "GET /repos/{owner}/{repo}",
+     [("wrong_type", "draft")], "sdk:python"),
+    ("client = Octokit::Client.new(access_token: token)\n"
+     "client.create_pull_request('o/r', 'main', 'feature', 'Title', 'Body')",
+     "POST /repos/{owner}/{repo}/pulls", [], "sdk:ruby"),
+]
+
+
+@pytest.mark.parametrize("text,operation,findings,source", CASES, ids=[c[3] + str(i) for i, c in enumerate(CASES)])
+def test_sdk_call_read_and_checked(both: SpecSet, text: str, operation: str, findings: list, source: str) -> None:
+    op, got, src = _one(text, both)
+    assert (op, sorted(got), src) == (operation, sorted(findings), source)
+
+
+def test_runtime_values_stay_unknown(both: SpecSet) -> None:
+    # A variable for a typed field is not judged, and a params object built elsewhere is not
+    # claimed to miss its required fields.
+    assert _one("stripe.invoices.create({customer: id, days_until_due: days})", both)[1] == []
+    assert _one("// stripe\nvar price = Price.create(params);", both)[:2] == ("POST /v1/prices", [])
+    # Positional fields we cannot name (octokit.rb) are not claimed missing.
+    assert _one("client.create_pull_request(repo, base, head, title) # octokit", both)[1] == []
+
+
+def test_idempotency_key_option_is_a_header(both: SpecSet) -> None:
+    res = check_paste("stripe.customers.create({email: 'a@b.co'}, {idempotencyKey: 'abc'})", both)
+    req = res.requests[0].request
+    assert req.header("Idempotency-Key") == "abc"
+    assert res.findings == []
+
+
+def test_broken_code_still_read(both: SpecSet) -> None:
+    # Slack inline code with a missing comma: the call is read, the field around the error is
+    # unknown (not guessed), the rest is checked.
+    text = "`stripe.customers.create({\n name: n,\n phone: \"0400\"\n email: \"a@b.co\"\n balance: 'x'\n});`"
+    res = check_paste(text, both)
+    assert [q.operation.label for q in res.requests if q.operation] == ["POST /v1/customers"]
+
+
+def test_cut_off_code_still_read(both: SpecSet) -> None:
+    # The paste ends mid-call (no closing brackets): what was read is still checked.
+    text = "```js\nconst c = await stripe.customers.create({\n  email: 'a@b.co',\n  balance: 'x',\n"
+    res = check_paste(text, both)
+    assert [(q.operation.label, [f.kind for f in q.findings]) for q in res.requests if q.operation] == \
+        [("POST /v1/customers", ["wrong_type"])]
+
+
+def test_not_an_sdk_call_is_left_alone(both: SpecSet) -> None:
+    assert check_paste("console.log(result.data); foo.bar(1) // stripe", both).requests == []
+
+
+@pytest.mark.parametrize("lang", r.LANGUAGES)
+def test_generated_calls_sample(both: SpecSet, lang: str) -> None:
+    """A few operations per spec, rendered in ``lang``: found with no finding, and each mutation exact."""
+    rng = random.Random(11)
+    checked = 0
+    for spec in both.specs:
+        family = family_of(spec)
+        ops = rng.sample(list(spec.operations), 4)
+        for op in ops:
+            try:
+                case = g.build_case(both, op, 0)
+                g.generate(case, seed=0, n=1, budget=3.0, rich_draws=1)
+            except g.CannotGenerate:
+                continue
+            ex = g.pick_examples(case)[-1]
+            code = r.render(op, family, ex, lang)
+            if code is None:
+                continue
+            res = check_paste(code, both)
+            labels = [q.operation.label for q in res.requests if q.operation]
+            assert f"{op.method} {op.base_path}{op.path}" in labels, code
+            assert res.findings == [], code
+            checked += 1
+            for m in g.mutations(case, ex, 0):
+                if m.kind == "wrong_method" or m.location != "body":
+                    continue
+                fs = check_paste(r.render(op, family, m.example, lang) or "", both).findings
+                assert [f.kind for f in fs] == [m.kind], (m.description, code)
+    assert checked >= 4
