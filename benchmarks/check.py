@@ -18,7 +18,7 @@ Run from the project root with the project's venv:
     .venv/bin/python benchmarks/check.py --spec stripe
     .venv/bin/python benchmarks/check.py --profile  # cProfile check_paste on Stripe
 
-Specs are read from /work/shared/specs (override with BRIDGEBOT_BENCH_SPECS); they are never
+Specs are read from ../shared/specs beside the checkout (override with BRIDGEBOT_BENCH_SPECS); they are never
 copied into the project. The spec cache is bridgebot's usual one (BRIDGEBOT_CACHE_DIR or
 ~/.cache/bridgebot); it is warmed in-process before any fresh process is timed.
 
