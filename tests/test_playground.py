@@ -117,3 +117,19 @@ def test_seeded_conversations_are_answered_by_the_app(tmp_path, bridge_specs) ->
         state = wait_for(p, "U_SAM", lambda s: len([m for m in s["messages"] if m["bot"]]) >= 3)
         assert {t["customer"] for t in state["threads"]} == {"Acme Pay", "Globex Remit"}
         assert p.url.startswith("http://127.0.0.1:")
+
+
+def test_a_specialist_runs_bridge_commands_and_opens_the_app_home(playground: Playground) -> None:
+    _, posted = call(playground, "/api/post", {"as": "U_DANA", "channel": "C_ACME", "text": BAD_CURL})
+    wait_for(playground, "U_SAM", lambda s: bot_replies(s, posted["ts"]))
+    status, queue = call(playground, "/api/command", {"as": "U_SAM", "channel": "C_ACME", "text": "queue"})
+    assert status == 200 and "BB-1" in json.dumps(queue["responses"])
+    status, claimed = call(playground, "/api/command", {"as": "U_SAM", "channel": "C_ACME", "text": "claim BB-1"})
+    assert "You claimed BB-1" in json.dumps(claimed["responses"])
+    assert call(playground, "/api/home", {"as": "U_SAM"})[0] == 200
+    state = wait_for(playground, "U_SAM", lambda s: s["home"] is not None)
+    assert "BB-1" in json.dumps(state["home"]["blocks"])
+    # A customer gets the polite refusal, and nothing changes.
+    _, refused = call(playground, "/api/command", {"as": "U_DANA", "channel": "C_ACME", "text": "resolve BB-1"})
+    assert "for the support team" in json.dumps(refused["responses"])
+    assert call(playground, "/api/state?as=U_SAM")[1]["threads"][0]["status"] == "open"
