@@ -5,6 +5,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
+from ._click import read_click
+
 
 def thread_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
                   logger: logging.Logger) -> None:
@@ -12,16 +14,9 @@ def thread_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], contex
     from . import BUTTONS
 
     ack()
-    user = body.get("user") or {}
-    try:
-        thread_id = int(action.get("value", ""))
-    except ValueError:
-        logger.warning("button %s with a bad value %r", action.get("action_id"), action.get("value"))
+    click = read_click(body, action, logger)
+    if click is None:
         return
-    outcome = context["desk"].handle_click(
-        BUTTONS[action["action_id"]], thread_id,
-        user_id=user.get("id", ""), team_id=user.get("team_id"),
-        channel_id=(body.get("channel") or {}).get("id", ""),
-        interaction_id=f"{user.get('id')}:{action.get('action_ts')}:{action['action_id']}",
-    )
-    logger.debug("%s on thread %s by %s: %s", action["action_id"], thread_id, user.get("id"), outcome.action)
+    thread_id, who = click
+    outcome = context["desk"].handle_click(BUTTONS[action["action_id"]], thread_id, **who)
+    logger.debug("%s on thread %s by %s: %s", action["action_id"], thread_id, who["user_id"], outcome.action)
