@@ -45,7 +45,7 @@ def test_json_has_the_documented_shape_oldest_first(db_path: Path) -> None:
     assert rows[0] == {
         "id": "BB-1", "status": "resolved", "channel": "C1", "customer": "Acme Inc", "author": "U_DEV",
         "claimed_by": "U_SPEC", "opened_at": "2025-11-30T00:00:00Z", "first_response_at": "2025-11-30T00:05:00Z",
-        "resolved_at": "2025-11-30T00:20:00Z", "operations": ["POST /v0/transfers"]}
+        "resolved_at": "2025-11-30T00:20:00Z", "operations": ["POST /v0/transfers"], "reply_errors": []}
     assert [r["id"] for r in rows] == ["BB-1", "BB-2", "BB-3"]
     assert [r["status"] for r in rows] == ["resolved", "claimed", "open"]
     assert rows[1]["customer"] == "T_OTHER" and rows[2]["customer"] is None  # no name known: the team id
@@ -73,3 +73,18 @@ def test_db_from_the_environment_and_errors(db_path: Path, tmp_path: Path) -> No
     assert code == 1 and "nope.db does not exist" in err
     code, err = run("--db", str(db_path), "--status", "pending")
     assert code == 2 and "'pending' is not one of 'open', 'claimed', 'resolved'" in err
+
+
+def test_a_reply_slack_refused_for_good_shows_on_its_thread(db_path: Path) -> None:
+    """Issue 6: a permanent error (the channel is archived) is visible in `bridgebot threads`."""
+    from bridgebot.tracking import outbox
+
+    with Store(db_path).transaction() as db:
+        item = outbox.enqueue(db, method="chat.postMessage", payload={"channel": "C2", "text": "hi"}, at=1.0,
+                              thread_id=2)
+        outbox.mark_retry(db, outbox.due(db, 1.0)[0], 1.0, "is_archived", permanent=True)
+        assert item
+    code, out = run("--db", str(db_path), "--format", "json")
+    assert [r["reply_errors"] for r in json.loads(out)] == [[], ["chat.postMessage: is_archived"], []]
+    code, out = run("--db", str(db_path))
+    assert "the bot's reply could not be posted: chat.postMessage: is_archived" in out

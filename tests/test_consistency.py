@@ -162,7 +162,8 @@ def _sample_contexts(bridge_specs) -> list[tuple[str, dict]]:
             ("app_home", home), ("app_home", _home_context(0)),
             ("app_home", {"internal": False, "mine": [], "queue": [], "counts": {}, "more_queue": 0})]
     row = {"id": "BB-1", "status": "open", "channel": "C1", "customer": None, "author": "U1", "claimed_by": None,
-           "opened_at": "2026-11-30T09:00:00Z", "first_response_at": None, "resolved_at": None, "operations": []}
+           "opened_at": "2026-11-30T09:00:00Z", "first_response_at": None, "resolved_at": None, "operations": [],
+           "reply_errors": ["chat.postMessage: is_archived"]}
     out += [("threads_table", {"rows": [row]}), ("threads_table", {"rows": []})]
     out += _report_contexts()
     suggested = [{"title": "POST /v0/transfers — Create a transfer " * 5, "url": "https://x.test/t",

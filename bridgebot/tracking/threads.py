@@ -444,11 +444,18 @@ def _iso(at: float | None) -> str | None:
 
 
 def threads_for_export(db: sqlite_utils.Database, state: str | None = None, prefix: str = "BB") -> list[dict[str, Any]]:
-    """``bridgebot threads``: one dict per thread (DESIGN.md's shape), times ISO 8601 UTC, oldest first."""
+    """``bridgebot threads``: one dict per thread (DESIGN.md's shape), times ISO 8601 UTC, oldest first;
+    ``reply_errors`` adds what Slack refused for good when posting to the thread (issue 6), else []."""
+    from .outbox import reply_failures
+
     names = dict(db.execute("SELECT team_id, name FROM customer_orgs").fetchall())
+    refused: dict[int, list[str]] = {}
+    for f in reply_failures(db, prefix=prefix):
+        if f["thread_id"] is not None:
+            refused.setdefault(f["thread_id"], []).append(f"{f['method']}: {f['error']}")
     return [{
         "id": t.short_id, "status": state_of(t), "channel": t.channel_id,
         "customer": names.get(t.customer_team_id) or t.customer_team_id, "author": t.author_id,
         "claimed_by": t.assignee_id, "opened_at": _iso(t.opened_at), "first_response_at": _iso(t.first_response_at),
-        "resolved_at": _iso(t.resolved_at), "operations": t.operations,
+        "resolved_at": _iso(t.resolved_at), "operations": t.operations, "reply_errors": refused.get(t.id, []),
     } for t in list_threads(db, state, prefix)]
