@@ -26,7 +26,10 @@ function mrkdwn(text) {
       if (m) {
         const [, target, label] = m;
         if (target.startsWith("@")) html += "<b>@" + esc(people[target.slice(1)] || target.slice(1)) + "</b>";
-        else if (target.startsWith("#")) html += "<b>#" + esc(label || target.slice(1)) + "</b>";
+        else if (target.startsWith("#")) {
+          const channel = (ui.state?.channels || []).find((c) => c.id === target.slice(1));
+          html += "<b>#" + esc(label || (channel ? channel.name : target.slice(1))) + "</b>";
+        }
         else if (/^(https?|mailto):/.test(target)) {
           html += `<a href="${esc(target)}" target="_blank" rel="noopener">${inline(safe(label || target))}</a>`;
         } else html += esc(label || target);
