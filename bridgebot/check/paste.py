@@ -363,8 +363,6 @@ def _command_extent(text: str, start: int) -> int:
                 continue
             if c == quote:
                 quote = None
-            elif c == "`" and quote == "```":
-                pass
         else:
             if text.startswith("```", i):
                 return i
