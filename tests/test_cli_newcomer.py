@@ -147,3 +147,19 @@ def test_a_pasted_error_repeating_the_requests_problem_is_not_said_twice(stripe_
     text = invoke("check", "--spec", str(STRIPE_SPEC), str(PASTES / "stripe_error_unknown_param.txt")).output
     assert text.count("Did you mean") == 2  # the request's finding, and Stripe's own message; no more
     assert "= unknown_param (body: emial): the request above has this problem" in text
+
+
+@pytest.mark.parametrize("password", ["request", "unknown_param", "header", "curl"])
+def test_a_password_that_is_a_plain_word_is_hidden_but_breaks_nothing(tmp_path: Path, password: str) -> None:
+    """Found by the fuzz run: the password "request" was redacted inside the checker's own words
+    (the operation's evidence), and the text report crashed on it."""
+    paste = tmp_path / "p.txt"
+    paste.write_text(f"curl https://api.bridge.xyz/v0/customers -u admin:{password}\n"
+                     "and then POST https://api.bridge.xyz/v0/transfers with {\"amount\": 1}\n")
+    text = invoke("check", "--spec", str(BRIDGE_SPEC), str(paste))
+    assert text.exit_code == 1 and isinstance(text.exception, SystemExit)  # an exit, not a crash
+    obj = json.loads(invoke("check", "--spec", str(BRIDGE_SPEC), "--format", "json", str(paste)).stdout)
+    kinds = {f["kind"] for r in obj["requests"] for f in r["findings"]}
+    assert {"secret_exposed", "auth_invalid"} <= kinds
+    assert all((r["operation"] or {}).get("evidence") in (None, "request", "method_and_url") for r in obj["requests"])
+    assert f"admin:{password}" not in json.dumps(obj)

@@ -11,8 +11,8 @@ from typing import Any
 from .clientcode import MAX_NESTING, TOO_DEEP_MESSAGE
 from .explain import explain_error
 from .forms import _listify, decode_form, parse_pairs
-from .model import (CheckResult, ErrorReport, Finding, OperationRef, PastedRequest, RequestReport, Unresolved,
-                    secret_finding)
+from .model import (CheckResult, ErrorReport, Finding, OperationRef, PastedError, PastedRequest, RequestReport,
+                    Unresolved, secret_finding)
 from .paste import MAX_JSON_DEPTH, read_paste
 from .readers import operations as ops_reader
 from .readers.versions import pick_version
@@ -539,6 +539,8 @@ def _redact_fields(obj: Any, secrets: list[Any], seen: set[int]) -> Any:
     seen.add(id(obj))
     changes = {}
     for f in dataclasses.fields(obj):
+        if _ours(obj, f.name):
+            continue
         value = getattr(obj, f.name)
         new = _redact_value(value, secrets, seen)
         if new is not value:
@@ -550,6 +552,17 @@ def _redact_fields(obj: Any, secrets: list[Any], seen: set[int]) -> Any:
     for name, new in changes.items():
         setattr(obj, name, new)
     return obj
+
+
+def _ours(obj: Any, name: str) -> bool:
+    """A field holding the checker's own vocabulary (a finding's kind and location, how a request
+    was written, the evidence for its operation), never text from the paste. A password that is a
+    plain word ("request") must not rewrite these: they drive the reports' wording and the checks."""
+    if name in ("evidence", "source"):
+        return True
+    if isinstance(obj, Finding):
+        return name in ("kind", "location")
+    return isinstance(obj, PastedError) and name == "kind"
 
 
 def _redact_value(v: Any, secrets: list[Any], seen: set[int], depth: int = 0) -> Any:
