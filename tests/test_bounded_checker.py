@@ -61,6 +61,9 @@ SLOW_PASTES = {
     "axios.get then 1,000 lines of four spaces": f"axios.get('{CUSTOMERS}')" + "\n    " * 1000,
     # paste.unslack links: 1.9 s.
     "4,000 unclosed Slack links": f"curl {CUSTOMERS}\n" + "<http://a|" * 4000,
+    # paste._prose_curl / _command_extent on every "curl" word of a 40,000-character line: 17.9 s
+    # (found by the fuzz run after the merges).
+    "8,000 curl words on one line": f"curl {CUSTOMERS}\n" + "curl it " * 5000,
     # clientcode PHP variables `([^;]+);`: 2.2 s.
     "PHP: 10,000 `$a=` and no semicolon": f"curl_setopt($ch, CURLOPT_URL, '{CUSTOMERS}');\n" + "$a=" * 10000,
     # schema email format: 4.5 s.

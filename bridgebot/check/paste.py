@@ -181,12 +181,18 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
         return len(paste.requests) >= MAX_REQUESTS
 
     # 1. curl commands.
-    for m in re.finditer(r"(?m)(?:^|(?<=[\s`$>]))curl(?:\.exe)?(?=[ \t]+\S|[ \t]*\\\n)", text):
+    # At most MAX_TEXT_MATCHES places are looked at: each may measure a command to the end of a
+    # long line, so a message of thousands of "curl" words must not be read thousands of times.
+    curls = re.finditer(r"(?m)(?:^|(?<=[\s`$>]))curl(?:\.exe)?(?=[ \t]+\S|[ \t]*\\\n)", text)
+    for m in itertools.islice(curls, MAX_TEXT_MATCHES):
         if full():
             add_request(m.start(), m.start() + 1, PastedRequest("GET", ""))  # notes the cap once
             break
         if not free(m.start(), m.start() + 1):
             continue
+        line_end = text.find("\n", m.start(), m.start() + _PROSE_LOOK)
+        if line_end >= 0 and _prose_curl(text[m.start():line_end]):
+            continue  # a word in a sentence, told before measuring a command that may run to the end
         end = _command_extent(text, m.start())
         if m.start() > 0 and text[m.start() - 1] == "`" and not text.startswith("```", max(0, m.start() - 3)):
             # Inline code: `curl …` ends at the closing backtick.
@@ -331,12 +337,19 @@ def _follows_request(text: str, start: int, paste: Paste) -> bool:
     return False
 
 
+_PROSE_LOOK = 1000  # a sentence's worth: a line of thousands of "curl" words is read in linear time
+
+
 def _prose_curl(command: str) -> bool:
-    """``curl`` used as a word in a sentence: one line, no option, no URL-like argument."""
-    if "\n" in command or re.search(r"\s-{1,2}\w", command):
+    """``curl`` used as a word in a sentence: one line, no option, no URL-like argument (looked
+    for in its first characters only: called for every "curl" in a message, so it must stay short)."""
+    head = command[:_PROSE_LOOK]
+    if "\n" in head or re.search(r"\s-{1,2}\w", head):
         return False
-    words = command.split()[1:]
-    return not any(re.search(r"[/:$@{]|\w\.\w", w) for w in words)
+    return not _URLISH.search(head.split(None, 1)[1] if " " in head.strip() else "")
+
+
+_URLISH = re.compile(r"[/:$@{]|\w\.\w")
 
 
 def _line_of(text: str, pos: int) -> int:
