@@ -35,7 +35,7 @@ _WORDS = {"None": "null", "null": "null", "nil": "null", "True": "true", "true":
 
 
 class LenientError(ValueError):
-    pass
+    """Text that even the lenient reader cannot read as a value; the message says where."""
 
 
 def read_value(text: str, start: int, stop: int | None = None) -> tuple[Any, int, set[str]]:
