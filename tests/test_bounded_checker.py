@@ -74,6 +74,14 @@ SLOW_PASTES = {
     # paste: "is this JSON a variable's value?" searched from every `$` of the line: 4.1 s (fuzz run).
     "JSON after a 10,000-character run of `$`": f"requests.post('{CUSTOMERS}', json=body)\n" + "$" * 10000
                                                  + ': {"a": 1}',
+    # catalog templates that start with a captured run, e.g. `(?P<field>\w+) must be set`, tried from
+    # every letter of a 40,000-character word: 3 s in all (fuzz run, seed 216).
+    "catalog phrases after a 40,000-letter word": "x must be set; y is too long; z wasn't supplied; "
+                                                  "a is not a permitted key; b not included in the list\n"
+                                                  + "a" * 40000,
+    # errors._METHOD_URL_STATUS: the port and the path split a long URL every way: 256 ms (seed 18).
+    "POST and a 20,000-character URL with no status": f"curl {CUSTOMERS}\nPOST https://api.github.com/"
+                                                      + "(" * 20000,
     # secrets: the line before each key rescanned: 0.4 s.
     "1,200 keys on one line": " ".join(f"sk-live-{i:024d}" for i in range(1200)),
 }

@@ -84,3 +84,18 @@ def test_explain_py_hard_codes_no_error_code() -> None:
     source = (Path(__file__).resolve().parents[1] / "bridgebot" / "check" / "explain.py").read_text()
     for code in ("parameter_unknown", "missing_field", "has_not_accepted_tos"):
         assert code not in source
+
+
+@pytest.mark.parametrize("template, guarded", [
+    (r"(?P<field>\w+) must be set", r"(?<!\w)(?P<field>\w+) must be set"),
+    (r"(?P<field>[\w.]+) must be set", r"(?<![\w.])(?P<field>[\w.]+) must be set"),
+    (r'\\?"?(?P<field>[\w/.-]+)\\?"? wasn\'t supplied', r'\\?"?(?<![\w/.-])(?P<field>[\w/.-]+)\\?"? wasn\'t supplied'),
+    (r"(?i)(?P<field>\w+) is bad", r"(?i)(?<!\w)(?P<field>\w+) is bad"),
+    (r"Missing (?P<field>\w+)", r"Missing (?P<field>\w+)"),  # starts with a literal: left as it is
+])
+def test_a_template_that_starts_with_a_captured_run_gets_a_guard_and_finds_the_same_matches(template, guarded) -> None:
+    from bridgebot.check.catalogs import linear
+
+    assert linear(template) == guarded
+    text = 'x.y must be set; "repo/name" wasn\'t supplied; foo.bar-baz is bad; Missing token'
+    assert [m.group(0) for m in re.finditer(guarded, text)] == [m.group(0) for m in re.finditer(template, text)]
