@@ -82,6 +82,10 @@ SLOW_PASTES = {
     # errors._METHOD_URL_STATUS: the port and the path split a long URL every way: 256 ms (seed 18).
     "POST and a 20,000-character URL with no status": f"curl {CUSTOMERS}\nPOST https://api.github.com/"
                                                       + "(" * 20000,
+    # paste._follows_request: two blank runs around an optional `+ curl` echo split a long gap
+    # every way: 2.8 s (fuzz run, seed 203132).
+    "JSON after a curl, 10,000 blank lines and a `+` line": f"curl {CUSTOMERS}\n" + "\t \n" * 10000
+                                                            + "+ x\n" + '{"a": 1}',
     # secrets: the line before each key rescanned: 0.4 s.
     "1,200 keys on one line": " ".join(f"sk-live-{i:024d}" for i in range(1200)),
 }
