@@ -12,6 +12,8 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from bridgebot.check import check_paste
@@ -495,3 +497,34 @@ def test_cli_unsupported_paste_gives_empty_json_and_says_so() -> None:
     data = json.loads(out.stdout)
     assert (data["requests"], data["errors"], data["secrets"]) == ([], [], [])
     assert "Go net/http" in data["problems"][0]
+
+
+def _split_top_char_by_char(expr: str, sep: str) -> list[str]:
+    """The reference: split at a top-level ``sep``, one character at a time."""
+    parts, cur, depth, i, n = [], [], 0, 0, len(expr)
+    while i < n:
+        c = expr[i]
+        if c in "'\"`":
+            j = i + 1
+            while j < n and expr[j] != c:
+                j += 2 if expr[j] == "\\" else 1
+            cur.append(expr[i:j + 1])
+            i = j + 1
+            continue
+        depth += (c in "([{") - (c in ")]}")
+        if c == sep and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    parts.append("".join(cur).strip())
+    return [p for p in parts if p]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab ,+()[]{}'\"`\\\n", max_size=40), st.sampled_from([",", "+"]))
+def test_split_top_splits_like_reading_one_character_at_a_time(expr: str, sep: str) -> None:
+    from bridgebot.check.clientcode import split_top
+
+    assert split_top(expr, sep) == _split_top_char_by_char(expr, sep)

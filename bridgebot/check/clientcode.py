@@ -249,6 +249,12 @@ class _JsParser:
         """Scan to the end of an expression (a top-level , } ] or the end) and read it."""
         start, depth = self.i, 0
         while self.i < len(self.s):
+            # Only quotes, brackets and commas matter: jump to the next one in C.
+            stop = _EXPRESSION_STOP.search(self.s, self.i)
+            if stop is None:
+                self.i = len(self.s)
+                break
+            self.i = stop.start()
             c = self.s[self.i]
             if c in "'\"`":
                 self.string()
@@ -303,29 +309,31 @@ class PartialDict(dict):  # type: ignore[type-arg]
     keys_unknown = True
 
 
+_EXPRESSION_STOP = re.compile(r"[,'\"`()\[\]{}]")
+_SPLIT_TOKENS: dict[str, re.Pattern[str]] = {}
+
+
 def split_top(expr: str, sep: str) -> list[str]:
-    """Split at a top-level operator character (outside strings and brackets)."""
-    parts, cur, depth, i, n = [], [], 0, 0, len(expr)
-    while i < n:
-        c = expr[i]
-        if c in "'\"`":
-            j = i + 1
-            while j < n and expr[j] != c:
-                j += 2 if expr[j] == "\\" else 1
-            cur.append(expr[i:j + 1])
-            i = j + 1
-            continue
+    """Split at a top-level operator character (outside strings and brackets).
+
+    A string, a bracket or the separator is found by one regular expression, in C: a Python loop
+    over every character cost 1 s on a paste of fifty nested ``fetch(`` calls (fuzz seed 302851).
+    """
+    tokens = _SPLIT_TOKENS.get(sep)
+    if tokens is None:
+        tokens = _SPLIT_TOKENS[sep] = re.compile(
+            r"""'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|`(?:[^`\\]|\\.)*`?|[()\[\]{}]|""" + re.escape(sep), re.S)
+    parts, segment, depth = [], 0, 0
+    for m in tokens.finditer(expr):
+        c = m.group()
         if c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
-        if c == sep and depth == 0:
-            parts.append("".join(cur).strip())
-            cur = []
-        else:
-            cur.append(c)
-        i += 1
-    parts.append("".join(cur).strip())
+        elif c == sep and depth == 0:
+            parts.append(expr[segment:m.start()].strip())
+            segment = m.end()
+    parts.append(expr[segment:].strip())
     return [p for p in parts if p]
 
 
