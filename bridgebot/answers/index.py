@@ -83,6 +83,7 @@ class DocsIndex:
         self.path = str(path)
         self._local = threading.local()
         self._vocab: list[str] | None = None
+        self._fixes: dict[str, str | None] = {}
         self._df: dict[str, int] = {}
         self._memory: sqlite_utils.Database | None = None
         if self.path == ":memory:":
@@ -203,7 +204,9 @@ class DocsIndex:
 
     def vocabulary(self) -> list[str]:
         if self._vocab is None:
-            self._vocab = [r[0] for r in self.db.execute("SELECT word FROM words")]
+            # Most frequent first: of two equally close words, a typo most likely meant the common one.
+            self._vocab = [r[0] for r in self.db.execute("SELECT word FROM words ORDER BY n DESC, word")]
+            self._fixes = {}
         return self._vocab
 
     def knows(self, term: str) -> bool:
@@ -211,14 +214,28 @@ class DocsIndex:
         return self.document_frequency(term) > 0
 
     def correct(self, term: str) -> str | None:
-        """The index's word closest to a misspelt one (``subscripton`` → ``subscription``)."""
-        from rapidfuzz import fuzz, process
+        """The index's word closest to a misspelt one (``subscripton`` → ``subscription``).
 
-        if len(term) < 4 or not term.isalpha():
+        One edit (a transposition counts as one) for words of 6 letters or more, two from 9: an
+        unknown short word is more often a plain English word the specs do not use ("long",
+        "heard", "down") than a typo, and correcting it to a spec word ("log", "head", "don")
+        sends the search astray."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if len(term) < 6 or not term.isalpha():
             return None
-        match = process.extractOne(term, self.vocabulary(), scorer=fuzz.ratio, score_cutoff=85)
+        vocab = self.vocabulary()
+        if term in self._fixes:
+            return self._fixes[term]
+        limit = 2 if len(term) >= 9 else 1
+        match = process.extractOne(term, vocab, scorer=OSA.distance, score_cutoff=limit)
         # A typo keeps its first letter far more often than not; this stops "mechanism" → "merchandise".
-        return match[0] if match and match[0][0] == term[0] else None
+        fixed = match[0] if match and match[0][0] == term[0] else None
+        if len(self._fixes) > 10000:
+            self._fixes.clear()
+        self._fixes[term] = fixed
+        return fixed
 
     def document_frequency(self, term: str) -> int:
         """How many documents hold the term (cached until the index changes)."""

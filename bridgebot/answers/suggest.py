@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .index import DocsIndex
-from .text import query_terms
+from .text import query_terms, split_identifier, stopwords
 
 #: Below this confidence a suggestion is not shown. On tests/answers_eval (benchmarks/answers.py) 0.35 showed
 #: something for 64% of questions, right 66% of the time; 0.45 showed something for 38%, no more often right.
@@ -27,6 +27,12 @@ RARE_SHARE = 0.05  # full-text search only for terms in at most this share of do
 RARE_TERMS = 8
 TITLE_SHARE = 0.15  # title search for terms in at most this share of documents (speed: 9.7 → 6.3 ms CPU at 10k docs)
 COMMON_SHARE = 1.0  # a term in more than this share of documents says little
+# Below these document counts every term is searched (titles) or searched in the full text: the
+# shares above exist for speed in a large index; in a small one (one API's 100-1,300 operations)
+# they dropped the question's main words ("customer", "repositories") from the search.
+TITLE_MIN_DF = 750
+RARE_MIN_DF = 250
+PATH_WEIGHT = 2.0
 TITLE_WEIGHT = 2.0
 BM25_WEIGHT = 1.0
 COVERAGE_WEIGHT = 1.0
@@ -87,6 +93,45 @@ def _title_coverage(title: str, stems: dict[str, str], weights: dict[str, float]
     """The weight of the question's terms the title names (an operation's title is its summary)."""
     words = _title_words(title)
     return sum(w for t, w in weights.items() if stems[t] in words)
+
+
+_PATH_CACHE: dict[str, tuple[str, ...]] = {}
+_STOP = stopwords()
+
+
+def _path_words(path: str) -> tuple[str, ...]:
+    """The words of an operation's path outside its parameters and version prefix, stemmed:
+    ``/repos/{owner}/{repo}/hooks/{hook_id}/pings`` → (repo, hook, ping). A page heading (no
+    leading slash) loses its stopwords: "Choosing a rail for SEPA" → (choos, rail, sepa)."""
+    words = _PATH_CACHE.get(path)
+    if words is None:
+        found = []
+        for seg in re.split(r"[/\s]+", path):
+            if not seg or seg.startswith("{") or re.fullmatch(r"v\d+", seg):
+                continue
+            for token in re.findall(r"[A-Za-z][A-Za-z0-9_-]*", seg):
+                found += [_stem(w) for w in split_identifier(token)
+                          if not w.isdigit() and not (path[:1] != "/" and w in _STOP)]
+        words = tuple(found)
+        if len(_PATH_CACHE) > 20000:
+            _PATH_CACHE.clear()
+        _PATH_CACHE[path] = words
+    return words
+
+
+def _path_coverage(path: str, asked: frozenset[str]) -> float:
+    """The share of the path's words the question names (a word matches a question word it
+    starts or that starts it, from 3 letters: ``repos`` ~ repository, ``orgs`` ~ organization).
+    Of two operations that hold the question's words, the one whose path adds nothing the
+    question did not ask for (``/hooks``, not ``/hooks/{id}/pings``) is the likelier answer."""
+    words = _path_words(path)
+    if not words:
+        return 0.0
+    hits = 0
+    for w in words:
+        if w in asked or any(len(a) >= 3 and len(w) >= 3 and (a.startswith(w) or w.startswith(a)) for a in asked):
+            hits += 1
+    return hits / len(words)
 
 
 @dataclass
@@ -170,8 +215,9 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     terms = [t for t in terms if t in informative]  # the question's order, for snippets
     # Every term against titles and keywords (short posting lists); only the rare terms against
     # the full text, where a common word would make SQLite score most of the index.
-    by_title = index.search_titles([t for t in terms if dfs[t] <= TITLE_SHARE * total] or terms[:1], CANDIDATES)
-    rare = [t for t in terms if dfs[t] <= max(RARE_SHARE * total, 3)][:RARE_TERMS]
+    by_title = index.search_titles([t for t in terms if dfs[t] <= max(TITLE_SHARE * total, TITLE_MIN_DF)]
+                                    or terms[:1], CANDIDATES)
+    rare = sorted([t for t in terms if dfs[t] <= max(RARE_SHARE * total, RARE_MIN_DF)], key=lambda t: dfs[t])[:RARE_TERMS]
     by_text = index.search_raw(rare, CANDIDATES) if rare else []
     best_title = max((c["score"] for c in by_title), default=0.0) or 1.0
     best_text = max((c["score"] for c in by_text), default=0.0) or 1.0
@@ -200,6 +246,7 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         weights[t] = math.log(1 + total / (1 + dfs[t]))
     all_weight = sum(weights.values()) or 1.0
     stems = {t: _stem(t) for t in weights}
+    asked = frozenset(stems.values()) | frozenset(weights)
     best_bm25 = max(c["score"] for c in candidates) or 1.0
     ops = {o.upper() for o in context.operations} if boosts else set()
     codes = {c.lower() for c in context.error_codes} if boosts else set()
@@ -210,6 +257,11 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         coverage = sum(w for t, w in weights.items() if stems[t] in words or t in words) / all_weight
         in_title = _title_coverage(c["title"], stems, weights) / all_weight
         score = BM25_WEIGHT * c["score"] / best_bm25 + COVERAGE_WEIGHT * coverage + TITLE_WEIGHT * in_title
+        if c["path"]:
+            score += PATH_WEIGHT * _path_coverage(c["path"], asked)
+        elif c["kind"] == "page":
+            # A page's own heading plays the part of an operation's path.
+            score += PATH_WEIGHT * _path_coverage(c["title"].split("›")[-1], asked)
         confidence = coverage
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
         haystack = f"{c['terms']} {c['text']}".lower()
