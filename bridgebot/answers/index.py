@@ -258,7 +258,7 @@ class DocsIndex:
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
             "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(docs_fts, 10.0, 4.0, 1.0) AS score "
-            "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY bm25(docs_fts, 10.0, 4.0, 1.0) LIMIT ?) AS best "
+            "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY score DESC LIMIT ?) AS best "
             "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
@@ -271,7 +271,7 @@ class DocsIndex:
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
             "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(doc_titles_fts, 3.0, 1.0) AS score "
-            "FROM doc_titles_fts WHERE doc_titles_fts MATCH ? ORDER BY bm25(doc_titles_fts, 3.0, 1.0) LIMIT ?) AS best "
+            "FROM doc_titles_fts WHERE doc_titles_fts MATCH ? ORDER BY score DESC LIMIT ?) AS best "
             "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]

@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .index import DocsIndex
-from .text import query_terms, split_identifier, stopwords
+from .text import query_terms, split_identifier, stopwords, word_data
 
 #: Below this confidence a suggestion is not shown. On tests/answers_eval (benchmarks/answers.py) 0.35 showed
 #: something for 64% of questions, right 66% of the time; 0.45 showed something for 38%, no more often right.
 MIN_CONFIDENCE = 0.35
 CANDIDATES = 40
 MAX_TERMS = 16
-RARE_SHARE = 0.05  # full-text search only for terms in at most this share of documents
+RARE_SHARE = 0.025  # full-text search only for terms in at most this share of documents
 RARE_TERMS = 8
-TITLE_SHARE = 0.15  # title search for terms in at most this share of documents (speed: 9.7 → 6.3 ms CPU at 10k docs)
+TITLE_SHARE = 0.075  # title search for terms in at most this share of documents (speed: 9.7 → 6.3 ms CPU at 10k docs)
 COMMON_SHARE = 1.0  # a term in more than this share of documents says little
 # Below these document counts every term is searched (titles) or searched in the full text: the
 # shares above exist for speed in a large index; in a small one (one API's 100-1,300 operations)
@@ -119,7 +119,7 @@ def _path_words(path: str) -> tuple[str, ...]:
     return words
 
 
-def _path_coverage(path: str, asked: frozenset[str]) -> float:
+def _path_coverage(path: str, asked: frozenset[str], prefixes: frozenset[str]) -> float:
     """The share of the path's words the question names (a word matches a question word it
     starts or that starts it, from 3 letters: ``repos`` ~ repository, ``orgs`` ~ organization).
     Of two operations that hold the question's words, the one whose path adds nothing the
@@ -129,7 +129,7 @@ def _path_coverage(path: str, asked: frozenset[str]) -> float:
         return 0.0
     hits = 0
     for w in words:
-        if w in asked or any(len(a) >= 3 and len(w) >= 3 and (a.startswith(w) or w.startswith(a)) for a in asked):
+        if w in asked or (len(w) >= 3 and (w in prefixes or any(w[:k] in asked for k in range(3, len(w))))):
             hits += 1
     return hits / len(words)
 
@@ -189,7 +189,27 @@ def prepare_terms(index: DocsIndex, question: str) -> list[str]:
         fixed = index.correct(t)
         if fixed and fixed not in terms:
             terms.append(fixed)
-    return terms
+    return terms + _joined_names(index, terms)
+
+
+def _joined_names(index: DocsIndex, terms: list[str]) -> list[str]:
+    """Neighbouring words joined as the specs name operations and fields: "list all customers"
+    → ``listcustomers`` (the operationId ``listCustomers``, indexed whole), "customer list" (an
+    SDK's order) → ``listcustomer`` too. Only the joins some document holds are kept: the
+    spec's own names are the developer-to-spec vocabulary."""
+    verbs = word_data()["sdk_verbs"]
+    out: list[str] = []
+    plain = [t for t in terms if t.isalpha()]
+    for a, b in zip(plain, plain[1:]):
+        joins = [a + b] + ([b + a] if b in verbs else [])
+        for j in joins:
+            if j not in out and j not in terms and index.knows(j):
+                out.append(j)
+    for a, b, c in zip(plain, plain[1:], plain[2:]):
+        j = a + b + c
+        if j not in out and index.knows(j):
+            out.append(j)
+    return out
 
 
 def suggest(index: DocsIndex, question: str, context: SuggestContext | None = None, *, limit: int = 3,
@@ -247,6 +267,7 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     all_weight = sum(weights.values()) or 1.0
     stems = {t: _stem(t) for t in weights}
     asked = frozenset(stems.values()) | frozenset(weights)
+    prefixes = frozenset(a[:k] for a in asked for k in range(3, len(a) + 1))  # for _path_coverage
     best_bm25 = max(c["score"] for c in candidates) or 1.0
     ops = {o.upper() for o in context.operations} if boosts else set()
     codes = {c.lower() for c in context.error_codes} if boosts else set()
@@ -258,13 +279,13 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         in_title = _title_coverage(c["title"], stems, weights) / all_weight
         score = BM25_WEIGHT * c["score"] / best_bm25 + COVERAGE_WEIGHT * coverage + TITLE_WEIGHT * in_title
         if c["path"]:
-            score += PATH_WEIGHT * _path_coverage(c["path"], asked)
+            score += PATH_WEIGHT * _path_coverage(c["path"], asked, prefixes)
         elif c["kind"] == "page":
             # A page's own heading plays the part of an operation's path.
-            score += PATH_WEIGHT * _path_coverage(c["title"].split("›")[-1], asked)
+            score += PATH_WEIGHT * _path_coverage(c["title"].split("›")[-1], asked, prefixes)
         confidence = coverage
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
-        haystack = f"{c['terms']} {c['text']}".lower()
+        haystack = f"{c['terms']} {c['text']}".lower() if codes or fields else ""
         if label and label in ops:
             score += 2.0  # the operation the developer is calling outranks any word match
             confidence = max(confidence, 0.9)
