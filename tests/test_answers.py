@@ -78,6 +78,21 @@ def test_suggest_finds_the_answer_in_the_top_three(answers: Answers, question: s
     assert all(0 < s.confidence <= 1 and s.snippet for s in found)
 
 
+def test_the_operation_a_question_names_comes_before_its_sub_resources(answers: Answers) -> None:
+    # "list all customers" is the operationId listCustomers, not the customer's virtual accounts.
+    assert titles(answers.suggest("list all customers"))[0].startswith("GET /v0/customers —")
+    # The path adds nothing the question did not ask for: /webhooks, not /webhooks/{id}/send.
+    assert "POST /v0/webhooks — Create a webhook endpoint" in titles(answers.suggest("how to add a webhook"))[:2]
+
+
+def test_typos_are_fixed_but_plain_words_are_not_bent(answers: Answers) -> None:
+    index = answers.index
+    assert index.correct("adress") == "address" and index.correct("custommer") == "customer"
+    assert index.correct("transfrer") == "transfer"
+    # Short or plain English words the specs do not use stay as they are ("heard" is not "head").
+    assert index.correct("heard") is None and index.correct("long") is None and index.correct("down") is None
+
+
 def test_a_page_section_links_to_its_heading(answers: Answers) -> None:
     (top, *_) = answers.suggest("when is the SEPA cut-off time")
     assert top.url == "https://docs.example.com/payouts#cut-off-times"
