@@ -31,7 +31,8 @@ import sqlite_utils
 from .text import index_terms, split_identifier
 
 #: Bump when what is indexed per document changes: every source is then rebuilt once.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
+_PARAM = re.compile(r"\{[^}/]*\}")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -167,8 +168,11 @@ class DocsIndex:
             db.execute("DELETE FROM docs WHERE source = ?", [source])
             rows = {d.key: d.row(source) for d in docs}  # one document per key
             db["docs"].insert_all(rows.values(), replace=True, batch_size=500)
-            db.execute("INSERT INTO doc_titles (id, title, terms) SELECT id, title, terms FROM docs WHERE source = ?",
-                       [source])
+            # The title search leaves out path parameters: "{secret_name}" made every secret's
+            # sub-resource answer a question that said "name".
+            db.conn.executemany("INSERT INTO doc_titles (id, title, terms) VALUES (?, ?, ?)",
+                                [(i, _PARAM.sub(" ", t), k) for i, t, k in
+                                 db.execute("SELECT id, title, terms FROM docs WHERE source = ?", [source])])
             db["sources"].insert({"key": source, "digest": digest, "documents": len(rows)}, replace=True)
             self._add_words(db, rows.values())
             db.execute("COMMIT")
