@@ -32,6 +32,9 @@ from .text import index_terms, split_identifier
 
 #: Bump when what is indexed per document changes: every source is then rebuilt once.
 INDEX_VERSION = "3"
+#: BM25 column weights: the full-text search (title, terms, text) and the title search (title, terms).
+TEXT_WEIGHTS = (10.0, 4.0, 1.0)
+TITLE_WEIGHTS = (3.0, 1.0)
 _PARAM = re.compile(r"\{[^}/]*\}")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -261,9 +264,9 @@ class DocsIndex:
         # row before sorting read every matching document's text (4x slower at 10,000 documents).
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
-            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(docs_fts, 10.0, 4.0, 1.0) AS score "
+            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(docs_fts, %s) AS score "
             "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY score DESC LIMIT ?) AS best "
-            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
+            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC" % _weights(TEXT_WEIGHTS), [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -274,9 +277,9 @@ class DocsIndex:
         query = " OR ".join(_quote(t) for t in terms)
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
-            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(doc_titles_fts, 3.0, 1.0) AS score "
+            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(doc_titles_fts, %s) AS score "
             "FROM doc_titles_fts WHERE doc_titles_fts MATCH ? ORDER BY score DESC LIMIT ?) AS best "
-            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
+            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC" % _weights(TITLE_WEIGHTS), [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -309,6 +312,10 @@ class DocsIndex:
 
     def all_docs(self) -> Iterator[dict[str, Any]]:
         yield from self.db["docs"].rows
+
+
+def _weights(weights: tuple[float, ...]) -> str:
+    return ", ".join(f"{float(w)!r}" for w in weights)
 
 
 def _quote(term: str) -> str:
