@@ -140,6 +140,18 @@ def test_only_what_changed_is_rebuilt(bridge_specs, tmp_path) -> None:
     assert a.suggest("daily limits") == [] or all("Limits" not in s.title for s in a.suggest("daily limits"))
 
 
+@pytest.mark.parametrize("question, page", [
+    ("how do I verify the X-Webhook-Signature header", "platform/additional-information/webhooks/signature"),
+    ("is the idempotency key needed on GET requests", "api-reference/introduction/idempotence"),
+    ("what is the sandbox base url", "api-reference"),
+])
+def test_the_shipped_bridge_pages_answer_what_the_spec_cannot(bridge_specs, question: str, page: str) -> None:
+    a = Answers(DocsIndex(":memory:"))
+    a.refresh(bridge_specs, DocSources(str(ROOT / "docs" / "bridge"), "https://apidocs.bridge.xyz"))
+    links = [s.url.split("#")[0] for s in a.suggest(question)]
+    assert f"https://apidocs.bridge.xyz/{page}" in links, links
+
+
 def test_a_missing_docs_folder_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(IndexError_, match="does not exist"):
         markdown_sources(tmp_path / "nope")

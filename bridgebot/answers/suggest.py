@@ -39,10 +39,11 @@ COVERAGE_WEIGHT = 1.0
 
 
 def _stem(word: str) -> str:
-    """A crude stem for title matching (FTS5's porter stemmer does the real search)."""
-    for suffix in ("ies", "es", "s", "ing", "ed"):
+    """A crude stem for title matching (FTS5's porter stemmer does the real search):
+    plurals and -ing/-ed, and -ence/-ency as one ("idempotence", "idempotency")."""
+    for suffix in ("ency", "ence", "ies", "es", "s", "ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            return word[: -len(suffix)] + {"ies": "y", "ency": "enc", "ence": "enc"}.get(suffix, "")
     return word
 
 
