@@ -2,7 +2,7 @@
 per method, for the tuning half, the held-out half and all questions, then the p50/p99 search
 time over an index of 10,000 documents.
 
-    nice -n 10 .venv/bin/python benchmarks/answers.py [--misses] [--half tuning|heldout|all] [--no-timing]
+    nice -n 10 .venv/bin/python benchmarks/answers.py [--misses] [--half tuning|heldout|all] [--no-timing] [--rerank]
 
 The evaluation set is split once, by a hash of each question's id (``half()``): ranking rules are
 tuned looking only at the tuning half (``--misses --half tuning`` lists its misses); the
@@ -12,7 +12,7 @@ supports; the ``mixed`` line asks every question of one index holding all three 
 
 Methods: ``bm25`` (terms only), ``boosts`` (plus what the checker finds in the question: its
 operation, error code, fields), ``rerank`` (an embedding model reranking the BM25 candidates;
-measured only when one is installed, see README "Docs suggestions").
+measured with --rerank when the model is installed, see README "Docs suggestions").
 A question counts as answered at k when any of its listed answers is among the first k.
 """
 
