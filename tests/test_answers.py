@@ -78,6 +78,21 @@ def test_suggest_finds_the_answer_in_the_top_three(answers: Answers, question: s
     assert all(0 < s.confidence <= 1 and s.snippet for s in found)
 
 
+def test_the_operation_a_question_names_comes_before_its_sub_resources(answers: Answers) -> None:
+    # "list all customers" is the operationId listCustomers, not the customer's virtual accounts.
+    assert titles(answers.suggest("list all customers"))[0].startswith("GET /v0/customers —")
+    # The path adds nothing the question did not ask for: /webhooks, not /webhooks/{id}/send.
+    assert "POST /v0/webhooks — Create a webhook endpoint" in titles(answers.suggest("how to add a webhook"))[:2]
+
+
+def test_typos_are_fixed_but_plain_words_are_not_bent(answers: Answers) -> None:
+    index = answers.index
+    assert index.correct("adress") == "address" and index.correct("custommer") == "customer"
+    assert index.correct("transfrer") == "transfer"
+    # Short or plain English words the specs do not use stay as they are ("heard" is not "head").
+    assert index.correct("heard") is None and index.correct("long") is None and index.correct("down") is None
+
+
 def test_a_page_section_links_to_its_heading(answers: Answers) -> None:
     (top, *_) = answers.suggest("when is the SEPA cut-off time")
     assert top.url == "https://docs.example.com/payouts#cut-off-times"
@@ -123,6 +138,18 @@ def test_only_what_changed_is_rebuilt(bridge_specs, tmp_path) -> None:
     assert second.updated == ["md:a.md"] and second.removed == ["md:b.md"] and second.unchanged == 1
     assert any("weekends" in s.snippet for s in a.suggest("transfer fees on weekends"))
     assert a.suggest("daily limits") == [] or all("Limits" not in s.title for s in a.suggest("daily limits"))
+
+
+@pytest.mark.parametrize("question, page", [
+    ("how do I verify the X-Webhook-Signature header", "platform/additional-information/webhooks/signature"),
+    ("is the idempotency key needed on GET requests", "api-reference/introduction/idempotence"),
+    ("what is the sandbox base url", "api-reference"),
+])
+def test_the_shipped_bridge_pages_answer_what_the_spec_cannot(bridge_specs, question: str, page: str) -> None:
+    a = Answers(DocsIndex(":memory:"))
+    a.refresh(bridge_specs, DocSources(str(ROOT / "docs" / "bridge"), "https://apidocs.bridge.xyz"))
+    links = [s.url.split("#")[0] for s in a.suggest(question)]
+    assert f"https://apidocs.bridge.xyz/{page}" in links, links
 
 
 def test_a_missing_docs_folder_is_a_clear_error(tmp_path) -> None:

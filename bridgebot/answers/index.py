@@ -31,7 +31,11 @@ import sqlite_utils
 from .text import index_terms, split_identifier
 
 #: Bump when what is indexed per document changes: every source is then rebuilt once.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
+#: BM25 column weights: the full-text search (title, terms, text) and the title search (title, terms).
+TEXT_WEIGHTS = (10.0, 4.0, 1.0)
+TITLE_WEIGHTS = (3.0, 1.0)
+_PARAM = re.compile(r"\{[^}/]*\}")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -83,6 +87,7 @@ class DocsIndex:
         self.path = str(path)
         self._local = threading.local()
         self._vocab: list[str] | None = None
+        self._fixes: dict[str, str | None] = {}
         self._df: dict[str, int] = {}
         self._memory: sqlite_utils.Database | None = None
         if self.path == ":memory:":
@@ -166,8 +171,11 @@ class DocsIndex:
             db.execute("DELETE FROM docs WHERE source = ?", [source])
             rows = {d.key: d.row(source) for d in docs}  # one document per key
             db["docs"].insert_all(rows.values(), replace=True, batch_size=500)
-            db.execute("INSERT INTO doc_titles (id, title, terms) SELECT id, title, terms FROM docs WHERE source = ?",
-                       [source])
+            # The title search leaves out path parameters: "{secret_name}" made every secret's
+            # sub-resource answer a question that said "name".
+            db.conn.executemany("INSERT INTO doc_titles (id, title, terms) VALUES (?, ?, ?)",
+                                [(i, _PARAM.sub(" ", t), k) for i, t, k in
+                                 db.execute("SELECT id, title, terms FROM docs WHERE source = ?", [source])])
             db["sources"].insert({"key": source, "digest": digest, "documents": len(rows)}, replace=True)
             self._add_words(db, rows.values())
             db.execute("COMMIT")
@@ -203,7 +211,9 @@ class DocsIndex:
 
     def vocabulary(self) -> list[str]:
         if self._vocab is None:
-            self._vocab = [r[0] for r in self.db.execute("SELECT word FROM words")]
+            # Most frequent first: of two equally close words, a typo most likely meant the common one.
+            self._vocab = [r[0] for r in self.db.execute("SELECT word FROM words ORDER BY n DESC, word")]
+            self._fixes = {}
         return self._vocab
 
     def knows(self, term: str) -> bool:
@@ -211,14 +221,28 @@ class DocsIndex:
         return self.document_frequency(term) > 0
 
     def correct(self, term: str) -> str | None:
-        """The index's word closest to a misspelt one (``subscripton`` → ``subscription``)."""
-        from rapidfuzz import fuzz, process
+        """The index's word closest to a misspelt one (``subscripton`` → ``subscription``).
 
-        if len(term) < 4 or not term.isalpha():
+        One edit (a transposition counts as one) for words of 6 letters or more, two from 9: an
+        unknown short word is more often a plain English word the specs do not use ("long",
+        "heard", "down") than a typo, and correcting it to a spec word ("log", "head", "don")
+        sends the search astray."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if len(term) < 6 or not term.isalpha():
             return None
-        match = process.extractOne(term, self.vocabulary(), scorer=fuzz.ratio, score_cutoff=85)
+        vocab = self.vocabulary()
+        if term in self._fixes:
+            return self._fixes[term]
+        limit = 2 if len(term) >= 9 else 1
+        match = process.extractOne(term, vocab, scorer=OSA.distance, score_cutoff=limit)
         # A typo keeps its first letter far more often than not; this stops "mechanism" → "merchandise".
-        return match[0] if match and match[0][0] == term[0] else None
+        fixed = match[0] if match and match[0][0] == term[0] else None
+        if len(self._fixes) > 10000:
+            self._fixes.clear()
+        self._fixes[term] = fixed
+        return fixed
 
     def document_frequency(self, term: str) -> int:
         """How many documents hold the term (cached until the index changes)."""
@@ -240,9 +264,9 @@ class DocsIndex:
         # row before sorting read every matching document's text (4x slower at 10,000 documents).
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
-            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(docs_fts, 10.0, 4.0, 1.0) AS score "
-            "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY bm25(docs_fts, 10.0, 4.0, 1.0) LIMIT ?) AS best "
-            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
+            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(docs_fts, %s) AS score "
+            "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY score DESC LIMIT ?) AS best "
+            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC" % _weights(TEXT_WEIGHTS), [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -253,9 +277,9 @@ class DocsIndex:
         query = " OR ".join(_quote(t) for t in terms)
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
-            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(doc_titles_fts, 3.0, 1.0) AS score "
-            "FROM doc_titles_fts WHERE doc_titles_fts MATCH ? ORDER BY bm25(doc_titles_fts, 3.0, 1.0) LIMIT ?) AS best "
-            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
+            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(doc_titles_fts, %s) AS score "
+            "FROM doc_titles_fts WHERE doc_titles_fts MATCH ? ORDER BY score DESC LIMIT ?) AS best "
+            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC" % _weights(TITLE_WEIGHTS), [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -288,6 +312,10 @@ class DocsIndex:
 
     def all_docs(self) -> Iterator[dict[str, Any]]:
         yield from self.db["docs"].rows
+
+
+def _weights(weights: tuple[float, ...]) -> str:
+    return ", ".join(f"{float(w)!r}" for w in weights)
 
 
 def _quote(term: str) -> str:

@@ -16,27 +16,35 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .index import DocsIndex
-from .text import query_terms
+from .text import query_terms, split_identifier, stopwords, word_data
 
-#: Below this confidence a suggestion is not shown. On tests/answers_eval (benchmarks/answers.py) 0.35 showed
-#: something for 64% of questions, right 66% of the time; 0.45 showed something for 38%, no more often right.
+#: Below this confidence a suggestion is not shown. On tests/answers_eval (benchmarks/answers.py, 2026-11-30)
+#: 0.35 showed something for 74% of questions, right 66% of the time; on the tuning half 0.45 showed
+#: something for 51%, right 76% of the time, and 0.25 for 88%, right 65%.
 MIN_CONFIDENCE = 0.35
 CANDIDATES = 40
 MAX_TERMS = 16
-RARE_SHARE = 0.05  # full-text search only for terms in at most this share of documents
+RARE_SHARE = 0.025  # full-text search only for terms in at most this share of documents
 RARE_TERMS = 8
-TITLE_SHARE = 0.15  # title search for terms in at most this share of documents (speed: 9.7 → 6.3 ms CPU at 10k docs)
+TITLE_SHARE = 0.075  # title search for terms in at most this share of documents (speed: 9.7 → 6.3 ms CPU at 10k docs)
 COMMON_SHARE = 1.0  # a term in more than this share of documents says little
+# Below these document counts every term is searched (titles) or searched in the full text: the
+# shares above exist for speed in a large index; in a small one (one API's 100-1,300 operations)
+# they dropped the question's main words ("customer", "repositories") from the search.
+TITLE_MIN_DF = 750
+RARE_MIN_DF = 250
+PATH_WEIGHT = 2.0
 TITLE_WEIGHT = 2.0
 BM25_WEIGHT = 1.0
 COVERAGE_WEIGHT = 1.0
 
 
 def _stem(word: str) -> str:
-    """A crude stem for title matching (FTS5's porter stemmer does the real search)."""
-    for suffix in ("ies", "es", "s", "ing", "ed"):
+    """A crude stem for title matching (FTS5's porter stemmer does the real search):
+    plurals and -ing/-ed, and -ence/-ency as one ("idempotence", "idempotency")."""
+    for suffix in ("ency", "ence", "ies", "es", "s", "ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            return word[: -len(suffix)] + {"ies": "y", "ency": "enc", "ence": "enc"}.get(suffix, "")
     return word
 
 
@@ -87,6 +95,45 @@ def _title_coverage(title: str, stems: dict[str, str], weights: dict[str, float]
     """The weight of the question's terms the title names (an operation's title is its summary)."""
     words = _title_words(title)
     return sum(w for t, w in weights.items() if stems[t] in words)
+
+
+_PATH_CACHE: dict[str, tuple[str, ...]] = {}
+_STOP = stopwords()
+
+
+def _path_words(path: str) -> tuple[str, ...]:
+    """The words of an operation's path outside its parameters and version prefix, stemmed:
+    ``/repos/{owner}/{repo}/hooks/{hook_id}/pings`` → (repo, hook, ping). A page heading (no
+    leading slash) loses its stopwords: "Choosing a rail for SEPA" → (choos, rail, sepa)."""
+    words = _PATH_CACHE.get(path)
+    if words is None:
+        found = []
+        for seg in re.split(r"[/\s]+", path):
+            if not seg or seg.startswith("{") or re.fullmatch(r"v\d+", seg):
+                continue
+            for token in re.findall(r"[A-Za-z][A-Za-z0-9_-]*", seg):
+                found += [_stem(w) for w in split_identifier(token)
+                          if not w.isdigit() and not (path[:1] != "/" and w in _STOP)]
+        words = tuple(found)
+        if len(_PATH_CACHE) > 20000:
+            _PATH_CACHE.clear()
+        _PATH_CACHE[path] = words
+    return words
+
+
+def _path_coverage(path: str, asked: frozenset[str], prefixes: frozenset[str]) -> float:
+    """The share of the path's words the question names (a word matches a question word it
+    starts or that starts it, from 3 letters: ``repos`` ~ repository, ``orgs`` ~ organization).
+    Of two operations that hold the question's words, the one whose path adds nothing the
+    question did not ask for (``/hooks``, not ``/hooks/{id}/pings``) is the likelier answer."""
+    words = _path_words(path)
+    if not words:
+        return 0.0
+    hits = 0
+    for w in words:
+        if w in asked or (len(w) >= 3 and (w in prefixes or any(w[:k] in asked for k in range(3, len(w))))):
+            hits += 1
+    return hits / len(words)
 
 
 @dataclass
@@ -144,7 +191,27 @@ def prepare_terms(index: DocsIndex, question: str) -> list[str]:
         fixed = index.correct(t)
         if fixed and fixed not in terms:
             terms.append(fixed)
-    return terms
+    return terms + _joined_names(index, terms)
+
+
+def _joined_names(index: DocsIndex, terms: list[str]) -> list[str]:
+    """Neighbouring words joined as the specs name operations and fields: "list all customers"
+    → ``listcustomers`` (the operationId ``listCustomers``, indexed whole), "customer list" (an
+    SDK's order) → ``listcustomer`` too. Only the joins some document holds are kept: the
+    spec's own names are the developer-to-spec vocabulary."""
+    verbs = word_data()["sdk_verbs"]
+    out: list[str] = []
+    plain = [t for t in terms if t.isalpha()]
+    for a, b in zip(plain, plain[1:]):
+        joins = [a + b] + ([b + a] if b in verbs else [])
+        for j in joins:
+            if j not in out and j not in terms and index.knows(j):
+                out.append(j)
+    for a, b, c in zip(plain, plain[1:], plain[2:]):
+        j = a + b + c
+        if j not in out and index.knows(j):
+            out.append(j)
+    return out
 
 
 def suggest(index: DocsIndex, question: str, context: SuggestContext | None = None, *, limit: int = 3,
@@ -170,8 +237,9 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     terms = [t for t in terms if t in informative]  # the question's order, for snippets
     # Every term against titles and keywords (short posting lists); only the rare terms against
     # the full text, where a common word would make SQLite score most of the index.
-    by_title = index.search_titles([t for t in terms if dfs[t] <= TITLE_SHARE * total] or terms[:1], CANDIDATES)
-    rare = [t for t in terms if dfs[t] <= max(RARE_SHARE * total, 3)][:RARE_TERMS]
+    by_title = index.search_titles([t for t in terms if dfs[t] <= max(TITLE_SHARE * total, TITLE_MIN_DF)]
+                                    or terms[:1], CANDIDATES)
+    rare = sorted([t for t in terms if dfs[t] <= max(RARE_SHARE * total, RARE_MIN_DF)], key=lambda t: dfs[t])[:RARE_TERMS]
     by_text = index.search_raw(rare, CANDIDATES) if rare else []
     best_title = max((c["score"] for c in by_title), default=0.0) or 1.0
     best_text = max((c["score"] for c in by_text), default=0.0) or 1.0
@@ -200,6 +268,8 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         weights[t] = math.log(1 + total / (1 + dfs[t]))
     all_weight = sum(weights.values()) or 1.0
     stems = {t: _stem(t) for t in weights}
+    asked = frozenset(stems.values()) | frozenset(weights)
+    prefixes = frozenset(a[:k] for a in asked for k in range(3, len(a) + 1))  # for _path_coverage
     best_bm25 = max(c["score"] for c in candidates) or 1.0
     ops = {o.upper() for o in context.operations} if boosts else set()
     codes = {c.lower() for c in context.error_codes} if boosts else set()
@@ -210,9 +280,14 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         coverage = sum(w for t, w in weights.items() if stems[t] in words or t in words) / all_weight
         in_title = _title_coverage(c["title"], stems, weights) / all_weight
         score = BM25_WEIGHT * c["score"] / best_bm25 + COVERAGE_WEIGHT * coverage + TITLE_WEIGHT * in_title
+        if c["path"]:
+            score += PATH_WEIGHT * _path_coverage(c["path"], asked, prefixes)
+        elif c["kind"] == "page":
+            # A page's own heading plays the part of an operation's path.
+            score += PATH_WEIGHT * _path_coverage(c["title"].split("›")[-1], asked, prefixes)
         confidence = coverage
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
-        haystack = f"{c['terms']} {c['text']}".lower()
+        haystack = f"{c['terms']} {c['text']}".lower() if codes or fields else ""
         if label and label in ops:
             score += 2.0  # the operation the developer is calling outranks any word match
             confidence = max(confidence, 0.9)
