@@ -37,6 +37,9 @@ PATH_WEIGHT = 2.0
 TITLE_WEIGHT = 2.0
 BM25_WEIGHT = 1.0
 COVERAGE_WEIGHT = 1.0
+#: Added when the operation's HTTP method is one the question's verb implies ("list" → GET,
+#: "remove" → DELETE: ``verb_methods`` in words.yaml).
+VERB_WEIGHT = 0.5
 
 
 def _stem(word: str) -> str:
@@ -181,6 +184,19 @@ class Suggestion:
 Reranker = Callable[[str, list[dict[str, Any]]], list[float]]
 
 
+_VERB_WORD = re.compile(r"[a-z]+")
+
+
+def implied_methods(question: str) -> frozenset[str]:
+    """The HTTP methods the question's verbs imply: "how do I list …" → {GET}; "remove" →
+    {DELETE}. Empty when the question names no verb of ``verb_methods`` (words.yaml)."""
+    table: dict[str, list[str]] = word_data().get("verb_methods", {})  # type: ignore[assignment]
+    out: set[str] = set()
+    for w in _VERB_WORD.findall((question or "").lower()):
+        out.update(m.upper() for m in table.get(w, []))
+    return frozenset(out)
+
+
 def prepare_terms(index: DocsIndex, question: str) -> list[str]:
     """The question's search terms, with typos the index does not know replaced by its words."""
     terms = []
@@ -274,6 +290,7 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     ops = {o.upper() for o in context.operations} if boosts else set()
     codes = {c.lower() for c in context.error_codes} if boosts else set()
     fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
+    methods = implied_methods(question)
     scored = []
     for c in candidates:
         words = _doc_words(c)
@@ -285,6 +302,8 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         elif c["kind"] == "page":
             # A page's own heading plays the part of an operation's path.
             score += PATH_WEIGHT * _path_coverage(c["title"].split("›")[-1], asked, prefixes)
+        if methods and c["method"] and c["method"].upper() in methods:
+            score += VERB_WEIGHT
         confidence = coverage
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
         haystack = f"{c['terms']} {c['text']}".lower() if codes or fields else ""

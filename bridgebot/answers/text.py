@@ -55,6 +55,19 @@ def index_terms(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=1)
+def _phrases() -> list[tuple[re.Pattern[str], list[str]]]:
+    """``phrases`` of words.yaml as patterns: "turn * off" matches "turn the account off" (``*``
+    stands for up to three words)."""
+    out = []
+    for phrase, terms in (word_data().get("phrases") or {}).items():
+        parts = [r"(?:\w+\W+){0,3}?" if w == "*" else re.escape(w) + r"\W+" for w in str(phrase).split()]
+        pattern = r"\b" + "".join(parts)
+        pattern = pattern[: -len(r"\W+")] + r"\b" if pattern.endswith(r"\W+") else pattern
+        out.append((re.compile(pattern, re.IGNORECASE), [str(t) for t in terms]))
+    return out
+
+
 def query_terms(question: str) -> list[str]:
     """The words of a question worth searching for, SDK names and synonyms expanded, in order,
     without duplicates. Error codes (``resource_missing``) are kept whole as well as split."""
@@ -84,4 +97,8 @@ def query_terms(question: str) -> list[str]:
             add(part)
             for s in synonyms.get(part, []):
                 add(s)
+    for pattern, terms in _phrases():
+        if pattern.search(question or ""):
+            for t in terms:
+                add(t)
     return out
