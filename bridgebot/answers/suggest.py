@@ -23,7 +23,7 @@ from .text import query_terms, split_identifier, stopwords, word_data
 #: something for 51%, right 76% of the time, and 0.25 for 88%, right 65%.
 MIN_CONFIDENCE = 0.35
 CANDIDATES = 40
-MAX_TERMS = 16
+MAX_TERMS = 20
 RARE_SHARE = 0.025  # full-text search only for terms in at most this share of documents
 RARE_TERMS = 8
 TITLE_SHARE = 0.075  # title search for terms in at most this share of documents (speed: 9.7 → 6.3 ms CPU at 10k docs)
@@ -33,10 +33,10 @@ COMMON_SHARE = 1.0  # a term in more than this share of documents says little
 # they dropped the question's main words ("customer", "repositories") from the search.
 TITLE_MIN_DF = 750
 RARE_MIN_DF = 250
-PATH_WEIGHT = 2.0
-TITLE_WEIGHT = 2.0
+PATH_WEIGHT = 3.0
+TITLE_WEIGHT = 1.0
 BM25_WEIGHT = 1.0
-COVERAGE_WEIGHT = 1.0
+COVERAGE_WEIGHT = 2.0
 #: Added when the operation's HTTP method is one the question's verb implies ("list" → GET,
 #: "remove" → DELETE: ``verb_methods`` in words.yaml).
 VERB_WEIGHT = 0.5
