@@ -40,6 +40,9 @@ COVERAGE_WEIGHT = 2.0
 #: Added when the operation's HTTP method is one the question's verb implies ("list" → GET,
 #: "remove" → DELETE: ``verb_methods`` in words.yaml).
 VERB_WEIGHT = 0.5
+#: Added when the document names a field, parameter or error code the question writes whole
+#: (``cancel_at_period_end``, ``commit_message``): the exact name beats words that merely recur.
+NAME_WEIGHT = 1.0
 
 
 def _stem(word: str) -> str:
@@ -291,6 +294,7 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     codes = {c.lower() for c in context.error_codes} if boosts else set()
     fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
     methods = implied_methods(question)
+    names = [t for t in terms if "_" in t.strip("_")]
     scored = []
     for c in candidates:
         words = _doc_words(c)
@@ -304,6 +308,8 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
             score += PATH_WEIGHT * _path_coverage(c["title"].split("›")[-1], asked, prefixes)
         if methods and c["method"] and c["method"].upper() in methods:
             score += VERB_WEIGHT
+        if names and any(n in words for n in names):
+            score += NAME_WEIGHT
         confidence = coverage
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
         haystack = f"{c['terms']} {c['text']}".lower() if codes or fields else ""
