@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from bridgebot.answers import Answers, DocSources, DocsIndex, SuggestContext, group_gaps, render_gaps, suggest
 from bridgebot.answers.index import IndexError_, llms_sources, markdown_sources, split_markdown
+from bridgebot.answers.suggest import implied_methods
 from bridgebot.answers.text import query_terms, word_data
 from bridgebot.cli import cli
 from conftest import BRIDGE_SPEC, ROOT
@@ -63,6 +64,38 @@ def test_every_word_list_entry_changes_some_question() -> None:
         assert set(meaning) <= set(query_terms(f"client.things.{verb}()")), verb
     for word, meaning in data["synonyms"].items():
         assert set(meaning) <= set(query_terms(word)), word
+    for phrase, meaning in data["phrases"].items():
+        written = phrase.replace("*", "the bank account")
+        assert set(meaning) <= set(query_terms(f"how do I {written}")), phrase
+    for verb, methods in data["verb_methods"].items():
+        assert implied_methods(f"how do I {verb} it") == {m.upper() for m in methods}, verb
+
+
+def test_phrases_match_with_words_between_but_not_across_a_sentence() -> None:
+    assert {"reactivate", "enable"} <= set(query_terms("can I turn the bank account back on"))
+    assert {"deactivate", "disable"} <= set(query_terms("how do I shut the card off?"))
+    # Up to three words between: a "turn" and an "off" far apart are not one phrase.
+    assert "deactivate" not in set(query_terms("turn left at the corner, the office is just off the main road"))
+    # "get rid of" means delete, so its "get" is not read as an HTTP GET.
+    assert implied_methods("how do I get rid of a webhook") == {"DELETE"}
+    assert implied_methods("is the office dog friendly") == frozenset()
+
+
+@pytest.mark.parametrize("question, expected", [
+    # A developer's words for what the reference calls reactivate / an HTTP status's meaning.
+    ("can I turn the external account back on?", "POST /v0/customers/{customerID}/external_accounts/{externalAccountID}/reactivate"),
+    ("I keep getting a 401", "API reference › Authentication"),
+    # The verb picks the method among one resource's operations: add → POST, not GET.
+    ("how do I add a transfer", "POST /v0/transfers —"),
+    ("how do I add a kyc link", "POST /v0/kyc_links —"),
+    # A field written whole names the operation that takes it.
+    ("how do I use destination_blockchain_memo?", "POST /v0/customers/{customerID}/liquidation_addresses —"),
+])
+def test_developer_words_verbs_and_field_names_pick_the_first_suggestion(question: str, expected: str, bridge_specs) -> None:
+    a = Answers(DocsIndex(":memory:"))
+    a.refresh(bridge_specs, DocSources(str(ROOT / "docs" / "bridge"), "https://apidocs.bridge.xyz"))
+    found = suggest(a.index, question, min_confidence=0)
+    assert found and found[0].title.startswith(expected), titles(found)
 
 
 @pytest.mark.parametrize("question, expected", [

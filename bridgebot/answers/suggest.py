@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .index import DocsIndex
-from .text import query_terms, split_identifier, stopwords, word_data
+from .text import query_terms, split_identifier, stopwords, without_phrases, word_data
 
 #: Below this confidence a suggestion is not shown. On tests/answers_eval (benchmarks/answers.py, 2026-11-30)
 #: 0.35 showed something for 74% of questions, right 66% of the time; on the tuning half 0.45 showed
@@ -195,7 +195,7 @@ def implied_methods(question: str) -> frozenset[str]:
     {DELETE}. Empty when the question names no verb of ``verb_methods`` (words.yaml)."""
     table: dict[str, list[str]] = word_data().get("verb_methods", {})  # type: ignore[assignment]
     out: set[str] = set()
-    for w in _VERB_WORD.findall((question or "").lower()):
+    for w in _VERB_WORD.findall(without_phrases(question or "").lower()):
         out.update(m.upper() for m in table.get(w, []))
     return frozenset(out)
 

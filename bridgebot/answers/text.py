@@ -68,6 +68,14 @@ def _phrases() -> list[tuple[re.Pattern[str], list[str]]]:
     return out
 
 
+def without_phrases(question: str) -> str:
+    """The question with each phrase of words.yaml replaced by what it means: "how do I get rid
+    of it" → "how do I  delete  it" (so "get" in "get rid of" is not read as a GET)."""
+    for pattern, terms in _phrases():
+        question = pattern.sub(lambda m, t=terms: f" {' '.join(t)} ", question)
+    return question
+
+
 def query_terms(question: str) -> list[str]:
     """The words of a question worth searching for, SDK names and synonyms expanded, in order,
     without duplicates. Error codes (``resource_missing``) are kept whole as well as split."""
