@@ -102,6 +102,22 @@ def test_cut_off_code_still_read(both: SpecSet) -> None:
         [("POST /v1/customers", ["wrong_type"])]
 
 
+def test_a_call_in_a_python_traceback_leaves_the_exception_to_be_read(both: SpecSet) -> None:
+    # A traceback shows one line of each frame: the caller's call is cut after "create(", and the
+    # exception follows. The call is read by its name (its arguments unknown, so not judged) and
+    # the exception's message is still read, behind a docker-compose log prefix or not.
+    for prefix in ("", "web-1  | "):
+        text = (f"```\n{prefix}Traceback (most recent call last):\n"
+                f'{prefix}  File "/srv/shop/pay.py", line 31, in charge\n'
+                f"{prefix}    customer = stripe.Customer.create(\n"
+                f'{prefix}  File "/usr/lib/python3.11/site-packages/stripe/api_requestor.py", line 9, in request\n'
+                f"{prefix}    self.handle_error_response(rbody, rcode, resp.data, rheaders)\n"
+                f"{prefix}stripe.error.InvalidRequestError: Request req_1: Received unknown parameter: emial\n```")
+        res = check_paste(text, both)
+        assert [(q.operation.label, q.findings) for q in res.requests if q.operation] == [("POST /v1/customers", [])]
+        assert [(f.kind, f.field) for f in res.findings] == [("unknown_param", "emial")], prefix
+
+
 def test_not_an_sdk_call_is_left_alone(both: SpecSet) -> None:
     assert check_paste("console.log(result.data); foo.bar(1) // stripe", both).requests == []
 
