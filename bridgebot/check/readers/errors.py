@@ -230,8 +230,8 @@ def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
                                                   message=(m.group(4) or "").strip() or None)
     lower = text.lower()
     for rule in message_rules():
-        if not may_match(rule.pattern, text, lower):
-            continue
+        if rule.docs_url is not None or not may_match(rule.pattern, text, lower):
+            continue  # (a rule that needs the error's documentation_url is for errors read as data)
         for m in rule.pattern.finditer(text):
             if free(m.start()):
                 err = PastedError(message=_sentence(text, m.start(), m.end()))
@@ -286,7 +286,7 @@ def apply_catalog(err: PastedError) -> PastedError:
     if err.kind is not None or not err.message:
         return err
     for rule in message_rules():
-        m = rule.pattern.search(err.message)
+        m = rule.pattern.search(err.message) if rule.applies(err.docs_url) else None
         if m:
             had_param = err.param
             _apply_rule(err, rule, m)
