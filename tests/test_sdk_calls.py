@@ -118,6 +118,21 @@ def test_a_call_in_a_python_traceback_leaves_the_exception_to_be_read(both: Spec
         assert [(f.kind, f.field) for f in res.findings] == [("unknown_param", "emial")], prefix
 
 
+def test_a_write_through_a_client_built_without_credentials_is_auth_missing(both: SpecSet) -> None:
+    made = 'var gh = new GitHubClient(new ProductHeaderValue("release-bot"));\n'
+    write = 'var label = await gh.Issue.Labels.Create("octo", "site", new NewLabel("bug", "ff0000"));\n'
+    read = 'var repo = await gh.Repository.Get("octo", "site");\n'
+
+    def kinds(text: str) -> list[tuple[str, list[str]]]:
+        res = check_paste("```csharp\n" + text + "```", both)
+        return [(q.operation.label, [f.kind for f in q.findings]) for q in res.requests if q.operation]
+
+    assert kinds(made + write) == [("POST /repos/{owner}/{repo}/labels", ["auth_missing"])]
+    # Credentials given later, or only reading public data: nothing to say.
+    assert kinds(made + 'gh.Credentials = new Credentials("t");\n' + write) == [("POST /repos/{owner}/{repo}/labels", [])]
+    assert kinds(made + read) == [("GET /repos/{owner}/{repo}", [])]
+
+
 def test_not_an_sdk_call_is_left_alone(both: SpecSet) -> None:
     assert check_paste("console.log(result.data); foo.bar(1) // stripe", both).requests == []
 

@@ -123,6 +123,33 @@ def find_sdk_requests(text: str, specs: "SpecSet") -> Iterator[tuple[int, int, P
                 if any(re.search(m, text, re.I) for m in fam["markers"])}
     if not families:
         return
+    anonymous = _anonymous_clients(text, families)
+    for start, end, req in _find_sdk_requests(text, specs, families):
+        spec_family = next((f for f in families if f in anonymous and _same_family(req, f)), None)
+        if spec_family is not None and req.method != "GET":
+            req.anonymous_client = anonymous[spec_family]
+        yield start, end, req
+
+
+def _anonymous_clients(text: str, families: set[str]) -> dict[str, str]:
+    """Per SDK family, the client construction that carries no credentials, when the paste gives
+    that client none anywhere (naming.yaml's ``anonymous_client`` and ``credentials``)."""
+    out: dict[str, str] = {}
+    for name in families:
+        fam = rules()["families"][name]
+        if not fam.get("anonymous_client"):
+            continue
+        m = re.search(fam["anonymous_client"], text, re.I)
+        if m and not re.search(fam.get("credentials") or r"(?!)", text, re.I):
+            out[name] = " ".join(m.group(0).split())
+    return out
+
+
+def _same_family(req: PastedRequest, family: str) -> bool:
+    return rules()["families"][family]["title"] in req.url
+
+
+def _find_sdk_requests(text: str, specs: "SpecSet", families: set[str]) -> Iterator[tuple[int, int, PastedRequest]]:
     indexes: list[tuple["CompiledSpec", Index]] | None = None
     for offset, block, tag in _blocks(text):
         if not re.search(r"[\w\]\)]\s*(?:\.|->|::)\s*[\w$]+\s*\(|\.\w+\s+\w+:", block):
