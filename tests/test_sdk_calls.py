@@ -11,7 +11,7 @@ import generate as g
 import sdk_render as r
 from bridgebot.check import check_paste
 from bridgebot.check.specs import SpecSet
-from bridgebot.check.sdk.index import family_of
+from bridgebot.check.readers.sdk.index import family_of
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import re
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import quote
 
-from ..clientcode import PartialDict
-from ..model import PastedRequest, Unresolved
+from ...clientcode import PartialDict
+from ...model import PastedRequest, Unresolved
 from .base import Call, Options, Reader, norm, snake, words
 from .csharp import CSharpReader
 from .go import PREFIX as GO_PREFIX
@@ -30,7 +30,7 @@ from .rules import rules
 from .ruby import RubyReader
 
 if TYPE_CHECKING:
-    from ..specs import CompiledSpec, Operation, SpecSet
+    from ...specs import CompiledSpec, Operation, SpecSet
 
 READERS: dict[str, type[Reader]] = {
     "javascript": JavaScriptReader, "typescript": TypeScriptReader, "python": PythonReader,
