@@ -133,6 +133,16 @@ def test_a_write_through_a_client_built_without_credentials_is_auth_missing(both
     assert kinds(made + read) == [("GET /repos/{owner}/{repo}", [])]
 
 
+def test_pygithub_positional_values_on_a_repository_object_are_not_owner_and_repo(both: SpecSet) -> None:
+    text = ('```python\nfrom github import Github\ng = Github(token)\nrepo = g.get_repo("octo/site")\n'
+            'label = repo.get_label("bug")\nrepo.create_issue(summary, body=details, labels=[label])\n```')
+    res = check_paste(text, both)
+    got = [(q.request.url.split("api.github.com")[1], [f.kind for f in q.findings]) for q in res.requests]
+    # The label's name fills {name}; the issue's title, given positionally, is not claimed missing.
+    assert got == [("/repos/octo/site", []), ("/repos/{owner}/{repo}/labels/bug", []),
+                   ("/repos/{owner}/{repo}/issues", [])]
+
+
 def test_not_an_sdk_call_is_left_alone(both: SpecSet) -> None:
     assert check_paste("console.log(result.data); foo.bar(1) // stripe", both).requests == []
 

@@ -426,6 +426,8 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
     body_props = _body_props(op)
     named = {snake(str(k)) for k in params} | {str(k) for k in params}
     todo = [n for n in path_names if n not in named or n in body_props]
+    if todo[:2] == ["owner", "repo"] and _on_repository_object(call, family, scalars):
+        todo = todo[2:]  # PyGithub's repo.create_issue(title, ...): the object holds owner and repo
     extra: list[Any] = []
     for v in scalars:
         if not todo:
@@ -509,6 +511,19 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
                         notes=notes, body_value=body_value, headers_known=False)
     req.query_value = _fix_keys(query, None) if query else None  # type: ignore[attr-defined]
     return req
+
+
+def _on_repository_object(call: Call, family: str, scalars: list[Any]) -> bool:
+    """A Python GitHub call on a repository object (PyGithub's ``repo.create_issue(title)``,
+    ``repo.get_label("bug")``), not on the client (``g.get_repo("o/r")``, ``gh.create_issue(o, r, t)``):
+    its positional values are the method's own, not the owner and repository."""
+    if call.language != "python" or family != "github" or len(call.names) < 2:
+        return False
+    receiver = call.names[-2].lstrip("$@").lower()
+    if receiver in rules()["receivers"] or not re.fullmatch(r"[a-z]+(?:_[a-z]+)+", call.names[-1]):
+        return False
+    first = scalars[0] if scalars else None
+    return not (isinstance(first, str) and not isinstance(first, Unresolved) and "/" in first)
 
 
 def _body_schema(op: "Operation") -> Any:
