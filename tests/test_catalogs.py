@@ -121,3 +121,26 @@ def test_not_found_in_prose_is_no_finding(github_specs) -> None:
     from bridgebot.check import check_paste
 
     assert check_paste("The page said Not Found\nNot Found", github_specs).findings == []
+
+
+@pytest.mark.parametrize("value, findings", [
+    ("5", [("invalid_format", "customer")]),       # the app's own id: not a Stripe id
+    ("None", [("invalid_format", "customer")]),    # a variable that was empty
+    ("cus_Nx1", []),                               # a Stripe id that does not exist here: nothing in the request
+])
+def test_stripe_no_such_object_says_when_the_id_is_not_a_stripe_id(stripe_specs, value: str, findings) -> None:
+    from bridgebot.check import check_paste
+
+    text = ('{"error": {"code": "resource_missing", "message": "No such customer: \'%s\'", "param": "customer", '
+            '"type": "invalid_request_error"}}' % value)
+    assert [(f.kind, f.field) for f in check_paste(text, stripe_specs).findings] == findings
+    # Plans and coupons could be given ids of the developer's choosing: a missing one is just missing.
+    plan = text.replace("customer", "plan")
+    assert check_paste(plan, stripe_specs).findings == []
+
+
+def test_an_octokit_not_found_is_the_tokens_access(github_specs) -> None:
+    from bridgebot.check import check_paste
+
+    result = check_paste("Run actions/create-release\nError: HttpError: Not Found\n", github_specs)
+    assert [f.kind for f in result.findings] == ["auth_invalid"]
