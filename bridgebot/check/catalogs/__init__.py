@@ -87,7 +87,7 @@ _LEADING_RUN = re.compile(r'^((?:\(\?[aiLmsux]+\))?(?:\\\\\?|\\?"\?)*)(\(\?P<\w+
 
 
 def linear(pattern: str) -> str:
-    """``pattern`` with a guard that keeps it linear on long runs of its leading characters.
+    r"""``pattern`` with a guard that keeps it linear on long runs of its leading characters.
 
     ``(?P<field>\w+) must be set`` searched over a 40,000-character word tries every position of
     the word, and from each one runs ``\w+`` to its end: 40,000²/2 steps, about half a second
