@@ -15,7 +15,7 @@ setup(
     package_dir=DATA_PACKAGES,
     package_data={
         "bridgebot": ["py.typed", "reports/queries/*.sql", "reports/queries/*.yml", "answers/words.yaml",
-                      "check/sdk/naming.yaml"],
+                      "check/readers/sdk/naming.yaml", "check/catalogs/*.yaml"],
         "bridgebot.playground": ["conversations.yaml", "static/*"],
         "bridgebot.replies": ["*.j2"],
         "bridgebot.openapi_specs": ["*.yaml", "*.yml", "*.json"],

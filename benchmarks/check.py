@@ -644,8 +644,8 @@ def latency(spec: str, total: int) -> dict[str, Any]:
     med = [statistics.median(v) for v in bb_by_case]
     slowest = sorted(range(len(cases)), key=lambda i: -med[i])[:3]
     # SDK pastes (issue 11): their check times, and the tree-sitter parse alone.
-    from bridgebot.check.sdk import _blocks, detect_language
-    from bridgebot.check.sdk.base import parser
+    from bridgebot.check.readers.sdk import _blocks, detect_language
+    from bridgebot.check.readers.sdk.base import parser
     sdk_idx = [i for i, c in enumerate(cases) if c.sdk is not None]
     sdk_times = [t for i in sdk_idx for t in bb_by_case[i]]
     parse_times: list[float] = []

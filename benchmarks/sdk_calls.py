@@ -28,7 +28,7 @@ import generate as g  # noqa: E402
 import sdk_render as r  # noqa: E402
 
 from bridgebot.check import check_paste  # noqa: E402
-from bridgebot.check.sdk.index import family_of  # noqa: E402
+from bridgebot.check.readers.sdk.index import family_of  # noqa: E402
 
 SPECS = {"stripe": ROOT.parent / "shared/specs/stripe-2023-08-16.json",
          "github": ROOT.parent / "shared/specs/github-rest.json"}

@@ -91,6 +91,25 @@ SLOW_PASTES = {
     "200 KB line of `curl 'it'`": f"curl {CUSTOMERS}\n" + "curl 'it' " * 20000,
     # secrets: the line before each key rescanned: 0.4 s.
     "1,200 keys on one line": " ".join(f"sk-live-{i:024d}" for i in range(1200)),
+    # lenient: a value followed by more text on its line is looked at for unescaped inner quotes,
+    # at most 500 characters along the line.
+    "a literal of 8,000 lines of quoted values followed by text": '{"code": "invalid", "message": "bad"}\n{\n'
+                                                                   + ' m: "a" 1 "b"\n' * 8000 + "}",
+}
+
+
+#: The same against Stripe's spec, whose SDK calls are read: the language of a block is guessed from
+#: cheap signs (sdk._SIGNS), some of which ran a quantifier from every character of a long run.
+STRIPE_CALL = "stripe.customers.create({email: 'a@b.co'})\n"
+SLOW_SDK_PASTES = {
+    # `\w+\s*=\s*\w+[\w.]*\(` (Python's sign) and `\w+:\s*['"]` (Ruby's) from every letter: 14 s.
+    "an SDK call and a 40,000-letter word": STRIPE_CALL + "x" * 40000,
+    # `^\s*from` / `^\s*end` run from each line start across every blank line after it: 12 s.
+    "an SDK call and 40,000 blank lines": STRIPE_CALL + "\n" * 40000,
+    # C#'s `new X[\w.<>, ]*\s*\{` split a run of spaces two ways.
+    "an SDK call and `new A` before 40,000 spaces": STRIPE_CALL + "new A" + " " * 40000,
+    # A traceback's frames, each read on its own (at most 100).
+    "an SDK call in 4,000 traceback frames": 'File "a.py", line 1, in x\n    stripe.Customer.create(\n' * 4000,
 }
 
 
@@ -99,6 +118,13 @@ def test_worst_case_pastes_are_checked_fully_within_the_budget(bridge_specs, pas
     result = check_inline(paste, bridge_specs, budget=1.0)
     assert result.incomplete is None, "the check was cut off by its budget"
     assert result.requests or result.errors or result.secrets
+
+
+@pytest.mark.parametrize("paste", SLOW_SDK_PASTES.values(), ids=SLOW_SDK_PASTES.keys())
+def test_worst_case_sdk_pastes_are_checked_fully_within_the_budget(stripe_specs, paste: str) -> None:
+    result = check_inline(paste, stripe_specs, budget=1.0)
+    assert result.incomplete is None, "the check was cut off by its budget"
+    assert result.requests
 
 
 def test_a_paste_past_the_budget_says_so_keeps_its_key_warning_and_the_worker_is_replaced(bridge_specs) -> None:

@@ -29,7 +29,7 @@ def test_every_entry_matches_its_samples_and_reads_them(api: str, index: int, ru
         assert rule.pattern.search(text), f"{api} entry {index} does not match its sample {text!r}"
         if rule in message_rules():
             # The sample is read by this entry, not shadowed by an earlier one.
-            err = apply_catalog(PastedError(message=text))
+            err = apply_catalog(PastedError(message=text, docs_url=sample.get("docs_url")))
             assert err.kind == (rule.kind or ""), (text, err)
             want = sample.get("fields", [])
             got = [f for f in (err.param or "").split(",") if f]
@@ -69,6 +69,7 @@ def test_a_new_api_is_a_new_file(tmp_path: Path) -> None:
     ("api: x\nmessages:\n  - {pattern: 'a(', kind: unknown_param, samples: [{text: a}]}\n", "bad pattern"),
     ("api: x\nmessages:\n  - {pattern: 'a', kind: not_a_kind, samples: [{text: a}]}\n", "unknown finding kind"),
     ("api: x\nmessages:\n  - {pattern: 'a', kind: unknown_param}\n", "needs at least one sample"),
+    ("api: x\nmessages:\n  - {pattern: 'a', docs_url: 'b(', kind: null, samples: [{text: a}]}\n", "bad docs_url"),
     ("codes: {}\n", "needs an `api:` name"),
     ("api: x\ncodes:\n  c: {kind: null}\n", "needs `kind` and `meaning`"),
 ])
@@ -99,3 +100,47 @@ def test_a_template_that_starts_with_a_captured_run_gets_a_guard_and_finds_the_s
     assert linear(template) == guarded
     text = 'x.y must be set; "repo/name" wasn\'t supplied; foo.bar-baz is bad; Missing token'
     assert [m.group(0) for m in re.finditer(guarded, text)] == [m.group(0) for m in re.finditer(template, text)]
+
+
+@pytest.mark.parametrize("docs_url, kind", [
+    ("https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user", "auth_invalid"),
+    ("https://developer.github.com/v3/issues/#create-an-issue", "auth_invalid"),  # a legacy page, still one operation
+    ("https://docs.github.com/rest", "unknown_path"),  # GitHub's link when no route has the path
+    ("https://developer.github.com/v3", "unknown_path"),
+])
+def test_a_github_not_found_is_read_by_the_page_it_links(github_specs, docs_url: str, kind: str) -> None:
+    from bridgebot.check import check_paste
+
+    for text in (f'{{"message": "Not Found", "documentation_url": "{docs_url}"}}',
+                 f"404 {{u'documentation_url': u'{docs_url}', u'message': u'Not Found'}}"):
+        result = check_paste(text, github_specs)
+        assert [f.kind for f in result.findings] == [kind], text
+
+
+def test_not_found_in_prose_is_no_finding(github_specs) -> None:
+    from bridgebot.check import check_paste
+
+    assert check_paste("The page said Not Found\nNot Found", github_specs).findings == []
+
+
+@pytest.mark.parametrize("value, findings", [
+    ("5", [("invalid_format", "customer")]),       # the app's own id: not a Stripe id
+    ("None", [("invalid_format", "customer")]),    # a variable that was empty
+    ("cus_Nx1", []),                               # a Stripe id that does not exist here: nothing in the request
+])
+def test_stripe_no_such_object_says_when_the_id_is_not_a_stripe_id(stripe_specs, value: str, findings) -> None:
+    from bridgebot.check import check_paste
+
+    text = ('{"error": {"code": "resource_missing", "message": "No such customer: \'%s\'", "param": "customer", '
+            '"type": "invalid_request_error"}}' % value)
+    assert [(f.kind, f.field) for f in check_paste(text, stripe_specs).findings] == findings
+    # Plans and coupons could be given ids of the developer's choosing: a missing one is just missing.
+    plan = text.replace("customer", "plan")
+    assert check_paste(plan, stripe_specs).findings == []
+
+
+def test_an_octokit_not_found_is_the_tokens_access(github_specs) -> None:
+    from bridgebot.check import check_paste
+
+    result = check_paste("Run actions/create-release\nError: HttpError: Not Found\n", github_specs)
+    assert [f.kind for f in result.findings] == ["auth_invalid"]

@@ -17,6 +17,13 @@ from bridgebot.check.readers.lenient import LenientError, read_value
     ('{"a" => 1, "b" => nil}', {"a": 1, "b": None}, {"literal"}),
     ('{\n  type: "invalid_request_error"\n  param: "metadata"\n}', {"type": "invalid_request_error", "param": "metadata"}, {"literal"}),
     ('[1, 2, …]', [1, 2], {"elided"}),
+    # Quotes printed unescaped inside a value: it runs to the last quote of its line...
+    ('{\n  message: "Invalid hash: {"a": "b"} is not a list"\n  param: "items"\n}',
+     {"message": 'Invalid hash: {"a": "b"} is not a list', "param": "items"}, {"literal"}),
+    ("{msg: 'can't parse'\n}", {"msg": "can't parse"}, {"literal"}),
+    # ...but a one-line literal that misses its commas keeps its keys.
+    ('{a: "x" b: "y"}', {"a": "x", "b": "y"}, {"literal"}),
+    ('{a: "x" "b": 1}', {"a": "x", "b": 1}, {"literal"}),
 ])
 def test_reads_what_developers_paste(text: str, value, liberties: set[str]) -> None:
     got, end, took = read_value(text, 0)

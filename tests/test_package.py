@@ -56,6 +56,18 @@ def test_installed_wheel_checks_a_paste_from_another_directory(installed: Path, 
     assert "POST /v0/transfers — Create a transfer" in text.stdout
 
 
+def test_installed_wheel_reads_errors_with_its_packaged_catalogs(installed: Path, tmp_path: Path) -> None:
+    # The error catalogs (bridgebot/check/catalogs/*.yaml) are package data: without them an
+    # installed bridgebot reads no API's error wording.
+    (tmp_path / "paste.txt").write_text("The sandbox answers: Missing Api-Key header\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGEBOT_")}
+    env["BRIDGEBOT_CACHE_DIR"] = str(tmp_path / "cache")
+    proc = subprocess.run([str(installed / "bridgebot"), "check", "--format", "json", "paste.txt"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    result = json.loads(proc.stdout)
+    assert [f["kind"] for e in result["errors"] for f in e["findings"]] == ["auth_missing"], proc.stdout
+
+
 def test_installed_wheel_carries_its_data_not_the_checkout(installed: Path, tmp_path: Path) -> None:
     code = ("import importlib.resources as r, json, bridgebot; "
             "print(json.dumps([bridgebot.__file__, "

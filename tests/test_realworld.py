@@ -9,6 +9,9 @@ targets are far from met today); here only two things are asserted:
 - check_paste neither raises, nor catches an exception of its own ("that's a bug on our side"),
   nor refuses the text as unreadable (the CLI's exit 2), on any case. Cases that crash today are
   marked xfail(strict=True) with the reason, so the test flips to a failure once they are fixed.
+
+Below those, one test per paste shape the corpus showed the checker missing, written with texts of
+their own (not the corpus' words), each failing before the reader or catalog rule it covers.
 """
 
 from __future__ import annotations
@@ -140,3 +143,18 @@ def test_checker_does_not_crash(name: str, corpus_specs, caplog) -> None:
             pytest.fail(f"refused as unreadable (exit 2): {e}")
     assert not [p for p in result.problems if INTERNAL_ERROR in p], result.problems
     assert not [r for r in caplog.records if r.exc_info], "the checker logged a traceback"
+
+
+# --- shapes the corpus showed missing ---------------------------------------------------------
+
+def _kinds(result) -> list[tuple[str, str]]:
+    return [(f.kind, f.field) for f in result.findings]
+
+
+def test_old_go_github_errors_entries_without_message_are_read(github_specs) -> None:
+    # go-github before 2017 printed errors[] entries with no Message part.
+    text = ("_, _, err := client.Issues.Create(ctx, \"o\", \"r\", req)\n"
+            "// 422 Validation Failed [{Resource:Label Field:name Code:missing_field} "
+            "{Resource:Label Field:color Code:invalid}]")
+    found = _kinds(check_paste(text, github_specs))
+    assert ("missing_required", "name") in found and ("invalid_format", "color") in found

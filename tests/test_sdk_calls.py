@@ -11,7 +11,7 @@ import generate as g
 import sdk_render as r
 from bridgebot.check import check_paste
 from bridgebot.check.specs import SpecSet
-from bridgebot.check.sdk.index import family_of
+from bridgebot.check.readers.sdk.index import family_of
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +100,47 @@ def test_cut_off_code_still_read(both: SpecSet) -> None:
     res = check_paste(text, both)
     assert [(q.operation.label, [f.kind for f in q.findings]) for q in res.requests if q.operation] == \
         [("POST /v1/customers", ["wrong_type"])]
+
+
+def test_a_call_in_a_python_traceback_leaves_the_exception_to_be_read(both: SpecSet) -> None:
+    # A traceback shows one line of each frame: the caller's call is cut after "create(", and the
+    # exception follows. The call is read by its name (its arguments unknown, so not judged) and
+    # the exception's message is still read, behind a docker-compose log prefix or not.
+    for prefix in ("", "web-1  | "):
+        text = (f"```\n{prefix}Traceback (most recent call last):\n"
+                f'{prefix}  File "/srv/shop/pay.py", line 31, in charge\n'
+                f"{prefix}    customer = stripe.Customer.create(\n"
+                f'{prefix}  File "/usr/lib/python3.11/site-packages/stripe/api_requestor.py", line 9, in request\n'
+                f"{prefix}    self.handle_error_response(rbody, rcode, resp.data, rheaders)\n"
+                f"{prefix}stripe.error.InvalidRequestError: Request req_1: Received unknown parameter: emial\n```")
+        res = check_paste(text, both)
+        assert [(q.operation.label, q.findings) for q in res.requests if q.operation] == [("POST /v1/customers", [])]
+        assert [(f.kind, f.field) for f in res.findings] == [("unknown_param", "emial")], prefix
+
+
+def test_a_write_through_a_client_built_without_credentials_is_auth_missing(both: SpecSet) -> None:
+    made = 'var gh = new GitHubClient(new ProductHeaderValue("release-bot"));\n'
+    write = 'var label = await gh.Issue.Labels.Create("octo", "site", new NewLabel("bug", "ff0000"));\n'
+    read = 'var repo = await gh.Repository.Get("octo", "site");\n'
+
+    def kinds(text: str) -> list[tuple[str, list[str]]]:
+        res = check_paste("```csharp\n" + text + "```", both)
+        return [(q.operation.label, [f.kind for f in q.findings]) for q in res.requests if q.operation]
+
+    assert kinds(made + write) == [("POST /repos/{owner}/{repo}/labels", ["auth_missing"])]
+    # Credentials given later, or only reading public data: nothing to say.
+    assert kinds(made + 'gh.Credentials = new Credentials("t");\n' + write) == [("POST /repos/{owner}/{repo}/labels", [])]
+    assert kinds(made + read) == [("GET /repos/{owner}/{repo}", [])]
+
+
+def test_pygithub_positional_values_on_a_repository_object_are_not_owner_and_repo(both: SpecSet) -> None:
+    text = ('```python\nfrom github import Github\ng = Github(token)\nrepo = g.get_repo("octo/site")\n'
+            'label = repo.get_label("bug")\nrepo.create_issue(summary, body=details, labels=[label])\n```')
+    res = check_paste(text, both)
+    got = [(q.request.url.split("api.github.com")[1], [f.kind for f in q.findings]) for q in res.requests]
+    # The label's name fills {name}; the issue's title, given positionally, is not claimed missing.
+    assert got == [("/repos/octo/site", []), ("/repos/{owner}/{repo}/labels/bug", []),
+                   ("/repos/{owner}/{repo}/issues", [])]
 
 
 def test_not_an_sdk_call_is_left_alone(both: SpecSet) -> None:

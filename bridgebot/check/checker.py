@@ -193,6 +193,12 @@ def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
         findings += _check_params(op, req, route.path_params, headers_shown)
         if headers_shown:
             findings += _check_auth(op, req, _sandbox_hosts(route.spec))
+        elif req.anonymous_client and op.method != "GET":
+            findings.append(Finding(
+                kind="auth_missing", location="header", field="Authorization", actual=None,
+                message=f"The client is built without credentials (`{req.anonymous_client[:120]}`) and none are "
+                        "given to it in this paste, so this call is sent unauthenticated: give the client a token.",
+                expected=["a token (the client's credentials)"]))
         findings += _check_body(op, req, _reads_json_anyway(route.spec))
     if len(findings) > MAX_FINDINGS_PER_REQUEST:
         findings = findings[:MAX_FINDINGS_PER_REQUEST]

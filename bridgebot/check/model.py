@@ -99,6 +99,9 @@ class PastedRequest:
     #: Query parameters already read from SDK code (may hold Unresolved values); checked as data
     #: beside any query string in ``url``.
     query_value: dict[str, Any] | None = None
+    #: What showed that the SDK client sending this request was built without credentials (e.g.
+    #: ``new GitHubClient(new ProductHeaderValue("app"))``); None when nothing did.
+    anonymous_client: str | None = None
 
     def header(self, name: str) -> str | None:
         lname = name.lower()

@@ -239,7 +239,7 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
 
     # 3b. SDK calls (stripe.customers.create, octokit.rest.issues.create, ...).
     if specs is not None:
-        from .sdk import find_sdk_requests
+        from .readers.sdk import find_sdk_requests
 
         for start, end, req in find_sdk_requests(text, specs):
             if free(start, end):

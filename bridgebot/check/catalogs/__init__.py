@@ -49,10 +49,16 @@ class MessageRule:
     meaning: str | None = None
     fix: str | None = None
     samples: tuple[dict[str, Any], ...] = ()
+    #: Read only on an error whose documentation_url this matches (GitHub's bare "Not Found" says
+    #: which 404 it is by the page it links to); such a rule is never tried on free text.
+    docs_url: re.Pattern[str] | None = None
 
     @property
     def explanation(self) -> str | None:
         return f"{self.meaning} {self.fix or ''}".strip() if self.meaning else None
+
+    def applies(self, docs_url: str | None) -> bool:
+        return self.docs_url is None or (docs_url is not None and self.docs_url.search(docs_url) is not None)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ _LEADING_RUN = re.compile(r'^((?:\(\?[aiLmsux]+\))?(?:\\\\\?|\\?"\?)*)(\(\?P<\w+
 
 
 def linear(pattern: str) -> str:
-    """``pattern`` with a guard that keeps it linear on long runs of its leading characters.
+    r"""``pattern`` with a guard that keeps it linear on long runs of its leading characters.
 
     ``(?P<field>\w+) must be set`` searched over a 40,000-character word tries every position of
     the word, and from each one runs ``\w+`` to its end: 40,000²/2 steps, about half a second
@@ -106,11 +112,15 @@ def _rules(api: str, raw: Any, where: str) -> tuple[MessageRule, ...]:
             rx = re.compile(linear(entry["pattern"]))
         except re.error as e:
             raise CatalogError(f"{at}: bad pattern: {e}") from None
+        try:
+            docs = re.compile(entry["docs_url"]) if entry.get("docs_url") else None
+        except re.error as e:
+            raise CatalogError(f"{at}: bad docs_url pattern: {e}") from None
         if not entry.get("samples"):
             raise CatalogError(f"{at}: needs at least one sample")
         out.append(MessageRule(api=api, pattern=rx, kind=_kind(entry["kind"], at), field=entry.get("field"),
                                field_prefix=entry.get("field_prefix") or "", meaning=entry.get("meaning"),
-                               fix=entry.get("fix"), samples=tuple(entry["samples"])))
+                               fix=entry.get("fix"), samples=tuple(entry["samples"]), docs_url=docs))
     return tuple(out)
 
 

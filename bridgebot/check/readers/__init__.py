@@ -7,6 +7,8 @@
 - ``versions``: which of several loaded versions of one API's spec a paste was written against
 - ``printed``: requests printed inside error dumps (axios ``config``, octokit ``request``)
 - ``guzzle``: PHP Guzzle calls
+- ``sdk``: SDK calls (a sub-package, one module per language, parsed with tree-sitter), mapped to
+  operations from the spec with each SDK's naming rules as data (``sdk/naming.yaml``)
 - ``unread``: calls in forms no reader knows, said in one line
 - ``prefilter``: a literal test before each catalog regex
 """

@@ -146,7 +146,8 @@ def _entry(e: dict[str, Any], parent: PastedError | None, status: int | None) ->
 # --- plain text -------------------------------------------------------------------------------
 
 #: go-github: POST https://api.github.com/repos/o/r/pulls: 422 Validation Failed [{Resource:… Field:… Code:… Message:…}]
-_GO_ENTRY = re.compile(r"\{Resource:(\w*) Field:(\w*) Code:(\w*) Message:([^}\]]*)\}")
+#: (go-github before 2017 printed no Message: [{Resource:Issue Field:title Code:missing_field}])
+_GO_ENTRY = re.compile(r"\{Resource:(\w*) Field:(\w*) Code:(\w*)(?: Message:([^}\]]*))?\}")
 #: octokit.rb: "Error summary:\n  resource: X\n  code: Y\n  field: Z\n  message: …"
 _RB_SUMMARY = re.compile(r"Error summary:((?:\n[ \t]+\w+: [^\n]*)+)")
 #: JetBrains: "[Search; q]invalid: The search query contains invalid syntax."
@@ -214,7 +215,7 @@ def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
     for m in _GO_ENTRY.finditer(text) if "{Resource:" in text else ():
         if free(m.start()):
             yield m.start(), m.end(), PastedError(type=m.group(1) or None, param=m.group(2) or None,
-                                                  code=m.group(3) or None, message=m.group(4).strip() or None)
+                                                  code=m.group(3) or None, message=(m.group(4) or "").strip() or None)
     for m in _RB_SUMMARY.finditer(text) if "Error summary:" in text else ():
         if free(m.start()):
             fields = dict(re.findall(r"\n[ \t]+(\w+): ([^\n]*)", m.group(1)))
@@ -229,8 +230,8 @@ def text_errors(text: str, free: Any) -> Iterator[tuple[int, int, PastedError]]:
                                                   message=(m.group(4) or "").strip() or None)
     lower = text.lower()
     for rule in message_rules():
-        if not may_match(rule.pattern, text, lower):
-            continue
+        if rule.docs_url is not None or not may_match(rule.pattern, text, lower):
+            continue  # (a rule that needs the error's documentation_url is for errors read as data)
         for m in rule.pattern.finditer(text):
             if free(m.start()):
                 err = PastedError(message=_sentence(text, m.start(), m.end()))
@@ -285,7 +286,7 @@ def apply_catalog(err: PastedError) -> PastedError:
     if err.kind is not None or not err.message:
         return err
     for rule in message_rules():
-        m = rule.pattern.search(err.message)
+        m = rule.pattern.search(err.message) if rule.applies(err.docs_url) else None
         if m:
             had_param = err.param
             _apply_rule(err, rule, m)

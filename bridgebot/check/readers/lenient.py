@@ -174,6 +174,13 @@ def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
                 if c == "'":
                     liberties.add("literal")
                     token = json.dumps(s[i + 1:j].replace("\\'", "'").replace('\\"', '"'))
+                last = _unescaped_end(s, j, c) if not (stack[-1] == "{" and expect[-1] in ("key", "sep")) else None
+                if last is not None:
+                    # message: "Invalid val: ["1", "2"] must be…": quotes printed unescaped inside
+                    # a value; it runs to the last quote of its line.
+                    liberties.add("literal")
+                    token = json.dumps(s[i + 1:last])
+                    j = last
                 i = j + 1
             if stack[-1] == "{" and expect[-1] in ("key", "sep"):
                 _emit_key(out, expect, token)
@@ -227,6 +234,28 @@ def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
         else:
             out.append("]")
     return "".join(out), n
+
+
+_KEY_AHEAD = re.compile(r"""(?:[A-Za-z_$][\w$]{0,200}|"[^"\n]{0,200}"|'[^'\n]{0,200}')[ \t]*(?:[:=]|$)""", re.M)
+#: How far along its line a value's unescaped inner quotes are looked for (keeps it linear).
+_QUOTE_LOOK = 500
+
+
+def _unescaped_end(s: str, j: int, quote: str) -> int | None:
+    """Where a string value that seemed to close at ``s[j]`` really ends, when what follows on
+    its line is more text and a last quote that closes the line (``"a ["1", "2"] b"``), else None."""
+    k = j + 1
+    while k < len(s) and s[k] in " \t":
+        k += 1
+    if k >= len(s) or s[k] in ",}]:\r\n#/" or _KEY_AHEAD.match(s, k):
+        return None  # (the next key of a one-line literal that misses its commas: `{a: "x" b: "y"}`)
+    line_end = s.find("\n", k, k + _QUOTE_LOOK)
+    if line_end < 0:
+        return None
+    last = s.rfind(quote, k, line_end)
+    if last < 0 or s[last + 1:line_end].strip(" \t\r,}]"):
+        return None
+    return last
 
 
 def _emit_key(out: list[str], expect: list[str], token: str) -> None:

@@ -18,8 +18,8 @@ from typing import Any, Callable
 
 import tree_sitter as ts
 
-from ..clientcode import PartialDict
-from ..model import Unresolved
+from ...clientcode import PartialDict
+from ...model import Unresolved
 
 #: Values nested deeper than this (or variables followed further) are left unresolved.
 MAX_DEPTH = 12

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..specs import CompiledSpec, Operation
+from ...specs import CompiledSpec, Operation
 from .base import norm, singular, words
 from .rules import rules
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import tree_sitter as ts
 
-from ..model import Unresolved
+from ...model import Unresolved
 from .base import MAX_DEPTH, Call, Options, Partial, Reader, apply_setter, captures, number, text, unquote_escapes
 
 _DECL = """

@@ -9,13 +9,14 @@ at run time stay :class:`~bridgebot.check.model.Unresolved`, so they are never j
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import quote
 
-from ..clientcode import PartialDict
-from ..model import PastedRequest, Unresolved
+from ...clientcode import PartialDict
+from ...model import PastedRequest, Unresolved
 from .base import Call, Options, Reader, norm, snake, words
 from .csharp import CSharpReader
 from .go import PREFIX as GO_PREFIX
@@ -29,7 +30,7 @@ from .rules import rules
 from .ruby import RubyReader
 
 if TYPE_CHECKING:
-    from ..specs import CompiledSpec, Operation, SpecSet
+    from ...specs import CompiledSpec, Operation, SpecSet
 
 READERS: dict[str, type[Reader]] = {
     "javascript": JavaScriptReader, "typescript": TypeScriptReader, "python": PythonReader,
@@ -42,18 +43,20 @@ _FENCE_LANG = {
     "php": "php", "java": "java", "kotlin": None, "cs": "csharp", "csharp": "csharp", "c#": "csharp",
     "go": "go", "golang": "go",
 }
-#: Cheap signs of each language, tried in order when a block names none.
+#: Cheap signs of each language, tried in order when a block names none. Linear on hostile text:
+#: ``^[ \t]*`` (not ``^\s*``, which runs across every following blank line), ``(?<!\w)`` before a
+#: leading ``\w+``, no two quantifiers in a row over the same characters.
 _SIGNS: list[tuple[str, re.Pattern[str]]] = [
-    ("python", re.compile(r"^\s*from\s+[\w.]+\s+import\s|^\s*import\s+[\w.]+\s*$|^\s*def\s+\w+\(.*\):", re.M)),
+    ("python", re.compile(r"^[ \t]*from\s+[\w.]+\s+import\s|^[ \t]*import\s+[\w.]+[ \t]*$|^[ \t]*def\s+\w+\(.*\):", re.M)),
     ("ruby", re.compile(r"\b(?:Stripe|Octokit)::")),
     ("php", re.compile(r"<\?php|\$\w+\s*->|\\Stripe\\|\$\w+\s*=\s*(?:\[|array\()")),
     ("go", re.compile(r":=|&stripe\.\w+Params|\bfunc\s+\w*\(|&github\.\w+\{|\bstripe\.String\(|\bpackage\s+\w+")),
-    ("csharp", re.compile(r"\bnew\s+\w+(?:Service|Options)\s*[({]|\bvar\s+\w+\s*=\s*new\b|\bawait\s+\w+\.\w+Async\(|\busing\s+Stripe|\bnew\s+GitHubClient\b|\bnew\s+New\w+\(|\bnew\s+[A-Z][\w.<>, ]*\s*\{\s*(?:\w+\s*=[^=>]|\}|\{)")),
+    ("csharp", re.compile(r"\bnew\s+\w+(?:Service|Options)\s*[({]|\bvar\s+\w+\s*=\s*new\b|\bawait\s+\w+\.\w+Async\(|\busing\s+Stripe|\bnew\s+GitHubClient\b|\bnew\s+New\w+\(|\bnew\s+[A-Z][\w.<>, \t\r\n]*\{\s*(?:\w+\s*=[^=>]|\}|\{)")),
     ("java", re.compile(r"\.builder\(\)|\bMap<|\bimport\s+com\.stripe|\bnew\s+HashMap\b|\bString\s+\w+\s*=|\bpublic\s+static\b")),
-    ("ruby", re.compile(r"\bStripe::|\bOctokit::|\bdo\s*\|\w+\||^\s*end\s*$|\brequire\s+['\"]|\w+:\s*['\"][^'\"]*['\"]\s*\)\s*$|=>", re.M)),
+    ("ruby", re.compile(r"\bStripe::|\bOctokit::|\bdo\s*\|\w+\||^[ \t]*end[ \t]*$|\brequire\s+['\"]|(?<!\w)\w+:\s*['\"][^'\"]*['\"]\s*\)\s*$|=>", re.M)),
     ("typescript", re.compile(r"\bconst\s+\w+\s*:\s*\w|\binterface\s+\w+|\bas\s+const\b|:\s*Stripe\.")),
     ("javascript", re.compile(r"\b(?:const|let|var)\s+\w|\bawait\s|\brequire\(|=>|\boctokit\b|\bgithub\.rest\.|\(\{\s*\w+\s*:")),
-    ("python", re.compile(r"\bimport\s+\w+|\bdef\s+\w+\(|\w+\s*=\s*\w+[\w.]*\(\w+=|\bNone\b|\bTrue\b|^\s*#|[(,]\s*\w+=[^=]", re.M)),
+    ("python", re.compile(r"\bimport\s+\w+|\bdef\s+\w+\(|(?<!\w)\w+\s*=\s*\w[\w.]*\(\w+=|\bNone\b|\bTrue\b|^[ \t]*#|[(,]\s*\w+=[^=]", re.M)),
 ]
 #: Receivers that are the client, never a resource.
 _CTX = re.compile(r"ctx|context\.\w+\(\)")
@@ -120,6 +123,33 @@ def find_sdk_requests(text: str, specs: "SpecSet") -> Iterator[tuple[int, int, P
                 if any(re.search(m, text, re.I) for m in fam["markers"])}
     if not families:
         return
+    anonymous = _anonymous_clients(text, families)
+    for start, end, req in _find_sdk_requests(text, specs, families):
+        spec_family = next((f for f in families if f in anonymous and _same_family(req, f)), None)
+        if spec_family is not None and req.method != "GET":
+            req.anonymous_client = anonymous[spec_family]
+        yield start, end, req
+
+
+def _anonymous_clients(text: str, families: set[str]) -> dict[str, str]:
+    """Per SDK family, the client construction that carries no credentials, when the paste gives
+    that client none anywhere (naming.yaml's ``anonymous_client`` and ``credentials``)."""
+    out: dict[str, str] = {}
+    for name in families:
+        fam = rules()["families"][name]
+        if not fam.get("anonymous_client"):
+            continue
+        m = re.search(fam["anonymous_client"], text, re.I)
+        if m and not re.search(fam.get("credentials") or r"(?!)", text, re.I):
+            out[name] = " ".join(m.group(0).split())
+    return out
+
+
+def _same_family(req: PastedRequest, family: str) -> bool:
+    return rules()["families"][family]["title"] in req.url
+
+
+def _find_sdk_requests(text: str, specs: "SpecSet", families: set[str]) -> Iterator[tuple[int, int, PastedRequest]]:
     indexes: list[tuple["CompiledSpec", Index]] | None = None
     for offset, block, tag in _blocks(text):
         if not re.search(r"[\w\]\)]\s*(?:\.|->|::)\s*[\w$]+\s*\(|\.\w+\s+\w+:", block):
@@ -128,6 +158,19 @@ def find_sdk_requests(text: str, specs: "SpecSet") -> Iterator[tuple[int, int, P
             indexes = [(spec, idx) for spec in specs.specs if (idx := index_for(spec)) is not None]
         if not indexes:
             return
+        frames = list(itertools.islice(_FRAME.finditer(block), _MAX_FRAMES)) if 'File "' in block else []
+        if frames:
+            # A Python traceback: each frame's code line is one line of the caller's code, often cut
+            # mid-call ("source = stripe.checkout.Session.create("). Read each on its own, so the
+            # call does not swallow the exception below it as its arguments.
+            for line_start, code in _frame_code(block, frames):
+                if closed(code) != code:  # cut mid-call: its arguments are on lines not shown
+                    yield from _read_names(code, offset + line_start, "python", indexes, families, [])
+                else:
+                    yield from _read_block(code, offset + line_start, "python", indexes, families)
+            block = block[:frames[0].start()]
+            if not re.search(r"[\w\]\)]\s*(?:\.|->|::)\s*[\w$]+\s*\(", block):
+                continue
         lang = detect_language(block, tag)
         # No sign of a language: a bare chain such as stripe.customers.create("x") reads the same
         # in several; try JavaScript, then Python.
@@ -138,6 +181,34 @@ def find_sdk_requests(text: str, specs: "SpecSet") -> Iterator[tuple[int, int, P
                 yield item
             if found_any:
                 break
+
+
+#: A frame of a Python traceback, maybe behind a log prefix (``app-1  |   File "…", line 72, in post``).
+#: ``[^\n"]*?`` stops at the line's end or first quote: linear over a long line.
+_FRAME = re.compile(r'(?m)^(?P<prefix>[^\n"]{0,200}?)File "(?P<file>[^"\n]{1,500})", line \d+')
+_MAX_FRAMES = 100
+#: Frames in installed packages are the SDK's own code, not the caller's.
+_LIBRARY_FRAME = re.compile(r"site-packages|dist-packages|[/\\]lib[/\\]python\d")
+
+
+def _frame_code(block: str, frames: list[re.Match[str]]) -> Iterator[tuple[int, str]]:
+    """The code line under each of the caller's frames: ``(offset in block, code)``."""
+    for m in frames:
+        if _LIBRARY_FRAME.search(m.group("file")):
+            continue
+        start = block.find("\n", m.end())
+        if start < 0:
+            continue
+        start += 1
+        end = block.find("\n", start)
+        end = len(block) if end < 0 else end
+        prefix = m.group("prefix").rstrip()
+        if prefix and block.startswith(prefix, start):
+            start += len(prefix)  # the log prefix repeats on the code line
+        while start < end and block[start] in " \t":
+            start += 1
+        if start < end and not block.startswith("File \"", start):
+            yield start, block[start:end]
 
 
 def _read_block(block: str, offset: int, lang: str, indexes: list[tuple["CompiledSpec", Index]],
@@ -162,16 +233,22 @@ def _read_block(block: str, offset: int, lang: str, indexes: list[tuple["Compile
     if reader.tree.root_node.has_error:
         # Code too broken for the grammar (unclosed quotes): the call's name still says which
         # operation it is; its arguments are left unknown.
-        for m in _CHAIN.finditer(block):
-            start = offset + m.start(1)
-            if any(a <= start < b for a, b in seen):
-                continue
-            names = [n for n in re.split(r"\.|->|::|\\", m.group(1)) if n]
-            call = Call(start, start + len(m.group(0)), lang, names, unreadable=True)
-            found = resolve(call, indexes, families)
-            if found is not None:
-                seen.append((call.start, call.end))
-                yield call.start, call.end, build_request(call, found[0], found[1], indexes)
+        yield from _read_names(block, offset, lang, indexes, families, seen)
+
+
+def _read_names(block: str, offset: int, lang: str, indexes: list[tuple["CompiledSpec", Index]],
+                families: set[str], seen: list[tuple[int, int]]) -> Iterator[tuple[int, int, PastedRequest]]:
+    """The calls in ``block`` read by their names only, their arguments left unknown."""
+    for m in _CHAIN.finditer(block):
+        start = offset + m.start(1)
+        if any(a <= start < b for a, b in seen):
+            continue
+        names = [n for n in re.split(r"\.|->|::|\\", m.group(1)) if n]
+        call = Call(start, start + len(m.group(0)), lang, names, unreadable=True)
+        found = resolve(call, indexes, families)
+        if found is not None:
+            seen.append((call.start, call.end))
+            yield call.start, call.end, build_request(call, found[0], found[1], indexes)
 
 
 _CHAIN = re.compile(r"(?<![\w$.>:\\])((?:[$\\]?[A-Za-z_]\w*(?:\(\))?(?:\.|->|::|\\))+[A-Za-z_]\w*)\s*\(")
@@ -349,6 +426,8 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
     body_props = _body_props(op)
     named = {snake(str(k)) for k in params} | {str(k) for k in params}
     todo = [n for n in path_names if n not in named or n in body_props]
+    if todo[:2] == ["owner", "repo"] and _on_repository_object(call, family, scalars):
+        todo = todo[2:]  # PyGithub's repo.create_issue(title, ...): the object holds owner and repo
     extra: list[Any] = []
     for v in scalars:
         if not todo:
@@ -432,6 +511,19 @@ def build_request(call: Call, spec: "CompiledSpec", op: "Operation",
                         notes=notes, body_value=body_value, headers_known=False)
     req.query_value = _fix_keys(query, None) if query else None  # type: ignore[attr-defined]
     return req
+
+
+def _on_repository_object(call: Call, family: str, scalars: list[Any]) -> bool:
+    """A Python GitHub call on a repository object (PyGithub's ``repo.create_issue(title)``,
+    ``repo.get_label("bug")``), not on the client (``g.get_repo("o/r")``, ``gh.create_issue(o, r, t)``):
+    its positional values are the method's own, not the owner and repository."""
+    if call.language != "python" or family != "github" or len(call.names) < 2:
+        return False
+    receiver = call.names[-2].lstrip("$@").lower()
+    if receiver in rules()["receivers"] or not re.fullmatch(r"[a-z]+(?:_[a-z]+)+", call.names[-1]):
+        return False
+    first = scalars[0] if scalars else None
+    return not (isinstance(first, str) and not isinstance(first, Unresolved) and "/" in first)
 
 
 def _body_schema(op: "Operation") -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 import tree_sitter as ts
 
-from ..model import Unresolved
+from ...model import Unresolved
 from .base import MAX_DEPTH, Call, Partial, Reader, captures, number, text, unquote_escapes
 
 _ASSIGN = "(assignment left: [(identifier) (instance_variable)] @name right: (_) @value)"
