@@ -400,6 +400,10 @@ def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
             out["type"] = sorted(both)[0] if len(both) == 1 else sorted(both)
         elif k == "x-bb-readonly":
             out[k] = {**(out.get(k) or {}), **v}
+        elif k in ("if", "then", "else") and "if" in out and "if" in b and out.get("if") != b["if"]:
+            if k == "if":  # a second condition: kept whole, beside the first
+                out.setdefault("allOf", []).append({c: b[c] for c in ("if", "then", "else") if c in b})
+                out["x-bb-conflict"] = True
         elif k not in out or out[k] == v:
             out[k] = v
         else:
@@ -664,6 +668,9 @@ def _strip_nots(schema: Any) -> tuple[Any, bool]:
         for k, v in s.items():
             if k == "not" and _only_required(v):
                 changed = True
+            elif k in ("oneOf", "anyOf") and isinstance(v, list) and v and all(_only_required(b) for b in v) \
+                    and isinstance(s.get("properties"), dict):
+                changed = True  # "one of these fields": as slow; repaired the same way
             elif k in _MAPS and isinstance(v, dict):
                 out[k] = {name: go(sub) for name, sub in v.items()}
             else:
@@ -687,6 +694,15 @@ def _repair(schema: Any, value: Any, depth: int = 0) -> None:
                 optional = [k for k in n["required"] if k not in (schema.get("required") or [])]
                 if optional:
                     del value[optional[-1]]
+        one = schema.get("oneOf")
+        if isinstance(one, list) and one and all(_only_required(b) for b in one):
+            # exactly one group of fields: keep the first complete one, drop the others' fields
+            full = [b["required"] for b in one if all(k in value for k in b["required"])]
+            keep = set(full[0]) if full else set()
+            for group in full[1:]:
+                for k in group:
+                    if k not in keep and k not in (schema.get("required") or []):
+                        value.pop(k, None)
         props = schema.get("properties") or {}
         for k, v in value.items():
             if k in props:
@@ -1499,6 +1515,11 @@ def _request_mutations(case: Case, example: dict[str, Any], rng: random.Random, 
                 out.append(Mutation("path", "unknown_path", "url", "path", f"{segs[i]} misspelled as {bad}",
                                     example, path_override=new))
                 break
+        else:
+            new = path.rstrip("/") + "/zz_nowhere"  # no literal segment to misspell (GET /)
+            if not op.spec.templates_matching(new):
+                out.append(Mutation("path", "unknown_path", "url", "path", f"{new} added to", example,
+                                    path_override=new))
     if "security" in want and op.security and not op.auth_optional:
         first = op.security[0][0]
         header = first.param_name if first.type == "apiKey" and first.param_name else "Authorization"
