@@ -1104,6 +1104,7 @@ RULES: dict[str, str] = {
     "format:ipv4": "invalid_format",
     "format:ipv6": "invalid_format",
     "if/then/else": "missing_required",
+    "if/then/else: false": "unknown_param",
     "not": "unknown_param",
     "discriminator": "invalid_enum",
     "anyOf/oneOf best branch": "(the branch's own)",
@@ -1402,6 +1403,30 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, rules: tuple[s
                         if is_valid(s.schema["if"], _get_in(ex[loc], s.path)) == holds:
                             cand("if/then/else", s, (*s.path, r), ex,
                                  f"dropped {name((*s.path, r))}, required {'then' if holds else 'else'}")
+            # if/then/else with a property whose schema is `false`: a field not to send in that case
+            # (the `if` made true first through its const properties when it does not hold)
+            cond = s.schema.get("if")
+            if isinstance(cond, dict) and not form and draw is not None:
+                forced = {k: sub["const"] for k, sub in (cond.get("properties") or {}).items()
+                          if isinstance(sub, dict) and "const" in sub and k in props}
+                obj = {**s.value, **forced} if not is_valid(cond, s.value) else dict(s.value)
+                branch = s.schema.get("then" if is_valid(cond, obj) else "else") or {}
+                forbidden = [k for k, sub in (branch.get("properties") or {}).items() if sub is False and k in props]
+                base = {k: v for k, v in obj.items() if k not in forbidden}
+                if forbidden and is_valid(s.schema, base):
+                    for k in forbidden:
+                        try:
+                            extra = obj[k] if k in obj else draw(props[k])
+                        except CannotGenerate:
+                            continue
+                        ex = copy.deepcopy(example)
+                        if s.path:
+                            _set_in(ex[loc], s.path, {**base, k: extra})
+                        else:
+                            ex[loc] = {**base, k: extra}
+                        cand("if/then/else: false", s, (*s.path, k), ex,
+                             f"sent {name((*s.path, k))}, which the applicable then/else makes `false`"
+                             + (f" (with {forced})" if forced and obj != s.value else ""))
             # not: fields that must not go together (or at all, under a then/else)
             nots = []
             if _only_required(s.schema.get("not")):
