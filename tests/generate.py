@@ -1,27 +1,44 @@
 """Generate valid requests for spec operations, and requests with exactly one mistake.
 
-Shared by ``tests/test_generated_requests.py`` and ``benchmarks/false_alarms.py``.
+Shared by ``tests/test_generated_requests.py``, ``tests/test_sdk_calls.py`` and the benchmarks
+``false_alarms.py`` and ``sdk_calls.py``.
 
-A valid request is drawn with hypothesis-jsonschema from the *raw* schemas of the spec document
-(not the checker's compiled ones), prepared so that what is generated is what the API accepts
-and what a developer would paste:
+An independent oracle: this module and ``generate_spec.py`` (its spec reading) import nothing
+from ``bridgebot`` (a test checks the source and runs it with bridgebot unimportable). The spec
+is read, values are drawn per format and fields are named from the OpenAPI and JSON Schema
+standards and the spec text; the checker is reached only through ``tests/generated_check.py``.
 
-* ``$ref`` inlined; a recursive ``$ref`` is cut (an optional property or branch that recurses is
-  left out; a required one makes the operation "could not generate");
+A valid request is drawn with hypothesis-jsonschema from the *raw* schemas of the spec document,
+prepared so that what is generated is what the API accepts and what a developer would paste:
+
+* ``$ref`` inlined (3.1: a ``$ref`` with sibling keywords is an ``allOf`` of both); a recursive
+  ``$ref`` is cut (an optional property or branch that recurses is left out; a required one
+  makes the operation "could not generate");
 * ``allOf`` members merged into one object (so ``additionalProperties: false`` can be added to
   the merged object without making the conjunction unsatisfiable);
 * ``additionalProperties: false`` added to objects that declare properties and say nothing
   about extra keys (the checker reports undeclared fields, so valid examples must not invent
-  keys); free-form maps get short ``[a-z_]`` key names;
+  keys), but never inside ``if``/``then``/``else``/``not``; free-form maps get short ``[a-z_]``
+  key names;
 * OpenAPI 3.0 ``nullable: true`` becomes a type list with ``"null"`` (JSON bodies only: a form
   has no way to send null);
-* only the formats the checker itself validates are kept (``uuid`` gets a strategy, ``int32``/
-  ``int64`` become bounds); ECMA-262 ``\\d``/``\\w`` in patterns are made ASCII;
+* readOnly properties are left out (OpenAPI: not sent in a request) and remembered for the
+  readOnly mistake; a discriminator's property gets the values its mapping (or the branch's
+  schema name) gives;
+* formats: date, date-time, email, uri, ipv4, ipv6 are drawn by hypothesis-jsonschema, uuid by
+  ``uuids()``; ``int32``/``int64`` become their signed ranges; other formats (Stripe's
+  ``unix-time``, GitHub's ``uri-template``) only name a type; ECMA-262 ``\\d``/``\\w`` in
+  patterns are made ASCII;
+* ``not: {required: [...]}`` and "one of these field groups" ``oneOf``s are taken out for
+  hypothesis (they made it take a minute) and the examples repaired and validated afterwards;
 * form bodies (Stripe) cannot carry empty arrays or objects, so those get ``minItems``/
   ``minProperties`` 1 (an optional one that can only be empty is left out).
 
 Form bodies and queries are encoded the way Stripe documents them: ``a[b][c]=v``,
 ``a[0][x]=v`` for arrays of objects, ``a[]=v`` for arrays of scalars, ``true``/``false``.
+
+Mistakes (``mutations``): one per rule of ``RULES`` and location, each stating the one finding
+(kind, location, field) the checker must give; see ``RULES`` for the list.
 """
 
 from __future__ import annotations
