@@ -124,6 +124,9 @@ def _keyword_results(args: argparse.Namespace) -> list[g.OpResult]:
     spec = copy.deepcopy(oracle.SPEC)
     spec["paths"][oracle.PATH]["post"]["parameters"].append(
         {"name": "X-Tenant", "in": "header", "required": True, "schema": {"type": "string"}})
+    shipping = spec["components"]["schemas"]["Widget"]["properties"]["shipping"]
+    shipping["properties"]["locker"] = {"type": "string"}
+    shipping["then"]["properties"] = {"locker": False}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "keywords.json"
         path.write_text(json.dumps(spec))

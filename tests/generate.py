@@ -1410,16 +1410,37 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, rules: tuple[s
             if disc and disc_prop in s.value:
                 cand("discriminator", s, (*s.path, disc_prop), mutated((*s.path, disc_prop), "zz_unknown_kind"),
                      f"{name((*s.path, disc_prop))}: {s.value[disc_prop]!r} -> 'zz_unknown_kind'")
-            # if/then/else: the branch that applies requires a field; drop it
-            if isinstance(s.schema.get("if"), dict) and not form:
-                holds = is_valid(s.schema["if"], s.value)
-                branch = s.schema.get("then" if holds else "else")
-                for r in (branch or {}).get("required") or []:
-                    if r in s.value and r not in (s.schema.get("required") or []):
-                        ex = mutated((*s.path, r), delete=True)
-                        if is_valid(s.schema["if"], _get_in(ex[loc], s.path)) == holds:
-                            cand("if/then/else", s, (*s.path, r), ex,
-                                 f"dropped {name((*s.path, r))}, required {'then' if holds else 'else'}")
+            # if/then/else: the branch that applies requires a field; leave it out (the `if` made
+            # true first through its const properties when it does not hold: `then` is the case
+            # a developer forgets)
+            cond = s.schema.get("if")
+            if isinstance(cond, dict) and not form:
+                forced = {k: sub["const"] for k, sub in (cond.get("properties") or {}).items()
+                          if isinstance(sub, dict) and "const" in sub and k in props}
+                obj = dict(s.value) if is_valid(cond, s.value) else {**s.value, **forced}
+                holds = is_valid(cond, obj)
+                branch = s.schema.get("then" if holds else "else") or {}
+                obj = {k: v for k, v in obj.items() if (branch.get("properties") or {}).get(k) is not False}
+                for r in branch.get("required") or []:
+                    if r in (s.schema.get("required") or []) or r not in props:
+                        continue
+                    try:
+                        full = obj if r in obj else {**obj, r: draw(props[r])} if draw else None
+                    except CannotGenerate:
+                        continue
+                    if full is None or not is_valid(s.schema, full):
+                        continue
+                    wrong = {k: v for k, v in full.items() if k != r}
+                    if is_valid(cond, wrong) != holds:
+                        continue
+                    ex = copy.deepcopy(example)
+                    if s.path:
+                        _set_in(ex[loc], s.path, wrong)
+                    else:
+                        ex[loc] = wrong
+                    cand("if/then/else", s, (*s.path, r), ex,
+                         f"left out {name((*s.path, r))}, required by the {'then' if holds else 'else'}"
+                         + (f" (with {forced})" if forced and obj != s.value else ""))
             # if/then/else with a property whose schema is `false`: a field not to send in that case
             # (the `if` made true first through its const properties when it does not hold)
             cond = s.schema.get("if")
