@@ -1023,7 +1023,7 @@ class Site:
     #: Inside an anyOf/oneOf branch picked among several of the value's type by which one the
     #: value is valid against: (path of that value, the branches). The checker must find the
     #: branch that fits best, not the first one.
-    chosen: tuple[tuple[Any, ...], list[Any]] | None = None
+    chosen: tuple[tuple[Any, ...], list[Any], int] | None = None
 
 
 def _only_required(s: Any) -> bool:
@@ -1043,7 +1043,7 @@ def is_valid(schema: Any, value: Any) -> bool:
 
 def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent: Any = None,
          via_branch: bool = False, query: bool = False,
-         chosen: tuple[tuple[Any, ...], list[Any]] | None = None) -> Iterator[Site]:
+         chosen: tuple[tuple[Any, ...], list[Any], int] | None = None) -> Iterator[Site]:
     """Positions in ``value`` where one change has one predictable finding."""
     if not isinstance(schema, dict) or schema.get("x-bb-conflict") or schema.get("allOf"):
         return
@@ -1075,7 +1075,7 @@ def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent
             fits = [b for b in compatible if is_valid(b, value)]
             if len(fits) == 1:
                 yield from walk(fits[0], value, form, path, parent, via_branch=True, query=query,
-                                chosen=(path, compatible))
+                                chosen=(path, compatible, compatible.index(fits[0])))
         return
     yield Site(path, schema, value, parent, via_branch, chosen)
     if isinstance(value, dict):
@@ -1366,7 +1366,7 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, rules: tuple[s
             """Under a branch picked by validity: the changed value fits no branch at all."""
             if s.chosen is None:
                 return True
-            root, branches = s.chosen
+            root, branches, _ = s.chosen
             v = _get_in(ex[loc], root)
             return not any(is_valid(b, v) for b in branches)
 
@@ -1542,6 +1542,10 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, rules: tuple[s
             rows = [(rule, r) for rule, rs in cands.items() if rule in ("required", "type", "enum", "minLength",
                                                                          "maxLength", "pattern", "minimum", "maximum")
                     for r in rs if r[0].chosen is not None and still_wrong(r[0], r[2])]
+            # a branch after the first where there is one: a checker that takes the first
+            # branch of the value's type instead of the best one gets these wrong
+            later = [(rule, r) for rule, r in rows if r[0].chosen[2] > 0]  # type: ignore[index]
+            rows = later or rows
             if rows:
                 rule, (s, fpath, ex, what, kw) = rng.choice(rows)
                 add("anyOf/oneOf best branch", RULES[rule], loc, name(fpath), f"in a branch: {what}", ex, **kw)
