@@ -29,6 +29,7 @@ import sdk_render as r  # noqa: E402
 
 from bridgebot.check import check_paste  # noqa: E402
 from bridgebot.check.readers.sdk.index import family_of  # noqa: E402
+from bridgebot.check.specs import SpecSet  # noqa: E402
 
 SPECS = {"stripe": ROOT.parent / "shared/specs/stripe-2023-08-16.json",
          "github": ROOT.parent / "shared/specs/github-rest.json"}
@@ -43,7 +44,7 @@ def check_op(specs, op, seed: int, budget: float, stats, failures, languages) ->
     spec = next(s for s in specs.specs if s.name == op.spec)
     family = family_of(spec)
     try:
-        case = g.build_case(specs, op, seed)
+        case = g.build_case(g.operation(spec.source, op.method, op.path), seed)
         g.generate(case, seed=seed, n=1, budget=budget, rich_draws=2)
     except (g.CannotGenerate, IndexError) as e:
         # IndexError: the generator's time-limit alarm landed inside hypothesis' own bookkeeping
@@ -53,7 +54,7 @@ def check_op(specs, op, seed: int, budget: float, stats, failures, languages) ->
         return
     examples = g.pick_examples(case)
     ex = examples[-1]
-    muts = [m for m in g.mutations(case, ex, seed) if m.kind != "wrong_method"]
+    muts = [m for m in g.mutations(case, ex, seed, rules=g.CLASSIC_RULES) if m.kind != "wrong_method"]
     for lang in languages:
         st = stats[(family, lang)]
         code = r.render(op, family, ex, lang)
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     languages = tuple(args.lang or r.LANGUAGES)
     names = ["stripe", "github"] if args.spec == "both" else [args.spec]
-    specs = g.load_specs([SPECS[n] for n in names])
+    specs = SpecSet.load([SPECS[n] for n in names])
     stats: dict = defaultdict(Counter)
     failures: list = []
     t0 = time.monotonic()

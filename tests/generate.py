@@ -1,33 +1,51 @@
 """Generate valid requests for spec operations, and requests with exactly one mistake.
 
-Shared by ``tests/test_generated_requests.py`` and ``benchmarks/false_alarms.py``.
+Shared by ``tests/test_generated_requests.py``, ``tests/test_sdk_calls.py`` and the benchmarks
+``false_alarms.py`` and ``sdk_calls.py``.
 
-A valid request is drawn with hypothesis-jsonschema from the *raw* schemas of the spec document
-(not the checker's compiled ones), prepared so that what is generated is what the API accepts
-and what a developer would paste:
+An independent oracle: this module and ``generate_spec.py`` (its spec reading) import nothing
+from ``bridgebot`` (a test checks the source and runs it with bridgebot unimportable). The spec
+is read, values are drawn per format and fields are named from the OpenAPI and JSON Schema
+standards and the spec text; the checker is reached only through ``tests/generated_check.py``.
 
-* ``$ref`` inlined; a recursive ``$ref`` is cut (an optional property or branch that recurses is
-  left out; a required one makes the operation "could not generate");
+A valid request is drawn with hypothesis-jsonschema from the *raw* schemas of the spec document,
+prepared so that what is generated is what the API accepts and what a developer would paste:
+
+* ``$ref`` inlined (3.1: a ``$ref`` with sibling keywords is an ``allOf`` of both); a recursive
+  ``$ref`` is cut (an optional property or branch that recurses is left out; a required one
+  makes the operation "could not generate");
 * ``allOf`` members merged into one object (so ``additionalProperties: false`` can be added to
   the merged object without making the conjunction unsatisfiable);
 * ``additionalProperties: false`` added to objects that declare properties and say nothing
   about extra keys (the checker reports undeclared fields, so valid examples must not invent
-  keys); free-form maps get short ``[a-z_]`` key names;
+  keys), but never inside ``if``/``then``/``else``/``not``; free-form maps get short ``[a-z_]``
+  key names;
 * OpenAPI 3.0 ``nullable: true`` becomes a type list with ``"null"`` (JSON bodies only: a form
   has no way to send null);
-* only the formats the checker itself validates are kept (``uuid`` gets a strategy, ``int32``/
-  ``int64`` become bounds); ECMA-262 ``\\d``/``\\w`` in patterns are made ASCII;
+* readOnly properties are left out (OpenAPI: not sent in a request) and remembered for the
+  readOnly mistake; a discriminator's property gets the values its mapping (or the branch's
+  schema name) gives;
+* formats: date, date-time, email, uri, ipv4, ipv6 are drawn by hypothesis-jsonschema, uuid by
+  ``uuids()``; ``int32``/``int64`` become their signed ranges; other formats (Stripe's
+  ``unix-time``, GitHub's ``uri-template``) only name a type; ECMA-262 ``\\d``/``\\w`` in
+  patterns are made ASCII;
+* ``not: {required: [...]}`` and "one of these field groups" ``oneOf``s are taken out for
+  hypothesis (they made it take a minute) and the examples repaired and validated afterwards;
 * form bodies (Stripe) cannot carry empty arrays or objects, so those get ``minItems``/
   ``minProperties`` 1 (an optional one that can only be empty is left out).
 
 Form bodies and queries are encoded the way Stripe documents them: ``a[b][c]=v``,
 ``a[0][x]=v`` for arrays of objects, ``a[]=v`` for arrays of scalars, ``true``/``false``.
+
+Mistakes (``mutations``): one per rule of ``RULES`` and location, each stating the one finding
+(kind, location, field) the checker must give; see ``RULES`` for the list.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import random
 import re
@@ -38,30 +56,30 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
-from bridgebot.check.checker import check_request
-from bridgebot.check.model import Finding, PastedRequest
-from bridgebot.check.specs import Operation, SpecSet
+import generate_spec as gs
 
 #: The large real specs live in ../shared/specs beside the checkout (BRIDGEBOT_SHARED_SPECS overrides).
 SPEC_DIR = Path(os.environ.get("BRIDGEBOT_SHARED_SPECS") or Path(__file__).resolve().parents[2] / "shared" / "specs")
 STRIPE = SPEC_DIR / "stripe-2023-08-16.json"
 GITHUB = SPEC_DIR / "github-rest.json"
-DEFAULT_SPECS = (STRIPE, GITHUB)
+#: The bundled Bridge spec (OpenAPI 3.1: const, if/then, not, a discriminator, uuid, Idempotency-Key).
+BRIDGE = Path(__file__).resolve().parents[1] / "openapi_specs" / "bridge.yaml"
+DEFAULT_SPECS = (BRIDGE, STRIPE, GITHUB)
 
-#: The operation keys of an OpenAPI path item (written out here, not taken from the checker).
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = gs.HTTP_METHODS
+Operation = gs.Op
 
-#: A Stripe-looking test key (the checker's auth check only needs a credential of the right kind).
+#: A test key of the shape both Stripe (``sk_test_``) and Bridge (``sk-test``) document.
 TEST_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
 
 _KEEP = {
     "type", "enum", "const", "properties", "required", "additionalProperties", "items", "anyOf",
     "oneOf", "allOf", "not", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
     "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
-    "minProperties", "maxProperties", "format", "nullable", "discriminator",
+    "minProperties", "maxProperties", "format", "nullable", "discriminator", "if", "then", "else",
 }
 _MAP_KEYS = "^[a-z][a-z_]{0,9}$"
 #: String formats whose values are generated as such (written out here, not taken from the checker,
@@ -109,42 +127,25 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 # --- spec documents -----------------------------------------------------------------------------
 
-_DOCS: dict[str, dict[str, Any]] = {}
-
-
 def document(spec_path: str | Path) -> dict[str, Any]:
-    key = str(spec_path)
-    if key not in _DOCS:
-        _DOCS[key] = json.loads(Path(spec_path).read_text())
-    return _DOCS[key]
+    return gs.load(str(spec_path)).doc
 
 
-def load_specs(paths: tuple[str | Path, ...] | list[str | Path] = DEFAULT_SPECS) -> SpecSet:
-    return SpecSet.load([str(p) for p in paths])
+def load_specs(paths: tuple[str | Path, ...] | list[str | Path] = DEFAULT_SPECS) -> list[gs.Spec]:
+    """The generator's own reading of the specs (``generate_spec.py``), not the checker's."""
+    return [gs.load(str(p)) for p in paths]
 
 
-def spec_path_of(specs: SpecSet, op: Operation) -> str:
-    for s in specs.specs:
-        if s.name == op.spec:
-            return s.source
-    raise KeyError(op.spec)
+def spec_path_of(specs: Any, op: gs.Op) -> str:
+    return op.spec.source
 
 
 def _lookup(doc: dict[str, Any], ref: str) -> Any:
-    node: Any = doc
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
+    return gs.lookup(doc, ref)
 
 
 def _deref(doc: dict[str, Any], obj: Any) -> Any:
-    for _ in range(50):
-        if isinstance(obj, dict) and "$ref" in obj:
-            obj = _lookup(doc, obj["$ref"])
-        else:
-            break
-    return obj
+    return gs.deref(doc, obj)
 
 
 # --- preparing schemas for hypothesis-jsonschema ----------------------------------------------
@@ -184,6 +185,7 @@ class Preparer:
         self.doc = doc
         self.mode = mode  # "json" or "form"
         self.max_depth = 14
+        self.loose = 0
 
     def prepare(self, raw: Any, root: bool = False) -> Any:
         """``root``: a form body, which may be empty (then nothing is sent)."""
@@ -200,6 +202,9 @@ class Preparer:
         return out
 
     def _prep(self, raw: Any, stack: tuple[str, ...], depth: int, in_allof: bool = False) -> Any:
+        if isinstance(raw, dict) and "$ref" in raw and set(raw) & (_KEEP - {"$ref"}):
+            # OpenAPI 3.1 (JSON Schema 2020-12): a $ref beside other keywords applies both
+            raw = {"allOf": [{"$ref": raw["$ref"]}, {k: v for k, v in raw.items() if k != "$ref"}]}
         while isinstance(raw, dict) and "$ref" in raw:
             ref = raw["$ref"]
             if ref in stack:
@@ -242,12 +247,19 @@ class Preparer:
                 out[ex] = out.pop(bound)
             elif isinstance(out.get(ex), bool):
                 out.pop(ex)
+        bounds = {k: out[k] for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+                  if isinstance(out.get(k), (int, float)) and not isinstance(out.get(k), bool)}
+        if bounds:
+            out["x-bb-bounds"] = bounds  # the spec's own bounds (int32/int64 add more below)
+        if "const" in out and form and out["const"] is None:
+            raise _Drop("null cannot be sent in a form")
         fmt = out.get("format")
         if fmt in ("int32", "int64"):
+            # OpenAPI data types: int32 is a signed 32-bit integer, int64 a signed 64-bit one
             lim = 2**31 if fmt == "int32" else 2**63
             out["minimum"] = max(out.get("minimum", -lim), -lim)
             out["maximum"] = min(out.get("maximum", lim - 1), lim - 1)
-            out.pop("format")
+            out["x-bb-format"] = out.pop("format")
         elif fmt is not None and fmt not in CHECKED_FORMATS:
             out.pop("format")
         if isinstance(out.get("pattern"), str):
@@ -256,12 +268,18 @@ class Preparer:
         if isinstance(out.get("properties"), dict):
             props = {}
             required = list(out.get("required") or [])
+            read_only = {}
             for name, sub in out["properties"].items():
+                if sub is False:
+                    props[name] = False  # a property that must not be sent (JSON Schema `false`)
+                    continue
                 if isinstance(_deref(self.doc, sub), dict) and _deref(self.doc, sub).get("readOnly") is True:
-                    # readOnly: set by the API, never sent in a request (the checker flags it)
+                    # readOnly (OpenAPI): "SHOULD NOT be sent as part of the request"; a required
+                    # readOnly property is required in responses only
                     if name in required:
                         required.remove(name)
                         out["required"] = required
+                    read_only[name] = _json_type_of_schema(_deref(self.doc, sub))
                     continue
                 try:
                     props[name] = self._prep(sub, stack, depth + 1)
@@ -269,6 +287,8 @@ class Preparer:
                     if name in required:
                         raise _Drop(f"required `{name}`: {e}") from None
             out["properties"] = props
+            if read_only:
+                out["x-bb-readonly"] = read_only
         ap = out.get("additionalProperties")
         if isinstance(ap, dict):
             try:
@@ -286,11 +306,17 @@ class Preparer:
                 if not branches:
                     raise _Drop(f"no {key} branch can be generated ({last})")
                 out[key] = branches
-        if isinstance(out.get("not"), dict):
-            try:
-                out["not"] = self._prep(out["not"], stack, depth + 1)
-            except _Drop:
-                out.pop("not")
+        for key in ("not", "if", "then", "else"):
+            if isinstance(out.get(key), dict):
+                # a condition constrains only what it names: no closing of its objects, no
+                # free-form key rules (at any depth)
+                self.loose += 1
+                try:
+                    out[key] = self._prep(out[key], stack, depth + 1, in_allof=True)
+                except _Drop:
+                    out.pop(key)
+                finally:
+                    self.loose -= 1
         if isinstance(out.get("items"), dict):
             try:
                 out["items"] = self._prep(out["items"], stack, depth + 1)
@@ -308,7 +334,7 @@ class Preparer:
         is_object = out.get("type") == "object" or (isinstance(out.get("type"), list) and "object" in out["type"])
         has_props = bool(out.get("properties"))
         branched = bool(out.get("anyOf") or out.get("oneOf"))
-        if not in_allof and is_object:
+        if not in_allof and not self.loose and is_object:
             if has_props and "additionalProperties" not in out:
                 out["additionalProperties"] = False
             elif not has_props and "additionalProperties" not in out and not branched:
@@ -332,9 +358,43 @@ class Preparer:
             if out.get("maxItems") == 0:
                 raise _Drop("an empty array cannot be sent in a form")
             out["minItems"] = max(1, out.get("minItems", 0))
-        if disc and isinstance(disc, dict):
-            out["x-bb-discriminator"] = disc.get("propertyName")
+        if disc and isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
+            self._discriminate(raw, out, disc)
         return out
+
+    def _discriminate(self, raw: dict[str, Any], out: dict[str, Any], disc: dict[str, Any]) -> None:
+        """OpenAPI "Discriminator Object": the property's value names the branch, by ``mapping``
+        (value -> $ref) or else by the name of the branch's schema (the last part of its $ref)."""
+        prop = disc["propertyName"]
+        key = "oneOf" if raw.get("oneOf") else "anyOf"
+        refs = [b.get("$ref") if isinstance(b, dict) else None for b in raw.get(key) or []]
+        values: dict[int, list[str]] = {}
+        if disc.get("mapping"):
+            for value, ref in disc["mapping"].items():
+                if ref in refs:
+                    values.setdefault(refs.index(ref), []).append(value)
+        else:
+            for i, ref in enumerate(refs):
+                if ref:
+                    values.setdefault(i, []).append(ref.rsplit("/", 1)[-1])
+        branches = out.get(key) or []
+        if len(branches) != len(refs):
+            return  # a branch was left out: the mapping by position no longer holds
+        for i, b in enumerate(branches):
+            if i in values and isinstance(b, dict):
+                props = dict(b.get("properties") or {})
+                props[prop] = {"type": "string", "enum": values[i], "x-bb-disc": True}
+                b["properties"] = props
+                b["required"] = list(dict.fromkeys([*(b.get("required") or []), prop]))
+        out["x-bb-discriminator"] = {"property": prop, "values": sorted(v for vs in values.values() for v in vs),
+                                     "key": key, "branches": {v: i for i, vs in values.items() for v in vs}}
+
+
+def _json_type_of_schema(s: dict[str, Any]) -> str:
+    t = s.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), None)
+    return t if isinstance(t, str) else "string"
 
 
 def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -355,6 +415,12 @@ def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
             if not both:
                 raise _Drop("allOf members disagree on the type")
             out["type"] = sorted(both)[0] if len(both) == 1 else sorted(both)
+        elif k == "x-bb-readonly":
+            out[k] = {**(out.get(k) or {}), **v}
+        elif k in ("if", "then", "else") and "if" in out and "if" in b and out.get("if") != b["if"]:
+            if k == "if":  # a second condition: kept whole, beside the first
+                out.setdefault("allOf", []).append({c: b[c] for c in ("if", "then", "else") if c in b})
+                out["x-bb-conflict"] = True
         elif k not in out or out[k] == v:
             out[k] = v
         else:
@@ -405,11 +471,6 @@ class Case:
         return f"{self.op.method} {self.op.base_path}{self.op.path}"
 
 
-def _raw_op(doc: dict[str, Any], op: Operation) -> tuple[dict[str, Any], list[Any]]:
-    item = _deref(doc, doc["paths"][op.path])
-    return item[op.method.lower()], list(item.get("parameters") or [])
-
-
 def _preferred_media(content: dict[str, Any]) -> str:
     keys = list(content)
     for want in ("application/json", "application/x-www-form-urlencoded"):
@@ -424,18 +485,12 @@ def _preferred_media(content: dict[str, Any]) -> str:
 _PATH_VALUE = "^id[0-9]{2,5}$"
 
 
-def build_case(specs: SpecSet, op: Operation, seed: int = 0) -> Case:
+def build_case(op: Operation, seed: int = 0) -> Case:
     """Prepare the schemas of ``op`` (raises CannotGenerate). ``seed`` picks the auth alternative
     and how form arrays of scalars are written (``a[]=`` or ``a[0]=``)."""
     rng = random.Random(zlib.crc32(f"{seed}:{op.method} {op.path}".encode()))
-    spec = next(s for s in specs.specs if s.name == op.spec)
-    doc = document(spec.source)
-    raw, shared = _raw_op(doc, op)
-    server = spec.servers[0]
-    params: dict[tuple[str, str], Any] = {}
-    for p in [*shared, *(raw.get("parameters") or [])]:
-        p = _deref(doc, p)
-        params[(p["in"], p["name"])] = p
+    doc = op.spec.doc
+    params = op.params
     auth = _auth_for(op, rng)
     indexed = rng.random() < 0.5
     json_prep = Preparer(doc, "json")
@@ -472,7 +527,7 @@ def build_case(specs: SpecSet, op: Operation, seed: int = 0) -> Case:
                 header_props[name] = s
             header_req.append(name)
         elif loc == "query":
-            if any(sc.location == "query" and sc.param_name == name for alt in auth["schemes"] for sc in alt):
+            if any(sc.location == "query" and sc.param_name == name for alt in op.security for sc in alt):
                 continue
             try:
                 query_props[name] = form_prep.prepare(schema)
@@ -488,7 +543,7 @@ def build_case(specs: SpecSet, op: Operation, seed: int = 0) -> Case:
                     "additionalProperties": False}
     body = None
     content_type = None
-    rb = _deref(doc, raw.get("requestBody"))
+    rb = op.request_body
     if isinstance(rb, dict) and rb.get("content"):
         content_type = _preferred_media(rb["content"])
         media = rb["content"][content_type] or {}
@@ -508,7 +563,7 @@ def build_case(specs: SpecSet, op: Operation, seed: int = 0) -> Case:
             prepared = {**prepared, "type": "string", "minLength": max(1, prepared.get("minLength", 0))}
             prepared.pop("format", None)
         body = Part("body", style, prepared)
-    return Case(spec_name=op.spec, op=op, host=server.host or "api.example.com", base_path=op.base_path,
+    return Case(spec_name=op.spec.source, op=op, host=op.host, base_path=op.base_path,
                 path_schema={"type": "object", "properties": path_props, "required": path_req,
                              "additionalProperties": False},
                 header_schema={"type": "object", "properties": header_props, "required": header_req,
@@ -582,8 +637,8 @@ def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0,
         return st.fixed_dictionaries({
             "path": from_schema(case.path_schema, custom_formats=formats),
             "header": from_schema(case.header_schema, custom_formats=formats),
-            "query": from_schema(q, custom_formats=formats),
-            "body": from_schema(b, custom_formats=formats) if case.body else st.none(),
+            "query": from_schema(_strip_nots(q)[0], custom_formats=formats),
+            "body": from_schema(_strip_nots(b)[0], custom_formats=formats) if case.body else st.none(),
         })
 
     try:
@@ -591,7 +646,8 @@ def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0,
             warnings.simplefilter("ignore")
             for rich, count, share in ((False, n, 0.4), (True, rich_draws, 0.9)):
                 try:
-                    got = _draw(strategy(rich), count, seed, start + total * share)
+                    got = [e for e in _draw(strategy(rich), count, seed, start + total * share)
+                           if _repaired(case, e)]
                 except (HypothesisException, RecursionError, ValueError, TypeError, KeyError, re.error) as e:
                     text = str(e).splitlines()[0][:120] if str(e) else ""
                     errors.append(f"{e.__class__.__name__}: {text}")
@@ -607,6 +663,81 @@ def generate(case: Case, seed: int = 0, n: int = 3, budget: float | None = 10.0,
         raise CannotGenerate(errors[0] if errors else "hypothesis found no example")
     case.examples = examples
     return examples
+
+
+_MAPS = ("properties", "patternProperties", "$defs", "definitions", "x-bb-readonly", "x-bb-bounds",
+         "x-bb-discriminator")
+
+
+def _strip_nots(schema: Any) -> tuple[Any, bool]:
+    """The schema without its "not all of these together" rules (``not: {required: [...]}``), which
+    make hypothesis-jsonschema very slow (a minute for Bridge's POST /transfers); the examples are
+    repaired for them afterwards (``_repair``). Returns (schema, whether any was taken out)."""
+    changed = False
+
+    def go(s: Any) -> Any:
+        nonlocal changed
+        if isinstance(s, list):
+            return [go(x) for x in s]
+        if not isinstance(s, dict):
+            return s
+        out = {}
+        for k, v in s.items():
+            if k == "not" and _only_required(v):
+                changed = True
+            elif k in ("oneOf", "anyOf") and isinstance(v, list) and v and all(_only_required(b) for b in v) \
+                    and isinstance(s.get("properties"), dict):
+                changed = True  # "one of these fields": as slow; repaired the same way
+            elif k in _MAPS and isinstance(v, dict):
+                out[k] = {name: go(sub) for name, sub in v.items()}
+            else:
+                out[k] = go(v)
+        return out
+
+    return go(schema), changed
+
+
+def _repair(schema: Any, value: Any, depth: int = 0) -> None:
+    """Leave out the last optional field of each group a ``not: {required: [...]}`` forbids together
+    (in the object itself, or in the ``then``/``else`` that applies to it)."""
+    if not isinstance(schema, dict) or depth > 40:
+        return
+    if isinstance(value, dict):
+        groups = [schema.get("not")]
+        if isinstance(schema.get("if"), dict):
+            groups.append((schema.get("then" if is_valid(schema["if"], value) else "else") or {}).get("not"))
+        for n in groups:
+            if _only_required(n) and n["required"] and all(k in value for k in n["required"]):
+                optional = [k for k in n["required"] if k not in (schema.get("required") or [])]
+                if optional:
+                    del value[optional[-1]]
+        one = schema.get("oneOf")
+        if isinstance(one, list) and one and all(_only_required(b) for b in one):
+            # exactly one group of fields: keep the first complete one, drop the others' fields
+            full = [b["required"] for b in one if all(k in value for k in b["required"])]
+            keep = set(full[0]) if full else set()
+            for group in full[1:]:
+                for k in group:
+                    if k not in keep and k not in (schema.get("required") or []):
+                        value.pop(k, None)
+        props = schema.get("properties") or {}
+        for k, v in value.items():
+            if k in props:
+                _repair(props[k], v, depth + 1)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for v in value:
+            _repair(schema["items"], v, depth + 1)
+
+
+def _repaired(case: Case, example: dict[str, Any]) -> bool:
+    """Repair ``example`` for the rules taken out by ``_strip_nots``; False when it still breaks them."""
+    for key, part in (("query", case.query), ("body", case.body)):
+        if part is None or not _strip_nots(part.schema)[1]:
+            continue
+        _repair(part.schema, example[key])
+        if not is_valid(part.schema, example[key]):
+            return False
+    return True
 
 
 def leaf_count(value: Any) -> int:
@@ -643,20 +774,27 @@ def _auth_for(op: Operation, rng: random.Random | None = None) -> dict[str, Any]
     if not op.security:
         return out
     alt = rng.choice(op.security) if rng else op.security[0]
+    key = test_key(op.spec)
     for s in alt:
         if s.type == "apiKey" and s.location == "header":
-            out["headers"].append((s.param_name, TEST_KEY))
+            out["headers"].append((s.param_name, key))
         elif s.type == "apiKey" and s.location == "query":
-            out["query"].append((s.param_name, TEST_KEY))
+            out["query"].append((s.param_name, key))
         elif s.type == "apiKey" and s.location == "cookie":
-            out["headers"].append(("Cookie", f"{s.param_name}={TEST_KEY}"))
+            out["headers"].append(("Cookie", f"{s.param_name}={key}"))
         elif s.type == "http" and s.scheme == "basic":
-            out["basic"] = TEST_KEY + ":"
-        elif s.type == "http":
-            out["headers"].append(("Authorization", f"Bearer {TEST_KEY}"))
-        else:  # oauth2, openIdConnect
-            out["headers"].append(("Authorization", f"Bearer {TEST_KEY}"))
+            out["basic"] = key + ":"
+        elif s.type == "http":  # bearer (RFC 6750) and other HTTP schemes: Authorization
+            out["headers"].append(("Authorization", f"Bearer {key}"))
+        else:  # oauth2, openIdConnect: a bearer token
+            out["headers"].append(("Authorization", f"Bearer {key}"))
     return out
+
+
+def test_key(spec: gs.Spec) -> str:
+    """A sandbox key in the spelling the spec's own text gives (Bridge: ``sk-test…``)."""
+    text = json.dumps(spec.doc.get("info") or {}) + json.dumps(spec.doc.get("servers") or [])
+    return TEST_KEY.replace("_", "-", 2) if "sk-test" in text else TEST_KEY
 
 
 # --- encoding -----------------------------------------------------------------------------------
@@ -717,19 +855,38 @@ def query_pairs(case: Case, query: dict[str, Any], aliases: dict[str, str] | Non
     return out
 
 
+@dataclass
+class Request:
+    """A generated HTTP request, as a developer would paste it (the checker's adapter turns it
+    into its own type: see tests/generated_check.py)."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: str | None = None
+    #: multipart fields (curl -F)
+    form_fields: list[tuple[str, str]] | None = None
+    basic_auth: str | None = None
+
+
 def build_request(case: Case, example: dict[str, Any], method: str | None = None,
-                  aliases: dict[str, str] | None = None) -> PastedRequest:
+                  aliases: dict[str, str] | None = None, drop_auth: bool = False,
+                  drop_headers: tuple[str, ...] = (), content_type: str | None = None,
+                  path_override: str | None = None) -> Request:
+    """``drop_auth``/``drop_headers``/``content_type``/``path_override``: the request-level mistakes."""
     path = case.op.path
     for name, value in example["path"].items():
         path = path.replace("{" + name + "}", quote(scalar_text(value), safe=""))
-    pairs = query_pairs(case, example["query"], aliases) + list(case.auth["query"])
+    if path_override is not None:
+        path = path_override
+    pairs = query_pairs(case, example["query"], aliases) + ([] if drop_auth else list(case.auth["query"]))
     url = f"https://{case.host}{case.base_path}{path}" + (f"?{encode_pairs(pairs)}" if pairs else "")
-    headers: list[tuple[str, str]] = list(case.auth["headers"])
+    headers: list[tuple[str, str]] = [] if drop_auth else list(case.auth["headers"])
     for name, value in example["header"].items():
-        headers.append((name, scalar_text(value)))
+        if name not in drop_headers:
+            headers.append((name, scalar_text(value)))
     body: str | None = None
     form_fields = None
-    source = "curl"
     if case.body is not None and example["body"] is not None:
         b = example["body"]
         style = case.body.style
@@ -751,11 +908,13 @@ def build_request(case: Case, example: dict[str, Any], method: str | None = None
         else:
             body = b if isinstance(b, str) else json.dumps(b)
             headers.append(("Content-Type", case.content_type or "text/plain"))
-    return PastedRequest(method=method or case.op.method, url=url, headers=headers, body=body,
-                         form_fields=form_fields, source=source, basic_auth=case.auth["basic"])
+    if content_type is not None:
+        headers = [(k, content_type if k.lower() == "content-type" else v) for k, v in headers]
+    return Request(method=method or case.op.method, url=url, headers=headers, body=body,
+                   form_fields=form_fields, basic_auth=None if drop_auth else case.auth["basic"])
 
 
-def as_curl(req: PastedRequest) -> str:
+def as_curl(req: Request) -> str:
     parts = ["curl"]
     if req.method != "GET":
         parts.append(f"-X {req.method}")
@@ -861,12 +1020,41 @@ class Site:
     parent: Any  # the containing dict/list, or None for the root
     #: Reached through an anyOf/oneOf picked by this value's type (a new type may pick another).
     via_branch: bool = False
+    #: Inside an anyOf/oneOf branch picked among several of the value's type by which one the
+    #: value is valid against: (path of that value, the branches). The checker must find the
+    #: branch that fits best, not the first one.
+    chosen: tuple[tuple[Any, ...], list[Any], int] | None = None
+
+
+def _only_required(s: Any) -> bool:
+    """A ``not`` that only says "not all of these together"."""
+    return isinstance(s, dict) and set(s) <= {"required"} and isinstance(s.get("required"), list)
+
+
+def is_valid(schema: Any, value: Any) -> bool:
+    """JSON Schema validity (the ``jsonschema`` library, draft 2020-12), for prepared schemas."""
+    from jsonschema import Draft202012Validator
+
+    try:
+        return Draft202012Validator(schema).is_valid(value)
+    except Exception:  # an odd pattern python's re cannot compile: not decidable here
+        return False
 
 
 def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent: Any = None,
-         via_branch: bool = False, query: bool = False) -> Iterator[Site]:
+         via_branch: bool = False, query: bool = False,
+         chosen: tuple[tuple[Any, ...], list[Any], int] | None = None) -> Iterator[Site]:
     """Positions in ``value`` where one change has one predictable finding."""
-    if not isinstance(schema, dict) or schema.get("x-bb-conflict") or schema.get("allOf") or schema.get("not"):
+    if not isinstance(schema, dict) or schema.get("x-bb-conflict") or schema.get("allOf"):
+        return
+    if "not" in schema and not _only_required(schema["not"]):
+        return
+    disc = schema.get("x-bb-discriminator")
+    if disc and isinstance(value, dict):
+        yield Site(path, schema, value, parent, via_branch, chosen)
+        i = disc["branches"].get(value.get(disc["property"]))
+        if i is not None:
+            yield from walk(schema[disc["key"]][i], value, form, path, parent, query=query, chosen=chosen)
         return
     branches = schema.get("anyOf") or schema.get("oneOf")
     if branches:
@@ -874,18 +1062,22 @@ def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent
             return
         if not isinstance(value, (dict, list)):
             # a scalar: the mutations look at all branches (see _branch_union)
-            yield Site(path, schema, value, parent, True)
+            yield Site(path, schema, value, parent, True, chosen)
             return
         wire = _wire_types(value, form)
         if query and len(path) == 1 and isinstance(value, list) and len(value) == 1:
             wire |= _wire_types(value[0], form)  # `k=v` is both a list of one and a scalar
         compatible = [b for b in branches
                       if (_schema_types(b) is None) or (_schema_types(b) & wire)]
-        if len(compatible) != 1:
-            return
-        yield from walk(compatible[0], value, form, path, parent, via_branch=True, query=query)
+        if len(compatible) == 1:
+            yield from walk(compatible[0], value, form, path, parent, via_branch=True, query=query, chosen=chosen)
+        elif isinstance(value, dict) and not form and chosen is None:
+            fits = [b for b in compatible if is_valid(b, value)]
+            if len(fits) == 1:
+                yield from walk(fits[0], value, form, path, parent, via_branch=True, query=query,
+                                chosen=(path, compatible, compatible.index(fits[0])))
         return
-    yield Site(path, schema, value, parent, via_branch)
+    yield Site(path, schema, value, parent, via_branch, chosen)
     if isinstance(value, dict):
         props = schema.get("properties") or {}
         ap = schema.get("additionalProperties")
@@ -893,19 +1085,77 @@ def walk(schema: Any, value: Any, form: bool, path: tuple[Any, ...] = (), parent
             # keys of a free-form object take anything (the schema given to hypothesis is ours)
             sub = props.get(k, ap if isinstance(ap, dict) and not ap.get("x-bb-free") else None)
             if sub is not None:
-                yield from walk(sub, v, form, (*path, k), value, query=query)
+                yield from walk(sub, v, form, (*path, k), value, query=query, chosen=chosen)
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for i, v in enumerate(value):
-            yield from walk(schema["items"], v, form, (*path, i), value, query=query)
+            yield from walk(schema["items"], v, form, (*path, i), value, query=query, chosen=chosen)
 
 
 # --- mutations ------------------------------------------------------------------------------------
 
-MUTATION_KINDS = ("missing_required", "wrong_type", "invalid_enum", "unknown_param", "wrong_method")
+#: Every rule the checker implements, with the finding kind a mistake against it must get.
+#: Schema rules apply to the query and the body; the rest to the request as a whole.
+RULES: dict[str, str] = {
+    "required": "missing_required",
+    "type": "wrong_type",
+    "enum": "invalid_enum",
+    "const": "invalid_enum",
+    "additionalProperties": "unknown_param",
+    "readOnly": "unknown_param",
+    "minLength": "out_of_range",
+    "maxLength": "out_of_range",
+    "minimum": "out_of_range",
+    "maximum": "out_of_range",
+    "exclusiveMinimum": "out_of_range",
+    "exclusiveMaximum": "out_of_range",
+    "minItems": "out_of_range",
+    "maxItems": "out_of_range",
+    "format:int32": "out_of_range",
+    "format:int64": "out_of_range",
+    "pattern": "invalid_format",
+    "format:date": "invalid_format",
+    "format:date-time": "invalid_format",
+    "format:email": "invalid_format",
+    "format:uuid": "invalid_format",
+    "format:uri": "invalid_format",
+    "format:ipv4": "invalid_format",
+    "format:ipv6": "invalid_format",
+    "if/then/else": "missing_required",
+    "if/then/else: false": "unknown_param",
+    "not": "unknown_param",
+    "discriminator": "invalid_enum",
+    "anyOf/oneOf best branch": "(the branch's own)",
+    "required header": "missing_required",
+    "required body": "missing_required",
+    "Idempotency-Key": "idempotency_key_missing",
+    "security": "auth_missing",
+    "content type": "content_type",
+    "path": "unknown_path",
+    "method": "wrong_method",
+}
+#: The five kinds of mistake the generator made before (kept for the SDK-call renderers).
+CLASSIC_RULES = ("required", "type", "enum", "additionalProperties", "method")
+MUTATION_KINDS = tuple(dict.fromkeys(k for k in RULES.values() if not k.startswith("(")))
+
+#: A value that breaks each string format, per the standard that defines it (and nothing else:
+#: short, no spaces in a place a pattern might mind). RFC 3339 full-date / date-time,
+#: RFC 5321 mailbox, RFC 4122 UUID, RFC 3986 URI (a scheme is required), RFC 791 / 4291 addresses.
+BAD_FORMATS = {
+    "date": "2024-02-30",
+    "date-time": "2024-05-01T25:00:00Z",
+    "email": "jane.example.com",
+    "uuid": "3b241101-e2bb-4255-8caf-4136c566a96",
+    "uri": "example.com/path",
+    "ipv4": "256.1.1.1",
+    "ipv6": "12345::1",
+}
+#: Strings tried, in order, for a value that does not match a pattern.
+_PATTERN_MISSES = ("!", "zz zz", "!!!!!!!!!!", "A", "a", "Zz9_-", "-", "0")
 
 
 @dataclass
 class Mutation:
+    rule: str
     kind: str
     location: str
     field: str
@@ -916,6 +1166,10 @@ class Mutation:
     suggest: str | None = None
     #: Misspelled query name → the parameter whose encoding it keeps.
     aliases: dict[str, str] = field(default_factory=dict)
+    drop_auth: bool = False
+    drop_headers: tuple[str, ...] = ()
+    content_type: str | None = None
+    path_override: str | None = None
 
 
 def _set_in(root: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
@@ -930,6 +1184,12 @@ def _del_in(root: dict[str, Any], path: tuple[Any, ...]) -> None:
     for p in path[:-1]:
         node = node[p]
     del node[path[-1]]
+
+
+def _get_in(root: Any, path: tuple[Any, ...]) -> Any:
+    for p in path:
+        root = root[p]
+    return root
 
 
 def _swap(name: str, taken: set[str]) -> str | None:
@@ -962,7 +1222,7 @@ def _branch_union(branches: list[Any]) -> set[str] | None:
 
 def _string_enum(schema: Any) -> bool:
     """A schema that only takes some strings (so any other string is an invalid_enum)."""
-    if not isinstance(schema, dict) or not schema.get("enum"):
+    if not isinstance(schema, dict) or not schema.get("enum") or schema.get("x-bb-disc"):
         return False
     if not all(isinstance(v, str) for v in schema["enum"] if v is not None):
         return False
@@ -977,10 +1237,107 @@ def _single_type(schema: dict[str, Any]) -> str | None:
     return t if isinstance(t, str) else None
 
 
-def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[str] | None = None) -> list[Mutation]:
-    """One mutation per kind and location (body, query) where the spec allows one, chosen by ``seed``."""
+def _leaf_schema(s: Site, form: bool) -> dict[str, Any] | None:
+    """The one schema a scalar is checked against: its own, or the only branch of its type."""
+    branches = s.schema.get("anyOf") or s.schema.get("oneOf")
+    if not branches:
+        return s.schema
+    wire = _wire_types(s.value, form)
+    fit = [b for b in branches if _schema_types(b) is None or _schema_types(b) & wire]
+    return fit[0] if len(fit) == 1 and isinstance(fit[0], dict) and not fit[0].get("anyOf") \
+        and not fit[0].get("oneOf") and not fit[0].get("allOf") else None
+
+
+def _same_branch(s: Site, new: Any, form: bool, leaf: dict[str, Any]) -> bool:
+    """``new`` is read against the same single branch as the old value (or there are no branches)."""
+    branches = s.schema.get("anyOf") or s.schema.get("oneOf")
+    if not branches:
+        return True
+    wire = _wire_types(new, form)
+    fit = [b for b in branches if _schema_types(b) is None or _schema_types(b) & wire]
+    return fit == [leaf]
+
+
+def _fits_length(schema: dict[str, Any], text: str) -> bool:
+    return schema.get("minLength", 0) <= len(text) <= schema.get("maxLength", 10**9)
+
+
+def _pattern_miss(pattern: str, schema: dict[str, Any], form: bool) -> str | None:
+    """A short string the ECMA-262 pattern does not match anywhere (patterns are not anchored)."""
+    try:
+        rx = re.compile(_ascii_pattern(pattern))
+    except re.error:
+        return None
+    for c in _PATTERN_MISSES:
+        if form and re.fullmatch(r"-?\d+", c):
+            continue
+        if _fits_length(schema, c) and not rx.search(c):
+            return c
+    return None
+
+
+def _scalar_rules(s: Site, leaf: dict[str, Any], form: bool) -> list[tuple[str, Any, str]]:
+    """(rule, new value, what) for each single-keyword mistake this scalar allows."""
+    out: list[tuple[str, Any, str]] = []
+    v = s.value
+    plain = not ({"enum", "const", "pattern", "format"} & set(leaf))
+    t = _single_type(leaf)
+    if isinstance(v, str) and t in (None, "string") and "enum" not in leaf and "const" not in leaf:
+        lo, hi = leaf.get("minLength"), leaf.get("maxLength")
+        if plain and isinstance(lo, int) and lo >= (2 if form else 1):
+            out.append(("minLength", "a" * (lo - 1), f"{lo - 1} characters, minLength {lo}"))
+        if plain and isinstance(hi, int) and hi < 6000:
+            out.append(("maxLength", "a" * (hi + 1), f"{hi + 1} characters, maxLength {hi}"))
+        if isinstance(leaf.get("pattern"), str) and "format" not in leaf:
+            miss = _pattern_miss(leaf["pattern"], leaf, form)
+            if miss is not None:
+                out.append(("pattern", miss, f"{miss!r} against /{leaf['pattern']}/"))
+        fmt = leaf.get("format")
+        if fmt in BAD_FORMATS and "pattern" not in leaf and _fits_length(leaf, BAD_FORMATS[fmt]):
+            out.append((f"format:{fmt}", BAD_FORMATS[fmt], f"{BAD_FORMATS[fmt]!r} is no {fmt}"))
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and t in ("integer", "number") \
+            and "enum" not in leaf and "const" not in leaf and "multipleOf" not in leaf:
+        bounds = leaf.get("x-bb-bounds") or {}
+        integer = t == "integer"
+        if "minimum" in bounds:
+            b = bounds["minimum"]
+            out.append(("minimum", math.ceil(b) - 1 if integer else b - 1, f"below minimum {b}"))
+        if "maximum" in bounds:
+            b = bounds["maximum"]
+            out.append(("maximum", math.floor(b) + 1 if integer else b + 1, f"above maximum {b}"))
+        if "exclusiveMinimum" in bounds:
+            b = bounds["exclusiveMinimum"]
+            new = b if not integer or float(b).is_integer() else math.floor(b)
+            out.append(("exclusiveMinimum", int(new) if integer else new, f"not above exclusiveMinimum {b}"))
+        if "exclusiveMaximum" in bounds:
+            b = bounds["exclusiveMaximum"]
+            new = b if not integer or float(b).is_integer() else math.ceil(b)
+            out.append(("exclusiveMaximum", int(new) if integer else new, f"not below exclusiveMaximum {b}"))
+        fmt = leaf.get("x-bb-format")
+        if fmt in ("int32", "int64") and integer and not bounds:
+            out.append((f"format:{fmt}", 2**31 if fmt == "int32" else 2**63, f"does not fit {fmt}"))
+    if "const" in leaf and not leaf.get("x-bb-disc"):
+        c = leaf["const"]
+        new = "zz_not_a_value" if isinstance(c, str) else (not c) if isinstance(c, bool) else \
+            c + 1 if isinstance(c, (int, float)) else None
+        if new is not None:
+            out.append(("const", new, f"{_short_repr(v)} -> {new!r}, const {c!r}"))
+    return out
+
+
+def mutations(case: Case, example: dict[str, Any], seed: int = 0, rules: tuple[str, ...] | None = None,
+              draw: Callable[[Any], Any] | None = None) -> list[Mutation]:
+    """At most one mutation per rule and location (query, body, the request), chosen by ``seed``.
+
+    Each states the one finding the checker must give. ``rules`` limits the rules tried;
+    ``draw(schema)`` gives a valid value of a schema (for ``not``: the field to add)."""
     rng = random.Random(zlib.crc32(f"{seed}:{case.label}".encode()))
+    want = set(rules or RULES)
     out: list[Mutation] = []
+
+    def add(rule: str, kind: str, loc: str, fld: str, what: str, ex: dict[str, Any], **kw: Any) -> None:
+        out.append(Mutation(rule, kind, loc, fld, what, ex, **kw))
+
     parts = [("query", case.query, example["query"])]
     if case.body is not None and case.body.style in ("json", "form", "multipart") and isinstance(example["body"], dict):
         parts.append(("body", case.body, example["body"]))
@@ -988,8 +1345,9 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[
         form = part.style != "json"
         style = "json" if part.style == "json" else "form"
         sites = list(walk(part.schema, value, form, query=loc == "query"))
-        objects = [s for s in sites if isinstance(s.value, dict)]
-        leaves = [s for s in sites if not isinstance(s.value, (dict, list))]
+
+        def name(path: tuple[Any, ...]) -> str:
+            return field_name(style, path)
 
         def mutated(path: tuple[Any, ...], new: Any = None, delete: bool = False, rename: str | None = None) -> dict[str, Any]:
             ex = copy.deepcopy(example)
@@ -1004,107 +1362,275 @@ def mutations(case: Case, example: dict[str, Any], seed: int = 0, methods: list[
                 _set_in(ex[loc], path, new)
             return ex
 
-        # missing_required
-        cands = []
+        def still_wrong(s: Site, ex: dict[str, Any]) -> bool:
+            """Under a branch picked by validity: the changed value fits no branch at all."""
+            if s.chosen is None:
+                return True
+            root, branches, _ = s.chosen
+            v = _get_in(ex[loc], root)
+            return not any(is_valid(b, v) for b in branches)
+
+        # Candidates per rule: (site, expected field path, mutated example, description, extra)
+        cands: dict[str, list[tuple[Site, tuple[Any, ...], dict[str, Any], str, dict[str, Any]]]] = {}
+
+        def cand(rule: str, s: Site, fpath: tuple[Any, ...], ex: dict[str, Any], what: str, **kw: Any) -> None:
+            cands.setdefault(rule, []).append((s, fpath, ex, what, kw))
+
+        objects = [s for s in sites if isinstance(s.value, dict)]
+        leaves = [s for s in sites if not isinstance(s.value, (dict, list)) and s.path]
+        arrays = [s for s in sites if isinstance(s.value, list) and s.path]
         for s in objects:
             disc = s.schema.get("x-bb-discriminator")
+            disc_prop = disc["property"] if disc else None
+            # required
             for r in s.schema.get("required") or []:
-                if r not in s.value or r == disc:
+                if r not in s.value or r == disc_prop:
                     continue
                 if form and len(s.value) < 2 and (s.path or loc == "body"):
                     continue  # the object would vanish from the form
-                cands.append((*s.path, r))
-        if cands:
-            p = rng.choice(cands)
-            out.append(Mutation("missing_required", loc, field_name(style, p), f"dropped {field_name(style, p)}",
-                                mutated(p, delete=True)))
-        # wrong_type
-        cands = []
-        for s in leaves:
-            if not s.path or "enum" in s.schema or "const" in s.schema:
-                continue
-            branches = s.schema.get("anyOf") or s.schema.get("oneOf")
-            if branches:
-                union = _branch_union(branches)
-                if union is None:
-                    continue
-                if form:
-                    if "string" not in union:
-                        cands.append((s, "abc"))
-                    continue
-                new = next((v for v in (True, "abc", 12345) if not _wire_types(v, False) & union), None)
-                if new is not None:
-                    cands.append((s, new))
-                continue
-            if s.via_branch:
-                continue
-            t = _single_type(s.schema)
-            if t in ("integer", "number", "boolean"):
-                cands.append((s, "abc" if form else ("abc" if t != "boolean" else "true")))
-            elif t == "string" and not form:
-                cands.append((s, 12345))
-            elif t == "string" and loc == "body" and isinstance(s.parent, dict):
-                cands.append((s, {"x": "1"}))  # `name[x]=1`: an object where a string goes
-        if cands:
-            s, new = rng.choice(cands)
-            out.append(Mutation("wrong_type", loc, field_name(style, s.path),
-                                f"{field_name(style, s.path)}: {_short_repr(s.value)} -> {new!r}",
-                                mutated(s.path, new)))
-        # invalid_enum
-        cands = []
-        for s in leaves:
-            if not s.path:
-                continue
-            branches = s.schema.get("anyOf") or s.schema.get("oneOf")
-            alts = branches if branches else [s.schema]
-            if not all(_string_enum(b) for b in alts) or (s.via_branch and not branches):
-                continue
-            cands.append(s)
-        if cands:
-            s = rng.choice(cands)
-            new = "zz_not_a_value"
-            out.append(Mutation("invalid_enum", loc, field_name(style, s.path),
-                                f"{field_name(style, s.path)}: {_short_repr(s.value)} -> {new!r}",
-                                mutated(s.path, new)))
-        # unknown_param (misspelled optional field)
-        cands = []
-        for s in objects:
+                cand("required", s, (*s.path, r), mutated((*s.path, r), delete=True), f"dropped {name((*s.path, r))}")
+            # additionalProperties: a misspelled optional field
             props = s.schema.get("properties") or {}
-            if not props or s.schema.get("additionalProperties") not in (None, False):
-                continue
-            required = set(s.schema.get("required") or [])
-            for k in s.value:
-                if k in required or k not in props:
+            if props and s.schema.get("additionalProperties") in (None, False):
+                required = set(s.schema.get("required") or [])
+                for k in s.value:
+                    if k in required or k not in props or k == disc_prop:
+                        continue
+                    bad = _swap(k, set(props) | set(s.value) | set(s.schema.get("x-bb-readonly") or {}))
+                    if bad is not None:
+                        cand("additionalProperties", s, (*s.path, bad), mutated((*s.path, k), rename=bad),
+                             f"{name((*s.path, k))} misspelled as {bad}", suggest=k,
+                             aliases={bad: k} if loc == "query" and not s.path else {})
+            # readOnly: a field the API sets, sent in a request
+            for k, t in (s.schema.get("x-bb-readonly") or {}).items():
+                if k not in s.value:
+                    new = {"integer": 1, "number": 1, "boolean": True}.get(t, "x")
+                    cand("readOnly", s, (*s.path, k), mutated((*s.path, k), new), f"sent readOnly {name((*s.path, k))}")
+            # discriminator: a value that names no branch
+            if disc and disc_prop in s.value:
+                cand("discriminator", s, (*s.path, disc_prop), mutated((*s.path, disc_prop), "zz_unknown_kind"),
+                     f"{name((*s.path, disc_prop))}: {s.value[disc_prop]!r} -> 'zz_unknown_kind'")
+            # if/then/else: the branch that applies requires a field; leave it out (the `if` made
+            # true first through its const properties when it does not hold: `then` is the case
+            # a developer forgets)
+            cond = s.schema.get("if")
+            if isinstance(cond, dict) and not form:
+                forced = {k: sub["const"] for k, sub in (cond.get("properties") or {}).items()
+                          if isinstance(sub, dict) and "const" in sub and k in props}
+                obj = dict(s.value) if is_valid(cond, s.value) else {**s.value, **forced}
+                holds = is_valid(cond, obj)
+                branch = s.schema.get("then" if holds else "else") or {}
+                obj = {k: v for k, v in obj.items() if (branch.get("properties") or {}).get(k) is not False}
+                for r in branch.get("required") or []:
+                    if r in (s.schema.get("required") or []) or r not in props:
+                        continue
+                    try:
+                        full = obj if r in obj else {**obj, r: draw(props[r])} if draw else None
+                    except CannotGenerate:
+                        continue
+                    if full is None or not is_valid(s.schema, full):
+                        continue
+                    wrong = {k: v for k, v in full.items() if k != r}
+                    if is_valid(cond, wrong) != holds:
+                        continue
+                    ex = copy.deepcopy(example)
+                    if s.path:
+                        _set_in(ex[loc], s.path, wrong)
+                    else:
+                        ex[loc] = wrong
+                    cand("if/then/else", s, (*s.path, r), ex,
+                         f"left out {name((*s.path, r))}, required by the {'then' if holds else 'else'}"
+                         + (f" (with {forced})" if forced and obj != s.value else ""))
+            # if/then/else with a property whose schema is `false`: a field not to send in that case
+            # (the `if` made true first through its const properties when it does not hold)
+            cond = s.schema.get("if")
+            if isinstance(cond, dict) and not form and draw is not None:
+                forced = {k: sub["const"] for k, sub in (cond.get("properties") or {}).items()
+                          if isinstance(sub, dict) and "const" in sub and k in props}
+                obj = {**s.value, **forced} if not is_valid(cond, s.value) else dict(s.value)
+                branch = s.schema.get("then" if is_valid(cond, obj) else "else") or {}
+                forbidden = [k for k, sub in (branch.get("properties") or {}).items() if sub is False and k in props]
+                base = {k: v for k, v in obj.items() if k not in forbidden}
+                if forbidden and is_valid(s.schema, base):
+                    for k in forbidden:
+                        try:
+                            extra = obj[k] if k in obj else draw(props[k])
+                        except CannotGenerate:
+                            continue
+                        ex = copy.deepcopy(example)
+                        if s.path:
+                            _set_in(ex[loc], s.path, {**base, k: extra})
+                        else:
+                            ex[loc] = {**base, k: extra}
+                        cand("if/then/else: false", s, (*s.path, k), ex,
+                             f"sent {name((*s.path, k))}, which the applicable then/else makes `false`"
+                             + (f" (with {forced})" if forced and obj != s.value else ""))
+            # not: fields that must not go together (or at all, under a then/else)
+            nots = []
+            if _only_required(s.schema.get("not")):
+                nots.append(s.schema["not"]["required"])
+            if isinstance(s.schema.get("if"), dict) and not form:
+                branch = s.schema.get("then" if is_valid(s.schema["if"], s.value) else "else") or {}
+                if _only_required(branch.get("not")):
+                    nots.append(branch["not"]["required"])
+            for together in nots:
+                absent = [k for k in together if k not in s.value]
+                if not absent or draw is None or not all(k in props for k in absent):
                     continue
-                bad = _swap(k, set(props) | set(s.value))
-                if bad is not None:
-                    cands.append((s, k, bad))
-        if cands:
-            s, k, bad = rng.choice(cands)
-            out.append(Mutation("unknown_param", loc, field_name(style, (*s.path, bad)),
-                                f"{field_name(style, (*s.path, k))} misspelled as {bad}",
-                                mutated((*s.path, k), rename=bad), suggest=k,
-                                aliases={bad: k} if loc == "query" and not s.path else {}))
-    # wrong_method
-    spec_methods = set(methods or [case.op.method])
-    for m in ("GET", "POST", "DELETE", "PATCH", "PUT"):
-        if m not in spec_methods:
-            out.append(Mutation("wrong_method", "url", "method", f"{case.op.method} -> {m}", example, method=m))
-            break
+                ex = copy.deepcopy(example)
+                try:
+                    for k in absent:
+                        _get_in(ex[loc], s.path)[k] = draw(props[k])
+                except CannotGenerate:
+                    continue
+                cand("not", s, (*s.path, together[-1]), ex, f"sent {', '.join(together)} together"
+                     if len(together) > 1 else f"sent {together[0]} where it must not be")
+        for s in arrays:
+            lo, hi = s.schema.get("minItems"), s.schema.get("maxItems")
+            if isinstance(lo, int) and lo >= (2 if form else 1) and len(s.value) >= lo:
+                cand("minItems", s, s.path, mutated(s.path, s.value[: lo - 1]), f"{lo - 1} items, minItems {lo}")
+            if isinstance(hi, int) and hi <= 50 and s.value and not s.schema.get("uniqueItems"):
+                more = s.value + [copy.deepcopy(s.value[-1]) for _ in range(hi + 1 - len(s.value))]
+                cand("maxItems", s, s.path, mutated(s.path, more), f"{hi + 1} items, maxItems {hi}")
+        for s in leaves:
+            if s.schema.get("x-bb-disc"):
+                continue  # the discriminator rule's
+            # type
+            branches = s.schema.get("anyOf") or s.schema.get("oneOf")
+            new: Any = None
+            if "enum" in s.schema or "const" in s.schema:
+                pass
+            elif branches:
+                union = _branch_union(branches)
+                if union is not None:
+                    if form:
+                        new = "abc" if "string" not in union else None
+                    else:
+                        new = next((x for x in (True, "abc", 12345) if not _wire_types(x, False) & union), None)
+            elif not s.via_branch:
+                t = _single_type(s.schema)
+                if t in ("integer", "number", "boolean"):
+                    new = "abc" if form else ("abc" if t != "boolean" else "true")
+                elif t == "string" and not form:
+                    new = 12345
+                elif t == "string" and loc == "body" and isinstance(s.parent, dict):
+                    new = {"x": "1"}  # `name[x]=1`: an object where a string goes
+            if new is not None:
+                cand("type", s, s.path, mutated(s.path, new), f"{name(s.path)}: {_short_repr(s.value)} -> {new!r}")
+            # enum
+            alts = branches if branches else [s.schema]
+            if all(_string_enum(b) for b in alts) and not (s.via_branch and not branches):
+                cand("enum", s, s.path, mutated(s.path, "zz_not_a_value"),
+                     f"{name(s.path)}: {_short_repr(s.value)} -> 'zz_not_a_value'")
+            # one keyword each: lengths, bounds, pattern, formats, const
+            leaf = _leaf_schema(s, form)
+            if leaf is None:
+                continue
+            for rule, new, what in _scalar_rules(s, leaf, form):
+                if _same_branch(s, new, form, leaf):
+                    cand(rule, s, s.path, mutated(s.path, new), f"{name(s.path)}: {what}")
+        for rule, rows in cands.items():
+            if rule not in want:
+                continue
+            plain = [r for r in rows if r[0].chosen is None]
+            if plain:
+                s, fpath, ex, what, kw = rng.choice(plain)
+                add(rule, RULES[rule], loc, name(fpath), what, ex, **kw)
+        if "anyOf/oneOf best branch" in want:
+            # A mistake inside the branch the value was meant for, which is not the only one of its
+            # type: the finding must be the one from that branch.
+            rows = [(rule, r) for rule, rs in cands.items() if rule in ("required", "type", "enum", "minLength",
+                                                                         "maxLength", "pattern", "minimum", "maximum")
+                    for r in rs if r[0].chosen is not None and still_wrong(r[0], r[2])]
+            # a branch after the first where there is one: a checker that takes the first
+            # branch of the value's type instead of the best one gets these wrong
+            later = [(rule, r) for rule, r in rows if r[0].chosen[2] > 0]  # type: ignore[index]
+            rows = later or rows
+            if rows:
+                rule, (s, fpath, ex, what, kw) = rng.choice(rows)
+                add("anyOf/oneOf best branch", RULES[rule], loc, name(fpath), f"in a branch: {what}", ex, **kw)
+    out += _request_mutations(case, example, rng, want)
+    return out
+
+
+def concrete_path(case: Case, example: dict[str, Any]) -> str:
+    path = case.op.path
+    for name, value in example["path"].items():
+        path = path.replace("{" + name + "}", quote(scalar_text(value), safe=""))
+    return path
+
+
+def _request_mutations(case: Case, example: dict[str, Any], rng: random.Random, want: set[str]) -> list[Mutation]:
+    op = case.op
+    out: list[Mutation] = []
+    path = concrete_path(case, example)
+    if "method" in want:
+        taken = op.spec.methods_for(path)
+        for m in ("GET", "POST", "DELETE", "PATCH", "PUT"):
+            if m not in taken:
+                out.append(Mutation("method", "wrong_method", "url", "method", f"{op.method} -> {m}", example, method=m))
+                break
+    if "path" in want:
+        segs = path.split("/")
+        literal = [i for i, seg in enumerate(op.path.split("/")) if seg and "{" not in seg]
+        for i in reversed(literal):
+            bad = _swap(segs[i], set())
+            if bad is None:
+                continue
+            new = "/".join([*segs[:i], bad, *segs[i + 1:]])
+            if not op.spec.templates_matching(new):
+                out.append(Mutation("path", "unknown_path", "url", "path", f"{segs[i]} misspelled as {bad}",
+                                    example, path_override=new))
+                break
+        else:
+            new = path.rstrip("/") + "/zz_nowhere"  # no literal segment to misspell (GET /)
+            if not op.spec.templates_matching(new):
+                out.append(Mutation("path", "unknown_path", "url", "path", f"{new} added to", example,
+                                    path_override=new))
+    if "security" in want and op.security and not op.auth_optional:
+        first = op.security[0][0]
+        header = first.param_name if first.type == "apiKey" and first.param_name else "Authorization"
+        out.append(Mutation("security", "auth_missing", "header", header, "no credentials", example, drop_auth=True))
+    required_headers = [n for (where, n), p in op.params.items() if where == "header" and p.get("required")]
+    idem = [n for n in required_headers if n.lower() == "idempotency-key"]
+    if "Idempotency-Key" in want and idem:
+        out.append(Mutation("Idempotency-Key", "idempotency_key_missing", "header", idem[0],
+                            f"no {idem[0]} header", example, drop_headers=(idem[0],)))
+    others = [n for n in required_headers if n.lower() != "idempotency-key" and n in example["header"]]
+    if "required header" in want and others:
+        h = rng.choice(others)
+        out.append(Mutation("required header", "missing_required", "header", h, f"no {h} header", example,
+                            drop_headers=(h,)))
+    body = case.body
+    sent = body is not None and example["body"] not in (None, {}, "") and body.style in ("json", "form", "raw")
+    if "content type" in want and sent and case.content_type:
+        accepted = list((op.request_body or {}).get("content") or {})
+        if not any(a in ("*/*", "text/*", "text/plain") for a in accepted) and body.style != "raw":
+            out.append(Mutation("content type", "content_type", "header", "Content-Type",
+                                f"{case.content_type} body sent as text/plain", example, content_type="text/plain"))
+    if "required body" in want and sent and (op.request_body or {}).get("required"):
+        out.append(Mutation("required body", "missing_required", "body", "", "no body",
+                            {**copy.deepcopy(example), "body": None}))
     return out
 
 
 # --- evaluation -----------------------------------------------------------------------------------
 
-def exact_match(m: Mutation, findings: list[Finding]) -> bool:
+def exact_match(m: Mutation, findings: list[Any]) -> bool:
+    """The checker gave exactly the stated finding: one, of the kind, at the location and field."""
     if len(findings) != 1:
         return False
     f = findings[0]
-    if f.kind != m.kind or f.field != m.field:
+    if f.kind != m.kind or f.field != m.field or f.location != m.location:
         return False
     if m.suggest is not None and m.suggest not in f.suggestions:
         return False
     return True
+
+
+#: What the sweep needs from the checker: a request in, (the operation it matched as
+#: ``"METHOD /path"`` or None, the findings) out. Provided by tests/generated_check.py.
+Checker = Callable[[Request], tuple[str | None, list[Any]]]
 
 
 @dataclass
@@ -1112,17 +1638,29 @@ class OpResult:
     label: str
     spec: str
     skipped: str | None = None
-    valid: list[tuple[PastedRequest, list[Finding]]] = field(default_factory=list)
-    mutations: list[tuple[Mutation, PastedRequest, list[Finding]]] = field(default_factory=list)
+    #: (request, findings, the operation the checker matched)
+    valid: list[tuple[Request, list[Any], str | None]] = field(default_factory=list)
+    mutations: list[tuple[Mutation, Request, list[Any]]] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def run_operation(specs: SpecSet, op: Operation, seed: int = 0, budget: float | None = 10.0,
-                  soft_deadlines: bool = True, rich_draws: int = 8) -> OpResult:
+def draw_value(schema: Any, seed: int = 0, budget: float = 5.0) -> Any:
+    """One valid value of a prepared schema (raises CannotGenerate)."""
+    from hypothesis_jsonschema import from_schema
+
+    got = _draw(from_schema(schema, custom_formats=_custom_formats()), 2, seed, time.monotonic() + budget)
+    if not got:
+        raise CannotGenerate("no value")
+    return got[-1]
+
+
+def run_operation(op: Operation, check: Checker, seed: int = 0, budget: float | None = 10.0,
+                  soft_deadlines: bool = True, rich_draws: int = 8,
+                  rules: tuple[str, ...] | None = None) -> OpResult:
     t0 = time.monotonic()
-    res = OpResult(label=f"{op.method} {op.base_path}{op.path}", spec=op.spec)
+    res = OpResult(label=op.label, spec=op.spec.source)
     try:
-        case = build_case(specs, op, seed)
+        case = build_case(op, seed)
         generate(case, seed=seed, budget=budget, soft_deadlines=soft_deadlines, rich_draws=rich_draws)
     except CannotGenerate as e:
         res.skipped = str(e)
@@ -1131,28 +1669,38 @@ def run_operation(specs: SpecSet, op: Operation, seed: int = 0, budget: float | 
     picked = pick_examples(case)
     for ex in picked:
         req = build_request(case, ex)
-        res.valid.append((req, check_request(req, specs).findings))
+        matched, findings = check(req)
+        res.valid.append((req, findings, matched))
     if not res.valid[-1][1]:  # mutate only a request the checker accepts
         ex = picked[-1]
-        spec = next(s for s in specs.specs if s.name == op.spec)
-        for m in mutations(case, ex, seed, methods=[m for t in spec.siblings.get(op.path, [op.path]) for m in spec.paths[t]]):
-            req = build_request(case, m.example, method=m.method, aliases=m.aliases)
-            res.mutations.append((m, req, check_request(req, specs).findings))
+        for m in mutations(case, ex, seed, rules=rules, draw=lambda s: draw_value(s, seed)):
+            req = build_request(case, m.example, method=m.method, aliases=m.aliases, drop_auth=m.drop_auth,
+                                drop_headers=m.drop_headers, content_type=m.content_type,
+                                path_override=m.path_override)
+            res.mutations.append((m, req, check(req)[1]))
     res.seconds = time.monotonic() - t0
     return res
 
 
-def finding_text(f: Finding) -> str:
+def finding_text(f: Any) -> str:
     extra = f" (suggests {', '.join(f.suggestions)})" if f.suggestions else ""
     return f"{f.kind} {f.location}:{f.field or '-'}{extra} — {f.message}"
 
 
-def all_operations(specs: SpecSet) -> list[Operation]:
-    return [op for s in specs.specs for op in s.operations]
+def all_operations(specs: list[gs.Spec]) -> list[Operation]:
+    return [op for s in specs for op in s.operations]
 
 
-def find_operation(specs: SpecSet, method: str, path: str) -> Operation:
+def find_operation(specs: list[gs.Spec], method: str, path: str) -> Operation:
     for op in all_operations(specs):
         if op.method == method and op.base_path + op.path == path:
             return op
     raise KeyError(f"{method} {path}")
+
+
+def operation(spec_path: str | Path, method: str, path: str) -> Operation:
+    """The generator's own operation ``method path`` (template, without base path) of a spec file."""
+    for op in gs.load(str(spec_path)).operations:
+        if op.method == method.upper() and op.path == path:
+            return op
+    raise KeyError(f"{method} {path} in {spec_path}")

@@ -11,7 +11,9 @@ import json
 import re
 from typing import Any
 
-from bridgebot.check.specs import Operation
+#: An operation: anything with ``method``, ``path`` and ``operation_id`` (the generator's own
+#: ``generate_spec.Op``, or the checker's); nothing is imported from bridgebot here.
+Operation = Any
 
 LANGUAGES = ("javascript", "python", "ruby", "php", "java", "csharp", "go")
 _CRUD = {("POST", "collection"): "create", ("GET", "collection"): "list", ("GET", "item"): "retrieve",

@@ -157,7 +157,7 @@ def test_generated_calls_sample(both: SpecSet, lang: str) -> None:
         ops = rng.sample(list(spec.operations), 4)
         for op in ops:
             try:
-                case = g.build_case(both, op, 0)
+                case = g.build_case(g.operation(spec.source, op.method, op.path), 0)
                 g.generate(case, seed=0, n=1, budget=3.0, rich_draws=1)
             except g.CannotGenerate:
                 continue
@@ -170,7 +170,7 @@ def test_generated_calls_sample(both: SpecSet, lang: str) -> None:
             assert f"{op.method} {op.base_path}{op.path}" in labels, code
             assert res.findings == [], code
             checked += 1
-            for m in g.mutations(case, ex, 0):
+            for m in g.mutations(case, ex, 0, rules=g.CLASSIC_RULES):
                 if m.kind == "wrong_method" or m.location != "body":
                     continue
                 fs = check_paste(r.render(op, family, m.example, lang) or "", both).findings

@@ -29,7 +29,7 @@ class Schema:
         "items", "any_of", "one_of", "all_of", "format", "minimum", "maximum", "exclusive_minimum",
         "exclusive_maximum", "min_length", "max_length", "pattern", "min_items", "max_items",
         "discriminator", "read_only", "all_props", "free_form", "if_", "then", "else_", "not_",
-        "__weakref__",
+        "never", "__weakref__",
     )
 
     def __init__(self) -> None:
@@ -68,6 +68,8 @@ class Schema:
         self.then: Schema | None = None
         self.else_: Schema | None = None
         self.not_: Schema | None = None
+        #: The schema ``false``: no value is valid (``then: {properties: {x: false}}`` = don't send x).
+        self.never = False
 
     def __getstate__(self) -> tuple[Any, ...]:
         return tuple(getattr(self, s) for s in self.__slots__[:-1])
@@ -122,6 +124,9 @@ class SchemaCompiler:
         return node
 
     def _fill(self, node: Schema, raw: Any) -> None:
+        if raw is False:
+            node.never = True
+            return
         if raw is True or raw is None or not isinstance(raw, dict):
             return
         if "$ref" in raw:  # 3.1 allows siblings next to $ref: treat the ref as an allOf member
@@ -273,6 +278,11 @@ def check(node: Schema, value: Any, ctx: CheckContext, path: tuple[Any, ...] = (
         return
     if isinstance(value, Unresolved):
         return  # computed at run time in the pasted code: nothing to check
+    if node.never:
+        # JSON Schema `false`: a field the spec says must not be sent (here, or in this case)
+        ctx.add("unknown_param", path, f"`{ctx.name(path)}` must not be sent here.", expected=None,
+                actual=path[-1] if path else None)
+        return
     if value is None:
         if not (node.nullable or _no_type_constraint(node)):
             ctx.add("wrong_type", path, f"`{ctx.name(path)}` must not be null; expected {describe(node)}",
