@@ -528,3 +528,17 @@ def test_split_top_splits_like_reading_one_character_at_a_time(expr: str, sep: s
     from bridgebot.check.clientcode import split_top
 
     assert split_top(expr, sep) == _split_top_char_by_char(expr, sep)
+
+
+def test_a_php_array_nested_past_the_readers_depth_is_checked_not_a_bug_report(bridge_specs) -> None:
+    # Found by the fuzz run: past six levels the PHP reader's "unknown" marker leaked into the body
+    # value, and describing it crashed the check ("that's a bug on our side").
+    paste = ("$ch = curl_init();\n"
+             "curl_setopt($ch, CURLOPT_URL, 'https://api.bridge.xyz/v0/customers');\n"
+             "curl_setopt($ch, CURLOPT_HTTPHEADER, ['Api-Key: ' . $key, 'Idempotency-Key: ' . $idem]);\n"
+             "curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode(['type' => 'individual', 'email' => "
+             "['a' => ['b' => ['c' => ['d' => ['e' => ['f' => 1]]]]]]]));\n")
+    result = check_paste(paste, bridge_specs)
+    assert result.problems == []
+    (report,) = result.requests
+    assert [(f.kind, f.field) for f in report.findings if f.kind == "wrong_type"] == [("wrong_type", "email")]

@@ -723,13 +723,17 @@ def _php_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
         return _php_value(env[m.group(1)], env, depth + 1) if m.group(1) in env else Unresolved(expr)
     if expr.startswith(("[", "array")):
         items = split_args(_php_array_inner(expr))
+        def item(part: str) -> Any:  # past the depth limit: a value known only at run time
+            value = _php_value(part, env, depth + 1)
+            return Unresolved(part.strip()) if value is _UNRESOLVED else value
+
         if any("=>" in it for it in items):
             out: dict[str, Any] = {}
             for it in items:
                 k, _, v = it.partition("=>")
-                out[str(_php_value(k, env, depth + 1))] = _php_value(v, env, depth + 1)
+                out[str(item(k))] = item(v)
             return out
-        return [_php_value(it, env, depth + 1) for it in items]
+        return [item(it) for it in items]
     q = expr[:1]
     if q in ("'", '"') and expr.endswith(q) and len(expr) >= 2 and not re.search(rf"(?<!\\){q}", expr[1:-1]):
         return re.sub(r"\{?\$\w+\}?", "{var}", expr[1:-1]) if q == '"' else expr[1:-1]
