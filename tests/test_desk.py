@@ -312,15 +312,25 @@ def test_a_question_showing_a_key_warns_its_author_privately(desk: SupportDesk) 
 
 
 def test_a_key_found_before_the_text_was_stored_redacted_is_still_warned_about(desk: SupportDesk) -> None:
-    """The inbox redacts an event's text before storing it; the keys it found come along."""
+    """The inbox redacts an event's text before storing it; the keys it found come along. The reply
+    reads as if the key were still in the text, and a key in both is named once."""
     known = [{"kind": "bridge_api_key", "location": "header", "redacted": "sk-live-…9f2c"}]
-    text = PASTE.replace("$BRIDGE_KEY", "sk-live-…9f2c")
-    desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, text, team_id="T_EXT", secrets=known))
-    (_, post), (method, warning) = outbox(desk)
-    assert method == "chat.postEphemeral" and "sk-live-…9f2c" in warning["text"]
-    shown = json.dumps(post["blocks"], ensure_ascii=False)
-    # The request's findings start with the key it shows (the paste's own mistake comes second).
-    assert "against the API reference: 2 things" in shown and "sk-live-…9f2c" in shown
+    desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, PASTE.replace("$BRIDGE_KEY", "sk-live-…9f2c"),
+                                       team_id="T_EXT", secrets=known))
+    desk.handle_message("Ev2", Message(CHAN, "2.2", DEV, PASTE.replace("$BRIDGE_KEY", KEY), team_id="T_EXT",
+                                       secrets=known))
+    (_, post1), (m1, warning1), (_, post2), (m2, warning2) = outbox(desk)
+    expected = ("I checked what you pasted against the API reference.\n"
+                "- A live key (sk-live-…9f2c) is visible in this message: rotate it now and delete the message; "
+                "a key pasted in a shared channel is compromised.\n"
+                "- `destination.currency` is `usdcc`, which is not one of `dai`, `eur`, `eurc`, `mxn`, `pyusd`, "
+                "`usd`, `usdb`, `usdc`, `usdt`. Did you mean `usdc`?\n")
+    assert (post1["text"], post2["text"]) == ("BB-1: " + expected, "BB-2: " + expected)
+    assert m1 == m2 == "chat.postEphemeral"
+    assert warning1["text"] == warning2["text"] == (
+        ":warning: Your message in this channel shows a credential (sk-live-…9f2c). Everyone in this shared "
+        "channel can read it: rotate it now in your dashboard and delete or edit the message. bridgebot has "
+        "stored it redacted only.\n")
 
 
 def test_a_customer_reply_in_a_claimed_thread_tells_the_claimer_and_warns_of_a_key(tmp_path, bridge_specs) -> None:
@@ -536,14 +546,24 @@ def test_reminders_go_once_to_triage_for_threads_nearing_their_target(tmp_path, 
     desk.handle_message("Ev3", Message(CHAN, f"{now - 1200:.6f}", DEV, "payouts?", team_id="T_EXT"))  # overdue
     assert desk.send_reminders() == 2
     sent = [p for m, p in queued(desk) if p.get("channel") == TRIAGE]
-    assert [p["text"].split("*")[1] for p in sent] == ["BB-3", "BB-1"]
-    assert sent[1]["text"].startswith(f":hourglass_flowing_sand: *BB-1* (Acme, <#{CHAN}>) has waited 15m")
-    assert "1m 40s left" in sent[1]["text"] or "left to the first-response target" in sent[1]["text"]
-    assert "passed" in sent[0]["text"] and sent[0]["unfurl_links"] is False
-    assert desk.send_reminders() == 0
-    assert desk.send_reminders(now=now + 200) == 1  # BB-2 is at 90% now
-    assert _desk(tmp_path / "x" if (tmp_path / "x").mkdir() is None else tmp_path, bridge_specs,
-                 first_response_target=1000.0).send_reminders() == 0  # no triage channel: nothing
+    assert sent == [
+        {"channel": TRIAGE, "unfurl_links": False,
+         "text": f":hourglass_flowing_sand: *BB-3* (Acme, <#{CHAN}>) has waited 20m with no reply and no one on it: "
+                 "the first-response target passed 3m ago. `/bridge claim BB-3`\n"},
+        {"channel": TRIAGE, "unfurl_links": False,
+         "text": f":hourglass_flowing_sand: *BB-1* (Acme, <#{CHAN}>) has waited 15m with no reply and no one on it: "
+                 "1m left to the first-response target. `/bridge claim BB-1`\n"}]
+    assert desk.send_reminders() == 0  # each once
+    assert desk.send_reminders(now=now + 200) == 1  # BB-2 has used 90% of its target now
+
+
+def test_reminders_need_a_target_and_a_triage_channel(tmp_path, bridge_specs) -> None:
+    for n, settings in enumerate([dict(first_response_target=1000.0), dict(triage_channel=TRIAGE)]):
+        (tmp_path / str(n)).mkdir()
+        desk = _desk(tmp_path / str(n), bridge_specs, **settings)
+        desk.handle_message("Ev1", Message(CHAN, f"{desk.clock() - 90_000:.6f}", DEV, "payouts?", team_id="T_EXT"))
+        assert desk.send_reminders() == 0
+        assert [m for m, _ in queued(desk)] == ["chat.postMessage"]  # the thread's reply only
 
 
 def test_the_customer_is_named_from_settings_then_the_team_then_its_id(tmp_path, bridge_specs) -> None:
@@ -553,3 +573,38 @@ def test_the_customer_is_named_from_settings_then_the_team_then_its_id(tmp_path,
     desk.handle_message("Ev3", Message("C_BARE", "3.3", DEV, "q3?", team_id=None))
     text = desk.queue_answer(None).text
     assert "*BB-1* · Other Co" in text and "*BB-2* · T_NONAME" in text and "*BB-3* · unknown customer" in text
+
+
+def test_a_paste_the_checker_cannot_read_is_tracked_with_the_reason(tmp_path, bridge_specs) -> None:
+    from bridgebot.check import UnreadablePaste
+
+    def unreadable(text: str):
+        raise UnreadablePaste("this paste is 2 MB: too large to check")
+
+    desk = SupportDesk(Store(tmp_path / "bb.db"), bridge_specs, TeamDirectory(),
+                       Settings(acknowledge_questions=False), clock=Clock(), checker=unreadable)
+    out = desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, PASTE.replace("$BRIDGE_KEY", KEY), team_id="T_EXT"))
+    assert out.action == "opened" and out.thread.findings_count == 0
+    assert [m for m, _ in queued(desk)] == ["chat.postEphemeral"]  # nothing to show but the key warning
+    (stored,) = rows(desk, "SELECT result FROM check_results")[0]
+    assert json.loads(stored)["problems"] == ["this paste is 2 MB: too large to check"]
+
+
+def test_a_message_whose_thread_ts_is_its_own_ts_is_a_question(desk: SupportDesk) -> None:
+    msg = Message(CHAN, "1700000000.000100", DEV, PASTE, thread_ts="1700000000.000100", team_id="T_EXT")
+    assert desk.handle_message("Ev1", msg).action == "opened"
+
+
+def test_a_thread_from_before_results_were_stored_is_rechecked_from_its_text_only_if_stored_whole(
+        desk: SupportDesk) -> None:
+    whole = ask(desk, text=PASTE + " " + "x" * (MAX_STORED_TEXT - 2 - len(PASTE))).thread  # 3,999 characters
+    cut = ask(desk, text=PASTE + " " + "x" * MAX_STORED_TEXT, ts="1700000100.000100", event_id="Ev2").thread
+    assert [len(t) for (t,) in rows(desk, "SELECT text FROM threads ORDER BY id")] == [MAX_STORED_TEXT - 1,
+                                                                                       MAX_STORED_TEXT]
+    with desk.store.transaction() as db:
+        db.execute("DELETE FROM check_results")
+    for t in (whole, cut):
+        desk.handle_click("claim", t.id, user_id=SPEC, team_id="T_HOME", channel_id=CHAN, interaction_id=f"I{t.id}")
+    first, second = [json.dumps(p["blocks"]) for m, p in outbox(desk) if m == "chat.postMessage"]
+    assert "usdcc" in first  # re-checked from the stored text
+    assert "usdcc" not in second and f"claimed by <@{SPEC}>" in second  # a cut text is not checked again
