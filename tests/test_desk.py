@@ -391,7 +391,7 @@ def test_clicks_that_change_nothing_say_why_privately(tmp_path, bridge_specs) ->
     assert out.action == "error" and out.thread.id == t.id
     (method, notice) = queued(desk)[-1]
     assert method == "chat.postEphemeral" and notice["user"] == SPEC and notice["thread_ts"] == "1.1"
-    assert notice["text"] == out.notes[0]
+    assert notice["text"] == out.notes[0] == "BB-1 is not claimed by anyone, so there is nothing to release.\n"
     out = desk.handle_click("claim", 99, channel_id=CHAN, interaction_id="I2", **HOME)
     assert out.action == "missing" and out.notes == ["There is no thread BB-99.\n"]
     (method, notice) = queued(desk)[-1]
@@ -533,7 +533,8 @@ def test_the_home_tab_shows_mine_the_queue_and_today(tmp_path, bridge_specs) -> 
     assert "*BB-1*" in shown and "*BB-16*" in shown and "*BB-17*" not in shown  # 15 of the 17 unclaimed shown
     assert "18 opened" in shown
     outsider = json.dumps(desk.home_view(DEV, "T_EXT"), ensure_ascii=False)
-    assert "BB-" not in outsider
+    assert "BB-" not in outsider and "Unclaimed queue" not in outsider and "My claimed" not in outsider
+    assert "post it in your shared support channel" in outsider
     desk.publish_home(SPEC, "T_HOME")
     assert queued(desk)[-1] == ("views.publish", {"user_id": SPEC, "view": view})
 
@@ -571,8 +572,10 @@ def test_the_customer_is_named_from_settings_then_the_team_then_its_id(tmp_path,
     desk.handle_message("Ev1", Message("C_BARE", "1.1", DEV, "q1?", team_id="T_OTHER"))
     desk.handle_message("Ev2", Message("C_BARE", "2.2", DEV, "q2?", team_id="T_NONAME"))
     desk.handle_message("Ev3", Message("C_BARE", "3.3", DEV, "q3?", team_id=None))
+    desk.handle_message("Ev4", Message("C_NAMED", "4.4", DEV, "q4?", team_id="T_EXT"))
     text = desk.queue_answer(None).text
     assert "*BB-1* · Other Co" in text and "*BB-2* · T_NONAME" in text and "*BB-3* · unknown customer" in text
+    assert "*BB-4* · Named Corp" in text
 
 
 def test_a_paste_the_checker_cannot_read_is_tracked_with_the_reason(tmp_path, bridge_specs) -> None:
@@ -608,3 +611,75 @@ def test_a_thread_from_before_results_were_stored_is_rechecked_from_its_text_onl
     first, second = [json.dumps(p["blocks"]) for m, p in outbox(desk) if m == "chat.postMessage"]
     assert "usdcc" in first  # re-checked from the stored text
     assert "usdcc" not in second and f"claimed by <@{SPEC}>" in second  # a cut text is not checked again
+
+
+def test_the_same_question_delivered_under_two_event_ids_opens_one_thread(desk: SupportDesk) -> None:
+    assert ask(desk, event_id="EvA").action == "opened"
+    assert ask(desk, event_id="EvB").action == "duplicate"
+    assert rows(desk, "SELECT COUNT(*) FROM threads") == [(1,)] and len(outbox(desk)) == 1
+
+
+def test_a_reply_records_when_and_a_reopen_refreshes_the_claimers_home(tmp_path, bridge_specs) -> None:
+    desk = _desk(tmp_path, bridge_specs)
+    t = desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, PASTE, team_id="T_EXT")).thread
+    desk.handle_message("Ev2", Message(CHAN, "1.25", SPEC, "on it", thread_ts="1.1", team_id="T_HOME"))
+    assert rows(desk, "SELECT first_response_at, first_responder_id FROM threads") == [(1.25, SPEC)]
+    desk.act("claim", t.id, **HOME)
+    desk.act("resolve", t.id, **HOME)
+    before = len(queued(desk))
+    out = desk.handle_message("Ev3", Message(CHAN, "1.5", DEV, "not fixed", thread_ts="1.1", team_id="T_EXT"))
+    assert "reopened" in out.notes
+    # (The first reply is still queued: it is rewritten, not edited.)
+    assert [(m, p.get("user_id") or p.get("channel")) for m, p in queued(desk)[before:]] == [
+        ("views.publish", SPEC), ("chat.postMessage", SPEC)]
+
+
+def test_slash_bridge_from_a_customer_changes_nothing(tmp_path, bridge_specs) -> None:
+    from bridgebot.commands import Caller, ThreadRef
+
+    desk = _desk(tmp_path, bridge_specs)
+    desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, PASTE, team_id="T_EXT"))
+    answer = desk.act_answer("resolve", ThreadRef("BB-1", id=1), Caller(DEV, "T_EXT", CHAN))
+    assert answer.text.startswith("Thanks for trying! `/bridge` is for the support team's specialists")
+    assert rows(desk, "SELECT status FROM threads") == [("open",)]
+
+
+def test_a_change_is_logged_with_who_made_it(tmp_path, bridge_specs, caplog) -> None:
+    desk = _desk(tmp_path, bridge_specs, triage_channel=TRIAGE, first_response_target=100.0)
+    desk.handle_message("Ev1", Message(CHAN, f"{desk.clock() - 500:.6f}", DEV, PASTE, team_id="T_EXT"))
+    with caplog.at_level("INFO", logger="bridgebot.desk"):
+        caplog.clear()
+        assert desk.send_reminders() == 1
+        desk.act("claim", 1, **HOME)
+    assert [r.getMessage() for r in caplog.records] == ["reminded the triage channel of 1 thread(s)",
+                                                        f"claim BB-1 by {SPEC}"]
+
+
+def test_without_a_triage_channel_nothing_is_said_about_one(tmp_path, bridge_specs, caplog) -> None:
+    from bridgebot.commands import Caller, ThreadRef
+
+    desk = _desk(tmp_path, bridge_specs)
+    desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, PASTE, team_id="T_EXT"))
+    with caplog.at_level("WARNING", logger="bridgebot.desk"):
+        answer = desk.note_answer(ThreadRef("BB-1", id=1), Caller(SPEC, "T_HOME", CHAN), "a note")
+    assert answer.text.strip() == "Note saved on BB-1. The customer does not see it."
+    assert caplog.records == []
+
+
+def test_a_reply_slack_refused_is_posted_again_when_the_thread_changes(desk: SupportDesk) -> None:
+    t = ask(desk).thread
+    with desk.store.transaction() as db:
+        db.execute("UPDATE outbox SET status = 'failed', started = 1 WHERE method = 'chat.postMessage'")
+    desk.handle_click("claim", t.id, user_id=SPEC, team_id="T_HOME", channel_id=CHAN, interaction_id="I1")
+    (_, first), (_, again) = outbox(desk)
+    assert (again["channel"], again["thread_ts"], again["unfurl_links"]) == (CHAN, "1700000000.000100", False)
+    assert f"claimed by <@{SPEC}>" in json.dumps(again["blocks"])
+
+
+def test_an_answered_thread_shows_as_answered_in_the_queue(tmp_path, bridge_specs) -> None:
+    desk = _desk(tmp_path, bridge_specs, first_response_target=3600.0)
+    desk.handle_message("Ev1", Message(CHAN, "1699999000.000100", DEV, PASTE, team_id="T_EXT"))
+    desk.handle_message("Ev2", Message(CHAN, "1699999100.000100", SPEC, "looking", thread_ts="1699999000.000100",
+                                       team_id="T_HOME"))
+    text = desk.queue_answer(None).text
+    assert "*BB-1* · Acme · <#C_ACME> · waiting 16m · answered" in text
