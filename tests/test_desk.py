@@ -599,7 +599,12 @@ def test_a_message_whose_thread_ts_is_its_own_ts_is_a_question(desk: SupportDesk
 
 
 def test_a_thread_from_before_results_were_stored_is_rechecked_from_its_text_only_if_stored_whole(
-        desk: SupportDesk) -> None:
+        tmp_path, bridge_specs) -> None:
+    from bridgebot.check.bounded import check_inline
+
+    # 4,000 characters take a while on a loaded machine: a budget that never cuts the check short.
+    desk = SupportDesk(Store(tmp_path / "bb.db"), bridge_specs, FakeDirectory(), Settings(), clock=Clock(),
+                       checker=lambda text: check_inline(text, bridge_specs, budget=120))
     whole = ask(desk, text=PASTE + " " + "x" * (MAX_STORED_TEXT - 2 - len(PASTE))).thread  # 3,999 characters
     cut = ask(desk, text=PASTE + " " + "x" * MAX_STORED_TEXT, ts="1700000100.000100", event_id="Ev2").thread
     assert [len(t) for (t,) in rows(desk, "SELECT text FROM threads ORDER BY id")] == [MAX_STORED_TEXT - 1,
