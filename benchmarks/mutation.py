@@ -101,11 +101,16 @@ def run(module: str) -> float:
            "BRIDGEBOT_TEST_CACHE_DIR": os.environ.get("BRIDGEBOT_TEST_CACHE_DIR")
            or str(Path(tempfile.gettempdir()) / "bridgebot-mutation-spec-cache"),
            "BRIDGEBOT_SHARED_SPECS": os.environ.get("BRIDGEBOT_SHARED_SPECS")
-           or str((ROOT.parent / "shared" / "specs").resolve())}
+           or str((ROOT.parent / "shared" / "specs").resolve()),
+           # The fast tests only: no test that starts the app and a local Slack server (conftest.py).
+           "BRIDGEBOT_NO_SLACK_SERVER": "1"}
     Path(env["BRIDGEBOT_TEST_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    subprocess.run(["nice", "-n", "10", MUTMUT, "run", f"bridgebot.{module}.*", "--max-children", "1"],
-                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
+    log = ROOT / "mutants" / f"run-{module}.log"  # mutmut's own output, to see why a run stopped
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        subprocess.run(["nice", "-n", "10", MUTMUT, "run", f"bridgebot.{module}.*", "--max-children", "1"],
+                       cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
     return time.monotonic() - t0
 
 
