@@ -592,3 +592,33 @@ def test_housekeeping_purges_text_at_the_retention_cutoff(tmp_path) -> None:
     Deliverer(store, client=None, clock=lambda: now, retention_days=30).housekeeping()  # type: ignore[arg-type]
     assert store.db.execute("SELECT thread_ts, text FROM threads ORDER BY id").fetchall() == [
         ("1.1", None), ("2.2", "my key is ...")]
+
+
+def test_an_update_keeps_the_ts_it_was_queued_with(alone) -> None:
+    store, slack, clock, d = alone
+    with store.transaction() as db:
+        db.execute("UPDATE threads SET bot_reply_ts = '1700000001.000200'")
+    _queue(store, "chat.update", text="this message", ts="1700000555.000100")
+    assert d.deliver_due() == 1
+    assert [c["ts"] for c in slack.made("chat.update")] == ["1700000555.000100"]
+
+
+def test_a_reply_another_deliverer_finished_meanwhile_is_neither_posted_nor_counted(alone) -> None:
+    """Two processes on one database (a restart overlapping the old one): while this one looks
+    up an earlier attempt, the other one records the post as sent."""
+    store, slack, clock, d = alone
+    slack.script["chat.postMessage"] = [_slack_error("internal_error", 500)]
+    _queue(store)
+    d.deliver_due()
+    clock.advance(1)
+    real_lookup = slack.conversations_replies
+
+    def meanwhile(**kw):
+        store.db.execute("UPDATE outbox SET status = 'sent', result_ts = '1.9' WHERE id = 1")
+        return real_lookup(**kw)
+
+    slack.conversations_replies = meanwhile  # type: ignore[method-assign]
+    slack.thread_pages["1.1"] = [[{"ts": "1.1", "text": "question"}]]
+    assert d.deliver_due() == 0
+    assert len(slack.made("chat.postMessage")) == 1
+    assert store.db.execute("SELECT status, result_ts FROM outbox").fetchall() == [("sent", "1.9")]
