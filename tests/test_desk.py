@@ -688,3 +688,33 @@ def test_an_answered_thread_shows_as_answered_in_the_queue(tmp_path, bridge_spec
                                        team_id="T_HOME"))
     text = desk.queue_answer(None).text
     assert "*BB-1* · Acme · <#C_ACME> · waiting 16m · answered" in text
+
+
+def test_each_handled_slack_event_is_remembered_with_its_type(tmp_path, bridge_specs) -> None:
+    """The dedupe table says what each event was (what `bridgebot db` and an operator read)."""
+    desk = _desk(tmp_path, bridge_specs)
+    t = desk.handle_message("EvMsg", Message(CHAN, "1.1", DEV, PASTE, team_id="T_EXT")).thread
+    desk.handle_message("EvHi", Message(CHAN, "2.2", DEV, "hi team", team_id="T_EXT"))
+    desk.handle_message("EvReply", Message(CHAN, "1.5", SPEC, "on it", thread_ts="1.1", team_id="T_HOME"))
+    desk.handle_edit("EvEdit", CHAN, "1.1", PASTE + " again", DEV)
+    desk.handle_edit("EvEdit2", CHAN, "9.9", "not tracked", DEV)
+    desk.handle_click("claim", t.id, channel_id=CHAN, interaction_id="I1", **HOME)
+    desk.handle_click("claim", t.id, user_id=DEV, team_id="T_EXT", channel_id=CHAN, interaction_id="I2")
+    desk.handle_reaction("EvR", user_id=SPEC, reaction="white_check_mark", channel_id=CHAN, ts="1.1",
+                         team_id="T_HOME")
+    out = desk.handle_channel_id_changed("EvC", CHAN, "C_NEW")
+    assert (out.action, out.notes) == ("channel renamed", ["1 threads moved"])
+    assert rows(desk, "SELECT event_id, type FROM slack_events ORDER BY event_id") == [
+        ("EvC", "channel_id_changed"), ("EvEdit", "message_changed"), ("EvEdit2", "message_changed"),
+        ("EvHi", "message"), ("EvMsg", "message"), ("EvR", "reaction_added"), ("EvReply", "message"),
+        ("I1", "click:claim"), ("I2", "click:claim")]
+
+
+def test_who_is_internal_is_the_directorys_answer_for_that_person(tmp_path, bridge_specs) -> None:
+    desk = _desk(tmp_path, bridge_specs)
+    assert desk.is_internal("U_LEAD", None) and desk.is_internal(DEV, "T_HOME")
+    assert not desk.is_internal(DEV, "T_EXT") and not desk.is_internal(DEV, None)
+    desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, PASTE, team_id="T_EXT"))
+    # A specialist whose team Slack did not say: known internal by who they are.
+    answer = desk.handle_shortcut(user_id="U_LEAD", team_id=None, channel_id=CHAN, message_ts="1.1", thread_ts=None)
+    assert answer.text.strip() == "You claimed BB-1. It is in `/bridge mine` and on your Home tab."
