@@ -385,3 +385,67 @@ def test_an_api_code_is_read_in_that_apis_catalog_first(bridge_specs) -> None:
     got, said = explain_error(PastedError(status=400, code="invalid_parameters", message="bad", param="amount"),
                               _transfers(bridge_specs), True, api_codes=own)
     assert [(f.kind, f.field) for f in got] == [("wrong_type", "amount")] and said == "this API's own meaning"
+
+
+def _nested_spec(tmp_path: Path):
+    """A body with names six levels down and deeper, in array items, anyOf branches, an allOf
+    beside an anyOf, and a schema that contains itself."""
+    from bridgebot.check import SpecSet
+
+    def obj(**props):
+        return {"type": "object", "properties": props}
+
+    deep = obj(golf=obj(hotel=obj(india={"type": "string"})))
+    for name in ("foxtrot", "echo", "delta", "charlie", "bravo"):
+        deep = obj(**{name: deep})
+    body = obj(alpha=deep,
+               items_list={"type": "array", "items": obj(inner_name={"type": "string"})},
+               choice={"anyOf": [obj(left_name={"type": "string"}), obj(right_name={"type": "string"})]},
+               combo={"allOf": [obj(target_name={"type": "string"}),
+                                {"anyOf": [obj(other_name={"type": "string"})]}]},
+               node={"$ref": "#/components/schemas/Node"})
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "components": {"schemas": {"Node": obj(label={"type": "string"},
+                                                  child={"$ref": "#/components/schemas/Node"})}},
+           "paths": {"/things": {"post": {
+               "parameters": [{"name": "expand", "in": "query", "schema": {"type": "string"}}],
+               "requestBody": {"content": {"application/json": {"schema": body}}},
+               "responses": {"200": {"description": "ok"}}}}}}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc))
+    return SpecSet.load([path]).route("POST", "https://api.t.test/things").operation
+
+
+@pytest.mark.parametrize("field, accepted", [
+    ("expand", True), ("expand.more", False), ("[0]", False),
+    ("items_list[0][inner_name]", True), ("choice.right_name", True), ("choice.left_name", True),
+    ("combo.target_name", True), ("combo.other_name", True), ("node.child.child.label", True),
+    ("alpha.bravo.charlie.delta.echo.foxtrot.golf.hotel.india", True), ("node.nope", False),
+])
+def test_an_unknown_param_is_checked_against_every_name_the_spec_takes(tmp_path, field, accepted) -> None:
+    """The API said a field is unknown: when this spec takes it (in items, any branch, any depth,
+    through a schema that contains itself), the versions differ; otherwise it is the request's mistake."""
+    from bridgebot.check.explain import explain_error
+    from bridgebot.check.model import PastedError
+
+    found, said = explain_error(PastedError(status=400, message="unrecognized field", param=field),
+                                _nested_spec(tmp_path), True)
+    assert (found == [] and "accepts it" in (said or "")) == accepted
+    assert [f.field for f in found] == ([] if accepted else [field])
+
+
+@pytest.mark.parametrize("field, suggested", [
+    ("inner_nme", "inner_name"), ("rigth_name", "right_name"), ("labl", "label"),
+    ("gollf", "golf"),  # six levels down: still a name the spec takes
+    ("hotell", None),   # deeper: no longer read for suggestions
+    ("expnd", "expand"),
+])
+def test_an_unknown_param_gets_the_close_names_six_levels_deep(tmp_path, field, suggested) -> None:
+    from bridgebot.check.explain import explain_error
+    from bridgebot.check.model import PastedError
+
+    op = _nested_spec(tmp_path)
+    for _ in range(2):  # the second time from the per-operation cache
+        (finding,), _ = explain_error(PastedError(status=400, message="unrecognized field", param=field), op, True)
+        assert (finding.expected or [None])[0] == suggested  # the closest first
+        assert (finding.message.endswith(f"Did you mean `{suggested}`?")) == (suggested is not None)
