@@ -531,6 +531,7 @@ def test_the_home_tab_shows_mine_the_queue_and_today(tmp_path, bridge_specs) -> 
     assert view["type"] == "home"
     assert "My claimed threads (1)" in shown and "Unclaimed queue (17)" in shown
     assert "*BB-1*" in shown and "*BB-16*" in shown and "*BB-17*" not in shown  # 15 of the 17 unclaimed shown
+    assert "…and 2 more: `/bridge queue` lists them all." in shown  # the other two, counted (not "11")
     assert "18 opened" in shown
     outsider = json.dumps(desk.home_view(DEV, "T_EXT"), ensure_ascii=False)
     assert "BB-" not in outsider and "Unclaimed queue" not in outsider and "My claimed" not in outsider
