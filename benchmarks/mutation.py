@@ -40,7 +40,16 @@ def equivalents() -> dict[str, str]:
     return out
 
 
-_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|WHERE|FROM|ORDER BY|GROUP BY|LIMIT|VALUES)\b", re.I)
+_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|WHERE|FROM|ORDER BY|GROUP BY|LIMIT|VALUES|SET|INTO|AND|"
+                  r"ON CONFLICT|COALESCE|MIN|COUNT)\b", re.I)
+_PYSTR = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _is_sql(literal: str) -> bool:
+    """A Python string literal that holds SQL text: two SQL words, or one with a parameter or a
+    comparison ("chat.update" is not SQL; "failed_at = ? WHERE id = ?" is)."""
+    words = len(_SQL.findall(literal))
+    return words >= 2 or (words == 1 and ("?" in literal or "=" in literal))
 
 
 _SOURCES: dict[str, dict[str, list[str]]] = {}
@@ -84,10 +93,16 @@ def judged_equivalent(name: str) -> str | None:
     for a, b in zip(minus, plus):
         if a == b:
             continue
-        if a.lower() != b.lower() or not _SQL.search(a):
+        # Only the text of SQL string literals may differ, and only in letter case.
+        if _PYSTR.sub('""', a) != _PYSTR.sub('""', b):
             return None
-        if re.findall(r"'[^']*'", a) != re.findall(r"'[^']*'", b):
-            return None
+        for x, y in zip(_PYSTR.findall(a), _PYSTR.findall(b)):
+            if x == y:
+                continue
+            if x.lower() != y.lower() or not _is_sql(x):
+                return None
+            if re.findall(r"'[^']*'", x) != re.findall(r"'[^']*'", y):
+                return None
     return "SQL keywords and identifiers ignore case; the quoted literals are unchanged"
 
 
@@ -101,11 +116,16 @@ def run(module: str) -> float:
            "BRIDGEBOT_TEST_CACHE_DIR": os.environ.get("BRIDGEBOT_TEST_CACHE_DIR")
            or str(Path(tempfile.gettempdir()) / "bridgebot-mutation-spec-cache"),
            "BRIDGEBOT_SHARED_SPECS": os.environ.get("BRIDGEBOT_SHARED_SPECS")
-           or str((ROOT.parent / "shared" / "specs").resolve())}
+           or str((ROOT.parent / "shared" / "specs").resolve()),
+           # The fast tests only: no test that starts the app and a local Slack server (conftest.py).
+           "BRIDGEBOT_NO_SLACK_SERVER": "1"}
     Path(env["BRIDGEBOT_TEST_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    subprocess.run(["nice", "-n", "10", MUTMUT, "run", f"bridgebot.{module}.*", "--max-children", "1"],
-                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=False)
+    log = ROOT / "mutants" / f"run-{module}.log"  # mutmut's own output, to see why a run stopped
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        subprocess.run(["nice", "-n", "10", MUTMUT, "run", f"bridgebot.{module}.*", "--max-children", "1"],
+                       cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
     return time.monotonic() - t0
 
 

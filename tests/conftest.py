@@ -29,6 +29,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config._bridgebot_cache = folder  # type: ignore[attr-defined]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``BRIDGEBOT_NO_SLACK_SERVER=1`` (set by benchmarks/mutation.py) leaves out the tests that
+    start the app and a local Slack server: mutation runs use the fast tests only (each mutant of
+    delivery.py ran ten app starts, a minute or more per mutant on this machine)."""
+    if not os.environ.get("BRIDGEBOT_NO_SLACK_SERVER"):
+        return
+    slow = [i for i in items if {"bot", "fake_slack"} & set(getattr(i, "fixturenames", ()))]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [i for i in items if i not in slow]
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     folder = getattr(config, "_bridgebot_cache", None)
     if folder:

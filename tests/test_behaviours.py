@@ -282,3 +282,170 @@ def test_lists_keep_the_labels_the_developer_wrote() -> None:
 
 def test_blank_values_are_kept() -> None:
     assert parse_pairs("a=&b") == [("a", ""), ("b", "")]
+
+
+# --- A pasted API error, explained: the finding a specialist reads in the reply, exactly.
+
+_REFUSED = ("The API refused the key: check it belongs to this environment (sandbox keys start sk-test, "
+            "production keys sk-live), was not rotated, and is sent in the documented header.")
+_NO_KEY = "No API key reached the API: send it in the documented header."
+_INVALID = "A field in the request is invalid. The error's source names the field; fix its value."
+
+
+def _transfers(bridge_specs):
+    return bridge_specs.route("POST", "https://api.bridge.xyz/v0/transfers").operation
+
+
+@pytest.mark.parametrize("error, had_auth, findings, explanation", [
+    (dict(status=401), True, [("auth_invalid", "header", "", _REFUSED, None, None)], _REFUSED),
+    (dict(status=401), False, [("auth_missing", "header", "", _NO_KEY, None, None)], _NO_KEY),
+    (dict(status=401), None, [("auth_invalid", "header", "", _REFUSED, None, None)], _REFUSED),
+    (dict(status=401, message="You did not provide an API key"), True,
+     [("auth_missing", "header", "", "You did not provide an API key", None, None)], _NO_KEY),
+    (dict(status=400, code="invalid_parameters", message="bad", param="Api-Key"), True,
+     [("auth_invalid", "header", "Api-Key", "bad", None, "Api-Key")], _REFUSED),
+    (dict(status=400, code="invalid_parameters", message="bad", param="authorization"), True,
+     [("auth_invalid", "header", "authorization", "bad", None, "authorization")], _REFUSED),
+    (dict(status=400, code="invalid_parameters", message="bad", param="X-API-KEY"), True,
+     [("auth_invalid", "header", "X-API-KEY", "bad", None, "X-API-KEY")], _REFUSED),
+    (dict(status=405), True, [("wrong_method", "url", "", "HTTP 405", None, None)], None),
+    (dict(status=415), True, [("content_type", "body", "", "HTTP 415", None, None)], None),
+    (dict(status=404), True, [], "Not found: the path or the object id is wrong, or the object lives in the "
+                                 "other environment (sandbox vs production)."),
+    (dict(status=404, message="Not Found"), True, [("unknown_path", "url", "", "Not Found", None, None)], None),
+    (dict(status=400, message="no such customer"), True, [], None),  # a missing object, not a wrong path
+    (dict(status=400, message="Idempotency-Key header is required"), True,
+     [("idempotency_key_missing", "header", "Idempotency-Key", "Idempotency-Key header is required", None,
+       "Idempotency-Key")], None),
+    (dict(status=400, message="unrecognized field", param="amout"), True,
+     [("unknown_param", "body", "amout", "unrecognized field. Did you mean `amount`?", ["amount"], "amout")], None),
+    (dict(status=400, message="unrecognized field.", param="source[curency]"), True,
+     [("unknown_param", "body", "source[curency]", "unrecognized field. Did you mean `currency`?", ["currency"],
+       "source[curency]")], None),
+    (dict(status=400, message="unrecognized field. Did you mean amount?", param="amout"), True,
+     [("unknown_param", "body", "amout", "unrecognized field. Did you mean amount?", ["amount"], "amout")], None),
+    (dict(status=400, message="unrecognized field", param="zzzzzz"), True,
+     [("unknown_param", "body", "zzzzzz", "unrecognized field", None, "zzzzzz")], None),
+    (dict(status=400, code="invalid_parameters", message="bad", param="amount, on_behalf_of"), True,
+     [("invalid_format", "body", "amount", "bad", None, "amount"),
+      ("invalid_format", "body", "on_behalf_of", "bad", None, "on_behalf_of")], _INVALID),
+    (dict(status=400, code="invalid_parameters", message="bad", param="amount", location="query"), True,
+     [("invalid_format", "query", "amount", "bad", None, "amount")], _INVALID),
+    (dict(status=400, code="invalid_parameters", message="currency must be one of usd"), True,
+     [("invalid_enum", "body", "", "currency must be one of usd", None, "invalid_parameters")], _INVALID),
+    (dict(status=400, code="  invalid_parameters  "), True,
+     [("invalid_format", "body", "", _INVALID, None, "invalid_parameters")], _INVALID),
+    (dict(status=400, code="x", message="m", kind=""), True, [], None),
+    (dict(status=400, code="x", message="m", kind="wrong_type", explanation="what it means"), True,
+     [("wrong_type", "body", "", "m", None, "x")], "what it means"),
+    (dict(status=403, message="does not have the required permissions", kind="auth_invalid",
+          explanation="a restricted key"), True,
+     [("auth_invalid", "header", "", "does not have the required permissions", None, None)], "a restricted key"),
+    (dict(status=400, message="x" * 1200 + " is required"), True, [], None),  # past 1,000 characters: not read
+    (dict(status=400, message="weird"), True, [], None),
+    (dict(status=404, message="Unrecognized request URL", param="id", kind="missing_required", method="GET",
+          empty_id_path="/v0/transfers/"), True,
+     [("missing_required", "body", "id", "`id` was empty: the request went to GET /v0/transfers/ (nothing after "
+       "the last slash), so Stripe could not route it to POST /v0/transfers. Check the variable that holds the id.",
+       None, "id")], None),
+], ids=lambda v: None)
+def test_a_pasted_error_becomes_exactly_these_findings(bridge_specs, error, had_auth, findings, explanation) -> None:
+    from bridgebot.check.explain import explain_error
+    from bridgebot.check.model import PastedError
+
+    got, said = explain_error(PastedError(**error), _transfers(bridge_specs), had_auth)
+    assert [(f.kind, f.location, f.field, f.message, f.expected, f.actual) for f in got] == findings
+    assert [f.suggestions for f in got] == [tuple(f[4] or ()) for f in findings]
+    assert said == explanation
+
+
+def test_an_unknown_param_this_spec_accepts_says_the_versions_differ(bridge_specs) -> None:
+    from bridgebot.check.explain import explain_error
+    from bridgebot.check.model import PastedError
+
+    for field in ("amount", "source.currency", "source[currency]", "on_behalf_of"):
+        got, said = explain_error(PastedError(status=400, message="unrecognized field", param=field),
+                                  _transfers(bridge_specs), True)
+        assert got == []
+        assert said == (f"The API said `{field}` is unknown, but bridge accepts it for POST /v0/transfers: the API "
+                        "version the request ran with differs from this spec's (check the Stripe-Version header, "
+                        "the account's default version, or the SDK's pinned version).")
+    got, _ = explain_error(PastedError(status=400, message="unrecognized field", param="source.nope"),
+                           _transfers(bridge_specs), True)
+    assert [(f.kind, f.field) for f in got] == [("unknown_param", "source.nope")]
+
+
+def test_an_api_code_is_read_in_that_apis_catalog_first(bridge_specs) -> None:
+    from types import SimpleNamespace
+
+    from bridgebot.check.explain import explain_error
+    from bridgebot.check.model import PastedError
+
+    own = {"invalid_parameters": SimpleNamespace(kind="wrong_type", explanation="this API's own meaning")}
+    got, said = explain_error(PastedError(status=400, code="invalid_parameters", message="bad", param="amount"),
+                              _transfers(bridge_specs), True, api_codes=own)
+    assert [(f.kind, f.field) for f in got] == [("wrong_type", "amount")] and said == "this API's own meaning"
+
+
+def _nested_spec(tmp_path: Path):
+    """A body with names six levels down and deeper, in array items, anyOf branches, an allOf
+    beside an anyOf, and a schema that contains itself."""
+    from bridgebot.check import SpecSet
+
+    def obj(**props):
+        return {"type": "object", "properties": props}
+
+    deep = obj(golf=obj(hotel=obj(india={"type": "string"})))
+    for name in ("foxtrot", "echo", "delta", "charlie", "bravo"):
+        deep = obj(**{name: deep})
+    body = obj(alpha=deep,
+               items_list={"type": "array", "items": obj(inner_name={"type": "string"})},
+               choice={"anyOf": [obj(left_name={"type": "string"}), obj(right_name={"type": "string"})]},
+               combo={"allOf": [obj(target_name={"type": "string"}),
+                                {"anyOf": [obj(other_name={"type": "string"})]}]},
+               node={"$ref": "#/components/schemas/Node"})
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "components": {"schemas": {"Node": obj(label={"type": "string"},
+                                                  child={"$ref": "#/components/schemas/Node"})}},
+           "paths": {"/things": {"post": {
+               "parameters": [{"name": "expand", "in": "query", "schema": {"type": "string"}}],
+               "requestBody": {"content": {"application/json": {"schema": body}}},
+               "responses": {"200": {"description": "ok"}}}}}}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc))
+    return SpecSet.load([path]).route("POST", "https://api.t.test/things").operation
+
+
+@pytest.mark.parametrize("field, accepted", [
+    ("expand", True), ("expand.more", False), ("[0]", False),
+    ("items_list[0][inner_name]", True), ("choice.right_name", True), ("choice.left_name", True),
+    ("combo.target_name", True), ("combo.other_name", True), ("node.child.child.label", True),
+    ("alpha.bravo.charlie.delta.echo.foxtrot.golf.hotel.india", True), ("node.nope", False),
+])
+def test_an_unknown_param_is_checked_against_every_name_the_spec_takes(tmp_path, field, accepted) -> None:
+    """The API said a field is unknown: when this spec takes it (in items, any branch, any depth,
+    through a schema that contains itself), the versions differ; otherwise it is the request's mistake."""
+    from bridgebot.check.explain import explain_error
+    from bridgebot.check.model import PastedError
+
+    found, said = explain_error(PastedError(status=400, message="unrecognized field", param=field),
+                                _nested_spec(tmp_path), True)
+    assert (found == [] and "accepts it" in (said or "")) == accepted
+    assert [f.field for f in found] == ([] if accepted else [field])
+
+
+@pytest.mark.parametrize("field, suggested", [
+    ("inner_nme", "inner_name"), ("rigth_name", "right_name"), ("labl", "label"),
+    ("gollf", "golf"),  # six levels down: still a name the spec takes
+    ("hotell", None),   # deeper: no longer read for suggestions
+    ("expnd", "expand"),
+])
+def test_an_unknown_param_gets_the_close_names_six_levels_deep(tmp_path, field, suggested) -> None:
+    from bridgebot.check.explain import explain_error
+    from bridgebot.check.model import PastedError
+
+    op = _nested_spec(tmp_path)
+    for _ in range(2):  # the second time from the per-operation cache
+        (finding,), _ = explain_error(PastedError(status=400, message="unrecognized field", param=field), op, True)
+        assert (finding.expected or [None])[0] == suggested  # the closest first
+        assert (finding.message.endswith(f"Did you mean `{suggested}`?")) == (suggested is not None)
