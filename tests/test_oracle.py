@@ -312,6 +312,9 @@ _S, _I, _N = {"type": "string"}, {"type": "integer"}, {"type": "number"}
      [("wrong_type", "", "`` must be an integer, got a string `x`.")]),
     ({"$ref": "#/list/0"}, "x", False, [("wrong_type", "", "`` must be a boolean, got a string `x`.")]),
     (True, "x", False, []),
+    (_obj(x=True), {"x": {"a": [1, None]}}, False, []),
+    ({"anyOf": [{"type": "object", "required": ["z"]}, {"type": "object", "required": ["y"]}]}, {}, False,
+     [("missing_required", "z", "`z` is required but missing.")]),  # a tie: the first branch
     (None, "x", False, []),
     (False, "x", False, [("unknown_param", "", "`` must not be sent here.")]),
 ])
