@@ -220,3 +220,66 @@ def test_a_key_in_a_header_is_reported_once_as_that_key() -> None:
 ])
 def test_placeholders_and_example_words_are_not_taken_for_credentials(text: str) -> None:
     assert find_secrets(text) == []
+
+
+@pytest.mark.parametrize("encoded, decoded", [
+    ("dXNlcjpwYXNzd29yZDEyMw", "user:password123"),  # "==" left off, as some clients do
+    ("dXNlcjpwYXNzdzByZDE", "user:passw0rd1"),       # "=" left off
+])
+def test_a_basic_header_without_its_padding_is_still_decoded(encoded: str, decoded: str) -> None:
+    found = find_secrets(f"Authorization: Basic {encoded}")
+    assert [(s.kind, s.value) for s in found] == [
+        ("basic_auth", encoded), ("basic_auth", decoded), ("password", decoded.partition(":")[2])]
+
+
+def test_a_basic_header_with_a_character_outside_base64_is_not_decoded() -> None:
+    """Dropping the stray '.' would decode user:password123; the value is reported whole instead."""
+    assert _seen("Authorization: Basic dXNlcjpw.YXNzd29yZDEyMw==") == [
+        ("authorization", "header", "…Mw==", "Authorization")]
+
+
+_KEY = "sk-live-0123456789abcdef"
+
+
+@pytest.mark.parametrize("before, location", [
+    ("-H 'X-Custom: ", "header"), ("my header ", "header"), ("HEADER ", "header"), ("API-KEY ", "header"),
+    ("AUTHORIZATION ", "header"), ("curl -u", "header"), ("curl --user ", "header"), ("x-u ", "header"),
+    ("https://x/v0?a=1 ", "query"), ("a=1&b=", "query"),
+    ('{"k" ', "body"), ('  "k" ', "body"), ("k: ", "body"), ("", "body"), ("word ", "body"),
+    ("curl -X POST https://x -d key=", "body"),
+    ("Api-Key: abc\n", "body"),  # only the key's own line counts
+    ("https://x/v0?a=1\n", "body"),
+    ("header" + " " * 195, "body"),  # only the 200 characters before the key are looked at
+    ("header" + " " * 194, "header"),
+])
+def test_where_a_key_was_pasted_is_read_from_its_line(before: str, location: str) -> None:
+    assert [(s.kind, s.location) for s in find_secrets(before + _KEY)] == [("bridge_live_key", location)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Api-Key: sk-live-token0123456789abcdef", "sk-live-token0123456789abcdef"),
+    ("Api-Key: sk_live_secret0123456789", "sk_live_secret0123456789"),
+    ("curl https://x/sk%2Dlive%2Dtoken0123456789abcdef", "sk-live-token0123456789abcdef"),
+    ("Api-Key: sk_live_abcabcabcabc", "sk_live_abcabcabcabc"),  # three different characters
+])
+def test_a_key_is_a_key_even_when_its_body_holds_a_placeholder_word(text: str, value: str) -> None:
+    assert [s.value for s in find_secrets(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["Api-Key: sk_live_aAbBaAbBaAbB", "Api-Key: sk-live-aaaaaaaaaaaaaa",
+                                  "Api-Key: whsec_ababababababababab"])
+def test_a_key_whose_body_repeats_two_characters_is_a_placeholder(text: str) -> None:
+    assert find_secrets(text) == []
+
+
+def test_a_key_that_starts_another_key_is_redacted_without_leaving_part_of_the_longer_one() -> None:
+    text = "Authorization: Bearer sk-live-0123456789abcdef0123\nApi-Key: sk-live-0123456789abc"
+    found = find_secrets(text)
+    assert sorted(s.redacted for s in found) == ["sk-live-…0123", "sk-live-…9abc"]
+    assert redact(text, found) == "Authorization: Bearer sk-live-…0123\nApi-Key: sk-live-…9abc"
+    assert redact(text, list(reversed(found))) == "Authorization: Bearer sk-live-…0123\nApi-Key: sk-live-…9abc"
+
+
+def test_text_without_the_secret_is_left_as_it_is() -> None:
+    found = find_secrets("Api-Key: sk-live-0123456789abcdef")
+    assert redact("nothing to hide here", found) == "nothing to hide here"
