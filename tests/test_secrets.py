@@ -283,3 +283,59 @@ def test_a_key_that_starts_another_key_is_redacted_without_leaving_part_of_the_l
 def test_text_without_the_secret_is_left_as_it_is() -> None:
     found = find_secrets("Api-Key: sk-live-0123456789abcdef")
     assert redact("nothing to hide here", found) == "nothing to hide here"
+
+
+@pytest.mark.parametrize("text, values", [
+    ("Api-Key: abcd1234", ["abcd1234"]), ("Api-Key: abc1234", []),          # 8 characters is a key, 7 not
+    ("curl -u user:abc123 x", ["user:abc123", "abc123"]),                 # a 6-character password
+    ("curl -u user:abc12 x", ["user:abc12"]),                             # 5: too short to redact alone
+    ("curl 'https://x?api_key=abc123'", ["abc123"]), ("curl 'https://x?api_key=abc12'", []),
+])
+def test_the_shortest_values_taken_for_credentials(text: str, values: list[str]) -> None:
+    assert [s.value for s in find_secrets(text)] == values
+
+
+@pytest.mark.parametrize("encoded", ["dXNlcjonaHVudGVyMmh1bnRlcjIn",    # user:'hunter2hunter2'
+                                     "dXNlcjogaHVudGVyMmh1bnRlcjIg"])   # user: hunter2hunter2 (spaces)
+def test_a_decoded_password_is_redacted_without_its_quotes_or_spaces(encoded: str) -> None:
+    text = f"Authorization: Basic {encoded}\nmy password: hunter2hunter2"
+    found = find_secrets(text)
+    assert [s.value for s in found if s.kind == "password"] == ["hunter2hunter2"]
+    assert redact(text, found) == "Authorization: Basic …\nmy password: …"
+
+
+def test_a_key_pasted_twice_is_reported_once_where_it_was_first_seen() -> None:
+    text = f"Api-Key: {_KEY}\ncurl https://x?key={_KEY}\ncurl -u {_KEY}:"
+    assert _seen(text) == [("bridge_live_key", "header", "sk-live-…cdef", "Api-Key")]
+    assert redact(text, find_secrets(text)) == ("Api-Key: sk-live-…cdef\ncurl https://x?key=sk-live-…cdef\n"
+                                                "curl -u sk-live-…cdef:")
+
+
+def test_a_key_pasted_again_in_another_spelling_is_redacted_in_both() -> None:
+    text = f"Api-Key: {_KEY}\ncurl https://x/sk%2Dlive%2D0123456789abcdef"
+    assert redact(text, find_secrets(text)) == "Api-Key: sk-live-…cdef\ncurl https://x/sk-live-…cdef"
+
+
+@pytest.mark.parametrize("text, values", [
+    (f"Api-Key: {_KEY}\nAuthorization: Bearer tok9x8y7z6w5", [_KEY, "tok9x8y7z6w5"]),
+    (f"Authorization: Bearer {_KEY}\nX-Api-Key: otherkey12345", [_KEY, "otherkey12345"]),
+    ("Authorization: Basic dXNlcjphYmMxMjM=\nX-Api-Key: otherkey12345",
+     ["dXNlcjphYmMxMjM=", "user:abc123", "abc123", "otherkey12345"]),
+    # a cut-off copy of a key found is not another key
+    (f"Api-Key: {_KEY}\nquoted: Api-Key: sk-live-0123", [_KEY]),
+])
+def test_every_header_after_a_key_is_still_read(text: str, values: list[str]) -> None:
+    assert [s.value for s in find_secrets(text)] == values
+
+
+@pytest.mark.parametrize("text, password", [
+    ("Authorization: Basic dXNlcjpwYTpzc3cwcmQ5OQ==", "pa:ssw0rd99"),  # user:pa:ssw0rd99
+    ("curl -u user:pa:ssw0rd99 x", "pa:ssw0rd99"),
+    ("Authorization: Basic dXNlcjphYmMxMjM=", "abc123"),               # user:abc123
+    ("auth=('u', 'abc123')", "abc123"),
+    ("password: 'abc123'", "abc123"),
+])
+def test_a_password_is_everything_after_the_first_colon_and_six_characters_is_enough(text: str,
+                                                                                   password: str) -> None:
+    assert [s.value for s in find_secrets(text) if s.kind == "password"] == [password]
+    assert password not in redact(text, find_secrets(text))
