@@ -339,3 +339,38 @@ def test_a_password_is_everything_after_the_first_colon_and_six_characters_is_en
                                                                                    password: str) -> None:
     assert [s.value for s in find_secrets(text) if s.kind == "password"] == [password]
     assert password not in redact(text, find_secrets(text))
+
+
+@pytest.mark.parametrize("text, location", [
+    ("curl https://x/%73k%2Dlive%2D0123456789abcdef", "body"),
+    ("a=1&b=sk%2Dlive%2D0123456789abcdef", "query"),
+    ("-H 'X: \\u0073k-live-0123456789abcdef'", "header"),
+])
+def test_where_an_escaped_key_was_pasted(text: str, location: str) -> None:
+    assert [(s.kind, s.location) for s in find_secrets(text)] == [("bridge_live_key", location)]
+
+
+@pytest.mark.parametrize("before, location", [
+    ("x\nApi-Key: abc\n", "body"),  # two lines up does not count either
+    ("x\n?a=1 ", "query"),
+])
+def test_where_a_key_was_pasted_is_read_from_its_own_line_only(before: str, location: str) -> None:
+    assert [s.location for s in find_secrets(before + _KEY)] == [location]
+
+
+@pytest.mark.parametrize("text, fields", [
+    (f"Api-Key: {_KEY}\nX-Api-Key: otherkey12345", ["Api-Key", "X-Api-Key"]),
+    (f"Api-Key:\n{_KEY}", [None]),                        # named by nothing on its own line
+    ("-u" + "x" * 198 + _KEY, ["-u"]),                  # within the 200 characters before the key
+    ("-u" + "x" * 199 + _KEY, [None]),                  # beyond them
+])
+def test_the_field_a_key_was_written_in_is_read_from_its_line(text: str, fields: list) -> None:
+    assert [s.field_name for s in find_secrets(text)] == fields
+
+
+@pytest.mark.parametrize("text, values", [
+    ("xsk-live-abcdefghijklmnop", []),                               # glued one character in, no digit
+    ("sk-live-abcdefghijklmnop is my key", ["sk-live-abcdefghijklmnop"]),  # at the start: not glued
+])
+def test_a_key_at_the_start_of_the_text_is_not_glued_to_anything(text: str, values: list) -> None:
+    assert [s.value for s in find_secrets(text)] == values
