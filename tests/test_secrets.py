@@ -305,10 +305,10 @@ def test_a_decoded_password_is_redacted_without_its_quotes_or_spaces(encoded: st
 
 
 def test_a_key_pasted_twice_is_reported_once_where_it_was_first_seen() -> None:
-    text = f"Api-Key: {_KEY}\ncurl https://x?key={_KEY}\ncurl -u {_KEY}:"
+    text = f"Api-Key: {_KEY}\ncurl -u {_KEY}:\ncurl https://x?key={_KEY}"
     assert _seen(text) == [("bridge_live_key", "header", "sk-live-…cdef", "Api-Key")]
-    assert redact(text, find_secrets(text)) == ("Api-Key: sk-live-…cdef\ncurl https://x?key=sk-live-…cdef\n"
-                                                "curl -u sk-live-…cdef:")
+    assert redact(text, find_secrets(text)) == ("Api-Key: sk-live-…cdef\ncurl -u sk-live-…cdef:\n"
+                                                "curl https://x?key=sk-live-…cdef")
 
 
 def test_a_key_pasted_again_in_another_spelling_is_redacted_in_both() -> None:
@@ -374,3 +374,26 @@ def test_the_field_a_key_was_written_in_is_read_from_its_line(text: str, fields:
 ])
 def test_a_key_at_the_start_of_the_text_is_not_glued_to_anything(text: str, values: list) -> None:
     assert [s.value for s in find_secrets(text)] == values
+
+
+@pytest.mark.parametrize("text, value", [
+    ("X-Api-Key: XQ7Rb2Zk9Lm4PX", "XQ7Rb2Zk9Lm4PX"),
+    ("curl -u XadminX:Xs3cr3tpwX x", "XadminX:Xs3cr3tpwX"),
+])
+def test_a_value_is_taken_whole_up_to_its_first_and_last_character(text: str, value: str) -> None:
+    assert [s.value for s in find_secrets(text)][:1] == [value]
+    assert value not in redact(text, find_secrets(text))
+
+
+def test_a_credential_repeated_in_slacks_escaped_spelling_is_redacted_there_too() -> None:
+    text = "Authorization: Bearer abc<def>&ghi12345\nthe log said abc&lt;def&gt;&amp;ghi12345"
+    assert redact(text, find_secrets(text)) == "Authorization: Bearer …2345\nthe log said …2345"
+
+
+def test_curl_user_and_password_are_both_reported_as_headers() -> None:
+    assert _seen("curl -u admin:hunter2hunter2 https://x") == [
+        ("basic_auth", "header", "…", "-u"), ("password", "header", "…", "-u")]
+
+
+def test_a_key_under_a_line_naming_a_field_two_lines_up_is_named_by_nothing() -> None:
+    assert [s.field_name for s in find_secrets(f"x\nApi-Key:\n{_KEY}")] == [None]
