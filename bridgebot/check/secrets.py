@@ -238,9 +238,7 @@ def _location_of(text: str, pos: int) -> str:
         return "header"
     if "?" in line or "&" in line:
         return "query"
-    if line.strip().startswith(("{", "\"")) or ":" in line:
-        return "body"
-    return "header" if "-u" in line else "body"
+    return "body"  # a JSON or form value, or a bare key (`-u` was taken as a header above)
 
 
 def _b64(value: str) -> str | None:
