@@ -257,6 +257,14 @@ class DocsIndex:
 
     def search_raw(self, terms: list[str], limit: int = 50) -> list[dict[str, Any]]:
         """BM25 over title (weight 10), terms (4) and text (1): the ``limit`` best documents."""
+        return self._bm25("docs_fts", TEXT_WEIGHTS, terms, limit)
+
+    def search_titles(self, terms: list[str], limit: int = 50) -> list[dict[str, Any]]:
+        """BM25 over titles (weight 3) and keywords (1) only: fast for any number of words."""
+        return self._bm25("doc_titles_fts", TITLE_WEIGHTS, terms, limit)
+
+    def _bm25(self, table: str, weights: Any, terms: list[str], limit: int) -> list[dict[str, Any]]:
+        """The ``limit`` best documents of one FTS table for any of ``terms``, best first."""
         if not terms:
             return []
         query = " OR ".join(_quote(t) for t in terms)
@@ -264,22 +272,9 @@ class DocsIndex:
         # row before sorting read every matching document's text (4x slower at 10,000 documents).
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
-            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(docs_fts, %s) AS score "
-            "FROM docs_fts WHERE docs_fts MATCH ? ORDER BY score DESC LIMIT ?) AS best "
-            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC" % _weights(TEXT_WEIGHTS), [query, limit])
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-    def search_titles(self, terms: list[str], limit: int = 50) -> list[dict[str, Any]]:
-        """BM25 over titles (weight 3) and keywords (1) only: fast for any number of words."""
-        if not terms:
-            return []
-        query = " OR ".join(_quote(t) for t in terms)
-        cur = self.db.execute(
-            "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
-            "docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25(doc_titles_fts, %s) AS score "
-            "FROM doc_titles_fts WHERE doc_titles_fts MATCH ? ORDER BY score DESC LIMIT ?) AS best "
-            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC" % _weights(TITLE_WEIGHTS), [query, limit])
+            f"docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25({table}, {_weights(weights)}) AS score "
+            f"FROM {table} WHERE {table} MATCH ? ORDER BY score DESC LIMIT ?) AS best "
+            "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
