@@ -1,7 +1,14 @@
 """Mutation score per module with mutmut (config in pyproject.toml [tool.mutmut]).
 
-    python benchmarks/mutation.py tracking.outbox check.schema ...   # one module at a time
-    python benchmarks/mutation.py --report tracking.outbox ...       # scores from the last runs only
+    python benchmarks/mutation.py tracking.outbox check.schema ...   # every mutant, one module at a time
+    python benchmarks/mutation.py --sample 120 check.paste desk ...  # a seeded random sample per module
+    python benchmarks/mutation.py --report [--sample 120] MODULE...  # scores from the last runs only
+
+A module is a prefix of mutant names: ``check.readers.sdk`` takes every SDK reader. ``--sample N``
+runs N mutants drawn at random (``--seed``, default 1) from each module, all of them when it has
+fewer, and prints the score with its 95% Wilson interval: the whole of check/ is about 20,000
+mutants, 10-20 hours here, while 120 of a module take 5-10 minutes and bound its score to about
+plus or minus 6 points. The same seed draws the same sample from the same code.
 
 Each module is run on its own (``mutmut run "bridgebot.MODULE.*"``) under ``nice -n 10``, with
 the fast tests listed in pyproject.toml. The score counts killed (and timed-out) mutants over all
@@ -13,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import re
 import subprocess
 import sys
@@ -111,7 +120,47 @@ def results() -> dict[str, str]:
     return dict(m.groups() for m in re.finditer(r"^\s+(\S+): (.+)$", out, re.M))
 
 
-def run(module: str) -> float:
+def mutant_names() -> list[str]:
+    """Every mutant mutmut made of today's sources (from the .meta files beside its copies; a file
+    whose source is gone, e.g. after a move, is left out)."""
+    names = []
+    for meta in sorted((ROOT / "mutants" / "bridgebot").rglob("*.py.meta")):
+        source = ROOT / meta.relative_to(ROOT / "mutants").with_suffix("")
+        if source.exists():
+            names += json.loads(meta.read_text()).get("exit_code_by_key", {})
+    return sorted(names)
+
+
+def ensure_mutants() -> None:
+    """Make mutmut generate its mutants (and collect its test statistics) without testing any:
+    a pattern that matches nothing stops it right after. Needed before a sample can be drawn."""
+    subprocess.run(["nice", "-n", "10", MUTMUT, "run", "bridgebot.__only_generate__"], cwd=ROOT, env=_env(),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
+def in_module(name: str, module: str) -> bool:
+    return name.startswith(f"bridgebot.{module}.")
+
+
+def sample(module: str, size: int, seed: int, names: list[str]) -> list[str]:
+    """``size`` mutants of ``module`` drawn at random with ``seed`` (all of them when fewer)."""
+    mine = [n for n in names if in_module(n, module)]
+    if len(mine) <= size:
+        return mine
+    return sorted(random.Random(f"{seed}:{module}").sample(mine, size))
+
+
+def wilson(killed: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion (sound at 0 or n killed, unlike p ± 2σ)."""
+    if not n:
+        return 0.0, 1.0
+    p = killed / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _env() -> dict[str, str]:
     env = {**os.environ,
            "BRIDGEBOT_TEST_CACHE_DIR": os.environ.get("BRIDGEBOT_TEST_CACHE_DIR")
            or str(Path(tempfile.gettempdir()) / "bridgebot-mutation-spec-cache"),
@@ -120,22 +169,31 @@ def run(module: str) -> float:
            # The fast tests only: no test that starts the app and a local Slack server (conftest.py).
            "BRIDGEBOT_NO_SLACK_SERVER": "1"}
     Path(env["BRIDGEBOT_TEST_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def run(module: str, names: list[str] | None = None, jobs: int = 1) -> float:
+    """Run mutmut on every mutant of ``module``, or on ``names`` only; the minutes it took."""
+    env = _env()
     t0 = time.monotonic()
     log = ROOT / "mutants" / f"run-{module}.log"  # mutmut's own output, to see why a run stopped
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as out:
-        subprocess.run(["nice", "-n", "10", MUTMUT, "run", f"bridgebot.{module}.*", "--max-children", "1"],
+        subprocess.run(["nice", "-n", "10", MUTMUT, "run", *(names or [f"bridgebot.{module}.*"]),
+                        "--max-children", str(jobs)],
                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
     return time.monotonic() - t0
 
 
-def score(module: str, all_results: dict[str, str], equiv: dict[str, str]) -> tuple[str, ...]:
-    mine = {k: v for k, v in all_results.items() if k.startswith(f"bridgebot.{module}.")}
+def score(module: str, all_results: dict[str, str], equiv: dict[str, str],
+          only: list[str] | None = None) -> tuple[str, ...]:
+    mine = {k: v for k, v in all_results.items() if in_module(k, module) and (only is None or k in only)}
     counts = Counter(mine.values())
     eq = sum(1 for k, v in mine.items() if k in equiv and v not in KILLED)
     killed = sum(counts[s] for s in KILLED)
     judged = len(mine) - eq - counts["not checked"]
-    pct = f"{100 * killed / judged:.1f}%" if judged else "-"
+    low, high = wilson(killed, judged)
+    pct = f"{100 * killed / judged:.1f}% ({100 * low:.0f}-{100 * high:.0f})" if judged else "-"
     survivors = [k for k, v in mine.items() if v not in KILLED and k not in equiv and v != "not checked"]
     return (module, str(len(mine)), str(killed), str(eq), str(len(survivors)), str(counts["not checked"]), pct)
 
@@ -145,12 +203,28 @@ def main() -> None:
     ap.add_argument("modules", nargs="+", help="e.g. tracking.outbox check.schema desk delivery")
     ap.add_argument("--report", action="store_true", help="do not run; report the last results")
     ap.add_argument("--survivors", action="store_true", help="list the surviving non-equivalent mutants")
+    ap.add_argument("--sample", type=int, metavar="N", help="N mutants per module drawn at random (all when fewer)")
+    ap.add_argument("--seed", type=int, default=1, help="the sample's seed (default 1)")
+    ap.add_argument("--jobs", type=int, default=1, help="mutants tested at once (mutmut --max-children)")
     args = ap.parse_args()
     took: dict[str, float] = {}
+    chosen: dict[str, list[str]] = {}
+    if args.sample:
+        names = mutant_names()
+        if not names:
+            ensure_mutants()
+            names = mutant_names()
+        chosen = {m: sample(m, args.sample, args.seed, names) for m in args.modules}
+        for module, picked in chosen.items():
+            if not picked:
+                sys.exit(f"no mutant of bridgebot.{module} (a module of {sorted({n.split('.x')[0] for n in names})})")
     if not args.report:
         for module in args.modules:
-            took[module] = run(module)
+            took[module] = run(module, chosen.get(module), args.jobs)
     res, equiv = results(), equivalents()
+    if chosen:
+        keep = {n for picked in chosen.values() for n in picked}
+        res = {k: v for k, v in res.items() if k in keep}
     auto: dict[str, str] = {}
     cache_file = ROOT / "mutants" / "judged.json"  # mutants' text is fixed until mutmut remakes them
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
@@ -164,6 +238,8 @@ def main() -> None:
     if cache_file.parent.exists():
         cache_file.write_text(json.dumps(cache))
     equiv = {**equiv, **auto}
+    if chosen:
+        print(f"sample: {args.sample} per module, seed {args.seed}; score with its 95% interval")
     print("| module | mutants | killed | equivalent | survived | not run | score | minutes |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for module in args.modules:
