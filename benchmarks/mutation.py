@@ -182,6 +182,13 @@ def run(module: str, names: list[str] | None = None, jobs: int = 1) -> float:
         subprocess.run(["nice", "-n", "10", MUTMUT, "run", *(names or [f"bridgebot.{module}.*"]),
                         "--max-children", str(jobs)],
                        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+    said = log.read_text(errors="replace")
+    for failure in ("failed to collect stats", "Failed to run clean test"):
+        if failure in said:
+            # A test that fails on the unmutated copy in mutants/ (often a file the copy lacks:
+            # add it to also_copy) makes every verdict meaningless: stop, do not score.
+            sys.exit(f"mutmut: {failure} (see {log.relative_to(ROOT)}; reproduce with "
+                     "MUTANT_UNDER_TEST=stats python -m pytest -x from inside mutants/)")
     return time.monotonic() - t0
 
 
