@@ -9,7 +9,7 @@ import responses
 from click.testing import CliRunner
 
 from bridgebot.answers import Answers, DocSources, DocsIndex, SuggestContext, group_gaps, render_gaps, suggest
-from bridgebot.answers.index import IndexError_, llms_sources, markdown_sources, split_markdown
+from bridgebot.answers.index import Doc, IndexError_, Source, llms_sources, markdown_sources, split_markdown
 from bridgebot.answers.suggest import implied_methods
 from bridgebot.answers.text import query_terms, word_data
 from bridgebot.cli import cli
@@ -147,6 +147,35 @@ def test_what_the_checker_found_moves_its_operation_first(answers: Answers) -> N
                          SuggestContext(operations=["POST /v0/transfers"]), min_confidence=0)
     assert with_field[0].title.startswith("POST /v0/transfers")
     assert titles(plain) != titles(with_field) or plain[0].score < with_field[0].score
+
+
+def op_doc(method: str, path: str, summary: str, text: str = "", terms: str = "") -> Doc:
+    """An operation document as the index makes it from a spec, for a hand-built index."""
+    return Doc(key=f"op:t:{method} {path}", kind="operation", title=f"{method} {path} — {summary}",
+               text=f"{summary} {text}".strip(), spec="t", method=method, path=path, terms=terms)
+
+
+def tiny_index(*docs: Doc) -> DocsIndex:
+    index = DocsIndex(":memory:")
+    index.refresh([Source("t", "1", lambda: list(docs))])
+    return index
+
+
+def test_which_things_it_accepts_asks_for_the_list_of_them() -> None:
+    # The customer operations hold more of the question's words, but "which countries does it
+    # accept" asks for the list of countries: the GET whose last path word is "countries".
+    about = ("Accepts the customer's addresses: the residential address and the country and subdivision "
+             "codes (ISO 3166-2) of each address.")
+    index = tiny_index(
+        op_doc("GET", "/v0/lists/countries", "Get countries", "Returns the supported values."),
+        op_doc("POST", "/v0/customers", "Create a customer", about, "address country subdivision"),
+        op_doc("PUT", "/v0/customers/{customerID}", "Update a customer", about, "address country subdivision"),
+        op_doc("GET", "/v0/lists/occupations", "Get occupations"))
+    question = "Which countries + subdivision codes does bridge accept for addresses?"
+    assert titles(suggest(index, question, min_confidence=0))[0].startswith("GET /v0/lists/countries")
+    # The same words without asking for a list leave the customer operations first.
+    assert titles(suggest(index, "subdivision codes of the countries for addresses",
+                          min_confidence=0))[0].startswith("POST /v0/customers")
 
 
 def test_markdown_is_split_by_heading_outside_code() -> None:

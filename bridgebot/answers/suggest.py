@@ -44,6 +44,9 @@ VERB_WEIGHT = 0.5
 #: Added when the document names a field, parameter or error code the question writes whole
 #: (``cancel_at_period_end``, ``commit_message``): the exact name beats words that merely recur.
 NAME_WEIGHT = 1.0
+#: Added to a GET of a collection whose last path word is the thing a question asks the list of:
+#: "which countries does it accept", "what currencies are supported" → ``GET /lists/countries``.
+LIST_WEIGHT = 1.0
 
 
 def _stem(word: str) -> str:
@@ -201,6 +204,40 @@ def implied_methods(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_ALLOWED = r"(?:accept|accepts|accepted|support|supports|supported|allow|allows|allowed|available|valid)"
+#: "which countries … accept", "what kinds of events … supported", "what are the supported currencies",
+#: "list of allowed values": the noun is what the developer wants the list of.
+_ASKS_LIST = (
+    re.compile(r"\b(?:which|what)\s+(?:kinds?\s+of\s+|types?\s+of\s+|sorts?\s+of\s+)?([a-z][a-z_]+)\b"
+               r"[^.?!]{0,60}?\b" + _ALLOWED + r"\b"),
+    re.compile(r"\b(?:which|what)\s+(?:are|is)\s+the\s+" + _ALLOWED + r"\s+([a-z][a-z_]+)\b"),
+    re.compile(r"\blist\s+of\s+(?:the\s+|all\s+)?" + _ALLOWED + r"\s+([a-z][a-z_]+)\b"),
+)
+
+
+def asked_lists(question: str) -> frozenset[str]:
+    """The stemmed nouns a question asks the list of ("which countries does bridge accept" →
+    {country}); empty when it asks for no list."""
+    text = (question or "").lower()
+    out = set()
+    for pattern in _ASKS_LIST:
+        for m in pattern.finditer(text):
+            word = m.group(1)
+            if word not in _STOP:
+                out.add(_stem(word))
+    return frozenset(out)
+
+
+def _lists(path: str | None, method: str | None, wanted: frozenset[str]) -> bool:
+    """Whether the operation is a GET of a collection named by one of ``wanted`` (stems)."""
+    if not wanted or not path or (method or "").upper() != "GET":
+        return False
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if not last or last.startswith("{"):
+        return False
+    return any(_stem(w) in wanted for w in split_identifier(last))
+
+
 def prepare_terms(index: DocsIndex, question: str) -> list[str]:
     """The question's search terms, with typos the index does not know replaced by its words."""
     terms = []
@@ -296,6 +333,7 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
     methods = implied_methods(question)
     names = [t for t in terms if "_" in t.strip("_")]
+    lists = asked_lists(question)
     scored = []
     for c in candidates:
         words = _doc_words(c)
@@ -311,6 +349,8 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
             score += VERB_WEIGHT
         if names and any(n in words for n in names):
             score += NAME_WEIGHT
+        if lists and _lists(c["path"], c["method"], lists):
+            score += LIST_WEIGHT
         confidence = coverage
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
         haystack = f"{c['terms']} {c['text']}".lower() if codes or fields else ""
