@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bridgebot.answers import Answers, DocSources, DocsIndex, SuggestContext, group_gaps, render_gaps, suggest
 from bridgebot.answers.index import Doc, IndexError_, Source, llms_sources, markdown_sources, split_markdown
-from bridgebot.answers.suggest import implied_methods
+from bridgebot.answers.suggest import implied_methods, verb_objects
 from bridgebot.answers.text import query_terms, word_data
 from bridgebot.cli import cli
 from conftest import BRIDGE_SPEC, ROOT
@@ -176,6 +176,43 @@ def test_which_things_it_accepts_asks_for_the_list_of_them() -> None:
     # The same words without asking for a list leave the customer operations first.
     assert titles(suggest(index, "subdivision codes of the countries for addresses",
                           min_confidence=0))[0].startswith("POST /v0/customers")
+
+
+def test_the_verb_acts_on_the_operations_last_resource() -> None:
+    # Both are DELETEs; the reviewers one holds more of the question's words ("pull request"),
+    # but "delete a branch" deletes the operation whose last path resource is branches.
+    index = tiny_index(
+        op_doc("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}", "Delete a reference"),
+        op_doc("DELETE", "/repos/{owner}/{repo}/branches/{branch}", "Remove a branch", "Removes it from the repository."),
+        op_doc("DELETE", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+               "Remove requested reviewers from a pull request", "Removes review requests from a pull request."),
+        op_doc("GET", "/repos/{owner}/{repo}/branches", "List branches"))
+    found = suggest(index, "how can I delete a branch once the pull request that merged it is closed?", min_confidence=0)
+    assert titles(found)[0].endswith("Remove a branch"), titles(found)
+    # Only the developer's own task has an object: not what the app did ("it shows …").
+    assert verb_objects("how can I delete the merged branch?").acted_on == {"DELETE": {"merg", "branch"}}
+    assert verb_objects("when I click continue it shows No such price").acted_on == {}
+
+
+def test_a_verb_that_changes_something_picks_the_operation_on_one_of_them() -> None:
+    # Both POSTs take cancel_at_period_end and the create says more about cancelling, but
+    # "cancel the subscription" acts on one that exists: the update of /subscriptions/{id}.
+    index = tiny_index(
+        op_doc("POST", "/v1/subscriptions", "Create a subscription",
+               "Creates a subscription. To cancel it at the end of the period, set cancel_at_period_end.",
+               "cancel_at_period_end"),
+        op_doc("POST", "/v1/subscriptions/{id}", "Update a subscription",
+               "Updates an existing subscription to match the parameters given: items, proration behavior, billing "
+               "thresholds, collection method, default payment method, metadata and cancel_at_period_end.",
+               "cancel_at_period_end"),
+        op_doc("GET", "/v1/subscriptions", "List subscriptions"),
+        op_doc("GET", "/v1/customers/{customer}", "Retrieve a customer", "The customer's subscriptions."))
+    found = suggest(index, "how do I cancel the subscription at the end of the period?", min_confidence=0)
+    assert titles(found)[:2] == ["POST /v1/subscriptions/{id} — Update a subscription",
+                                 "POST /v1/subscriptions — Create a subscription"], titles(found)
+    # A verb that makes something new keeps the collection first.
+    found = suggest(index, "how do I create a subscription that ends at the end of the period?", min_confidence=0)
+    assert titles(found)[0] == "POST /v1/subscriptions — Create a subscription", titles(found)
 
 
 def test_markdown_is_split_by_heading_outside_code() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from .index import DocsIndex
 from .text import query_terms, split_identifier, stopwords, without_phrases, word_data
@@ -41,6 +41,16 @@ COVERAGE_WEIGHT = 2.0
 #: Added when the operation's HTTP method is one the question's verb implies ("list" → GET,
 #: "remove" → DELETE: ``verb_methods`` in words.yaml).
 VERB_WEIGHT = 0.5
+#: Added on top when the operation's last path resource is also what that verb acts on: "delete
+#: the merged branch" → a DELETE of ``…/branches/{branch}``, not any DELETE.
+VERB_OBJECT_WEIGHT = 1.0
+#: Added on top of that when the verb changes or removes something that exists (it implies DELETE,
+#: PATCH or PUT: "cancel", "update", "remove") and the operation acts on one object (its path ends in
+#: a parameter): "cancel the subscription" is about one subscription, not the collection a new one
+#: is created in.
+INSTANCE_WEIGHT = 0.5
+#: How many words after a verb may name its object ("list all the private repos").
+OBJECT_WORDS = 3
 #: Added when the document names a field, parameter or error code the question writes whole
 #: (``cancel_at_period_end``, ``commit_message``): the exact name beats words that merely recur.
 NAME_WEIGHT = 1.0
@@ -238,6 +248,64 @@ def _lists(path: str | None, method: str | None, wanted: frozenset[str]) -> bool
     return any(_stem(w) in wanted for w in split_identifier(last))
 
 
+#: The words before a verb that make it the developer's own task ("how to delete", "I want to
+#: list", "can we cancel", "also remove"), not what something else did ("it shows", "the API lists").
+_ASKING = frozenset("to i we can do how please also just then and or you".split())
+
+
+_ON_ONE = frozenset({"DELETE", "PATCH", "PUT"})
+
+
+class VerbObjects(NamedTuple):
+    """Per HTTP method the question's verbs imply, the stemmed words those verbs act on."""
+
+    acted_on: dict[str, frozenset[str]]
+    #: The same for the verbs that change or remove something that exists (imply DELETE, PATCH or PUT).
+    existing: dict[str, frozenset[str]]
+
+
+def verb_objects(question: str) -> VerbObjects:
+    """What the question's verbs act on: the first ``OBJECT_WORDS`` words after each verb that
+    are not stopwords ("how do I delete the merged branch" → DELETE: {merg, branch}). Only a
+    verb that starts the question or follows a word of ``_ASKING`` counts: the developer's
+    task, not what the app did ("it shows no such price")."""
+    table: dict[str, list[str]] = word_data().get("verb_methods", {})  # type: ignore[assignment]
+    words = _VERB_WORD.findall(without_phrases(question or "").lower())
+    acted_on: dict[str, set[str]] = {}
+    existing: dict[str, set[str]] = {}
+    for i, w in enumerate(words):
+        methods = {m.upper() for m in table.get(w, [])}
+        if not methods or (i and words[i - 1] not in _ASKING):
+            continue
+        objects = {_stem(x) for x in [x for x in words[i + 1:i + 1 + OBJECT_WORDS * 3]
+                                      if x not in _STOP and len(x) > 1][:OBJECT_WORDS]}
+        for m in methods:
+            acted_on.setdefault(m, set()).update(objects)
+            if methods & _ON_ONE:
+                existing.setdefault(m, set()).update(objects)
+    return VerbObjects({m: frozenset(o) for m, o in acted_on.items()},
+                       {m: frozenset(o) for m, o in existing.items()})
+
+
+def _last_resource(path: str) -> tuple[str, ...]:
+    """The stemmed words of a path's last segment outside parameters: ``/repos/{owner}/{repo}/
+    collaborators/{username}`` → (collaborator,)."""
+    for seg in reversed(path.split("/")):
+        if seg and not seg.startswith("{") and not re.fullmatch(r"v\d+", seg):
+            return tuple(_stem(w) for w in split_identifier(seg) if not w.isdigit())
+    return ()
+
+
+def _names_object(path: str, objects: frozenset[str]) -> bool:
+    """Whether the path's last resource is one of ``objects`` (a word matches one it starts or
+    that starts it, from 3 letters: ``repo`` ~ repository)."""
+    for w in _last_resource(path):
+        for o in objects:
+            if w == o or (min(len(w), len(o)) >= 3 and (w.startswith(o) or o.startswith(w))):
+                return True
+    return False
+
+
 def prepare_terms(index: DocsIndex, question: str) -> list[str]:
     """The question's search terms, with typos the index does not know replaced by its words."""
     terms = []
@@ -332,6 +400,7 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     codes = {c.lower() for c in context.error_codes} if boosts else set()
     fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
     methods = implied_methods(question)
+    objects = verb_objects(question) if methods else VerbObjects({}, {})
     names = [t for t in terms if "_" in t.strip("_")]
     lists = asked_lists(question)
     scored = []
@@ -347,6 +416,12 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
             score += PATH_WEIGHT * _path_coverage(c["title"].split("›")[-1], asked, prefixes)
         if methods and c["method"] and c["method"].upper() in methods:
             score += VERB_WEIGHT
+            acted_on = objects.acted_on.get(c["method"].upper())
+            if acted_on and c["path"] and _names_object(c["path"], acted_on):
+                score += VERB_OBJECT_WEIGHT
+                existing = objects.existing.get(c["method"].upper())
+                if existing and c["path"].endswith("}") and _names_object(c["path"], existing):
+                    score += INSTANCE_WEIGHT
         if names and any(n in words for n in names):
             score += NAME_WEIGHT
         if lists and _lists(c["path"], c["method"], lists):
