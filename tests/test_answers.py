@@ -215,6 +215,25 @@ def test_a_verb_that_changes_something_picks_the_operation_on_one_of_them() -> N
     assert titles(found)[0] == "POST /v1/subscriptions — Create a subscription", titles(found)
 
 
+def test_a_docs_anchor_in_the_question_names_its_operation() -> None:
+    # Developers paste docs links (and GitHub's errors carry a documentation_url): the anchor is
+    # the operation's title, whatever else the question says.
+    index = tiny_index(
+        op_doc("GET", "/repositories", "List public repositories", "Lists all public repositories, private repos not listed."),
+        op_doc("GET", "/user/repos", "List repositories for the authenticated user", "Private and public repositories."),
+        op_doc("GET", "/orgs/{org}/repos", "List organization repositories", "Lists repositories for the organization."),
+        op_doc("GET", "/orgs/{org}", "Get an organization"))
+    question = ("listing all private repos gives nothing, only public repositories. Which method is this "
+                "call (list-organization-repositories)?")
+    found = suggest(index, question, min_confidence=0)
+    assert titles(found)[0].startswith("GET /orgs/{org}/repos"), titles(found)
+    # The title the anchor spells counts as a word the operation holds: the most confident too.
+    assert found[0].confidence == max(s.confidence for s in found), [(s.title, s.confidence) for s in found]
+    assert "list_organization_repositories" in query_terms("see docs.github.com/rest/repos#list-organization-repositories")
+    # A capitalised header name is not an anchor.
+    assert not any("_" in t for t in query_terms("the X-Webhook-Signature header"))
+
+
 def test_markdown_is_split_by_heading_outside_code() -> None:
     sections = split_markdown(GUIDE)
     assert [t for t, _, _ in sections] == ["Payouts guide", "Payouts guide › Choosing a rail for SEPA",

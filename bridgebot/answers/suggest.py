@@ -71,13 +71,22 @@ def _stem(word: str) -> str:
 _WORDS_CACHE: dict[str, frozenset[str]] = {}
 
 
+def _title_slug(title: str) -> str:
+    """The document's own title as a docs anchor spells it, with underscores for the query's
+    hyphens: "GET /orgs/{org}/repos — List organization repositories" →
+    ``list_organization_repositories``; a page section "Webhooks › Verifying signatures" →
+    ``verifying_signatures``."""
+    own = title.split(" — ", 1)[1] if " — " in title else title.split("›")[-1]
+    return "_".join(re.findall(r"[a-z0-9]+", own.lower()))
+
+
 def _doc_words(doc: dict[str, Any]) -> frozenset[str]:
     """A document's words, crudely stemmed (cached by key and text: documents recur across questions)."""
     key = doc["key"] + "\0" + str(len(doc["text"] or ""))
     words = _WORDS_CACHE.get(key)
     if words is None:
         raw = re.findall(r"[a-z0-9_]+", f"{doc['title']} {doc['terms']} {doc['text']}".lower())
-        words = frozenset(w for r in set(raw) for w in (r, _stem(r)))
+        words = frozenset(w for r in set(raw) for w in (r, _stem(r))) | {_title_slug(doc["title"])}
         if len(_WORDS_CACHE) > 20000:
             _WORDS_CACHE.clear()
         _WORDS_CACHE[key] = words
