@@ -194,6 +194,20 @@ def test_the_verb_acts_on_the_operations_last_resource() -> None:
     assert verb_objects("when I click continue it shows No such price").acted_on == {}
 
 
+def test_the_object_is_the_last_resource_s_head_noun() -> None:
+    # "deployment-branch-policies" are policies, not branches: deleting a merged branch is about
+    # the branch itself, then its reference, before the policy that names branches.
+    index = tiny_index(
+        op_doc("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}", "Delete a reference",
+               "Deletes a merged branch or a tag: its reference."),
+        op_doc("DELETE", "/repos/{owner}/{repo}/branches/{branch}", "Remove a branch", "Removes it from the repository."),
+        op_doc("DELETE", "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
+               "Delete a deployment branch policy", "Deletes a deployment branch policy for an environment."),
+        op_doc("GET", "/repos/{owner}/{repo}/branches", "List branches"))
+    found = suggest(index, "how do I delete a merged branch?", min_confidence=0)
+    assert [t.split(" — ")[1] for t in titles(found)][:2] == ["Remove a branch", "Delete a reference"], titles(found)
+
+
 def test_a_verb_that_changes_something_picks_the_operation_on_one_of_them() -> None:
     # Both POSTs take cancel_at_period_end and the create says more about cancelling, but
     # "cancel the subscription" acts on one that exists: the update of /subscriptions/{id}.

@@ -296,23 +296,23 @@ def verb_objects(question: str) -> VerbObjects:
                        {m: frozenset(o) for m, o in existing.items()})
 
 
-def _last_resource(path: str) -> tuple[str, ...]:
-    """The stemmed words of a path's last segment outside parameters: ``/repos/{owner}/{repo}/
-    collaborators/{username}`` → (collaborator,)."""
+def _last_resource(path: str) -> str:
+    """The stemmed head noun of a path's last segment outside parameters (a compound's last
+    word): ``/repos/{owner}/{repo}/collaborators/{username}`` → collaborator,
+    ``…/deployment-branch-policies/{id}`` → policy, ``/user/public_emails`` → email."""
     for seg in reversed(path.split("/")):
         if seg and not seg.startswith("{") and not re.fullmatch(r"v\d+", seg):
-            return tuple(_stem(w) for w in split_identifier(seg) if not w.isdigit())
-    return ()
+            words = [w for w in split_identifier(seg) if not w.isdigit()]
+            return _stem(words[-1]) if words else ""
+    return ""
 
 
 def _names_object(path: str, objects: frozenset[str]) -> bool:
     """Whether the path's last resource is one of ``objects`` (a word matches one it starts or
     that starts it, from 3 letters: ``repo`` ~ repository)."""
-    for w in _last_resource(path):
-        for o in objects:
-            if w == o or (min(len(w), len(o)) >= 3 and (w.startswith(o) or o.startswith(w))):
-                return True
-    return False
+    w = _last_resource(path)
+    return bool(w) and any(w == o or (min(len(w), len(o)) >= 3 and (w.startswith(o) or o.startswith(w)))
+                           for o in objects)
 
 
 def prepare_terms(index: DocsIndex, question: str) -> list[str]:
