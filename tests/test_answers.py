@@ -9,9 +9,10 @@ import responses
 from click.testing import CliRunner
 
 from bridgebot.answers import Answers, DocSources, DocsIndex, SuggestContext, group_gaps, render_gaps, suggest
-from bridgebot.answers.index import Doc, IndexError_, Source, llms_sources, markdown_sources, split_markdown
+from bridgebot.answers.index import Doc, IndexError_, Source, llms_sources, markdown_sources, spec_source, split_markdown
 from bridgebot.answers.suggest import implied_methods, verb_objects
 from bridgebot.answers.text import query_terms, word_data
+from bridgebot.check import SpecSet
 from bridgebot.cli import cli
 from conftest import BRIDGE_SPEC, ROOT
 
@@ -201,7 +202,7 @@ def test_the_object_is_the_last_resource_s_head_noun() -> None:
         op_doc("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}", "Delete a reference",
                "Deletes a merged branch or a tag: its reference."),
         op_doc("DELETE", "/repos/{owner}/{repo}/branches/{branch}", "Remove a branch", "Removes it from the repository."),
-        op_doc("DELETE", "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
+        op_doc("DELETE", "/repos/{owner}/{repo}/environments/{name}/deployment-branch-policies/{branch_policy_id}",
                "Delete a deployment branch policy", "Deletes a deployment branch policy for an environment."),
         op_doc("GET", "/repos/{owner}/{repo}/branches", "List branches"))
     found = suggest(index, "how do I delete a merged branch?", min_confidence=0)
@@ -233,7 +234,8 @@ def test_a_docs_anchor_in_the_question_names_its_operation() -> None:
     # Developers paste docs links (and GitHub's errors carry a documentation_url): the anchor is
     # the operation's title, whatever else the question says.
     index = tiny_index(
-        op_doc("GET", "/repositories", "List public repositories", "Lists all public repositories, private repos not listed."),
+        op_doc("GET", "/repositories", "List public repositories",
+               "Lists all public repositories, private repos not listed."),
         op_doc("GET", "/user/repos", "List repositories for the authenticated user", "Private and public repositories."),
         op_doc("GET", "/orgs/{org}/repos", "List organization repositories", "Lists repositories for the organization."),
         op_doc("GET", "/orgs/{org}", "Get an organization"))
@@ -246,6 +248,102 @@ def test_a_docs_anchor_in_the_question_names_its_operation() -> None:
     assert "list_organization_repositories" in query_terms("see docs.github.com/rest/repos#list-organization-repositories")
     # A capitalised header name is not an anchor.
     assert not any("_" in t for t in query_terms("the X-Webhook-Signature header"))
+
+
+LEGACY_SPEC = """\
+openapi: 3.0.0
+info: {title: Pay, version: "1"}
+servers: [{url: "https://api.pay.example/v1"}]
+paths:
+  /charges:
+    post:
+      summary: Create a charge
+      description: >-
+        Use the <a href="/docs/api/payment_intents">Payment Intents API</a> to initiate a new payment
+        instead of using this method.
+      responses: {"200": {description: ok}}
+    get:
+      summary: List charges
+      description: Returns the charges you created, newest first.
+      responses: {"200": {description: ok}}
+  /charges/{charge}/capture:
+    post:
+      summary: Capture a charge
+      description: Captures the payment of an uncaptured charge.
+      parameters: [{name: charge, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /payment_intents:
+    post:
+      summary: Create a PaymentIntent
+      description: Creates a PaymentIntent object.
+      responses: {"200": {description: ok}}
+  /teams/{team_id}:
+    get:
+      summary: Get a team (Legacy)
+      deprecated: true
+      description: >-
+        This endpoint route is closing down. We recommend migrating your existing code to use the
+        [Get a team by name](https://docs.pay.example/rest/teams#get-a-team-by-name) endpoint.
+      parameters: [{name: team_id, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+  /orgs/{org}/teams/{team_slug}:
+    get:
+      summary: Get a team by name
+      description: Gets a team using the team's slug.
+      parameters:
+        - {name: org, in: path, required: true, schema: {type: string}}
+        - {name: team_slug, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /refunds:
+    post:
+      summary: Create a refund
+      description: >-
+        Refunds a charge. To refund part of it, see the
+        [partial refunds](https://docs.pay.example/refunds#partial) guide instead.
+      responses: {"200": {description: ok}}
+"""
+
+
+@pytest.fixture
+def legacy_specs(tmp_path) -> SpecSet:
+    (tmp_path / "legacy.yaml").write_text(LEGACY_SPEC)
+    return SpecSet.load([tmp_path / "legacy.yaml"], use_cache=False)
+
+
+def test_a_legacy_operation_names_the_one_its_reference_says_to_use(legacy_specs) -> None:
+    replaced = {d.key.split(":", 2)[2]: d.replaced_by for d in spec_source(legacy_specs.specs[0]).docs()}
+    # "Use the Payment Intents API … instead of using this method": the same method on that resource.
+    assert replaced["POST /v1/charges"] == "op:legacy:POST /v1/payment_intents"
+    # deprecated, "use the [Get a team by name](…#get-a-team-by-name)": the operation that anchor names.
+    assert replaced["GET /v1/teams/{team_id}"] == "op:legacy:GET /v1/orgs/{org}/teams/{team_slug}"
+    # A guide linked with "instead" from an operation that is not legacy replaces nothing.
+    assert replaced["POST /v1/refunds"] is None and replaced["POST /v1/payment_intents"] is None
+
+
+def test_a_legacy_operation_is_suggested_with_its_replacement(legacy_specs) -> None:
+    index = DocsIndex(":memory:")
+    index.refresh([spec_source(legacy_specs.specs[0])])
+    found = suggest(index, "how do I create a charge and capture it later?", min_confidence=0)
+    # The charge calls hold the question's words; the PaymentIntent the reference now points to
+    # follows the legacy create, as confident as it.
+    assert titles(found) == ["POST /v1/charges/{charge}/capture — Capture a charge",
+                             "POST /v1/charges — Create a charge",
+                             "POST /v1/payment_intents — Create a PaymentIntent"], titles(found)
+    assert found[2].confidence == found[1].confidence
+    found = suggest(index, "get the team by its id", min_confidence=0)
+    assert titles(found)[:2] == ["GET /v1/teams/{team_id} — Get a team (Legacy)",
+                                 "GET /v1/orgs/{org}/teams/{team_slug} — Get a team by name"], titles(found)
+
+
+def test_an_index_from_before_replacements_is_rebuilt_once(legacy_specs, tmp_path) -> None:
+    first = DocsIndex(tmp_path / "index.db")
+    first.refresh([spec_source(legacy_specs.specs[0])])
+    first.db.execute("ALTER TABLE docs DROP COLUMN replaced_by")  # as an older bridgebot wrote it
+    again = DocsIndex(tmp_path / "index.db")
+    report = again.refresh([spec_source(legacy_specs.specs[0])])
+    assert report.added == ["spec:legacy"] and report.unchanged == 0 and again.count() == 7
+    found = suggest(again, "how do I create a charge", min_confidence=0)
+    assert "POST /v1/payment_intents — Create a PaymentIntent" in titles(found)
 
 
 def test_markdown_is_split_by_heading_outside_code() -> None:

@@ -51,6 +51,11 @@ VERB_OBJECT_WEIGHT = 1.0
 INSTANCE_WEIGHT = 0.5
 #: How many words after a verb may name its object ("list all the private repos").
 OBJECT_WORDS = 3
+#: A legacy operation's replacement (the operation its reference says to use instead: POST /v1/charges
+#: → POST /v1/payment_intents, GitHub's /teams/{team_id} → /orgs/{org}/teams/{team_slug}) ranks at
+#: least this little below it, and is as confident: the developer asking about the old call is shown
+#: the new one too. None turns this off.
+REPLACEMENT_GAP: float | None = 0.01
 #: Added when the document names a field, parameter or error code the question writes whole
 #: (``cancel_at_period_end``, ``commit_message``): the exact name beats words that merely recur.
 NAME_WEIGHT = 1.0
@@ -296,15 +301,25 @@ def verb_objects(question: str) -> VerbObjects:
                        {m: frozenset(o) for m, o in existing.items()})
 
 
+_RESOURCE_CACHE: dict[str, str] = {}
+
+
 def _last_resource(path: str) -> str:
     """The stemmed head noun of a path's last segment outside parameters (a compound's last
     word): ``/repos/{owner}/{repo}/collaborators/{username}`` → collaborator,
     ``…/deployment-branch-policies/{id}`` → policy, ``/user/public_emails`` → email."""
-    for seg in reversed(path.split("/")):
-        if seg and not seg.startswith("{") and not re.fullmatch(r"v\d+", seg):
-            words = [w for w in split_identifier(seg) if not w.isdigit()]
-            return _stem(words[-1]) if words else ""
-    return ""
+    found = _RESOURCE_CACHE.get(path)
+    if found is None:
+        found = ""
+        for seg in reversed(path.split("/")):
+            if seg and not seg.startswith("{") and not re.fullmatch(r"v\d+", seg):
+                words = [w for w in split_identifier(seg) if not w.isdigit()]
+                found = _stem(words[-1]) if words else ""
+                break
+        if len(_RESOURCE_CACHE) > 20000:
+            _RESOURCE_CACHE.clear()
+        _RESOURCE_CACHE[path] = found
+    return found
 
 
 def _names_object(path: str, objects: frozenset[str]) -> bool:
@@ -313,6 +328,20 @@ def _names_object(path: str, objects: frozenset[str]) -> bool:
     w = _last_resource(path)
     return bool(w) and any(w == o or (min(len(w), len(o)) >= 3 and (w.startswith(o) or o.startswith(w)))
                            for o in objects)
+
+
+def _with_replacements(scored: list[tuple[float, float, dict[str, Any]]]) -> list[tuple[float, float, dict[str, Any]]]:
+    """Each legacy candidate's replacement raised to just below it (score and confidence)."""
+    if not any(c.get("replaced_by") for _, _, c in scored):
+        return scored
+    at = {c["key"]: i for i, (_, _, c) in enumerate(scored)}
+    out = list(scored)
+    for score, confidence, c in scored:
+        i = at.get(c.get("replaced_by") or "")
+        if i is not None and i != at[c["key"]]:
+            s2, conf2, new = out[i]
+            out[i] = (max(s2, score - (REPLACEMENT_GAP or 0.0)), max(conf2, confidence), new)
+    return out
 
 
 def prepare_terms(index: DocsIndex, question: str) -> list[str]:
@@ -395,6 +424,11 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         candidates = [c for c in candidates if c["kind"] in wanted]
     if not candidates:
         return []
+    if REPLACEMENT_GAP is not None:
+        # A legacy operation's replacement is a candidate whenever the legacy one is.
+        seen_keys = {c["key"] for c in candidates}
+        missing = sorted({c["replaced_by"] for c in candidates if c.get("replaced_by")} - seen_keys)
+        candidates += [d for d in index.docs_by_key(missing) if kinds is None or d["kind"] in wanted]
     ids = [c["id"] for c in candidates]
     # IDF-weighted coverage: how much of what the question says each candidate holds.
     weights: dict[str, float] = {}
@@ -452,6 +486,8 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     if reranker is not None:
         sims = reranker(question, [c for _, _, c in scored])
         scored = [(s + 1.5 * sim, conf, c) for (s, conf, c), sim in zip(scored, sims)]
+    if REPLACEMENT_GAP is not None:
+        scored = _with_replacements(scored)
     scored.sort(key=lambda x: -x[0])
     out = []
     for score, confidence, c in scored[:limit]:
