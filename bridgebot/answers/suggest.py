@@ -218,12 +218,18 @@ Reranker = Callable[[str, list[dict[str, Any]]], list[float]]
 _VERB_WORD = re.compile(r"[a-z]+")
 
 
-def implied_methods(question: str) -> frozenset[str]:
+def _verb_words(question: str) -> list[str]:
+    """The question's words, lower case, each phrase of words.yaml replaced by what it means."""
+    return _VERB_WORD.findall(without_phrases(question or "").lower())
+
+
+def implied_methods(question: str, words: list[str] | None = None) -> frozenset[str]:
     """The HTTP methods the question's verbs imply: "how do I list …" → {GET}; "remove" →
-    {DELETE}. Empty when the question names no verb of ``verb_methods`` (words.yaml)."""
+    {DELETE}. Empty when the question names no verb of ``verb_methods`` (words.yaml). ``words``:
+    the question already split by ``_verb_words`` (suggest() splits it once for both verb rules)."""
     table: dict[str, list[str]] = word_data().get("verb_methods", {})  # type: ignore[assignment]
     out: set[str] = set()
-    for w in _VERB_WORD.findall(without_phrases(question or "").lower()):
+    for w in _verb_words(question) if words is None else words:
         out.update(m.upper() for m in table.get(w, []))
     return frozenset(out)
 
@@ -278,13 +284,13 @@ class VerbObjects(NamedTuple):
     existing: dict[str, frozenset[str]]
 
 
-def verb_objects(question: str) -> VerbObjects:
+def verb_objects(question: str, words: list[str] | None = None) -> VerbObjects:
     """What the question's verbs act on: the first ``OBJECT_WORDS`` words after each verb that
     are not stopwords ("how do I delete the merged branch" → DELETE: {merg, branch}). Only a
     verb that starts the question or follows a word of ``_ASKING`` counts: the developer's
     task, not what the app did ("it shows no such price")."""
     table: dict[str, list[str]] = word_data().get("verb_methods", {})  # type: ignore[assignment]
-    words = _VERB_WORD.findall(without_phrases(question or "").lower())
+    words = _verb_words(question) if words is None else words
     acted_on: dict[str, set[str]] = {}
     existing: dict[str, set[str]] = {}
     for i, w in enumerate(words):
@@ -442,8 +448,9 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     ops = {o.upper() for o in context.operations} if boosts else set()
     codes = {c.lower() for c in context.error_codes} if boosts else set()
     fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
-    methods = implied_methods(question)
-    objects = verb_objects(question) if methods else VerbObjects({}, {})
+    verb_words = _verb_words(question)
+    methods = implied_methods(question, verb_words)
+    objects = verb_objects(question, verb_words) if methods else VerbObjects({}, {})
     names = [t for t in terms if "_" in t.strip("_")]
     lists = asked_lists(question)
     scored = []

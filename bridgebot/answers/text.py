@@ -98,7 +98,7 @@ def query_terms(question: str) -> list[str]:
         is_call = "." in raw and len(parts) >= 2
         if _CODE.match(raw):
             add(raw)  # an error code or field name, whole
-        for slug in _SLUG.findall(raw):
+        for slug in _SLUG.findall(raw) if "-" in raw else ():
             add(slug.replace("-", "_"))  # a docs anchor: the title it is made of (see suggest._doc_words)
         for i, part in enumerate(parts):
             if is_call and i == len(parts) - 1 and part in verbs:
