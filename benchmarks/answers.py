@@ -156,7 +156,7 @@ def padded_index(real: list[Doc], size: int) -> DocsIndex:
         extra.append(Doc(key=f"{d.key}#copy{copy}", kind=d.kind, title=f"{d.title} ({word})",
                          text=" ".join(rnd.sample(d.text.split(), k=len(d.text.split()))) + " " + word,
                          url=d.url, spec=f"{d.spec}-{word}" if d.spec else None, method=d.method, path=d.path,
-                         terms=d.terms))
+                         terms=d.terms, replaced_by=f"{d.replaced_by}#copy{copy}" if d.replaced_by else None))
         i += 1
     index.refresh([Source("real", "1", lambda: real), Source("copies", "1", lambda: extra)])
     return index
@@ -256,7 +256,8 @@ def main() -> None:
     if args.no_timing:
         return
 
-    real = [Doc(**{k: r[k] for k in ("key", "kind", "title", "text", "url", "spec", "method", "path", "terms")})
+    real = [Doc(**{k: r[k] for k in ("key", "kind", "title", "text", "url", "spec", "method", "path", "terms",
+                                          "replaced_by")})
             for r in index.all_docs()]
     big = padded_index(real, 10_000)
     questions = [e["question"] for e in entries]

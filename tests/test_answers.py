@@ -9,9 +9,10 @@ import responses
 from click.testing import CliRunner
 
 from bridgebot.answers import Answers, DocSources, DocsIndex, SuggestContext, group_gaps, render_gaps, suggest
-from bridgebot.answers.index import IndexError_, llms_sources, markdown_sources, split_markdown
-from bridgebot.answers.suggest import implied_methods
+from bridgebot.answers.index import Doc, IndexError_, Source, llms_sources, markdown_sources, spec_source, split_markdown
+from bridgebot.answers.suggest import implied_methods, verb_objects
 from bridgebot.answers.text import query_terms, word_data
+from bridgebot.check import SpecSet
 from bridgebot.cli import cli
 from conftest import BRIDGE_SPEC, ROOT
 
@@ -147,6 +148,202 @@ def test_what_the_checker_found_moves_its_operation_first(answers: Answers) -> N
                          SuggestContext(operations=["POST /v0/transfers"]), min_confidence=0)
     assert with_field[0].title.startswith("POST /v0/transfers")
     assert titles(plain) != titles(with_field) or plain[0].score < with_field[0].score
+
+
+def op_doc(method: str, path: str, summary: str, text: str = "", terms: str = "") -> Doc:
+    """An operation document as the index makes it from a spec, for a hand-built index."""
+    return Doc(key=f"op:t:{method} {path}", kind="operation", title=f"{method} {path} — {summary}",
+               text=f"{summary} {text}".strip(), spec="t", method=method, path=path, terms=terms)
+
+
+def tiny_index(*docs: Doc) -> DocsIndex:
+    index = DocsIndex(":memory:")
+    index.refresh([Source("t", "1", lambda: list(docs))])
+    return index
+
+
+def test_which_things_it_accepts_asks_for_the_list_of_them() -> None:
+    # The customer operations hold more of the question's words, but "which countries does it
+    # accept" asks for the list of countries: the GET whose last path word is "countries".
+    about = ("Accepts the customer's addresses: the residential address and the country and subdivision "
+             "codes (ISO 3166-2) of each address.")
+    index = tiny_index(
+        op_doc("GET", "/v0/lists/countries", "Get countries", "Returns the supported values."),
+        op_doc("POST", "/v0/customers", "Create a customer", about, "address country subdivision"),
+        op_doc("PUT", "/v0/customers/{customerID}", "Update a customer", about, "address country subdivision"),
+        op_doc("GET", "/v0/lists/occupations", "Get occupations"))
+    question = "Which countries + subdivision codes does bridge accept for addresses?"
+    assert titles(suggest(index, question, min_confidence=0))[0].startswith("GET /v0/lists/countries")
+    # The same words without asking for a list leave the customer operations first.
+    assert titles(suggest(index, "subdivision codes of the countries for addresses",
+                          min_confidence=0))[0].startswith("POST /v0/customers")
+
+
+def test_the_verb_acts_on_the_operations_last_resource() -> None:
+    # Both are DELETEs; the reviewers one holds more of the question's words ("pull request"),
+    # but "delete a branch" deletes the operation whose last path resource is branches.
+    index = tiny_index(
+        op_doc("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}", "Delete a reference"),
+        op_doc("DELETE", "/repos/{owner}/{repo}/branches/{branch}", "Remove a branch", "Removes it from the repository."),
+        op_doc("DELETE", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+               "Remove requested reviewers from a pull request", "Removes review requests from a pull request."),
+        op_doc("GET", "/repos/{owner}/{repo}/branches", "List branches"))
+    found = suggest(index, "how can I delete a branch once the pull request that merged it is closed?", min_confidence=0)
+    assert titles(found)[0].endswith("Remove a branch"), titles(found)
+    # Only the developer's own task has an object: not what the app did ("it shows …").
+    assert verb_objects("how can I delete the merged branch?").acted_on == {"DELETE": {"merg", "branch"}}
+    assert verb_objects("when I click continue it shows No such price").acted_on == {}
+
+
+def test_the_object_is_the_last_resource_s_head_noun() -> None:
+    # "deployment-branch-policies" are policies, not branches: deleting a merged branch is about
+    # the branch itself, then its reference, before the policy that names branches.
+    index = tiny_index(
+        op_doc("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}", "Delete a reference",
+               "Deletes a merged branch or a tag: its reference."),
+        op_doc("DELETE", "/repos/{owner}/{repo}/branches/{branch}", "Remove a branch", "Removes it from the repository."),
+        op_doc("DELETE", "/repos/{owner}/{repo}/environments/{name}/deployment-branch-policies/{branch_policy_id}",
+               "Delete a deployment branch policy", "Deletes a deployment branch policy for an environment."),
+        op_doc("GET", "/repos/{owner}/{repo}/branches", "List branches"))
+    found = suggest(index, "how do I delete a merged branch?", min_confidence=0)
+    assert [t.split(" — ")[1] for t in titles(found)][:2] == ["Remove a branch", "Delete a reference"], titles(found)
+
+
+def test_a_verb_that_changes_something_picks_the_operation_on_one_of_them() -> None:
+    # Both POSTs take cancel_at_period_end and the create says more about cancelling, but
+    # "cancel the subscription" acts on one that exists: the update of /subscriptions/{id}.
+    index = tiny_index(
+        op_doc("POST", "/v1/subscriptions", "Create a subscription",
+               "Creates a subscription. To cancel it at the end of the period, set cancel_at_period_end.",
+               "cancel_at_period_end"),
+        op_doc("POST", "/v1/subscriptions/{id}", "Update a subscription",
+               "Updates an existing subscription to match the parameters given: items, proration behavior, billing "
+               "thresholds, collection method, default payment method, metadata and cancel_at_period_end.",
+               "cancel_at_period_end"),
+        op_doc("GET", "/v1/subscriptions", "List subscriptions"),
+        op_doc("GET", "/v1/customers/{customer}", "Retrieve a customer", "The customer's subscriptions."))
+    found = suggest(index, "how do I cancel the subscription at the end of the period?", min_confidence=0)
+    assert titles(found)[:2] == ["POST /v1/subscriptions/{id} — Update a subscription",
+                                 "POST /v1/subscriptions — Create a subscription"], titles(found)
+    # A verb that makes something new keeps the collection first.
+    found = suggest(index, "how do I create a subscription that ends at the end of the period?", min_confidence=0)
+    assert titles(found)[0] == "POST /v1/subscriptions — Create a subscription", titles(found)
+
+
+def test_a_docs_anchor_in_the_question_names_its_operation() -> None:
+    # Developers paste docs links (and GitHub's errors carry a documentation_url): the anchor is
+    # the operation's title, whatever else the question says.
+    index = tiny_index(
+        op_doc("GET", "/repositories", "List public repositories",
+               "Lists all public repositories, private repos not listed."),
+        op_doc("GET", "/user/repos", "List repositories for the authenticated user", "Private and public repositories."),
+        op_doc("GET", "/orgs/{org}/repos", "List organization repositories", "Lists repositories for the organization."),
+        op_doc("GET", "/orgs/{org}", "Get an organization"))
+    question = ("listing all private repos gives nothing, only public repositories. Which method is this "
+                "call (list-organization-repositories)?")
+    found = suggest(index, question, min_confidence=0)
+    assert titles(found)[0].startswith("GET /orgs/{org}/repos"), titles(found)
+    # The title the anchor spells counts as a word the operation holds: the most confident too.
+    assert found[0].confidence == max(s.confidence for s in found), [(s.title, s.confidence) for s in found]
+    assert "list_organization_repositories" in query_terms("see docs.github.com/rest/repos#list-organization-repositories")
+    # A capitalised header name is not an anchor.
+    assert not any("_" in t for t in query_terms("the X-Webhook-Signature header"))
+
+
+LEGACY_SPEC = """\
+openapi: 3.0.0
+info: {title: Pay, version: "1"}
+servers: [{url: "https://api.pay.example/v1"}]
+paths:
+  /charges:
+    post:
+      summary: Create a charge
+      description: >-
+        Use the <a href="/docs/api/payment_intents">Payment Intents API</a> to initiate a new payment
+        instead of using this method.
+      responses: {"200": {description: ok}}
+    get:
+      summary: List charges
+      description: Returns the charges you created, newest first.
+      responses: {"200": {description: ok}}
+  /charges/{charge}/capture:
+    post:
+      summary: Capture a charge
+      description: Captures the payment of an uncaptured charge.
+      parameters: [{name: charge, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /payment_intents:
+    post:
+      summary: Create a PaymentIntent
+      description: Creates a PaymentIntent object.
+      responses: {"200": {description: ok}}
+  /teams/{team_id}:
+    get:
+      summary: Get a team (Legacy)
+      deprecated: true
+      description: >-
+        This endpoint route is closing down. We recommend migrating your existing code to use the
+        [Get a team by name](https://docs.pay.example/rest/teams#get-a-team-by-name) endpoint.
+      parameters: [{name: team_id, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+  /orgs/{org}/teams/{team_slug}:
+    get:
+      summary: Get a team by name
+      description: Gets a team using the team's slug.
+      parameters:
+        - {name: org, in: path, required: true, schema: {type: string}}
+        - {name: team_slug, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /refunds:
+    post:
+      summary: Create a refund
+      description: >-
+        Refunds a charge. To refund part of it, see the
+        [partial refunds](https://docs.pay.example/refunds#partial) guide instead.
+      responses: {"200": {description: ok}}
+"""
+
+
+@pytest.fixture
+def legacy_specs(tmp_path) -> SpecSet:
+    (tmp_path / "legacy.yaml").write_text(LEGACY_SPEC)
+    return SpecSet.load([tmp_path / "legacy.yaml"], use_cache=False)
+
+
+def test_a_legacy_operation_names_the_one_its_reference_says_to_use(legacy_specs) -> None:
+    replaced = {d.key.split(":", 2)[2]: d.replaced_by for d in spec_source(legacy_specs.specs[0]).docs()}
+    # "Use the Payment Intents API … instead of using this method": the same method on that resource.
+    assert replaced["POST /v1/charges"] == "op:legacy:POST /v1/payment_intents"
+    # deprecated, "use the [Get a team by name](…#get-a-team-by-name)": the operation that anchor names.
+    assert replaced["GET /v1/teams/{team_id}"] == "op:legacy:GET /v1/orgs/{org}/teams/{team_slug}"
+    # A guide linked with "instead" from an operation that is not legacy replaces nothing.
+    assert replaced["POST /v1/refunds"] is None and replaced["POST /v1/payment_intents"] is None
+
+
+def test_a_legacy_operation_is_suggested_with_its_replacement(legacy_specs) -> None:
+    index = DocsIndex(":memory:")
+    index.refresh([spec_source(legacy_specs.specs[0])])
+    found = suggest(index, "how do I create a charge and capture it later?", min_confidence=0)
+    # The charge calls hold the question's words; the PaymentIntent the reference now points to
+    # follows the legacy create, as confident as it.
+    assert titles(found) == ["POST /v1/charges/{charge}/capture — Capture a charge",
+                             "POST /v1/charges — Create a charge",
+                             "POST /v1/payment_intents — Create a PaymentIntent"], titles(found)
+    assert found[2].confidence == found[1].confidence
+    found = suggest(index, "get the team by its id", min_confidence=0)
+    assert titles(found)[:2] == ["GET /v1/teams/{team_id} — Get a team (Legacy)",
+                                 "GET /v1/orgs/{org}/teams/{team_slug} — Get a team by name"], titles(found)
+
+
+def test_an_index_from_before_replacements_is_rebuilt_once(legacy_specs, tmp_path) -> None:
+    first = DocsIndex(tmp_path / "index.db")
+    first.refresh([spec_source(legacy_specs.specs[0])])
+    first.db.execute("ALTER TABLE docs DROP COLUMN replaced_by")  # as an older bridgebot wrote it
+    again = DocsIndex(tmp_path / "index.db")
+    report = again.refresh([spec_source(legacy_specs.specs[0])])
+    assert report.added == ["spec:legacy"] and report.unchanged == 0 and again.count() == 7
+    found = suggest(again, "how do I create a charge", min_confidence=0)
+    assert "POST /v1/payment_intents — Create a PaymentIntent" in titles(found)
 
 
 def test_markdown_is_split_by_heading_outside_code() -> None:

@@ -31,7 +31,7 @@ import sqlite_utils
 from .text import index_terms, split_identifier
 
 #: Bump when what is indexed per document changes: every source is then rebuilt once.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 #: BM25 column weights: the full-text search (title, terms, text) and the title search (title, terms).
 TEXT_WEIGHTS = (10.0, 4.0, 1.0)
 TITLE_WEIGHTS = (3.0, 1.0)
@@ -54,12 +54,13 @@ class Doc:
     method: str | None = None
     path: str | None = None
     terms: str = ""  # operationId, tags, field names, error codes: split as well as whole
+    replaced_by: str | None = None  # a legacy operation: the key of the one its reference says to use
 
     def row(self, source: str) -> dict[str, Any]:
         return {"key": self.key, "source": source, "kind": self.kind, "title": self.title,
                 "url": self.url, "spec": self.spec, "method": self.method, "path": self.path,
                 "terms": (self.terms + " " + index_terms(self.title + " " + self.terms)).strip(),
-                "text": self.text + "\n" + index_terms(self.text)}
+                "text": self.text + "\n" + index_terms(self.text), "replaced_by": self.replaced_by}
 
 
 @dataclass
@@ -116,10 +117,14 @@ class DocsIndex:
     def _ensure_schema(self) -> None:
         db = self.db
         if "doc_titles" in db.table_names():
+            if "replaced_by" not in db["docs"].columns_dict:
+                # An index from before legacy operations named their replacement: rebuild every source.
+                db["docs"].add_column("replaced_by", str)
+                db.execute("DELETE FROM sources")
             return
         db["sources"].create({"key": str, "digest": str, "documents": int}, pk="key", if_not_exists=True)
         db["docs"].create({"id": int, "key": str, "source": str, "kind": str, "title": str, "url": str,
-                           "spec": str, "method": str, "path": str, "terms": str, "text": str},
+                           "spec": str, "method": str, "path": str, "terms": str, "text": str, "replaced_by": str},
                           pk="id", not_null={"key", "source", "kind", "title"}, if_not_exists=True)
         db["docs"].create_index(["key"], unique=True, if_not_exists=True)
         db["docs"].create_index(["source"], if_not_exists=True)
@@ -272,7 +277,8 @@ class DocsIndex:
         # row before sorting read every matching document's text (4x slower at 10,000 documents).
         cur = self.db.execute(
             "SELECT docs.id, docs.key, docs.kind, docs.title, docs.url, docs.spec, docs.method, docs.path, "
-            f"docs.terms, docs.text, best.score FROM (SELECT rowid, -bm25({table}, {_weights(weights)}) AS score "
+            "docs.terms, docs.text, docs.replaced_by, best.score "
+            f"FROM (SELECT rowid, -bm25({table}, {_weights(weights)}) AS score "
             f"FROM {table} WHERE {table} MATCH ? ORDER BY score DESC LIMIT ?) AS best "
             "JOIN docs ON docs.id = best.rowid ORDER BY best.score DESC", [query, limit])
         cols = [d[0] for d in cur.description]
@@ -290,11 +296,21 @@ class DocsIndex:
         out = []
         for label in labels:
             method, _, path = label.partition(" ")
-            cur = self.db.execute("SELECT id, key, kind, title, url, spec, method, path, terms, text, 0.0 AS score "
-                                  "FROM docs WHERE method = ? AND path = ?", [method.upper(), path])
+            cur = self.db.execute("SELECT id, key, kind, title, url, spec, method, path, terms, text, replaced_by, "
+                                  "0.0 AS score FROM docs WHERE method = ? AND path = ?", [method.upper(), path])
             cols = [d[0] for d in cur.description]
             out += [dict(zip(cols, r)) for r in cur.fetchall()]
         return out
+
+    def docs_by_key(self, keys: list[str]) -> list[dict[str, Any]]:
+        """The documents of ``keys`` (as the searches return them, score 0)."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        cur = self.db.execute("SELECT id, key, kind, title, url, spec, method, path, terms, text, replaced_by, "
+                              f"0.0 AS score FROM docs WHERE key IN ({marks})", list(keys))
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
 
     def matching(self, term: str, ids: list[int]) -> set[int]:
         """Which of ``ids`` hold ``term``."""
@@ -343,13 +359,64 @@ def operation_docs(spec: Any, data: bytes) -> list[Doc]:
         raw = {}
     resolver = _Resolver(raw)
     docs = []
+    links: dict[int, str] = {}
     raw_paths = raw.get("paths") or {}
     for template, methods in spec.paths.items():
         item = resolver.resolve(raw_paths.get(template) or {})
         for method, op in methods.items():
             raw_op = resolver.resolve(item.get(method.lower()) or {}) if isinstance(item, dict) else {}
+            link = _replacement_link(raw_op)
+            if link:
+                links[len(docs)] = link
             docs.append(_operation_doc(spec.name, op, raw_op, resolver))
+    for i, link in links.items():
+        docs[i].replaced_by = _resolve_replacement(docs[i], link, docs)
     return docs
+
+
+#: What a reference says of a legacy operation: "Use the Payment Intents API … instead", "It
+#: replaces the Plans API", GitHub's "closing down … We recommend … use the [Get a team by name]".
+_LEGACY = re.compile(r"\binstead\s+of\s+(?:using\s+)?this\s+(?:method|endpoint|operation)\b"
+                     r"|\breplaces\s+the\s+[\w\s]{1,40}?\bAPI\b"
+                     r"|\b(?:endpoint|route|operation|method)\b[^.]{0,40}\bclosing\s+down\b"
+                     r"|\bthis\s+(?:endpoint|method)\s+is\s+deprecated\b", re.IGNORECASE)
+_LINK = re.compile(r"\]\(([^)\s]+)\)|href=\"([^\"]+)\"")
+
+
+def _replacement_link(raw_op: dict[str, Any]) -> str | None:
+    """The link a legacy operation's description (``deprecated: true``, or its text says to use
+    something else instead) tells the reader to use instead; None otherwise."""
+    description = str(raw_op.get("description") or "")
+    if not (raw_op.get("deprecated") or _LEGACY.search(description)):
+        return None
+    for m in _LINK.finditer(description[:600]):  # a notice opens the description
+        # The link the text tells the reader to use ("use the [Get a team by name](…)"), not any link.
+        if re.search(r"\b(?:use|using|recommend\w*|migrat\w*)\b", description[max(0, m.start() - 80):m.start()], re.I):
+            return m.group(1) or m.group(2)
+    return None
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _resolve_replacement(doc: Doc, link: str, docs: list[Doc]) -> str | None:
+    """The key of the operation a legacy one's link names: the operation whose docs anchor or
+    title is the link's anchor (``#get-a-team-by-name``), else the same method on the resource
+    the link names (``/docs/api/payment_intents``, ``#prices``: POST /v1/charges →
+    POST /v1/payment_intents)."""
+    base, _, anchor = link.partition("#")
+    if anchor:
+        for d in docs:
+            own = d.title.split(" — ", 1)[1] if " — " in d.title else ""
+            if d is not doc and ((d.url or "").endswith("#" + anchor) or (own and _slug(own) == anchor)):
+                return d.key
+    resource = anchor or base.rstrip("/").rsplit("/", 1)[-1]
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", resource or ""):
+        return None
+    same = [d for d in docs if d is not doc and d.method == doc.method and d.path
+            and d.path.rstrip("/").rsplit("/", 1)[-1] == resource]
+    return min(same, key=lambda d: len(d.path or "")).key if same else None
 
 
 def _operation_doc(spec_name: str, op: Any, raw_op: dict[str, Any], resolver: "_Resolver") -> Doc:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from .index import DocsIndex
 from .text import query_terms, split_identifier, stopwords, without_phrases, word_data
 
 #: Below this confidence a suggestion is not shown. On tests/answers_eval (benchmarks/answers.py, 2026-11-30)
-#: 0.35 showed something for 77% of questions, right 75% of the time (it was 74% and 66% before the
-#: second ranking follow-up); on the tuning half 0.45 showed something for 51%, right 76% of the
+#: 0.35 showed something for 76% of questions, right 79% of the time after the third ranking follow-up
+#: (77% and 75% after the second, 74% and 66% before it); on the tuning half 0.45 showed something for 51%, right 76% of the
 #: time, and 0.25 for 88%, right 65% (measured before that follow-up).
 MIN_CONFIDENCE = 0.35
 CANDIDATES = 40
@@ -41,9 +41,27 @@ COVERAGE_WEIGHT = 2.0
 #: Added when the operation's HTTP method is one the question's verb implies ("list" → GET,
 #: "remove" → DELETE: ``verb_methods`` in words.yaml).
 VERB_WEIGHT = 0.5
+#: Added on top when the operation's last path resource is also what that verb acts on: "delete
+#: the merged branch" → a DELETE of ``…/branches/{branch}``, not any DELETE.
+VERB_OBJECT_WEIGHT = 1.0
+#: Added on top of that when the verb changes or removes something that exists (it implies DELETE,
+#: PATCH or PUT: "cancel", "update", "remove") and the operation acts on one object (its path ends in
+#: a parameter): "cancel the subscription" is about one subscription, not the collection a new one
+#: is created in.
+INSTANCE_WEIGHT = 0.5
+#: How many words after a verb may name its object ("list all the private repos").
+OBJECT_WORDS = 3
+#: A legacy operation's replacement (the operation its reference says to use instead: POST /v1/charges
+#: → POST /v1/payment_intents, GitHub's /teams/{team_id} → /orgs/{org}/teams/{team_slug}) ranks at
+#: least this little below it, and is as confident: the developer asking about the old call is shown
+#: the new one too. None turns this off.
+REPLACEMENT_GAP: float | None = 0.01
 #: Added when the document names a field, parameter or error code the question writes whole
 #: (``cancel_at_period_end``, ``commit_message``): the exact name beats words that merely recur.
 NAME_WEIGHT = 1.0
+#: Added to a GET of a collection whose last path word is the thing a question asks the list of:
+#: "which countries does it accept", "what currencies are supported" → ``GET /lists/countries``.
+LIST_WEIGHT = 1.0
 
 
 def _stem(word: str) -> str:
@@ -58,13 +76,22 @@ def _stem(word: str) -> str:
 _WORDS_CACHE: dict[str, frozenset[str]] = {}
 
 
+def _title_slug(title: str) -> str:
+    """The document's own title as a docs anchor spells it, with underscores for the query's
+    hyphens: "GET /orgs/{org}/repos — List organization repositories" →
+    ``list_organization_repositories``; a page section "Webhooks › Verifying signatures" →
+    ``verifying_signatures``."""
+    own = title.split(" — ", 1)[1] if " — " in title else title.split("›")[-1]
+    return "_".join(re.findall(r"[a-z0-9]+", own.lower()))
+
+
 def _doc_words(doc: dict[str, Any]) -> frozenset[str]:
     """A document's words, crudely stemmed (cached by key and text: documents recur across questions)."""
     key = doc["key"] + "\0" + str(len(doc["text"] or ""))
     words = _WORDS_CACHE.get(key)
     if words is None:
         raw = re.findall(r"[a-z0-9_]+", f"{doc['title']} {doc['terms']} {doc['text']}".lower())
-        words = frozenset(w for r in set(raw) for w in (r, _stem(r)))
+        words = frozenset(w for r in set(raw) for w in (r, _stem(r))) | {_title_slug(doc["title"])}
         if len(_WORDS_CACHE) > 20000:
             _WORDS_CACHE.clear()
         _WORDS_CACHE[key] = words
@@ -191,14 +218,136 @@ Reranker = Callable[[str, list[dict[str, Any]]], list[float]]
 _VERB_WORD = re.compile(r"[a-z]+")
 
 
-def implied_methods(question: str) -> frozenset[str]:
+def _verb_words(question: str) -> list[str]:
+    """The question's words, lower case, each phrase of words.yaml replaced by what it means."""
+    return _VERB_WORD.findall(without_phrases(question or "").lower())
+
+
+def implied_methods(question: str, words: list[str] | None = None) -> frozenset[str]:
     """The HTTP methods the question's verbs imply: "how do I list …" → {GET}; "remove" →
-    {DELETE}. Empty when the question names no verb of ``verb_methods`` (words.yaml)."""
+    {DELETE}. Empty when the question names no verb of ``verb_methods`` (words.yaml). ``words``:
+    the question already split by ``_verb_words`` (suggest() splits it once for both verb rules)."""
     table: dict[str, list[str]] = word_data().get("verb_methods", {})  # type: ignore[assignment]
     out: set[str] = set()
-    for w in _VERB_WORD.findall(without_phrases(question or "").lower()):
+    for w in _verb_words(question) if words is None else words:
         out.update(m.upper() for m in table.get(w, []))
     return frozenset(out)
+
+
+_ALLOWED = r"(?:accept|accepts|accepted|support|supports|supported|allow|allows|allowed|available|valid)"
+#: "which countries … accept", "what kinds of events … supported", "what are the supported currencies",
+#: "list of allowed values": the noun is what the developer wants the list of.
+_ASKS_LIST = (
+    re.compile(r"\b(?:which|what)\s+(?:kinds?\s+of\s+|types?\s+of\s+|sorts?\s+of\s+)?([a-z][a-z_]+)\b"
+               r"[^.?!]{0,60}?\b" + _ALLOWED + r"\b"),
+    re.compile(r"\b(?:which|what)\s+(?:are|is)\s+the\s+" + _ALLOWED + r"\s+([a-z][a-z_]+)\b"),
+    re.compile(r"\blist\s+of\s+(?:the\s+|all\s+)?" + _ALLOWED + r"\s+([a-z][a-z_]+)\b"),
+)
+
+
+def asked_lists(question: str) -> frozenset[str]:
+    """The stemmed nouns a question asks the list of ("which countries does bridge accept" →
+    {country}); empty when it asks for no list."""
+    text = (question or "").lower()
+    out = set()
+    for pattern in _ASKS_LIST:
+        for m in pattern.finditer(text):
+            word = m.group(1)
+            if word not in _STOP:
+                out.add(_stem(word))
+    return frozenset(out)
+
+
+def _lists(path: str | None, method: str | None, wanted: frozenset[str]) -> bool:
+    """Whether the operation is a GET of a collection named by one of ``wanted`` (stems)."""
+    if not wanted or not path or (method or "").upper() != "GET":
+        return False
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if not last or last.startswith("{"):
+        return False
+    return any(_stem(w) in wanted for w in split_identifier(last))
+
+
+#: The words before a verb that make it the developer's own task ("how to delete", "I want to
+#: list", "can we cancel", "also remove"), not what something else did ("it shows", "the API lists").
+_ASKING = frozenset("to i we can do how please also just then and or you".split())
+
+
+_ON_ONE = frozenset({"DELETE", "PATCH", "PUT"})
+
+
+class VerbObjects(NamedTuple):
+    """Per HTTP method the question's verbs imply, the stemmed words those verbs act on."""
+
+    acted_on: dict[str, frozenset[str]]
+    #: The same for the verbs that change or remove something that exists (imply DELETE, PATCH or PUT).
+    existing: dict[str, frozenset[str]]
+
+
+def verb_objects(question: str, words: list[str] | None = None) -> VerbObjects:
+    """What the question's verbs act on: the first ``OBJECT_WORDS`` words after each verb that
+    are not stopwords ("how do I delete the merged branch" → DELETE: {merg, branch}). Only a
+    verb that starts the question or follows a word of ``_ASKING`` counts: the developer's
+    task, not what the app did ("it shows no such price")."""
+    table: dict[str, list[str]] = word_data().get("verb_methods", {})  # type: ignore[assignment]
+    words = _verb_words(question) if words is None else words
+    acted_on: dict[str, set[str]] = {}
+    existing: dict[str, set[str]] = {}
+    for i, w in enumerate(words):
+        methods = {m.upper() for m in table.get(w, [])}
+        if not methods or (i and words[i - 1] not in _ASKING):
+            continue
+        objects = {_stem(x) for x in [x for x in words[i + 1:i + 1 + OBJECT_WORDS * 3]
+                                      if x not in _STOP and len(x) > 1][:OBJECT_WORDS]}
+        for m in methods:
+            acted_on.setdefault(m, set()).update(objects)
+            if methods & _ON_ONE:
+                existing.setdefault(m, set()).update(objects)
+    return VerbObjects({m: frozenset(o) for m, o in acted_on.items()},
+                       {m: frozenset(o) for m, o in existing.items()})
+
+
+_RESOURCE_CACHE: dict[str, str] = {}
+
+
+def _last_resource(path: str) -> str:
+    """The stemmed head noun of a path's last segment outside parameters (a compound's last
+    word): ``/repos/{owner}/{repo}/collaborators/{username}`` → collaborator,
+    ``…/deployment-branch-policies/{id}`` → policy, ``/user/public_emails`` → email."""
+    found = _RESOURCE_CACHE.get(path)
+    if found is None:
+        found = ""
+        for seg in reversed(path.split("/")):
+            if seg and not seg.startswith("{") and not re.fullmatch(r"v\d+", seg):
+                words = [w for w in split_identifier(seg) if not w.isdigit()]
+                found = _stem(words[-1]) if words else ""
+                break
+        if len(_RESOURCE_CACHE) > 20000:
+            _RESOURCE_CACHE.clear()
+        _RESOURCE_CACHE[path] = found
+    return found
+
+
+def _names_object(path: str, objects: frozenset[str]) -> bool:
+    """Whether the path's last resource is one of ``objects`` (a word matches one it starts or
+    that starts it, from 3 letters: ``repo`` ~ repository)."""
+    w = _last_resource(path)
+    return bool(w) and any(w == o or (min(len(w), len(o)) >= 3 and (w.startswith(o) or o.startswith(w)))
+                           for o in objects)
+
+
+def _with_replacements(scored: list[tuple[float, float, dict[str, Any]]]) -> list[tuple[float, float, dict[str, Any]]]:
+    """Each legacy candidate's replacement raised to just below it (score and confidence)."""
+    if not any(c.get("replaced_by") for _, _, c in scored):
+        return scored
+    at = {c["key"]: i for i, (_, _, c) in enumerate(scored)}
+    out = list(scored)
+    for score, confidence, c in scored:
+        i = at.get(c.get("replaced_by") or "")
+        if i is not None and i != at[c["key"]]:
+            s2, conf2, new = out[i]
+            out[i] = (max(s2, score - (REPLACEMENT_GAP or 0.0)), max(conf2, confidence), new)
+    return out
 
 
 def prepare_terms(index: DocsIndex, question: str) -> list[str]:
@@ -281,6 +430,11 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
         candidates = [c for c in candidates if c["kind"] in wanted]
     if not candidates:
         return []
+    if REPLACEMENT_GAP is not None:
+        # A legacy operation's replacement is a candidate whenever the legacy one is.
+        seen_keys = {c["key"] for c in candidates}
+        missing = sorted({c["replaced_by"] for c in candidates if c.get("replaced_by")} - seen_keys)
+        candidates += [d for d in index.docs_by_key(missing) if kinds is None or d["kind"] in wanted]
     ids = [c["id"] for c in candidates]
     # IDF-weighted coverage: how much of what the question says each candidate holds.
     weights: dict[str, float] = {}
@@ -294,8 +448,11 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     ops = {o.upper() for o in context.operations} if boosts else set()
     codes = {c.lower() for c in context.error_codes} if boosts else set()
     fields = {f.split("[")[0].split(".")[0].lower() for f in context.fields} if boosts else set()
-    methods = implied_methods(question)
+    verb_words = _verb_words(question)
+    methods = implied_methods(question, verb_words)
+    objects = verb_objects(question, verb_words) if methods else VerbObjects({}, {})
     names = [t for t in terms if "_" in t.strip("_")]
+    lists = asked_lists(question)
     scored = []
     for c in candidates:
         words = _doc_words(c)
@@ -309,8 +466,16 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
             score += PATH_WEIGHT * _path_coverage(c["title"].split("›")[-1], asked, prefixes)
         if methods and c["method"] and c["method"].upper() in methods:
             score += VERB_WEIGHT
+            acted_on = objects.acted_on.get(c["method"].upper())
+            if acted_on and c["path"] and _names_object(c["path"], acted_on):
+                score += VERB_OBJECT_WEIGHT
+                existing = objects.existing.get(c["method"].upper())
+                if existing and c["path"].endswith("}") and _names_object(c["path"], existing):
+                    score += INSTANCE_WEIGHT
         if names and any(n in words for n in names):
             score += NAME_WEIGHT
+        if lists and _lists(c["path"], c["method"], lists):
+            score += LIST_WEIGHT
         confidence = coverage
         label = f"{c['method']} {c['path']}".upper() if c["method"] else None
         haystack = f"{c['terms']} {c['text']}".lower() if codes or fields else ""
@@ -328,6 +493,8 @@ def suggest(index: DocsIndex, question: str, context: SuggestContext | None = No
     if reranker is not None:
         sims = reranker(question, [c for _, _, c in scored])
         scored = [(s + 1.5 * sim, conf, c) for (s, conf, c), sim in zip(scored, sims)]
+    if REPLACEMENT_GAP is not None:
+        scored = _with_replacements(scored)
     scored.sort(key=lambda x: -x[0])
     out = []
     for score, confidence, c in scored[:limit]:

@@ -31,6 +31,9 @@ def stopwords() -> frozenset[str]:
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[._/-][A-Za-z0-9]+)*|\d{3}")
 _CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+#: A docs anchor or slug written in a question: ``#list-organization-repositories``, ``create-a-tree``
+#: (three words or more, lower case: ``X-Webhook-Signature`` is a header, not a slug).
+_SLUG = re.compile(r"(?<![A-Za-z0-9])[a-z]+(?:-[a-z]+){2,}(?![A-Za-z0-9])")
 
 
 def split_identifier(word: str) -> list[str]:
@@ -95,6 +98,8 @@ def query_terms(question: str) -> list[str]:
         is_call = "." in raw and len(parts) >= 2
         if _CODE.match(raw):
             add(raw)  # an error code or field name, whole
+        for slug in _SLUG.findall(raw) if "-" in raw else ():
+            add(slug.replace("-", "_"))  # a docs anchor: the title it is made of (see suggest._doc_words)
         for i, part in enumerate(parts):
             if is_call and i == len(parts) - 1 and part in verbs:
                 # The SDK method's verb: `subscriptions.del` means "delete/cancel a subscription".
