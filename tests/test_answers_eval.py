@@ -28,7 +28,8 @@ def test_the_evaluation_set_verifies() -> None:
 @pytest.mark.slow
 def test_suggest_finds_most_answers_of_the_evaluation_set() -> None:
     """Each question is asked of its own API's index (as benchmarks/answers.py does); the floor
-    is a little under what this measures today (0.793: operations only, no checker boosts)."""
+    is a little under what this measures today (0.838 after the third ranking follow-up, 0.793
+    before it: operations only, no checker boosts)."""
     entries = [e for f in sorted(EVAL.glob("*.yaml")) for e in yaml.safe_load(f.read_text())]
     names = sorted({e["spec"] for e in entries})
     paths = [ROOT / "openapi_specs" / n if (ROOT / "openapi_specs" / n).exists() else SHARED_SPECS / n for n in names]
@@ -49,4 +50,4 @@ def test_suggest_finds_most_answers_of_the_evaluation_set() -> None:
                    and label.count("/") - w.count("/") in (0, 1) for w in wanted):
                 found_at_3 += 1
                 break
-    assert found_at_3 / len(entries) >= 0.78, found_at_3 / len(entries)
+    assert found_at_3 / len(entries) >= 0.82, found_at_3 / len(entries)
