@@ -196,7 +196,7 @@ def score(module: str, all_results: dict[str, str], equiv: dict[str, str],
           only: list[str] | None = None) -> tuple[str, ...]:
     mine = {k: v for k, v in all_results.items() if in_module(k, module) and (only is None or k in only)}
     counts = Counter(mine.values())
-    eq = sum(1 for k, v in mine.items() if k in equiv and v not in KILLED)
+    eq = sum(1 for k, v in mine.items() if k in equiv and v not in KILLED and v != "not checked")
     killed = sum(counts[s] for s in KILLED)
     judged = len(mine) - eq - counts["not checked"]
     low, high = wilson(killed, judged)
