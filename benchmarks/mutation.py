@@ -228,7 +228,13 @@ def main() -> None:
     if not args.report and chosen:
         # One mutmut run for every module's sample: each run pays its own stats check, clean
         # test run and forced failure (1-2 minutes here) before the first mutant.
-        took["sample"] = run("sample", [n for picked in chosen.values() for n in picked], args.jobs)
+        # A mutant already killed stays killed (tests are only ever added; a changed function's
+        # mutants are reset by mutmut itself), so only the rest are run: not yet run, survived, or
+        # reached by no test (new tests may reach and kill them now).
+        done = results()
+        todo = [n for picked in chosen.values() for n in picked if done.get(n) not in KILLED]
+        if todo:
+            took["sample"] = run("sample", todo, args.jobs)
     elif not args.report:
         for module in args.modules:
             took[module] = run(module, None, args.jobs)
