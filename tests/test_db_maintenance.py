@@ -128,3 +128,21 @@ def test_db_purge_purges_old_questions_replies_and_handled_events_and_says_how_m
         {}, {"channel": "C1", "text": "today's reply"}]
     events = {k: json.loads(b) for k, b in store.db.execute("SELECT event_key, body FROM inbox")}
     assert events == {"EvOldDone": {}, "EvOldPending": body, "EvNew": body}  # a pending event is still to handle
+
+
+def test_a_backup_whose_file_cannot_be_created_says_why(tmp_path: Path, monkeypatch) -> None:
+    """A destination SQLite cannot create (a read-only folder for a non-root user; simulated, as
+    this test may run as root): the message is SQLite's reason, not a complaint about the missing copy."""
+    _db_with_threads(tmp_path / "bb.db")
+    real_connect = sqlite3.connect
+
+    def connect(database, *args, **kwargs):
+        if str(database).endswith("copy.db"):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    result = CliRunner().invoke(cli, ["db", "backup", "--db", str(tmp_path / "bb.db"), str(tmp_path / "copy.db")])
+    assert result.exit_code == 1
+    assert f"cannot back up {tmp_path / 'bb.db'}: unable to open database file" in result.output
+    assert not (tmp_path / "copy.db").exists()
