@@ -719,3 +719,18 @@ def test_who_is_internal_is_the_directorys_answer_for_that_person(tmp_path, brid
     # A specialist whose team Slack did not say: known internal by who they are.
     answer = desk.handle_shortcut(user_id="U_LEAD", team_id=None, channel_id=CHAN, message_ts="1.1", thread_ts=None)
     assert answer.text.strip() == "You claimed BB-1. It is in `/bridge mine` and on your Home tab."
+
+
+def test_a_claim_while_the_first_reply_is_being_posted_updates_it_afterwards_instead_of_posting_again(
+        desk: SupportDesk) -> None:
+    """The post's attempt began (it may be in Slack already) and is not confirmed: the claim is an
+    update the deliverer sends after the post, with its ts; never a second post."""
+    t = ask(desk).thread
+    with desk.store.transaction() as db:
+        db.execute("UPDATE outbox SET started = 1 WHERE method = 'chat.postMessage'")
+    desk.handle_click("claim", t.id, user_id=SPEC, team_id="T_HOME", channel_id=CHAN, interaction_id="I1")
+    (first_method, first), (method, update) = outbox(desk)
+    assert (first_method, method) == ("chat.postMessage", "chat.update")
+    assert f"claimed by <@{SPEC}>" not in json.dumps(first["blocks"])  # what may be posted already stays as it was
+    assert (update["channel"], update["ts"]) == (CHAN, None)
+    assert f"claimed by <@{SPEC}>" in json.dumps(update["blocks"])
