@@ -734,3 +734,24 @@ def test_a_claim_while_the_first_reply_is_being_posted_updates_it_afterwards_ins
     assert f"claimed by <@{SPEC}>" not in json.dumps(first["blocks"])  # what may be posted already stays as it was
     assert (update["channel"], update["ts"]) == (CHAN, None)
     assert f"claimed by <@{SPEC}>" in json.dumps(update["blocks"])
+
+
+def test_a_question_gets_the_docs_suggested_for_it_stored_and_in_its_reply(tmp_path, bridge_specs) -> None:
+    from bridgebot.answers import Answers, DocSources, DocsIndex
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "payouts.md").write_text("# Payouts guide\n\n## Cut-off times\n\n"
+                                     "SEPA payouts sent before 14:00 CET settle the same day.\n")
+    answers = Answers(DocsIndex(":memory:"))
+    answers.refresh(bridge_specs, DocSources(str(docs), "https://docs.example.com"))
+    desk = SupportDesk(Store(tmp_path / "bb.db"), bridge_specs, TeamDirectory(), Settings(), clock=Clock(),
+                       answers=answers)
+    desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, "what is the cut-off time for SEPA payouts?",
+                                       team_id="T_EXT"))
+    ((suggested,),) = rows(desk, "SELECT suggested FROM suggestions")
+    titles = [s["title"] for s in json.loads(suggested)]
+    assert titles and "Cut-off times" in titles[0]
+    (method, reply), = [q for q in queued(desk) if q[0] == "chat.postMessage"]
+    assert "<https://docs.example.com/payouts#cut-off-times|Payouts guide › Cut-off times>" in json.dumps(
+        reply["blocks"], ensure_ascii=False)
