@@ -164,6 +164,7 @@ def test_a_customer_reopening_a_resolved_thread_updates_the_bots_reply(desk: Sup
     assert new[0][1]["ts"] == "1700000001.000200"
     shown = json.dumps(new[0][1]["blocks"], ensure_ascii=False)
     assert "open · waiting for a specialist" in shown and ":white_check_mark: resolved" not in shown
+    assert '"action_id": "bb_claim"' in shown and '"action_id": "bb_resolve"' in shown  # its buttons are back
 
 
 def test_the_stored_question_is_cut_to_length(desk: SupportDesk) -> None:
