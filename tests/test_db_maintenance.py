@@ -90,3 +90,59 @@ def test_retention_setting_is_validated(tmp_path: Path, value: str, ok: bool) ->
     else:
         with pytest.raises(SettingsError, match=r"\[retention\] message_text_days"):
             Settings.from_env({"BRIDGEBOT_CONFIG": str(config)})
+
+
+def test_backup_into_folders_that_do_not_exist_yet(tmp_path: Path) -> None:
+    _db_with_threads(tmp_path / "bb.db")
+    dest = tmp_path / "backups" / "2026" / "11" / "copy.db"
+    result = CliRunner().invoke(cli, ["db", "backup", "--db", str(tmp_path / "bb.db"), str(dest)])
+    assert result.exit_code == 0, result.output
+    assert f"backed up {tmp_path / 'bb.db'} to {dest}" in result.output
+    assert sqlite3.connect(dest).execute("SELECT COUNT(*) FROM threads").fetchone() == (2,)
+
+
+def test_db_purge_purges_old_questions_replies_and_handled_events_and_says_how_many(tmp_path: Path) -> None:
+    import json
+    import time
+
+    from bridgebot.tracking import inbox
+
+    store = _db_with_threads(tmp_path / "bb.db")  # both threads opened in 1970: older than 90 days
+    now = time.time()
+    with store.transaction() as db:
+        open_thread(db, channel_id="C1", thread_ts=f"{now:.6f}", author_id="U1", opened_at=now,
+                    customer_team_id="T_EXT", text="a question asked today")
+        outbox.enqueue(db, method="chat.postMessage", at=now, payload={"channel": "C1", "text": "today's reply"})
+        db.execute("UPDATE outbox SET status = 'sent' WHERE created_at = ?", [now])
+        body = {"event": {"text": "what the customer wrote"}}
+        for key, at, done in (("EvOldDone", 1000.0, True), ("EvOldPending", 1001.0, False), ("EvNew", now, True)):
+            item_id = inbox.add(db, event_key=key, kind="message", lane="C1", body=body, at=at)
+            if done:
+                inbox.mark_done(db, item_id, at)
+    result = CliRunner().invoke(cli, ["db", "purge", "--db", str(tmp_path / "bb.db"), "--days", "90"])
+    assert result.exit_code == 0, result.output
+    assert "purged text older than 90 days: 2 questions, 1 replies" in result.output
+    assert store.db.execute("SELECT text FROM threads ORDER BY id").fetchall() == [
+        (None,), (None,), ("a question asked today",)]
+    assert [json.loads(p) for (p,) in store.db.execute("SELECT payload FROM outbox ORDER BY id")] == [
+        {}, {"channel": "C1", "text": "today's reply"}]
+    events = {k: json.loads(b) for k, b in store.db.execute("SELECT event_key, body FROM inbox")}
+    assert events == {"EvOldDone": {}, "EvOldPending": body, "EvNew": body}  # a pending event is still to handle
+
+
+def test_a_backup_whose_file_cannot_be_created_says_why(tmp_path: Path, monkeypatch) -> None:
+    """A destination SQLite cannot create (a read-only folder for a non-root user; simulated, as
+    this test may run as root): the message is SQLite's reason, not a complaint about the missing copy."""
+    _db_with_threads(tmp_path / "bb.db")
+    real_connect = sqlite3.connect
+
+    def connect(database, *args, **kwargs):
+        if str(database).endswith("copy.db"):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    result = CliRunner().invoke(cli, ["db", "backup", "--db", str(tmp_path / "bb.db"), str(tmp_path / "copy.db")])
+    assert result.exit_code == 1
+    assert f"cannot back up {tmp_path / 'bb.db'}: unable to open database file" in result.output
+    assert not (tmp_path / "copy.db").exists()

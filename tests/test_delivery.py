@@ -622,3 +622,29 @@ def test_a_reply_another_deliverer_finished_meanwhile_is_neither_posted_nor_coun
     assert d.deliver_due() == 0
     assert len(slack.made("chat.postMessage")) == 1
     assert store.db.execute("SELECT status, result_ts FROM outbox").fetchall() == [("sent", "1.9")]
+
+
+def test_replies_slack_refused_for_good_are_listed_per_thread_and_in_the_export(alone) -> None:
+    from bridgebot.tracking.threads import threads_for_export
+
+    store, slack, clock, d = alone
+    with store.transaction() as db:
+        db.execute("INSERT INTO threads (channel_id, thread_ts, author_id, opened_at) VALUES ('C1', '2.2', 'U', 2)")
+    slack.script["chat.postMessage"] = [_slack_error("is_archived"), _slack_error("channel_not_found")]
+    _queue(store)
+    assert d.deliver_due() == 0
+    clock.advance(10)
+    _queue(store, thread_id=None, channel="C2", thread_ts=None)
+    assert d.deliver_due() == 0
+    _queue(store, thread_id=2, thread_ts="2.2")
+    assert d.deliver_due() == 1
+    first = {"outbox_id": 1, "thread": "BB-1", "thread_id": 1, "channel": "C1", "method": "chat.postMessage",
+             "error": "is_archived", "attempts": 1, "failed_at": 1000.0}
+    loose = {"outbox_id": 2, "thread": None, "thread_id": None, "channel": "C2", "method": "chat.postMessage",
+             "error": "channel_not_found", "attempts": 1, "failed_at": 1010.0}
+    assert outbox.reply_failures(store.db) == [first, loose]
+    assert outbox.reply_failures(store.db, thread_id=1) == [first]
+    assert outbox.reply_failures(store.db, thread_id=2) == []
+    assert outbox.reply_failures(store.db, thread_id=1, prefix="ACME") == [{**first, "thread": "ACME-1"}]
+    assert [(t["id"], t["reply_errors"]) for t in threads_for_export(store.db)] == [
+        ("BB-1", ["chat.postMessage: is_archived"]), ("BB-2", [])]

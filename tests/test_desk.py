@@ -164,6 +164,7 @@ def test_a_customer_reopening_a_resolved_thread_updates_the_bots_reply(desk: Sup
     assert new[0][1]["ts"] == "1700000001.000200"
     shown = json.dumps(new[0][1]["blocks"], ensure_ascii=False)
     assert "open · waiting for a specialist" in shown and ":white_check_mark: resolved" not in shown
+    assert '"action_id": "bb_claim"' in shown and '"action_id": "bb_resolve"' in shown  # its buttons are back
 
 
 def test_the_stored_question_is_cut_to_length(desk: SupportDesk) -> None:
@@ -719,3 +720,39 @@ def test_who_is_internal_is_the_directorys_answer_for_that_person(tmp_path, brid
     # A specialist whose team Slack did not say: known internal by who they are.
     answer = desk.handle_shortcut(user_id="U_LEAD", team_id=None, channel_id=CHAN, message_ts="1.1", thread_ts=None)
     assert answer.text.strip() == "You claimed BB-1. It is in `/bridge mine` and on your Home tab."
+
+
+def test_a_claim_while_the_first_reply_is_being_posted_updates_it_afterwards_instead_of_posting_again(
+        desk: SupportDesk) -> None:
+    """The post's attempt began (it may be in Slack already) and is not confirmed: the claim is an
+    update the deliverer sends after the post, with its ts; never a second post."""
+    t = ask(desk).thread
+    with desk.store.transaction() as db:
+        db.execute("UPDATE outbox SET started = 1 WHERE method = 'chat.postMessage'")
+    desk.handle_click("claim", t.id, user_id=SPEC, team_id="T_HOME", channel_id=CHAN, interaction_id="I1")
+    (first_method, first), (method, update) = outbox(desk)
+    assert (first_method, method) == ("chat.postMessage", "chat.update")
+    assert f"claimed by <@{SPEC}>" not in json.dumps(first["blocks"])  # what may be posted already stays as it was
+    assert (update["channel"], update["ts"]) == (CHAN, None)
+    assert f"claimed by <@{SPEC}>" in json.dumps(update["blocks"])
+
+
+def test_a_question_gets_the_docs_suggested_for_it_stored_and_in_its_reply(tmp_path, bridge_specs) -> None:
+    from bridgebot.answers import Answers, DocSources, DocsIndex
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "payouts.md").write_text("# Payouts guide\n\n## Cut-off times\n\n"
+                                     "SEPA payouts sent before 14:00 CET settle the same day.\n")
+    answers = Answers(DocsIndex(":memory:"))
+    answers.refresh(bridge_specs, DocSources(str(docs), "https://docs.example.com"))
+    desk = SupportDesk(Store(tmp_path / "bb.db"), bridge_specs, TeamDirectory(), Settings(), clock=Clock(),
+                       answers=answers)
+    desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, "what is the cut-off time for SEPA payouts?",
+                                       team_id="T_EXT"))
+    ((suggested,),) = rows(desk, "SELECT suggested FROM suggestions")
+    titles = [s["title"] for s in json.loads(suggested)]
+    assert titles and "Cut-off times" in titles[0]
+    (method, reply), = [q for q in queued(desk) if q[0] == "chat.postMessage"]
+    assert "<https://docs.example.com/payouts#cut-off-times|Payouts guide › Cut-off times>" in json.dumps(
+        reply["blocks"], ensure_ascii=False)

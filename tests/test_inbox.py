@@ -280,3 +280,131 @@ def test_what_goes_in_the_inbox_and_in_which_lane() -> None:
     assert entry({"command": "/bridge", "trigger_id": "t1", "channel_id": "C1"}) is None
     assert entry({"type": "view_submission", "view": {}}) is None
     assert entry({"type": "url_verification", "challenge": "x"}) is None
+
+
+# --- The inbox and its worker without Slack (an injected clock, drained in the test's thread) ---
+
+OTHER_KEY = "sk-live-1f2e3d4c5b6a7980a1b2c3d4"
+
+
+class _Clock:
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _inbox_worker(tmp_path, process, clock):
+    from bridgebot.tracking import Store
+    from bridgebot.worker import InboxWorker
+
+    store = Store(tmp_path / "bb.db")
+    return store, InboxWorker(store, process, clock=clock)
+
+
+def _event(key: str, lane: str, text: str) -> dict:
+    return {"event_key": key, "kind": "message", "lane": lane,
+            "body": {"event_id": key, "event": {"type": "message", "channel": lane, "text": text}}}
+
+
+def test_the_worker_gets_each_stored_event_back_whole_in_order_per_channel(tmp_path) -> None:
+    from bridgebot.tracking import inbox
+
+    handled = []
+    store, worker = _inbox_worker(tmp_path, lambda item: handled.append(
+        (item.event_key, item.kind, item.lane, item.body, item.attempts)), _Clock())
+    assert worker.accept(**_event("Ev1", "C1", "first, café"))
+    assert worker.accept(**{**_event("Ev2", "C1", "second"), "kind": "message:message_changed"})
+    assert worker.accept(**_event("Ev3", "C2", "other channel"))
+    assert not worker.accept(**_event("Ev1", "C1", "first, café"))  # a redelivery: not stored twice
+    assert worker.drain() == 3
+    assert handled == [
+        ("Ev1", "message", "C1", _event("Ev1", "C1", "first, café")["body"], 0),
+        ("Ev2", "message:message_changed", "C1", _event("Ev2", "C1", "second")["body"], 0),
+        ("Ev3", "message", "C2", _event("Ev3", "C2", "other channel")["body"], 0)]
+    assert inbox.counts(store.db) == {"done": 3}
+    assert worker.next_due_at() is None and worker.drain() == 0
+
+
+def test_a_passing_failure_is_retried_with_backoff_for_as_long_as_it_takes_and_holds_only_its_channel(
+        tmp_path) -> None:
+    from bridgebot.tracking import inbox
+
+    clock, handled, failing = _Clock(), [], [True]
+
+    def process(item):
+        if item.event_key == "Ev1" and failing[0]:
+            raise OSError("slack timed out")
+        handled.append((item.event_key, item.attempts))
+
+    store, worker = _inbox_worker(tmp_path, process, clock)
+    for key, lane in (("Ev1", "C1"), ("Ev2", "C1"), ("Ev3", "C2")):
+        worker.accept(**_event(key, lane, "hello"))
+    assert worker.drain() == 1 and handled == [("Ev3", 0)]  # Ev2 waits behind Ev1; C2 moves on
+    waited = []
+    for attempt in range(1, 10):  # well past MAX_BUG_ATTEMPTS: a passing failure is never set aside
+        status, attempts, due, error = store.db.execute(
+            "SELECT status, attempts, next_attempt_at, last_error FROM inbox WHERE event_key = 'Ev1'").fetchone()
+        assert (status, attempts, error) == ("pending", attempt, "OSError: slack timed out")
+        waited.append(due - clock.now)
+        clock.now = due - 0.5
+        assert worker.ready_lanes() == [] and worker.drain() == 0  # not due yet
+        clock.now = due
+        assert worker.ready_lanes() == ["C1"]
+        if attempt < 9:
+            assert worker.drain() == 0
+    assert waited == [1, 2, 5, 15, 30, 60, 120, 120, 120]
+    failing[0] = False
+    assert worker.drain() == 2
+    assert handled == [("Ev3", 0), ("Ev1", 9), ("Ev2", 0)]
+    assert inbox.counts(store.db) == {"done": 3}
+
+
+def test_an_event_that_hits_a_bug_is_set_aside_after_max_bug_attempts_and_its_channel_moves_on(
+        tmp_path, caplog) -> None:
+    from bridgebot.tracking import inbox
+    from bridgebot.tracking.inbox import MAX_BUG_ATTEMPTS
+
+    clock, handled = _Clock(), []
+
+    def process(item):
+        if item.event_key == "EvP":
+            raise ValueError("a bug " + "x" * 600)
+        handled.append(item.event_key)
+
+    store, worker = _inbox_worker(tmp_path, process, clock)
+    worker.accept(**_event("EvP", "C1", "poison"))
+    worker.accept(**_event("EvNext", "C1", "next"))
+    for attempt in range(1, MAX_BUG_ATTEMPTS + 1):
+        worker.drain()
+        status, attempts, done_at, error, due = store.db.execute(
+            "SELECT status, attempts, done_at, last_error, next_attempt_at FROM inbox WHERE event_key = 'EvP'"
+        ).fetchone()
+        assert attempts == attempt
+        assert error == ("ValueError: a bug " + "x" * 600)[:500]
+        if attempt < MAX_BUG_ATTEMPTS:
+            assert (status, done_at, handled) == ("pending", None, [])
+            clock.now = due
+    assert (status, done_at) == ("failed", clock.now)
+    assert f"failed {MAX_BUG_ATTEMPTS} times and is set aside" in caplog.text
+    assert worker.drain() == 1 and handled == ["EvNext"]
+    assert inbox.counts(store.db) == {"failed": 1, "done": 1}
+    assert worker.next_due_at() is None
+
+
+def test_a_key_anywhere_in_an_event_is_redacted_before_it_is_stored(tmp_path) -> None:
+    handled = []
+    store, worker = _inbox_worker(tmp_path, handled.append, _Clock())
+    body = {"event_id": "EvK", "event": {"type": "message", "channel": "C1", "text": f"my key is {KEY} ok",
+                                         "files": [{"preview": f"Api-Key: {OTHER_KEY}"}], "n": 3}}
+    worker.accept(event_key="EvK", kind="message", lane="C1", body=body)
+    (stored,) = store.db.execute("SELECT body FROM inbox").fetchone()
+    assert KEY not in stored and OTHER_KEY not in stored
+    worker.drain()
+    (item,) = handled
+    assert item.body["event"] == {"type": "message", "channel": "C1", "text": "my key is sk-live-…9f2c ok",
+                                  "files": [{"preview": "Api-Key: sk-live-…c3d4"}], "n": 3}
+    assert item.body["bridgebot_secrets"] == [
+        {"kind": "bridge_live_key", "location": "body", "redacted": "sk-live-…9f2c"},
+        {"kind": "bridge_live_key", "location": "header", "redacted": "sk-live-…c3d4"}]

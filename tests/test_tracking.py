@@ -194,3 +194,18 @@ def test_a_database_in_a_folder_that_does_not_exist_yet_is_created(tmp_path: Pat
     memory = Store(":memory:")
     assert memory.db.execute("SELECT COUNT(*) FROM threads").fetchone()[0] == 0
     assert not (Path.cwd() / ":memory:").exists()
+
+
+def test_reopen_brings_a_resolved_thread_back_and_refuses_an_open_one(store: Store) -> None:
+    from bridgebot.tracking import reopen
+
+    with store.transaction() as db:
+        t = _open(db)
+        with pytest.raises(TrackingError, match="not resolved"):
+            reopen(db, t, by="U_A", at=105.0)
+        resolve(db, t, by="U_A", at=110.0)
+        assert reopen(db, t, by="U_B", at=120.0)
+        again = thread_by_short_id(db, "BB-1")
+        events = [(e["kind"], e["actor_id"], e["at"], e["from_value"], e["to_value"]) for e in events_of(db, t.id)]
+    assert (t.status, again.status, again.resolved_at) == ("open", "open", None)
+    assert events[-2:] == [("resolved", "U_A", 110.0, "open", "resolved"), ("reopened", "U_B", 120.0, "resolved", "open")]
