@@ -260,10 +260,18 @@ def main() -> None:
               + (f"; all modules in one run of {took['sample'] / 60:.1f} minutes" if "sample" in took else ""))
     print("| module | mutants | killed | equivalent | survived | not run | score | minutes |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    totals = [0, 0, 0, 0, 0]  # mutants, killed, equivalent, survived, not run
     for module in args.modules:
         row = score(module, res, equiv)
         minutes = f"{took[module] / 60:.1f}" if module in took else "-"
         print("| " + " | ".join(row) + f" | {minutes} |")
+        totals = [t + int(x) for t, x in zip(totals, row[1:6])]
+    if len(args.modules) > 1:
+        n, killed, eq, _, not_run = totals
+        judged = n - eq - not_run
+        low, high = wilson(killed, judged)
+        pct = f"{100 * killed / judged:.1f}% ({100 * low:.0f}-{100 * high:.0f})" if judged else "-"
+        print("| **all** | " + " | ".join(str(x) for x in totals) + f" | {pct} | - |")
     if args.survivors:
         print("\nSurviving, not judged equivalent:")
         for module in args.modules:

@@ -162,7 +162,11 @@ def test_no_planted_key_reaches_any_output_of_the_corpus(bridge_specs, tmp_path:
     caplog.set_level(logging.DEBUG)
     rng = random.Random(6)
     store = Store(tmp_path / "corpus.db")
-    desk = SupportDesk(store, bridge_specs, _Directory(), Settings())
+    from bridgebot.check.bounded import check_inline
+
+    # A budget no busy machine reaches (the default 1 s is wall time): every paste checked whole.
+    desk = SupportDesk(store, bridge_specs, _Directory(), Settings(),
+                       checker=lambda text: check_inline(text, bridge_specs, budget=120))
     from bridgebot.tracking import threads as th
     outputs: list[tuple[str, str]] = []
     plants: list[tuple[str, list[str]]] = []
