@@ -20,6 +20,12 @@ from bridgebot.check.curl import PasteError, parse_curl, tokenize
         ("curl a\\ b", ["curl", "a b"]),
         ("curl x # a comment", ["curl", "x"]),
         ("curl 'it'\"'\"'s'", ["curl", "it's"]),
+        # An escape $'…' does not know keeps its backslash, as bash does.
+        ("curl -H $'A: b\\q' x", ["curl", "-H", "A: b\\q", "x"]),
+        # A backslash-newline inside single quotes reaches the body; outside, it joins the lines.
+        ("curl \\\n -d 'a \\\nb' x", ["curl", "-d", "a \\\nb", "x"]),
+        # A comment after a body that spans lines ends the command; the body is read whole.
+        ("curl x -d '{\n  \"a\": 1\n}' # create it\n", ["curl", "x", "-d", '{\n  "a": 1\n}']),
     ],
 )
 def test_tokenize_like_a_shell(command: str, tokens: list[str]) -> None:
