@@ -293,3 +293,21 @@ def test_the_cache_lives_under_xdg_cache_home(tmp_path: Path, pets_yaml: Path, m
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     load_spec(pets_yaml)
     assert len(list((tmp_path / "xdg" / "bridgebot").glob("pets-*.pickle"))) == 1
+
+
+def test_a_multi_segment_parameter_holds_up_to_six_segments(shop: Path) -> None:
+    specs = SpecSet([load_spec(shop)])
+    six = specs.route("GET", "https://eu.shop.test/v2/files/a/b/c/d/e/f")
+    assert six.operation.path == "/files/{path}" and six.path_params == {"path": "a/b/c/d/e/f"}
+    assert specs.route("GET", "https://eu.shop.test/v2/files/a/b/c/d/e/f/g").operation is None
+
+
+def test_specs_named_by_the_environment_are_loaded(tmp_path: Path, cache: Path, shop: Path, pets_yaml: Path,
+                                                   monkeypatch) -> None:
+    import os
+
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "pets.json").write_text(json.dumps(PETSTORE_31))
+    monkeypatch.setenv("BRIDGEBOT_SPECS", f"{shop}{os.pathsep}{folder}")
+    assert [s.title for s in SpecSet.load().specs] == ["Shop API", "Pets"]
