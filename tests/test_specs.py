@@ -195,7 +195,7 @@ SHOP = {
             {"name": "path", "in": "path", "required": True, "schema": {"type": "string", "x-multi-segment": True}}]}},
         "/exports/{id}.csv/{part}": {"get": {"parameters": [
             {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
-            {"name": "part", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+            {"name": "part", "in": "path", "required": True, "schema": {"type": "integer"}}]}},
         "/exports/{id}.csv/meta": {"get": {"parameters": [
             {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}},
     },
@@ -232,6 +232,8 @@ def test_a_compiled_spec_keeps_its_parameters_and_auth(shop: Path) -> None:
     assert _findings(specs, "GET", f"{base}/audit", basic_auth="user:pw") == []
     assert _findings(specs, "GET", f"{base}/audit") == [
         ("auth_missing", "Authorization", "No credentials: this endpoint needs HTTP Basic auth (`-u KEY:`).")]
+    # path parameters are read from the path and checked
+    assert [f[:2] for f in _findings(specs, "GET", f"{base}/exports/x.csv/two", key)] == [("wrong_type", "part")]
     op = specs.route("GET", f"{base}/orders").operation
     assert (op.summary, op.docs_url) == ("List orders", "https://docs.shop.test/orders#list")
 
@@ -254,7 +256,7 @@ def test_a_compiled_spec_routes(shop: Path, url: str, template: str) -> None:
 ])
 def test_a_route_miss_names_the_host(shop: Path, url: str, message: str) -> None:
     (finding,) = SpecSet([load_spec(shop)]).route("GET", url).findings
-    assert finding.message == message
+    assert (finding.kind, finding.location, finding.field, finding.message) == ("unknown_path", "url", "path", message)
 
 
 def test_the_specs_command_lists_title_and_servers(shop: Path) -> None:
