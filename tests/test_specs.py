@@ -191,6 +191,11 @@ SHOP = {
             "post": {"security": [{"basic": []}, {}]},  # {}: auth is optional
         },
         "/audit": {"get": {"security": [{"basic": []}]}},
+        # the same path under two parameter names, one method each (as some real specs have it)
+        "/carts/{cartId}": {"get": {"parameters": [
+            {"name": "cartId", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+        "/carts/{id}": {"delete": {"parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}},
         "/files/{path}": {"get": {"parameters": [
             {"name": "path", "in": "path", "required": True, "schema": {"type": "string", "x-multi-segment": True}}]}},
         "/exports/{id}.csv/{part}": {"get": {"parameters": [
@@ -266,7 +271,7 @@ def test_the_specs_command_lists_title_and_servers(shop: Path) -> None:
 
     result = CliRunner().invoke(cli, ["specs", "--spec", str(shop)])
     assert result.exit_code == 0, result.output
-    assert result.output == ("shop: Shop API, 5 paths, 6 operations, servers eu.shop.test/v2, /internal/v2 — ok\n")
+    assert result.output == ("shop: Shop API, 7 paths, 8 operations, servers eu.shop.test/v2, /internal/v2 — ok\n")
 
 
 def test_the_cache_folder_is_made_with_its_parents(tmp_path: Path, pets_yaml: Path, monkeypatch, caplog) -> None:
@@ -313,3 +318,14 @@ def test_specs_named_by_the_environment_are_loaded(tmp_path: Path, cache: Path, 
     (folder / "pets.json").write_text(json.dumps(PETSTORE_31))
     monkeypatch.setenv("BRIDGEBOT_SPECS", f"{shop}{os.pathsep}{folder}")
     assert [s.title for s in SpecSet.load().specs] == ["Shop API", "Pets"]
+    assert sorted(p.name.split("-")[0] for p in cache.glob("*.pickle")) == ["pets", "shop"]  # and cached
+
+
+def test_a_method_is_found_on_a_sibling_path_or_named_as_wrong(shop: Path) -> None:
+    specs = SpecSet([load_spec(shop)])
+    for method, template, name in (("GET", "/carts/{cartId}", "cartId"), ("DELETE", "/carts/{id}", "id")):
+        route = specs.route(method, "https://eu.shop.test/v2/carts/c_1")
+        assert (route.operation.path, route.path_params) == (template, {name: "c_1"})
+    (finding,) = specs.route("PUT", "https://eu.shop.test/v2/carts/c_1").findings
+    assert (finding.kind, finding.field, finding.message, finding.expected, finding.actual) == (
+        "wrong_method", "method", "`/v2/carts/{id}` does not take PUT; it takes DELETE, GET.", ["DELETE", "GET"], "PUT")
