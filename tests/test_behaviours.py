@@ -373,6 +373,11 @@ def test_an_unknown_param_this_spec_accepts_says_the_versions_differ(bridge_spec
     got, _ = explain_error(PastedError(status=400, message="unrecognized field", param="source.nope"),
                            _transfers(bridge_specs), True)
     assert [(f.kind, f.field) for f in got] == [("unknown_param", "source.nope")]
+    # Of two fields named, the one this spec takes is explained, the other is still the request's mistake.
+    got, said = explain_error(PastedError(status=400, message="unrecognized field", param="amount, zzzzzz"),
+                              _transfers(bridge_specs), True)
+    assert [(f.kind, f.field) for f in got] == [("unknown_param", "zzzzzz")]
+    assert said.startswith("The API said `amount` is unknown, but bridge accepts it")
 
 
 def test_an_api_code_is_read_in_that_apis_catalog_first(bridge_specs) -> None:
@@ -403,10 +408,15 @@ def _nested_spec(tmp_path: Path):
                choice={"anyOf": [obj(left_name={"type": "string"}), obj(right_name={"type": "string"})]},
                combo={"allOf": [obj(target_name={"type": "string"}),
                                 {"anyOf": [obj(other_name={"type": "string"})]}]},
-               node={"$ref": "#/components/schemas/Node"})
+               node={"$ref": "#/components/schemas/Node"},
+               forest={"$ref": "#/components/schemas/Tree"})
     doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
            "components": {"schemas": {"Node": obj(label={"type": "string"},
-                                                  child={"$ref": "#/components/schemas/Node"})}},
+                                                  child={"$ref": "#/components/schemas/Node"}),
+                                      # a branch whose items are the schema itself (a tree of arrays)
+                                      "Tree": {"anyOf": [obj(twig_name={"type": "string"}),
+                                                         {"type": "array",
+                                                          "items": {"$ref": "#/components/schemas/Tree"}}]}}},
            "paths": {"/things": {"post": {
                "parameters": [{"name": "expand", "in": "query", "schema": {"type": "string"}}],
                "requestBody": {"content": {"application/json": {"schema": body}}},
@@ -421,6 +431,7 @@ def _nested_spec(tmp_path: Path):
     ("items_list[0][inner_name]", True), ("choice.right_name", True), ("choice.left_name", True),
     ("combo.target_name", True), ("combo.other_name", True), ("node.child.child.label", True),
     ("alpha.bravo.charlie.delta.echo.foxtrot.golf.hotel.india", True), ("node.nope", False),
+    ("forest[0][1].twig_name", True), ("forest.nope", False),
 ])
 def test_an_unknown_param_is_checked_against_every_name_the_spec_takes(tmp_path, field, accepted) -> None:
     """The API said a field is unknown: when this spec takes it (in items, any branch, any depth,
@@ -432,6 +443,27 @@ def test_an_unknown_param_is_checked_against_every_name_the_spec_takes(tmp_path,
                                 _nested_spec(tmp_path), True)
     assert (found == [] and "accepts it" in (said or "")) == accepted
     assert [f.field for f in found] == ([] if accepted else [field])
+
+
+def test_the_search_for_an_unknown_params_name_reads_at_most_200_schemas(tmp_path) -> None:
+    """A field is looked for in at most 200 schemas of one level (a bound on the work a huge spec
+    can cause): of 300 anyOf branches, each with its own property, 199 are read after the anyOf itself."""
+    from bridgebot.check import SpecSet
+    from bridgebot.check.explain import explain_error
+    from bridgebot.check.model import PastedError
+
+    branches = [{"type": "object", "properties": {f"opt_{i}": {"type": "string"}}} for i in range(300)]
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "paths": {"/wide": {"post": {
+               "requestBody": {"content": {"application/json": {"schema": {
+                   "type": "object", "properties": {"wide": {"anyOf": branches}}}}}},
+               "responses": {"200": {"description": "ok"}}}}}}
+    (tmp_path / "w.json").write_text(json.dumps(doc))
+    op = SpecSet.load([tmp_path / "w.json"]).route("POST", "https://api.t.test/wide").operation
+    accepted = [i for i in range(300)
+                if explain_error(PastedError(status=400, message="unrecognized field", param=f"wide.opt_{i}"),
+                                 op, True)[0] == []]
+    assert len(accepted) == 199
 
 
 @pytest.mark.parametrize("field, suggested", [

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bridgebot.check import check_paste
 from bridgebot.check.curl import PasteError, parse_curl, tokenize
 
 
@@ -20,6 +21,14 @@ from bridgebot.check.curl import PasteError, parse_curl, tokenize
         ("curl a\\ b", ["curl", "a b"]),
         ("curl x # a comment", ["curl", "x"]),
         ("curl 'it'\"'\"'s'", ["curl", "it's"]),
+        # An escape $'…' does not know keeps its backslash, as bash does.
+        ("curl -H $'A: b\\q' x", ["curl", "-H", "A: b\\q", "x"]),
+        # A backslash-newline inside single quotes reaches the body; outside, it joins the lines.
+        ("curl \\\n -d 'a \\\nb' x", ["curl", "-d", "a \\\nb", "x"]),
+        # A comment after a body that spans lines ends the command; the body is read whole.
+        ("curl x -d '{\n  \"a\": 1\n}' # create it\n", ["curl", "x", "-d", '{\n  "a": 1\n}']),
+        # Chrome's "Copy as cURL (cmd)" escapes every special character with ^.
+        ('curl ^"https://h/v0/x^" -H ^"A: b ^& c^"', ["curl", "https://h/v0/x", "-H", "A: b & c"]),
     ],
 )
 def test_tokenize_like_a_shell(command: str, tokens: list[str]) -> None:
@@ -27,7 +36,7 @@ def test_tokenize_like_a_shell(command: str, tokens: list[str]) -> None:
 
 
 @pytest.mark.parametrize("command, where", [("curl -d 'abc", "single"), ('curl -d "abc', "double"),
-                                            ("curl -H $'abc", "$'")])
+                                            ("curl -H $'abc", "$'"), ('curl -d "abc\\', "double")])
 def test_unbalanced_quotes_say_which(command: str, where: str) -> None:
     with pytest.raises(PasteError, match=re.escape(f"unbalanced {where}")):
         tokenize(command)
@@ -70,3 +79,28 @@ def test_body_from_a_file_is_noted() -> None:
 def test_no_url_is_an_error() -> None:
     with pytest.raises(PasteError, match="no URL"):
         parse_curl("curl -X POST")
+
+
+def test_header_and_data_option_forms_curl_accepts() -> None:
+    # -H 'Name;' sends the header with an empty value; --url=… and --data-urlencode without a name.
+    r = parse_curl("curl --url=https://h/v0/x -H 'X-Empty;' --data-urlencode 'hello world&more'")
+    assert r.url == "https://h/v0/x"
+    assert r.headers == [("X-Empty", ""), ("Content-Type", "application/x-www-form-urlencoded")]
+    assert (r.method, r.body) == ("POST", "hello+world%26more")
+
+
+def test_data_sends_the_content_type_curl_sends() -> None:
+    r = parse_curl("curl https://h/v0/x -d a=1")
+    assert r.headers == [("Content-Type", "application/x-www-form-urlencoded")]
+
+
+def test_a_json_body_from_a_file_is_noted_and_not_read_as_the_body() -> None:
+    r = parse_curl("curl https://h/v0/x --json @body.json")
+    assert r.notes == ["the body is read from the file body.json, which the paste does not show"]
+    assert (r.method, r.body, r.content_type) == ("POST", "", "application/json")
+
+
+def test_a_base_url_from_a_variable_is_routed_by_its_path(bridge_specs) -> None:
+    result = check_paste('curl "$BRIDGE_URL/v0/customers/cust_1" -H "Api-Key: $KEY"', bridge_specs)
+    assert [r.operation.label for r in result.requests] == ["GET /v0/customers/{customerID}"]
+    assert result.requests[0].request.notes == []

@@ -168,3 +168,164 @@ def test_default_specs_are_the_bundled_ones() -> None:
     specs = SpecSet.load()
     assert [s.name for s in specs.specs] == ["bridge"]
     assert sum(1 for _ in specs.specs[0].operations) == 113
+
+
+# --- What a compiled spec keeps (compiled afresh here: the `cache` fixture is an empty folder) ---
+
+SHOP = {
+    "openapi": "3.1.0",
+    "info": {"title": "Shop API", "version": "1"},
+    "servers": [{"url": "https://{region}.shop.test/v{major}",
+                 "variables": {"region": {"default": "eu"}, "major": {"default": "2"}}},
+                {"url": "/internal/v2"}],
+    "security": [{"key": []}],
+    "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Shop-Key"},
+                                       "basic": {"type": "http", "scheme": "basic"}}},
+    "paths": {
+        "/orders": {
+            "get": {"summary": "List orders", "externalDocs": {"url": "https://docs.shop.test/orders#list"},
+                    "parameters": [
+                        {"name": "status", "in": "query", "required": True, "schema": {"type": "string"}},
+                        {"name": "tags", "in": "query",
+                         "schema": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}}]},
+            "post": {"security": [{"basic": []}, {}]},  # {}: auth is optional
+        },
+        "/audit": {"get": {"security": [{"basic": []}]}},
+        # the same path under two parameter names, one method each (as some real specs have it)
+        "/carts/{cartId}": {"get": {"parameters": [
+            {"name": "cartId", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+        "/carts/{id}": {"delete": {"parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+        "/files/{path}": {"get": {"parameters": [
+            {"name": "path", "in": "path", "required": True, "schema": {"type": "string", "x-multi-segment": True}}]}},
+        "/exports/{id}.csv/{part}": {"get": {"parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "part", "in": "path", "required": True, "schema": {"type": "integer"}}]}},
+        "/exports/{id}.csv/meta": {"get": {"parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+    },
+}
+for _item in SHOP["paths"].values():
+    for _op in _item.values():
+        _op["responses"] = {"200": {"description": "OK"}}
+
+
+@pytest.fixture
+def shop(tmp_path: Path, cache: Path) -> Path:
+    p = tmp_path / "shop.json"
+    p.write_text(json.dumps(SHOP))
+    return p
+
+
+def _findings(specs: SpecSet, method: str, url: str, headers=(), basic_auth=None) -> list[tuple[str, str, str]]:
+    from bridgebot.check import PastedRequest, check_request
+    req = PastedRequest(method, url, list(headers), None, basic_auth=basic_auth)
+    return [(f.kind, f.field, f.message) for f in check_request(req, SpecSet(specs.specs)).findings]
+
+
+def test_a_compiled_spec_keeps_its_parameters_and_auth(shop: Path) -> None:
+    specs = SpecSet([load_spec(shop)])
+    key = [("X-Shop-Key", "k_1")]
+    base = "https://eu.shop.test/v2"
+    assert _findings(specs, "GET", f"{base}/orders?status=open", key) == []
+    # a required query parameter, and tags (form, explode by default): `a,b` is one value
+    assert sorted(f[:2] for f in _findings(specs, "GET", f"{base}/orders?tags=a,b", key)) == [
+        ("invalid_enum", "tags[0]"), ("missing_required", "status")]
+    assert _findings(specs, "GET", f"{base}/orders?status=open") == [
+        ("auth_missing", "X-Shop-Key", "No credentials: this endpoint needs an `X-Shop-Key` header.")]
+    assert _findings(specs, "POST", f"{base}/orders") == []  # auth optional
+    assert _findings(specs, "GET", f"{base}/audit", basic_auth="user:pw") == []
+    assert _findings(specs, "GET", f"{base}/audit") == [
+        ("auth_missing", "Authorization", "No credentials: this endpoint needs HTTP Basic auth (`-u KEY:`).")]
+    # path parameters are read from the path and checked
+    assert [f[:2] for f in _findings(specs, "GET", f"{base}/exports/x.csv/two", key)] == [("wrong_type", "part")]
+    op = specs.route("GET", f"{base}/orders").operation
+    assert (op.summary, op.docs_url) == ("List orders", "https://docs.shop.test/orders#list")
+
+
+@pytest.mark.parametrize("url, template", [
+    ("https://eu.shop.test/v2/files/a/b/c.txt", "/files/{path}"),          # x-multi-segment in the schema
+    ("https://eu.shop.test/v2/exports/x.csv/meta", "/exports/{id}.csv/meta"),  # a literal before a parameter
+    ("https://eu.shop.test/v2/exports/x.csv/2", "/exports/{id}.csv/{part}"),
+    ("https://[your-host]/v2/orders", "/orders"),                          # a placeholder host
+])
+def test_a_compiled_spec_routes(shop: Path, url: str, template: str) -> None:
+    route = SpecSet([load_spec(shop)]).route("GET", url)
+    assert route.operation is not None and route.operation.path == template
+
+
+@pytest.mark.parametrize("url, message", [
+    ("https://eu.shop.test/v2/nothing", "No endpoint `/v2/nothing` on eu.shop.test in the API reference."),
+    ("https://other.test/v2/nothing", "No endpoint `/v2/nothing` on other.test (not a host of the loaded API "
+                                      "specs: eu.shop.test) in the API reference."),
+])
+def test_a_route_miss_names_the_host(shop: Path, url: str, message: str) -> None:
+    (finding,) = SpecSet([load_spec(shop)]).route("GET", url).findings
+    assert (finding.kind, finding.location, finding.field, finding.message) == ("unknown_path", "url", "path", message)
+
+
+def test_the_specs_command_lists_title_and_servers(shop: Path) -> None:
+    from click.testing import CliRunner
+
+    from bridgebot.cli import cli
+
+    result = CliRunner().invoke(cli, ["specs", "--spec", str(shop)])
+    assert result.exit_code == 0, result.output
+    assert result.output == ("shop: Shop API, 7 paths, 8 operations, servers eu.shop.test/v2, /internal/v2 — ok\n")
+
+
+def test_the_cache_folder_is_made_with_its_parents(tmp_path: Path, pets_yaml: Path, monkeypatch, caplog) -> None:
+    folder = tmp_path / "not" / "yet" / "cache"
+    monkeypatch.setenv("BRIDGEBOT_CACHE_DIR", str(folder))
+    with caplog.at_level(logging.WARNING):
+        load_spec(pets_yaml)
+    assert len(list(folder.glob("pets-*.pickle"))) == 1
+    assert caplog.text == ""
+
+
+def test_a_scheme_without_a_type_is_named_as_it_is(tmp_path: Path, cache: Path) -> None:
+    """A security scheme with no `type` (an invalid spec, still used) is named by itself, with an empty type."""
+    doc = json.loads(json.dumps(SHOP))
+    doc["components"]["securitySchemes"]["odd"] = {"in": "header", "name": "X-Odd"}
+    doc["paths"]["/audit"]["get"]["security"] = [{"odd": [], "key": []}]
+    p = tmp_path / "odd.json"
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    assert _findings(specs, "GET", "https://eu.shop.test/v2/audit") == [
+        ("auth_missing", "X-Shop-Key", "No credentials: this endpoint needs odd () + an `X-Shop-Key` header.")]
+
+
+def test_the_cache_lives_under_xdg_cache_home(tmp_path: Path, pets_yaml: Path, monkeypatch) -> None:
+    monkeypatch.delenv("BRIDGEBOT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    load_spec(pets_yaml)
+    assert len(list((tmp_path / "xdg" / "bridgebot").glob("pets-*.pickle"))) == 1
+
+
+def test_a_multi_segment_parameter_holds_up_to_six_segments(shop: Path) -> None:
+    specs = SpecSet([load_spec(shop)])
+    six = specs.route("GET", "https://eu.shop.test/v2/files/a/b/c/d/e/f")
+    assert six.operation.path == "/files/{path}" and six.path_params == {"path": "a/b/c/d/e/f"}
+    assert specs.route("GET", "https://eu.shop.test/v2/files/a/b/c/d/e/f/g").operation is None
+
+
+def test_specs_named_by_the_environment_are_loaded(tmp_path: Path, cache: Path, shop: Path, pets_yaml: Path,
+                                                   monkeypatch) -> None:
+    import os
+
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "pets.json").write_text(json.dumps(PETSTORE_31))
+    monkeypatch.setenv("BRIDGEBOT_SPECS", f"{shop}{os.pathsep}{folder}")
+    assert [s.title for s in SpecSet.load().specs] == ["Shop API", "Pets"]
+    assert sorted(p.name.split("-")[0] for p in cache.glob("*.pickle")) == ["pets", "shop"]  # and cached
+
+
+def test_a_method_is_found_on_a_sibling_path_or_named_as_wrong(shop: Path) -> None:
+    specs = SpecSet([load_spec(shop)])
+    for method, template, name in (("GET", "/carts/{cartId}", "cartId"), ("DELETE", "/carts/{id}", "id")):
+        route = specs.route(method, "https://eu.shop.test/v2/carts/c_1")
+        assert (route.operation.path, route.path_params) == (template, {name: "c_1"})
+    (finding,) = specs.route("PUT", "https://eu.shop.test/v2/carts/c_1").findings
+    assert (finding.kind, finding.field, finding.message, finding.expected, finding.actual) == (
+        "wrong_method", "method", "`/v2/carts/{id}` does not take PUT; it takes DELETE, GET.", ["DELETE", "GET"], "PUT")
