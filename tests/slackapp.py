@@ -106,6 +106,9 @@ class ManualClock:
 def start(fake: FakeSlack, tmp_path: Path, specs: Any, clock: Any = None, threads: int = 4,
           **settings: Any) -> tuple[Running, Any]:
     db_path = tmp_path / "bridgebot.db"
+    # The app's 1 s check budget is wall time: on a busy machine a plain paste was cut short and a
+    # test about something else failed. Tests of the budget itself pass their own.
+    settings.setdefault("check_budget", 30.0)
     s = Settings(bot_token="xoxb-test-token", signing_secret=SIGNING_SECRET, db_path=str(db_path),
                  slack_api_url=fake.base_url, **settings)
     app = build_app(s, specs=specs, clock=clock)

@@ -79,7 +79,7 @@ class Playground:
     """The whole demo in one process; every server listens on 127.0.0.1 only."""
 
     def __init__(self, db_path: str | Path | None = None, port: int = 0, specs: Any = None,
-                 seed: bool = True) -> None:
+                 seed: bool = True, check_budget: float | None = None) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if db_path is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="bridgebot-demo-")
@@ -88,6 +88,8 @@ class Playground:
         self.port = port
         self.specs = specs
         self.seed_conversations = seed
+        #: Seconds a paste's check may take (None: the app's default, as a deployment has it).
+        self.check_budget = check_budget
         self.signing_secret = secrets.token_hex(16)
         self.fake = PlaygroundSlack()
         self.people: dict[str, Person] = {}
@@ -110,6 +112,8 @@ class Playground:
         self._seed_directory()
         settings = Settings(bot_token="xoxb-playground", signing_secret=self.signing_secret,
                             db_path=str(self.db_path), slack_api_url=self.fake.base_url)
+        if self.check_budget is not None:
+            settings.check_budget = self.check_budget
         self.app = build_app(settings, specs=self.specs)
         self.app.start()
         self._server = waitress.create_server(make_wsgi(self), host="127.0.0.1", port=self.port, threads=8,
