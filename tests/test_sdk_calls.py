@@ -61,6 +61,10 @@ CASES = [
     ("client = Octokit::Client.new(access_token: token)\n"
      "client.create_pull_request('o/r', 'main', 'feature', 'Title', 'Body')",
      "POST /repos/{owner}/{repo}/pulls", [], "sdk:ruby"),
+    # A builder's values are checked too (a typed setter given a string).
+    ("import com.stripe.model.Price;\nPriceCreateParams params = PriceCreateParams.builder()"
+     ".setCurrency(\"usd\").setUnitAmount(\"lots\").setProduct(\"prod_1\").build();\nPrice.create(params);",
+     "POST /v1/prices", [("wrong_type", "unit_amount")], "sdk:java"),
 ]
 
 
