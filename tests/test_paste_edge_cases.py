@@ -627,3 +627,16 @@ def test_spec_versions_without_a_date_are_all_kept_and_no_version_is_claimed(tmp
     result = check_paste(CALL, specs)
     assert [r.operation.label for r in result.requests] == ["POST /v1/users"]
     assert not [h for h in result.hints if "Checked against" in h]
+
+
+def test_a_bare_body_with_exactly_the_required_fields_is_checked_against_its_operation(bridge_specs) -> None:
+    # on_behalf_of, source and destination are all POST /v0/transfers requires, and no other
+    # operation takes them: that is enough to check the body (amount is optional).
+    text = ('Getting a 400 with this body:\n```\n{"on_behalf_of": "cust_1", "source": {"payment_rail": "ach", '
+            '"currency": "usd"}, "destination": {"payment_rail": "ethereum", "currency": "usdx", '
+            '"to_address": "0xabc"}}\n```')
+    result = check_paste(text, bridge_specs)
+    r = one_request(result)
+    assert (label(r), r.evidence) == ("POST /v0/transfers", "body_fields")
+    assert pairs(r.findings) == [("invalid_enum", "destination.currency")]
+    assert result.hints == []

@@ -186,3 +186,21 @@ def test_a_docs_anchor_on_several_pages_is_told_apart_by_the_page(github_specs, 
     (err,) = check_paste(text, github_specs).errors
     assert (err.operation.label if err.operation else None, err.evidence) == \
         ("GET /orgs/{org}/dependabot/secrets/{secret_name}", "documentation_url")
+
+
+@pytest.mark.parametrize("url, operation", [
+    ("https://api.github.com/search/code?q=foo+repo:o/r", "GET /search/code"),
+    ("https://api.github.com/repos/o/r/actions/workflows/ci.yml/disable",
+     "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"),
+    # An Enterprise Server URL (/api/v3/…) to a path that takes PUT only.
+    ("https://ghe.corp.example/api/v3/repos/o/r/actions/workflows/ci.yml/disable",
+     "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"),
+    # GET and POST both take /user/repos: a URL alone does not say which was called.
+    ("https://api.github.com/user/repos", None),
+])
+def test_an_api_url_shown_without_its_method_names_the_operation_only_when_the_path_takes_one(
+        github_specs, url: str, operation: str | None) -> None:
+    text = f"Github query : {url}\nError: 403 Resource not accessible by integration"
+    (err,) = check_paste(text, github_specs).errors
+    assert (err.operation.label if err.operation else None, err.evidence) == \
+        (operation, "url_single_method" if operation else None)

@@ -65,6 +65,11 @@ CASES = [
     ("import com.stripe.model.Price;\nPriceCreateParams params = PriceCreateParams.builder()"
      ".setCurrency(\"usd\").setUnitAmount(\"lots\").setProduct(\"prod_1\").build();\nPrice.create(params);",
      "POST /v1/prices", [("wrong_type", "unit_amount")], "sdk:java"),
+    # After an id: an action (invoices/{id}/pay) and a sub-collection (customers/{id}/sources).
+    ("await stripe.invoices.pay('in_123', {paid_out_of_band: 'yes'});", "POST /v1/invoices/{invoice}/pay",
+     [("wrong_type", "paid_out_of_band")], "sdk:javascript"),
+    ("await stripe.customers.createSource('cus_1', {source: 'tok_visa', metadata: 'x'});",
+     "POST /v1/customers/{customer}/sources", [("wrong_type", "metadata")], "sdk:javascript"),
 ]
 
 
