@@ -640,3 +640,21 @@ def test_a_bare_body_with_exactly_the_required_fields_is_checked_against_its_ope
     assert (label(r), r.evidence) == ("POST /v0/transfers", "body_fields")
     assert pairs(r.findings) == [("invalid_enum", "destination.currency")]
     assert result.hints == []
+
+
+@pytest.mark.parametrize("body, findings", [
+    ("json_encode(['type' => 'individual', 'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 5])",
+     [("wrong_type", "email")]),
+    ("json_encode($data)", []),      # built elsewhere: sent, not judged
+    ("$payload", []),
+    ("'{\"type\": \"individual\"'", [("malformed_body", "")]),
+])
+def test_guzzle_body_option_is_the_body_sent(bridge_specs, body: str, findings) -> None:
+    # 'body' => json_encode([...]) is how most Guzzle code sends JSON: the body is that array's JSON
+    # (it was read as no body at all: "needs a request body").
+    text = ("$response = $client->request('POST', 'https://api.bridge.xyz/v0/customers', [\n"
+            "    'headers' => ['Api-Key' => $apiKey, 'Idempotency-Key' => $uuid, 'Content-Type' => 'application/json'],\n"
+            f"    'body' => {body},\n]);")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.source) == ("POST /v0/customers", "guzzle")
+    assert pairs(r.findings) == findings
