@@ -70,6 +70,32 @@ CASES = [
      [("wrong_type", "paid_out_of_band")], "sdk:javascript"),
     ("await stripe.customers.createSource('cus_1', {source: 'tok_visa', metadata: 'x'});",
      "POST /v1/customers/{customer}/sources", [("wrong_type", "metadata")], "sdk:javascript"),
+    # **opts may hold amount: not claimed missing.
+    ("Stripe::PaymentIntent.create(currency: 'usd', **opts)", "POST /v1/payment_intents", [], "sdk:ruby"),
+    ("$stripe->paymentIntents->create(['amount' => ('ten'), 'currency' => 'usd']);", "POST /v1/payment_intents",
+     [("wrong_type", "amount")], "sdk:php"),
+    ("$X = ['amount' => 'ten', 'currency' => 'usd'];\n$stripe->paymentIntents->create($X);",
+     "POST /v1/payment_intents", [("wrong_type", "amount")], "sdk:php"),
+    ("// stripe\nMap<String, Object> params = new LinkedHashMap<>();\nparams.put(\"currency\", \"usd\");\n"
+     "params.put(\"unit_amount\", \"lots\");\nPrice.create(params);", "POST /v1/prices",
+     [("wrong_type", "unit_amount")], "sdk:java"),
+    ("import com.stripe.model.Price;\nPriceCreateParams params = PriceCreateParams.builder().setCurrency(\"usd\")"
+     ".setUnitAmount(1000L).setProduct(\"prod_1\").putExtraParam(\"descripton\", \"x\").build();\nPrice.create(params);",
+     "POST /v1/prices", [("unknown_param", "descripton")], "sdk:java"),
+    # Setters called on the params after they are made (Go AddX, C# AddExtraParam) count.
+    ("```go\nparams := &stripe.PaymentLinkParams{}\nparams.AddLineItem(&stripe.PaymentLinkLineItemParams{"
+     "Price: stripe.String(\"price_1\"), Quantity: stripe.Int64(1)})\npl, err := paymentlink.New(params)\n```",
+     "POST /v1/payment_links", [], "sdk:go"),
+    ("```go\nparams := &stripe.CustomerParams{Email: stripe.String(\"a@b.co\")}\nparams.AddExtra(\"descripton\", \"x\")\n"
+     "c, err := customer.New(params)\n```", "POST /v1/customers", [("unknown_param", "descripton")], "sdk:go"),
+    ("```go\nparams := &stripe.CustomerParams{Params: stripe.Params{IdempotencyKey: stripe.String(\"k1\")}, "
+     "Email: stripe.String(\"a@b.co\")}\nc, err := customer.New(params)\n```", "POST /v1/customers", [], "sdk:go"),
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\" };\noptions.AddExtraParam(\"descripton\", \"x\");\n"
+     "var service = new CustomerService();\nservice.Create(options); // Stripe", "POST /v1/customers",
+     [("unknown_param", "descripton")], "sdk:csharp"),
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\", Balance = \"x\" };\nvar opts = options;\n"
+     "var service = new CustomerService();\nservice.Create(opts); // Stripe", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:csharp"),
 ]
 
 
@@ -185,3 +211,18 @@ def test_generated_calls_sample(both: SpecSet, lang: str) -> None:
                 fs = check_paste(r.render(op, family, m.example, lang) or "", both).findings
                 assert [f.kind for f in fs] == [m.kind], (m.description, code)
     assert checked >= 4
+
+
+def test_a_call_in_a_traceback_behind_a_log_prefix_after_other_text_is_read(both: SpecSet) -> None:
+    # The log prefix repeats on the frame's code line: it is taken off there too, wherever the
+    # traceback starts in the paste.
+    text = ("Worker log:\n"
+            "web-1  | Traceback (most recent call last):\n"
+            'web-1  |   File "/srv/shop/pay.py", line 31, in charge\n'
+            "web-1  |     customer = stripe.Customer.create(email='a@b.co', balance='x')\n"
+            'web-1  |   File "/usr/lib/python3.11/site-packages/stripe/api_requestor.py", line 9, in request\n'
+            "web-1  |     self.handle_error_response(rbody, rcode, resp.data, rheaders)\n"
+            "web-1  | stripe.error.InvalidRequestError: Request req_1: Invalid integer: x\n")
+    res = check_paste(text, both)
+    assert [(q.operation.label, [(f.kind, f.field) for f in q.findings]) for q in res.requests if q.operation] == \
+        [("POST /v1/customers", [("wrong_type", "balance")])]

@@ -249,6 +249,9 @@ def apply_setter(target: dict[str, Any], method: str, vals: list[Any]) -> None:
             seq.extend(vals[0] if isinstance(vals[0], list) else [vals[0]])
     elif w[0] == "add" and len(w) > 1 and vals:
         if len(vals) == 2 and isinstance(vals[0], str):  # Go params.AddMetadata("k", "v")
+            if key in ("extra_param", "extra"):  # C# AddExtraParam("k", v), Go AddExtra("k", "v"): a field as named
+                target[vals[0]] = vals[1]
+                return
             sub = target.setdefault(key, {})
             if isinstance(sub, dict):
                 sub[vals[0]] = vals[1]
