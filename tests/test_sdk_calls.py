@@ -72,6 +72,7 @@ CASES = [
      "POST /v1/customers/{customer}/sources", [("wrong_type", "metadata")], "sdk:javascript"),
     # **opts may hold amount: not claimed missing.
     ("Stripe::PaymentIntent.create(currency: 'usd', **opts)", "POST /v1/payment_intents", [], "sdk:ruby"),
+    ("Stripe::PaymentIntent.create(**opts)", "POST /v1/payment_intents", [], "sdk:ruby"),  # not "needs a body"
     ("$stripe->paymentIntents->create(['amount' => ('ten'), 'currency' => 'usd']);", "POST /v1/payment_intents",
      [("wrong_type", "amount")], "sdk:php"),
     ("$X = ['amount' => 'ten', 'currency' => 'usd'];\n$stripe->paymentIntents->create($X);",
@@ -226,3 +227,15 @@ def test_a_call_in_a_traceback_behind_a_log_prefix_after_other_text_is_read(both
     res = check_paste(text, both)
     assert [(q.operation.label, [(f.kind, f.field) for f in q.findings]) for q in res.requests if q.operation] == \
         [("POST /v1/customers", [("wrong_type", "balance")])]
+
+
+@pytest.mark.parametrize("text", [
+    "Stripe::Customer.create(email: 'a@b.co', balance: 'x', metadata: " + "[" * 3000 + "1" + "]" * 3000 + ")",
+    "// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"balance\", \"x\");\n"
+    "params.put(\"metadata\", " + "List.of(" * 300 + "1" + ")" * 300 + ");\nCustomer.create(params);",
+])
+def test_a_call_with_an_argument_nested_hundreds_deep_is_still_read(both: SpecSet, text: str) -> None:
+    # Past the readers' depth limit the value is left unknown; the call and its other fields are
+    # still read and checked (reading every level ran out of stack and lost the call).
+    op, got, _src = _one(text, both)
+    assert (op, sorted(got)) == ("POST /v1/customers", [("wrong_type", "balance"), ("wrong_type", "metadata")])
