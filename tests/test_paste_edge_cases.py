@@ -658,3 +658,12 @@ def test_guzzle_body_option_is_the_body_sent(bridge_specs, body: str, findings) 
     r = one_request(check_paste(text, bridge_specs))
     assert (label(r), r.request.source) == ("POST /v0/customers", "guzzle")
     assert pairs(r.findings) == findings
+
+
+def test_guzzle_url_in_double_quotes_with_a_variable_base_is_read(bridge_specs) -> None:
+    # "$base/v0/customers": PHP fills in $base at run time; the path still names the endpoint.
+    text = ("$response = $client->request('POST', \"$base/v0/customers\", ['headers' => ['Api-Key' => $k, "
+            "'Idempotency-Key' => $i], 'json' => ['type' => 'individual', 'email' => 5]]);")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.source) == ("POST /v0/customers", "guzzle")
+    assert pairs(r.findings) == [("wrong_type", "email")]

@@ -97,6 +97,17 @@ CASES = [
     ("var options = new CustomerCreateOptions { Email = \"a@b.co\", Balance = \"x\" };\nvar opts = options;\n"
      "var service = new CustomerService();\nservice.Create(opts); // Stripe", "POST /v1/customers",
      [("wrong_type", "balance")], "sdk:csharp"),
+    ("stripe.Customer.create(email='a@b.co', balance=('x'))", "POST /v1/customers", [("wrong_type", "balance")],
+     "sdk:python"),
+    # A computed key may be the required amount: not claimed missing.
+    ("await stripe.paymentIntents.create({[field]: 100, currency: 'usd'});", "POST /v1/payment_intents", [],
+     "sdk:javascript"),
+    ("var service = new CustomerService();\nservice.Create(new() { Email = \"a@b.co\", Balance = \"x\" }); // Stripe",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:csharp"),
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\", TaxExempt = @\"none\" };\n"
+     "var service = new CustomerService();\nservice.Create(options); // Stripe", "POST /v1/customers", [], "sdk:csharp"),
+    ('await octokit.request("POST /repos/o/r/issues", {title: "t", labels: "bug"})',
+     "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:javascript"),
 ]
 
 
