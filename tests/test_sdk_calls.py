@@ -108,6 +108,9 @@ CASES = [
      "var service = new CustomerService();\nservice.Create(options); // Stripe", "POST /v1/customers", [], "sdk:csharp"),
     ('await octokit.request("POST /repos/o/r/issues", {title: "t", labels: "bug"})',
      "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:javascript"),
+    # A map made empty in the snippet holds only what is put in it: currency is missing.
+    ("// stripe\nMap<String, Object> params = new LinkedHashMap<>();\nparams.put(\"amount\", 100);\n"
+     "PaymentIntent.create(params);", "POST /v1/payment_intents", [("missing_required", "currency")], "sdk:java"),
 ]
 
 
