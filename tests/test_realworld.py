@@ -204,3 +204,13 @@ def test_an_api_url_shown_without_its_method_names_the_operation_only_when_the_p
     (err,) = check_paste(text, github_specs).errors
     assert (err.operation.label if err.operation else None, err.evidence) == \
         (operation, "url_single_method" if operation else None)
+
+
+def test_a_docs_link_is_followed_with_every_api_loaded(bridge_specs, stripe_specs, github_specs) -> None:
+    # The bot loads every spec: operations of other APIs have no docs anchor (or none at all).
+    every = SpecSet([*bridge_specs.specs, *stripe_specs.specs, *github_specs.specs])
+    text = ('{"message": "Not Found", "documentation_url": '
+            '"https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret", "status": "404"}')
+    (err,) = check_paste(text, every).errors
+    assert (err.operation.label, err.evidence) == ("GET /orgs/{org}/dependabot/secrets/{secret_name}",
+                                                   "documentation_url")
