@@ -230,17 +230,18 @@ def test_generated_calls_sample(both: SpecSet, lang: str) -> None:
 
 def test_a_call_in_a_traceback_behind_a_log_prefix_after_other_text_is_read(both: SpecSet) -> None:
     # The log prefix repeats on the frame's code line: it is taken off there too, wherever the
-    # traceback starts in the paste.
-    text = ("Worker log:\n"
-            "web-1  | Traceback (most recent call last):\n"
-            'web-1  |   File "/srv/shop/pay.py", line 31, in charge\n'
-            "web-1  |     customer = stripe.Customer.create(email='a@b.co', balance='x')\n"
-            'web-1  |   File "/usr/lib/python3.11/site-packages/stripe/api_requestor.py", line 9, in request\n'
-            "web-1  |     self.handle_error_response(rbody, rcode, resp.data, rheaders)\n"
-            "web-1  | stripe.error.InvalidRequestError: Request req_1: Invalid integer: x\n")
-    res = check_paste(text, both)
-    assert [(q.operation.label, [(f.kind, f.field) for f in q.findings]) for q in res.requests if q.operation] == \
-        [("POST /v1/customers", [("wrong_type", "balance")])]
+    # traceback starts in the paste (left on, "worker #3 | …" made the code line a comment).
+    for prefix in ("web-1  | ", "worker #3 | "):
+        text = ("Worker log:\n"
+                f"{prefix}Traceback (most recent call last):\n"
+                f'{prefix}  File "/srv/shop/pay.py", line 31, in charge\n'
+                f"{prefix}    customer = stripe.Customer.create(email='a@b.co', balance='x')\n"
+                f'{prefix}  File "/usr/lib/python3.11/site-packages/stripe/api_requestor.py", line 9, in request\n'
+                f"{prefix}    self.handle_error_response(rbody, rcode, resp.data, rheaders)\n"
+                f"{prefix}stripe.error.InvalidRequestError: Request req_1: Invalid integer: x\n")
+        res = check_paste(text, both)
+        assert [(q.operation.label, [(f.kind, f.field) for f in q.findings]) for q in res.requests if q.operation] == \
+            [("POST /v1/customers", [("wrong_type", "balance")])], prefix
 
 
 @pytest.mark.parametrize("text", [
