@@ -111,6 +111,10 @@ CASES = [
     # A map made empty in the snippet holds only what is put in it: currency is missing.
     ("// stripe\nMap<String, Object> params = new LinkedHashMap<>();\nparams.put(\"amount\", 100);\n"
      "PaymentIntent.create(params);", "POST /v1/payment_intents", [("missing_required", "currency")], "sdk:java"),
+    # A list made elsewhere and added to is still a list of unknown values (it was called an object).
+    ("// stripe\nList<Object> types = getTypes();\ntypes.add(\"card\");\nMap<String, Object> params = new HashMap<>();\n"
+     "params.put(\"currency\", \"usd\");\nparams.put(\"amount\", 100);\nparams.put(\"payment_method_types\", types);\n"
+     "PaymentIntent.create(params);", "POST /v1/payment_intents", [], "sdk:java"),
 ]
 
 

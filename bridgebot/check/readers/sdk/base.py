@@ -217,6 +217,8 @@ class Reader:
         return value
 
     def apply_mutations(self, value: Any, muts: list[tuple[str, list[ts.Node]]], depth: int) -> Any:
+        if isinstance(value, Unresolved) and all(m.lower() in ("add", "addall") for m, _ in muts):
+            return value  # list.add(x) on a list made elsewhere: still a value we cannot see, not a map
         target = value if isinstance(value, dict) else PartialDict() if isinstance(value, Unresolved) else None
         if target is None:
             return value
