@@ -80,3 +80,10 @@ def test_unreadable_part_is_malformed_and_the_rest_still_checked(bridge_specs) -
     result = check_paste(text, bridge_specs)
     kinds = sorted(f.kind for r in result.requests for f in r.findings)
     assert "malformed_body" in kinds and "invalid_enum" in kinds
+
+
+def test_a_body_cut_off_says_so_and_where(bridge_specs) -> None:
+    text = 'POST /v0/customers\n```json\n{\n  "type": "individual",\n  "first_name": "Jo",\n```'
+    (req,) = check_paste(text, bridge_specs).requests
+    assert [(f.kind, f.message) for f in req.findings] == [
+        ("malformed_body", "The body is not valid JSON: it ends early (cut off?) at line 4 column 1 of the JSON.")]

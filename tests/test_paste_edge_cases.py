@@ -542,3 +542,128 @@ def test_a_php_array_nested_past_the_readers_depth_is_checked_not_a_bug_report(b
     assert result.problems == []
     (report,) = result.requests
     assert [(f.kind, f.field) for f in report.findings if f.kind == "wrong_type"] == [("wrong_type", "email")]
+
+
+def test_fetch_body_whose_last_field_is_an_array_is_checked(bridge_specs) -> None:
+    # `endorsements: ['sepa', 'pix']})`: the array closes right before the object does; the
+    # object after it is still read (and the next bracket not skipped), so the bad value is found.
+    text = ("```js\nawait fetch('https://api.bridge.xyz/v0/customers', { method: 'POST', headers: "
+            "{ 'Api-Key': key, 'Idempotency-Key': id, 'Content-Type': 'application/json' },\n"
+            "  body: JSON.stringify({ type: 'individual', first_name: 'Jo', last_name: 'Li', email: 'jo@x.co', "
+            "endorsements: ['sepa', 'pix']}) })\n```")
+    r = one_request(check_paste(text, bridge_specs))
+    assert label(r) == "POST /v0/customers"
+    assert pairs(r.findings) == [("invalid_enum", "endorsements[1]")]
+    assert json.loads(r.request.body)["endorsements"] == ["sepa", "pix"]
+
+
+@pytest.mark.parametrize("content_type, findings", [
+    ("['application/json']", []),
+    ("['text/plain']", [("content_type", "Content-Type")]),
+])
+def test_guzzle_header_given_as_an_array_is_read_as_its_value(bridge_specs, content_type: str, findings) -> None:
+    # PSR-7 lets a Guzzle header be a list of values: the value is still what was written.
+    text = ("$response = $client->request('POST', 'https://api.bridge.xyz/v0/customers', [\n"
+            f"    'headers' => ['Api-Key' => $apiKey, 'Idempotency-Key' => $uuid, 'Content-Type' => {content_type}],\n"
+            "    'json' => ['type' => 'individual', 'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 'jo@x.co'],\n"
+            "]);")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.source) == ("POST /v0/customers", "guzzle")
+    assert pairs(r.findings) == findings
+    if findings:
+        assert "text/plain" in r.findings[0].message
+
+
+# --- which version of a spec ---------------------------------------------------------------------
+
+def _acme(version: str) -> dict:
+    """A small API whose two versions differ: `nickname` only exists from 2024-01-01."""
+    props = {"email": {"type": "string"}}
+    if version >= "2024-01-01":
+        props["nickname"] = {"type": "string"}
+    return {"openapi": "3.0.3", "info": {"title": "Acme", "version": version},
+            "servers": [{"url": "https://api.acme.test"}],
+            "paths": {"/v1/users": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"type": "object", "properties": props, "additionalProperties": False}}}},
+                "responses": {"200": {"description": "ok"}}}}}}
+
+
+def _load_acme(tmp_path, layout: dict[str, str | None]):
+    from bridgebot.check.specs import SpecSet
+
+    paths = []
+    for rel, version in layout.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        doc = _acme(version or "2024-01-01")
+        path.write_text(json.dumps(doc))
+        paths.append(path)
+    return SpecSet.load(paths, use_cache=False)
+
+
+CALL = ("curl -X POST https://api.acme.test/v1/users -H 'Content-Type: application/json' "
+        "-d '{\"email\": \"a@b.co\", \"nickname\": \"jo\"}'")
+
+
+def test_spec_versions_kept_in_dated_folders_are_told_apart(tmp_path) -> None:
+    # Two versions of one API in folders named by date (the file names carry no date): the newest
+    # is used unless the paste names a version, and the reply says which.
+    specs = _load_acme(tmp_path, {"2023-06-01/acme.json": "2023-06-01", "2024-03-01/acme.json": "2024-03-01"})
+    result = check_paste(CALL, specs)
+    (r,) = result.requests
+    assert pairs(r.findings) == []
+    assert [h for h in result.hints if h.startswith("Checked against")] == [
+        "Checked against Acme 2024-03-01 (the newest loaded; the paste names no API version)."]
+    result = check_paste(CALL + " -H 'Stripe-Version: 2023-09-01'", specs)
+    (r,) = result.requests
+    assert pairs(r.findings) == [("unknown_param", "nickname")]
+    assert [h for h in result.hints if h.startswith("Checked against")] == [
+        "Checked against Acme 2023-06-01 (the paste names API version 2023-09-01)."]
+
+
+def test_spec_versions_without_a_date_are_all_kept_and_no_version_is_claimed(tmp_path) -> None:
+    # One of the two copies names no date anywhere: no version can be picked, none is named.
+    specs = _load_acme(tmp_path, {"acme-2023-06-01.json": "2023-06-01", "acme-latest.json": None})
+    result = check_paste(CALL, specs)
+    assert [r.operation.label for r in result.requests] == ["POST /v1/users"]
+    assert not [h for h in result.hints if "Checked against" in h]
+
+
+def test_a_bare_body_with_exactly_the_required_fields_is_checked_against_its_operation(bridge_specs) -> None:
+    # on_behalf_of, source and destination are all POST /v0/transfers requires, and no other
+    # operation takes them: that is enough to check the body (amount is optional).
+    text = ('Getting a 400 with this body:\n```\n{"on_behalf_of": "cust_1", "source": {"payment_rail": "ach", '
+            '"currency": "usd"}, "destination": {"payment_rail": "ethereum", "currency": "usdx", '
+            '"to_address": "0xabc"}}\n```')
+    result = check_paste(text, bridge_specs)
+    r = one_request(result)
+    assert (label(r), r.evidence) == ("POST /v0/transfers", "body_fields")
+    assert pairs(r.findings) == [("invalid_enum", "destination.currency")]
+    assert result.hints == []
+
+
+@pytest.mark.parametrize("body, findings", [
+    ("json_encode(['type' => 'individual', 'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 5])",
+     [("wrong_type", "email")]),
+    ("json_encode($data)", []),      # built elsewhere: sent, not judged
+    ("$payload", []),
+    ("'{\"type\": \"individual\"'", [("malformed_body", "")]),
+])
+def test_guzzle_body_option_is_the_body_sent(bridge_specs, body: str, findings) -> None:
+    # 'body' => json_encode([...]) is how most Guzzle code sends JSON: the body is that array's JSON
+    # (it was read as no body at all: "needs a request body").
+    text = ("$response = $client->request('POST', 'https://api.bridge.xyz/v0/customers', [\n"
+            "    'headers' => ['Api-Key' => $apiKey, 'Idempotency-Key' => $uuid, 'Content-Type' => 'application/json'],\n"
+            f"    'body' => {body},\n]);")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.source) == ("POST /v0/customers", "guzzle")
+    assert pairs(r.findings) == findings
+
+
+def test_guzzle_url_in_double_quotes_with_a_variable_base_is_read(bridge_specs) -> None:
+    # "$base/v0/customers": PHP fills in $base at run time; the path still names the endpoint.
+    text = ("$response = $client->request('POST', \"$base/v0/customers\", ['headers' => ['Api-Key' => $k, "
+            "'Idempotency-Key' => $i], 'json' => ['type' => 'individual', 'email' => 5]]);")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.source) == ("POST /v0/customers", "guzzle")
+    assert pairs(r.findings) == [("wrong_type", "email")]

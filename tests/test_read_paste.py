@@ -87,3 +87,19 @@ def test_a_log_dump_is_checked_up_to_20_requests_and_says_so() -> None:
 def test_many_broken_json_lines_are_one_broken_body() -> None:
     paste = read_paste("POST /v0/transfers\n" + "{\n" * 5000)
     assert len(paste.requests) == 1 and paste.requests[0].body_error
+
+
+def test_an_id_redacted_as_x_before_a_trailing_slash_is_not_an_empty_id(stripe_specs) -> None:
+    # "/v1/customers/XXXX/": the id was sent (and redacted for Slack); the empty part is after it.
+    # Only "/v1/customers/" names an empty customer id.
+    from bridgebot.check import check_paste
+
+    def empty_ids(path: str) -> list[str]:
+        text = ('{"error": {"type": "invalid_request_error", '
+                f'"message": "Unrecognized request URL (GET: {path}). Please see https://stripe.com/docs"}}}}')
+        (err,) = check_paste(text, stripe_specs).errors
+        return [f.field for f in err.findings if "was empty" in f.message]
+
+    assert empty_ids("/v1/customers/") == ["customer"]
+    assert empty_ids("/v1/customers/XXXX/") == []
+    assert empty_ids("/v1/customers/XXXX/sources/") == ["id"]

@@ -158,3 +158,59 @@ def test_old_go_github_errors_entries_without_message_are_read(github_specs) -> 
             "{Resource:Label Field:color Code:invalid}]")
     found = _kinds(check_paste(text, github_specs))
     assert ("missing_required", "name") in found and ("invalid_format", "color") in found
+
+
+def test_a_php_var_dump_of_an_error_is_read(stripe_specs) -> None:
+    # var_dump($e->getJsonBody()) prints nested arrays over many lines (or on one, once copied).
+    dump = ('array(1) {\n  ["error"]=>\n  array(3) {\n    ["type"]=>\n    string(21) "invalid_request_error"\n'
+            '    ["message"]=>\n    string(23) "Invalid integer: 552.82"\n    ["param"]=>\n'
+            '    string(6) "amount"\n  }\n}\n')
+    for text in (f"var_dump($e->getJsonBody());\n{dump}", " ".join(dump.split())):
+        result = check_paste(text, stripe_specs)
+        assert [(e.error.message, e.error.param) for e in result.errors] == [("Invalid integer: 552.82", "amount")]
+        assert _kinds(result) == [("wrong_type", "amount")]
+
+
+@pytest.mark.parametrize("docs_url", [
+    "https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret",
+    "https://docs.github.com/en/rest/dependabot/secrets#get-an-organization-secret",
+    "https://docs.github.com/en/rest/dependabot/secrets?apiVersion=2022-11-28#get-an-organization-secret",
+    "https://docs.github.com/enterprise-server@3.10/rest/dependabot/secrets#get-an-organization-secret",
+    "https://docs.github.com/en/enterprise-cloud@latest/rest/dependabot/secrets#get-an-organization-secret",
+])
+def test_a_docs_anchor_on_several_pages_is_told_apart_by_the_page(github_specs, docs_url: str) -> None:
+    # "get-an-organization-secret" is the anchor of four operations (Actions, Agents, Codespaces,
+    # Dependabot secrets): the page in the error's documentation_url names the one, whatever the
+    # language or the Enterprise version in front of it.
+    text = f'{{"message": "Not Found", "documentation_url": "{docs_url}", "status": "404"}}'
+    (err,) = check_paste(text, github_specs).errors
+    assert (err.operation.label if err.operation else None, err.evidence) == \
+        ("GET /orgs/{org}/dependabot/secrets/{secret_name}", "documentation_url")
+
+
+@pytest.mark.parametrize("url, operation", [
+    ("https://api.github.com/search/code?q=foo+repo:o/r", "GET /search/code"),
+    ("https://api.github.com/repos/o/r/actions/workflows/ci.yml/disable",
+     "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"),
+    # An Enterprise Server URL (/api/v3/…) to a path that takes PUT only.
+    ("https://ghe.corp.example/api/v3/repos/o/r/actions/workflows/ci.yml/disable",
+     "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"),
+    # GET and POST both take /user/repos: a URL alone does not say which was called.
+    ("https://api.github.com/user/repos", None),
+])
+def test_an_api_url_shown_without_its_method_names_the_operation_only_when_the_path_takes_one(
+        github_specs, url: str, operation: str | None) -> None:
+    text = f"Github query : {url}\nError: 403 Resource not accessible by integration"
+    (err,) = check_paste(text, github_specs).errors
+    assert (err.operation.label if err.operation else None, err.evidence) == \
+        (operation, "url_single_method" if operation else None)
+
+
+def test_a_docs_link_is_followed_with_every_api_loaded(bridge_specs, stripe_specs, github_specs) -> None:
+    # The bot loads every spec: operations of other APIs have no docs anchor (or none at all).
+    every = SpecSet([*bridge_specs.specs, *stripe_specs.specs, *github_specs.specs])
+    text = ('{"message": "Not Found", "documentation_url": '
+            '"https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret", "status": "404"}')
+    (err,) = check_paste(text, every).errors
+    assert (err.operation.label, err.evidence) == ("GET /orgs/{org}/dependabot/secrets/{secret_name}",
+                                                   "documentation_url")

@@ -61,6 +61,60 @@ CASES = [
     ("client = Octokit::Client.new(access_token: token)\n"
      "client.create_pull_request('o/r', 'main', 'feature', 'Title', 'Body')",
      "POST /repos/{owner}/{repo}/pulls", [], "sdk:ruby"),
+    # A builder's values are checked too (a typed setter given a string).
+    ("import com.stripe.model.Price;\nPriceCreateParams params = PriceCreateParams.builder()"
+     ".setCurrency(\"usd\").setUnitAmount(\"lots\").setProduct(\"prod_1\").build();\nPrice.create(params);",
+     "POST /v1/prices", [("wrong_type", "unit_amount")], "sdk:java"),
+    # After an id: an action (invoices/{id}/pay) and a sub-collection (customers/{id}/sources).
+    ("await stripe.invoices.pay('in_123', {paid_out_of_band: 'yes'});", "POST /v1/invoices/{invoice}/pay",
+     [("wrong_type", "paid_out_of_band")], "sdk:javascript"),
+    ("await stripe.customers.createSource('cus_1', {source: 'tok_visa', metadata: 'x'});",
+     "POST /v1/customers/{customer}/sources", [("wrong_type", "metadata")], "sdk:javascript"),
+    # **opts may hold amount: not claimed missing.
+    ("Stripe::PaymentIntent.create(currency: 'usd', **opts)", "POST /v1/payment_intents", [], "sdk:ruby"),
+    ("Stripe::PaymentIntent.create(**opts)", "POST /v1/payment_intents", [], "sdk:ruby"),  # not "needs a body"
+    ("$stripe->paymentIntents->create(['amount' => ('ten'), 'currency' => 'usd']);", "POST /v1/payment_intents",
+     [("wrong_type", "amount")], "sdk:php"),
+    ("$X = ['amount' => 'ten', 'currency' => 'usd'];\n$stripe->paymentIntents->create($X);",
+     "POST /v1/payment_intents", [("wrong_type", "amount")], "sdk:php"),
+    ("// stripe\nMap<String, Object> params = new LinkedHashMap<>();\nparams.put(\"currency\", \"usd\");\n"
+     "params.put(\"unit_amount\", \"lots\");\nPrice.create(params);", "POST /v1/prices",
+     [("wrong_type", "unit_amount")], "sdk:java"),
+    ("import com.stripe.model.Price;\nPriceCreateParams params = PriceCreateParams.builder().setCurrency(\"usd\")"
+     ".setUnitAmount(1000L).setProduct(\"prod_1\").putExtraParam(\"descripton\", \"x\").build();\nPrice.create(params);",
+     "POST /v1/prices", [("unknown_param", "descripton")], "sdk:java"),
+    # Setters called on the params after they are made (Go AddX, C# AddExtraParam) count.
+    ("```go\nparams := &stripe.PaymentLinkParams{}\nparams.AddLineItem(&stripe.PaymentLinkLineItemParams{"
+     "Price: stripe.String(\"price_1\"), Quantity: stripe.Int64(1)})\npl, err := paymentlink.New(params)\n```",
+     "POST /v1/payment_links", [], "sdk:go"),
+    ("```go\nparams := &stripe.CustomerParams{Email: stripe.String(\"a@b.co\")}\nparams.AddExtra(\"descripton\", \"x\")\n"
+     "c, err := customer.New(params)\n```", "POST /v1/customers", [("unknown_param", "descripton")], "sdk:go"),
+    ("```go\nparams := &stripe.CustomerParams{Params: stripe.Params{IdempotencyKey: stripe.String(\"k1\")}, "
+     "Email: stripe.String(\"a@b.co\")}\nc, err := customer.New(params)\n```", "POST /v1/customers", [], "sdk:go"),
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\" };\noptions.AddExtraParam(\"descripton\", \"x\");\n"
+     "var service = new CustomerService();\nservice.Create(options); // Stripe", "POST /v1/customers",
+     [("unknown_param", "descripton")], "sdk:csharp"),
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\", Balance = \"x\" };\nvar opts = options;\n"
+     "var service = new CustomerService();\nservice.Create(opts); // Stripe", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:csharp"),
+    ("stripe.Customer.create(email='a@b.co', balance=('x'))", "POST /v1/customers", [("wrong_type", "balance")],
+     "sdk:python"),
+    # A computed key may be the required amount: not claimed missing.
+    ("await stripe.paymentIntents.create({[field]: 100, currency: 'usd'});", "POST /v1/payment_intents", [],
+     "sdk:javascript"),
+    ("var service = new CustomerService();\nservice.Create(new() { Email = \"a@b.co\", Balance = \"x\" }); // Stripe",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:csharp"),
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\", TaxExempt = @\"none\" };\n"
+     "var service = new CustomerService();\nservice.Create(options); // Stripe", "POST /v1/customers", [], "sdk:csharp"),
+    ('await octokit.request("POST /repos/o/r/issues", {title: "t", labels: "bug"})',
+     "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:javascript"),
+    # A map made empty in the snippet holds only what is put in it: currency is missing.
+    ("// stripe\nMap<String, Object> params = new LinkedHashMap<>();\nparams.put(\"amount\", 100);\n"
+     "PaymentIntent.create(params);", "POST /v1/payment_intents", [("missing_required", "currency")], "sdk:java"),
+    # A list made elsewhere and added to is still a list of unknown values (it was called an object).
+    ("// stripe\nList<Object> types = getTypes();\ntypes.add(\"card\");\nMap<String, Object> params = new HashMap<>();\n"
+     "params.put(\"currency\", \"usd\");\nparams.put(\"amount\", 100);\nparams.put(\"payment_method_types\", types);\n"
+     "PaymentIntent.create(params);", "POST /v1/payment_intents", [], "sdk:java"),
 ]
 
 
@@ -176,3 +230,31 @@ def test_generated_calls_sample(both: SpecSet, lang: str) -> None:
                 fs = check_paste(r.render(op, family, m.example, lang) or "", both).findings
                 assert [f.kind for f in fs] == [m.kind], (m.description, code)
     assert checked >= 4
+
+
+def test_a_call_in_a_traceback_behind_a_log_prefix_after_other_text_is_read(both: SpecSet) -> None:
+    # The log prefix repeats on the frame's code line: it is taken off there too, wherever the
+    # traceback starts in the paste (left on, "worker #3 | …" made the code line a comment).
+    for prefix in ("web-1  | ", "worker #3 | "):
+        text = ("Worker log:\n"
+                f"{prefix}Traceback (most recent call last):\n"
+                f'{prefix}  File "/srv/shop/pay.py", line 31, in charge\n'
+                f"{prefix}    customer = stripe.Customer.create(email='a@b.co', balance='x')\n"
+                f'{prefix}  File "/usr/lib/python3.11/site-packages/stripe/api_requestor.py", line 9, in request\n'
+                f"{prefix}    self.handle_error_response(rbody, rcode, resp.data, rheaders)\n"
+                f"{prefix}stripe.error.InvalidRequestError: Request req_1: Invalid integer: x\n")
+        res = check_paste(text, both)
+        assert [(q.operation.label, [(f.kind, f.field) for f in q.findings]) for q in res.requests if q.operation] == \
+            [("POST /v1/customers", [("wrong_type", "balance")])], prefix
+
+
+@pytest.mark.parametrize("text", [
+    "Stripe::Customer.create(email: 'a@b.co', balance: 'x', metadata: " + "[" * 3000 + "1" + "]" * 3000 + ")",
+    "// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"balance\", \"x\");\n"
+    "params.put(\"metadata\", " + "List.of(" * 300 + "1" + ")" * 300 + ");\nCustomer.create(params);",
+])
+def test_a_call_with_an_argument_nested_hundreds_deep_is_still_read(both: SpecSet, text: str) -> None:
+    # Past the readers' depth limit the value is left unknown; the call and its other fields are
+    # still read and checked (reading every level ran out of stack and lost the call).
+    op, got, _src = _one(text, both)
+    assert (op, sorted(got)) == ("POST /v1/customers", [("wrong_type", "balance"), ("wrong_type", "metadata")])

@@ -15,7 +15,7 @@ import re
 from typing import Any, Iterator
 from urllib.parse import urlencode
 
-from ..clientcode import MAX_CALLS, _php_value, balanced_end, split_args
+from ..clientcode import MAX_CALLS, _body_of, _php_value, _Stringified, balanced_end, split_args
 from ..model import PastedRequest, Unresolved
 
 _CALL = re.compile(r"->\s*(request|get|post|put|patch|delete)(?:Async)?\s*\(", re.I)
@@ -58,8 +58,9 @@ def guzzle_requests(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             body = urlencode({k: v for k, v in opts["form_params"].items() if isinstance(v, str)})
             if not any(k.lower() == "content-type" for k, _ in headers):
                 headers.append(("Content-Type", "application/x-www-form-urlencoded"))
-        elif isinstance(opts.get("body"), str):
-            body = opts["body"]
+        elif isinstance(opts.get("body"), (str, _Stringified)):
+            # 'body' => json_encode([...]) is the JSON of that array; a variable's value is unknown.
+            body, _type, value = _body_of(opts["body"], objects_as_json=False)
         receiver = re.search(r"\$[\w>-]*$", text[max(0, m.start() - 80):m.start()])
         start = m.start() - (len(receiver.group(0)) if receiver else 0)
         yield start, end, PastedRequest(

@@ -142,9 +142,10 @@ def _anchor_index(spec: CompiledSpec) -> dict[str, list[Operation]]:
 
 
 def _doc_words(url: str) -> list[str]:
+    # Left out: the language, "rest", a version ("2.20", "enterprise-server@3.10", "enterprise-cloud@latest").
     path = urlsplit(url).path
     return [w for w in re.split(r"[/]", path) if w and w not in ("rest", "v3", "reference", "en", "enterprise")
-            and not re.fullmatch(r"[\d.]+|enterprise-\w+", w)]
+            and not re.fullmatch(r"[\d.]+|enterprise-\w+|[\w-]+@[\w.-]+", w)]
 
 
 def docs_operation(specs: SpecSet, url: str) -> Operation | None:

@@ -217,6 +217,8 @@ class Reader:
         return value
 
     def apply_mutations(self, value: Any, muts: list[tuple[str, list[ts.Node]]], depth: int) -> Any:
+        if isinstance(value, Unresolved) and all(m.lower() in ("add", "addall") for m, _ in muts):
+            return value  # list.add(x) on a list made elsewhere: still a value we cannot see, not a map
         target = value if isinstance(value, dict) else PartialDict() if isinstance(value, Unresolved) else None
         if target is None:
             return value
@@ -249,6 +251,9 @@ def apply_setter(target: dict[str, Any], method: str, vals: list[Any]) -> None:
             seq.extend(vals[0] if isinstance(vals[0], list) else [vals[0]])
     elif w[0] == "add" and len(w) > 1 and vals:
         if len(vals) == 2 and isinstance(vals[0], str):  # Go params.AddMetadata("k", "v")
+            if key in ("extra_param", "extra"):  # C# AddExtraParam("k", v), Go AddExtra("k", "v"): a field as named
+                target[vals[0]] = vals[1]
+                return
             sub = target.setdefault(key, {})
             if isinstance(sub, dict):
                 sub[vals[0]] = vals[1]

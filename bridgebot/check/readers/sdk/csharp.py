@@ -37,9 +37,8 @@ class CSharpReader(Reader):
                 self.env[text(name)] = value
                 if value.type == "object_creation_expression":
                     self.types[text(name)] = text(value.child_by_field_name("type"))
-        for node in captures(self.grammar, _MUTATIONS, root, "call"):
-            inv = node.named_children[0] if node.named_children else None
-            fn = inv.child_by_field_name("function") if inv is not None else None
+        for inv in captures(self.grammar, _MUTATIONS, root, "call"):  # the invocation_expression itself
+            fn = inv.child_by_field_name("function")
             if fn is None:
                 continue
             var, method = fn.child_by_field_name("expression"), fn.child_by_field_name("name")

@@ -39,9 +39,8 @@ class GoReader(Reader):
             right = decl.child_by_field_name("right") or decl.child_by_field_name("value")
             if right is not None and right.named_children:
                 self.env[text(name)] = right.named_children[0]
-        for node in captures(self.grammar, _MUTATIONS, root, "call"):
-            inv = node.named_children[0] if node.named_children else None
-            fn = inv.child_by_field_name("function") if inv is not None else None
+        for inv in captures(self.grammar, _MUTATIONS, root, "call"):  # the call_expression itself
+            fn = inv.child_by_field_name("function")
             if fn is None:
                 continue
             var, method = fn.child_by_field_name("operand"), fn.child_by_field_name("field")

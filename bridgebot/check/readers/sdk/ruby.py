@@ -63,7 +63,7 @@ class RubyReader(Reader):
                 bare = Partial(bare)
             elif a.type not in ("comment", "block_argument"):
                 call.args.append(self.value(a))
-        if bare:
+        if bare or isinstance(bare, Partial):  # `create(**opts)` alone: keys we cannot see, not no body
             call.args.append(bare)  # keyword arguments without braces: one hash
         return call
 
