@@ -70,6 +70,8 @@ def _functions(module: str) -> dict[str, list[str]]:
         import ast
 
         path = ROOT / "mutants" / (module.replace(".", "/") + ".py")
+        if not path.exists():  # a package, e.g. check.catalogs: its mutants live in __init__.py
+            path = path.with_suffix("") / "__init__.py"
         text = path.read_text()
         lines = text.splitlines()
         _SOURCES[module] = {n.name: lines[n.lineno:n.end_lineno] for n in ast.walk(ast.parse(text))
