@@ -40,21 +40,83 @@ def test_valid_paste_exits_0() -> None:
     assert "✓ matches the spec" in result.output
 
 
+#: The JSON of `check --format json` for tests/pastes/bridge_transfer_curl.txt, exactly (DESIGN.md's
+#: contract: every key, the operation with its evidence, each finding, the redacted key only).
+TRANSFER_JSON = (
+    {'requests': [{'method': 'POST',
+                   'url': 'https://api.bridge.xyz/v0/transfers',
+                   'source': 'curl',
+                   'operation': {'spec': 'bridge',
+                                 'method': 'POST',
+                                 'path': '/v0/transfers',
+                                 'operation_id': 'createTransfer',
+                                 'evidence': 'request'},
+                   'findings': [{'kind': 'secret_exposed',
+                                 'location': 'header',
+                                 'field': 'Api-Key',
+                                 'message': 'A live key (sk-live-…9f2c) is visible in this message: rotate it now '
+                                            'and delete the message; a key pasted in a shared channel is '
+                                            'compromised.',
+                                 'expected': 'no credentials in shared channels',
+                                 'actual': 'sk-live-…9f2c'},
+                                {'kind': 'idempotency_key_missing',
+                                 'location': 'header',
+                                 'field': 'Idempotency-Key',
+                                 'message': 'POST /v0/transfers needs an `Idempotency-Key` header (a new UUID per '
+                                            'request; reuse it only to retry the same request).',
+                                 'expected': 'Idempotency-Key: <uuid>',
+                                 'actual': None},
+                                {'kind': 'wrong_type',
+                                 'location': 'body',
+                                 'field': 'amount',
+                                 'message': '`amount` must be a string, got an integer `100`. Send it as a string: '
+                                            '`"100"`.',
+                                 'expected': 'a string',
+                                 'actual': 100},
+                                {'kind': 'invalid_enum',
+                                 'location': 'body',
+                                 'field': 'destination.currency',
+                                 'message': '`destination.currency` is `usdcc`, which is not one of `dai`, `eur`, '
+                                            '`eurc`, `mxn`, `pyusd`, `usd`, `usdb`, `usdc`, `usdt`. Did you mean '
+                                            '`usdc`?',
+                                 'expected': ['dai', 'eur', 'eurc', 'mxn', 'pyusd', 'usd', 'usdb', 'usdc', 'usdt'],
+                                 'actual': 'usdcc'},
+                                {'kind': 'unknown_param',
+                                 'location': 'body',
+                                 'field': 'destination.to_addres',
+                                 'message': 'Unknown field `destination.to_addres` in `destination`. Did you mean '
+                                            '`destination.to_address`?',
+                                 'expected': ['to_address'],
+                                 'actual': 'to_addres'}]}],
+     'errors': [{'status': None,
+                 'code': 'invalid_parameters',
+                 'message': 'destination.currency must be one of ...',
+                 'param': 'destination.currency',
+                 'operation': {'spec': 'bridge',
+                               'method': 'POST',
+                               'path': '/v0/transfers',
+                               'operation_id': 'createTransfer',
+                               'evidence': 'nearest_request'},
+                 'findings': [{'kind': 'invalid_enum',
+                               'location': 'body',
+                               'field': 'destination.currency',
+                               'message': 'destination.currency must be one of ...',
+                               'expected': None,
+                               'actual': 'destination.currency'}],
+                 'explanation': "A field in the request is invalid. The error's source names the field; fix its "
+                                'value.'}],
+     'secrets': [{'kind': 'bridge_live_key', 'location': 'header', 'redacted': 'sk-live-…9f2c'}],
+     'problems': [],
+     'hints': [],
+     'incomplete': None}
+)
+
+
 def test_json_shape_for_one_file() -> None:
-    result = run(["--format", "json", str(PASTES / "bridge_transfer_curl.txt")])
+    path = PASTES / "bridge_transfer_curl.txt"
+    result = run(["--format", "json", str(path)])
     assert result.exit_code == 1
-    obj = json.loads(result.output)
-    assert set(obj) >= {"requests", "errors", "secrets"}
-    req = obj["requests"][0]
-    assert set(req) >= {"method", "url", "source", "operation", "findings"}
-    # "evidence" (issue 11): what tied the operation to it; here the request itself.
-    assert req["operation"] == {"spec": "bridge", "method": "POST", "path": "/v0/transfers",
-                                "operation_id": "createTransfer", "evidence": "request"}
-    for f in req["findings"]:
-        assert set(f) == FINDING_KEYS
-    err = obj["errors"][0]
-    assert set(err) >= {"status", "code", "message", "param", "operation", "findings"}
-    assert obj["secrets"] == [{"kind": "bridge_live_key", "location": "header", "redacted": "sk-live-…9f2c"}]
+    assert json.loads(result.output) == {**TRANSFER_JSON, "file": str(path)}
 
 
 def test_json_is_a_list_for_several_files_and_jsonl_a_line_each() -> None:
