@@ -73,6 +73,8 @@ def test_a_new_api_is_a_new_file(tmp_path: Path) -> None:
     ("codes: {}\n", "needs an `api:` name"),
     ("api: x\ncodes:\n  c: {kind: null}\n", "needs `kind` and `meaning`"),
     ("api: x\ncodes:\n  c: {kind: nope, meaning: m}\n", "broken.yaml code c: unknown finding kind 'nope'"),
+    ("api: x\nmessages:\n  - {pattern: 'a', samples: [{text: a}]}\n", "broken.yaml entry 1: needs `pattern` and `kind`"),
+    ("api: x\nmessages:\n  - {kind: null, samples: [{text: a}]}\n", "broken.yaml entry 1: needs `pattern` and `kind`"),
     # The message lists the kinds a catalog may use, as a catalog author needs them.
     ("api: x\nmessages:\n  - {pattern: 'a', kind: wrong, samples: [{text: a}]}\n",
      f"broken.yaml entry 1: unknown finding kind 'wrong' (one of {', '.join(FINDING_KINDS)} or null)"),
