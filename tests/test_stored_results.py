@@ -116,7 +116,7 @@ def _shown(result) -> dict:
     def findings(fs):
         return [(f.to_dict(), f.suggestions) for f in fs]
     return {
-        "requests": [(r.request.method, r.display_url or r.request.url, r.request.source, r.request.notes,
+        "requests": [(r.request.method, r.display_url, r.request.source, r.request.notes,
                       op(r.operation), findings(r.findings)) for r in result.requests],
         "errors": [(e.error.status, e.error.code, e.error.message, e.error.param, e.error.request_id, e.error.type,
                     e.error.location, e.error.url, op(e.operation), findings(e.findings), e.explanation)
