@@ -222,3 +222,29 @@ def test_console_script_runs_as_a_real_process() -> None:
     assert proc.returncode == 1, proc.stderr
     kinds = sorted(f["kind"] for f in json.loads(proc.stdout)["requests"][0]["findings"])
     assert kinds == ["auth_missing", "out_of_range", "unknown_param"]
+
+
+LIVE_ADVICE = "rotate it now and delete the message; a key pasted in a shared channel is compromised."
+TEST_ADVICE = "rotate it and delete the message: even a test key gives access to your test data."
+
+
+@pytest.mark.parametrize("paste, location, field, redacted, said", [
+    ("curl https://api.bridge.xyz/v0/customers -H 'Api-Key: sk-test-4f3a2b1c0d9e8f7a6b5c'",
+     "header", "Api-Key", "sk-test-…6b5c", f"A test key (sk-test-…6b5c) is visible in this message: {TEST_ADVICE}"),
+    ("curl https://api.bridge.xyz/v0/customers -H 'Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789'",
+     "header", "Authorization", "ghp_…6789", f"A credential (ghp_…6789) is visible in this message: {LIVE_ADVICE}"),
+    # A key in the query string is named by its value: live or test, whatever its kind says.
+    ("curl 'https://api.bridge.xyz/v0/customers?api_key=live-4f3a2b1c0d9e8f7a6b5c'",
+     "query", "api_key", "…6b5c", f"A live key (…6b5c) is visible in this message: {LIVE_ADVICE}"),
+    ("curl 'https://api.bridge.xyz/v0/customers?api_key=my-test-4f3a2b1c0d9e8f7a6b5c'",
+     "query", "api_key", "…6b5c", f"A test key (…6b5c) is visible in this message: {TEST_ADVICE}"),
+    ("curl 'https://api.bridge.xyz/v0/customers?api_key=my_test_4f3a2b1c0d9e8f7a6b5c'",
+     "query", "api_key", "…6b5c", f"A test key (…6b5c) is visible in this message: {TEST_ADVICE}"),
+], ids=["test-key", "other-credential", "live-by-value", "test-by-value-dash", "test-by-value-underscore"])
+def test_a_pasted_key_is_called_what_it_is_with_its_advice(paste, location, field, redacted, said) -> None:
+    result = run(["--format", "json", "-"], input=paste)
+    assert result.exit_code == 1
+    (req,) = json.loads(result.output)["requests"]
+    assert [f for f in req["findings"] if f["kind"] == "secret_exposed"] == [
+        {"kind": "secret_exposed", "location": location, "field": field, "message": said,
+         "expected": "no credentials in shared channels", "actual": redacted}]
