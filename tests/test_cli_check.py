@@ -17,8 +17,13 @@ from conftest import BRIDGE_SPEC, PASTES
 FINDING_KEYS = {"kind", "location", "field", "message", "expected", "actual"}
 
 
+#: The output is the contract here, not the time budget (test_bounded_checker.py tests that): a
+#: loaded machine (a mutation run beside the tests) must not cut a check short at the default 5 s.
+BUDGET = ["--budget", "600"]
+
+
 def run(args: list[str], input: bytes | str | None = None):
-    return CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), *args], input=input)
+    return CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), *BUDGET, *args], input=input)
 
 
 def test_text_output_names_each_problem_and_exits_1() -> None:
@@ -216,7 +221,7 @@ def test_console_script_runs_as_a_real_process() -> None:
     """The installed `bridgebot` entry point, as a user would run it."""
     exe = Path(sys.executable).with_name("bridgebot")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bridgebot"]
-    proc = subprocess.run([*cmd, "check", "--spec", str(BRIDGE_SPEC), "--format", "json",
+    proc = subprocess.run([*cmd, "check", "--spec", str(BRIDGE_SPEC), *BUDGET, "--format", "json",
                            str(PASTES / "bridge_no_auth.txt")], capture_output=True, text=True,
                           env={**os.environ}, timeout=60)
     assert proc.returncode == 1, proc.stderr
