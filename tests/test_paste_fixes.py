@@ -110,3 +110,11 @@ def test_a_body_assigned_before_the_call_is_read_once(bridge_specs) -> None:
     result = check_paste(paste, bridge_specs)
     assert [(f.kind, f.field) for f in result.requests[0].findings] == [("unknown_param", "x")]
     assert result.hints == [] and result.problems == []
+
+
+def test_a_form_key_with_stray_brackets_is_named_and_the_rest_still_read(stripe_specs) -> None:
+    paste = "curl https://api.stripe.com/v1/customers -u $STRIPE_KEY: -d 'metadata[a]b=1' -d email=a@b.co"
+    (report,) = check_paste(paste, stripe_specs).requests
+    assert report.operation is not None and report.operation.label == "POST /v1/customers"
+    assert [(f.kind, f.location, f.field, f.message) for f in report.findings] == [
+        ("malformed_body", "body", "metadata[a]b", "The form key `metadata[a]b` mixes brackets in a way that cannot be read.")]
