@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from bridgebot.check import check_paste
+from bridgebot.check import check_paste, render_check_text
 from bridgebot.check.bounded import BoundedChecker, check_inline
 from conftest import BRIDGE_SPEC
 
@@ -226,3 +226,96 @@ def test_the_cli_guard_is_not_swallowed_by_the_checker_s_own_error_handling(brid
     monkeypatch.setattr(checker, "check_request", stuck)
     result = check_inline(f"curl {CUSTOMERS} -H 'Api-Key: $K'", bridge_specs, budget=0.05)
     assert result.incomplete == "timeout"
+
+
+# --- the worker's side, driven in this process --------------------------------------------------
+# The worker runs as `python -m bridgebot.check.bounded`; `serve` is its protocol, driven here over
+# pipes so that a broken worker fails a test in this process (mutmut cannot see into the child).
+
+@pytest.fixture
+def served(bridge_specs):
+    """Run the worker's protocol in a thread; yield a function that asks it about one paste."""
+    import pickle
+    import threading
+    from multiprocessing import Pipe
+
+    from bridgebot.check import bounded
+
+    worker_in, to_worker = Pipe(duplex=False)
+    from_worker, worker_out = Pipe(duplex=False)
+    thread = threading.Thread(target=bounded.serve, args=(worker_in, worker_out), daemon=True)
+    thread.start()
+    to_worker.send_bytes(pickle.dumps(bridge_specs, protocol=pickle.HIGHEST_PROTOCOL))
+    assert from_worker.poll(60) and from_worker.recv() == ("ready", None)
+
+    def ask(raw):
+        if raw is None:  # the parent went away: the worker stops
+            to_worker.close()
+            thread.join(60)
+            return thread.is_alive()
+        to_worker.send(raw)
+        for _ in range(600):  # at most a minute, and no longer once the worker is gone
+            if from_worker.poll(0.1):
+                return from_worker.recv()
+            assert thread.is_alive(), "the worker died"
+        raise AssertionError("the worker did not answer")
+    yield ask
+    to_worker.close()
+
+
+def test_the_worker_answers_a_paste_with_its_full_result_and_binary_input_with_why(served, bridge_specs) -> None:
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: $K'"
+    status, result = served(paste)
+    assert status == "ok"
+    assert result.incomplete is None
+    assert [r.operation.label for r in result.requests] == ["GET /v0/customers"]
+    assert render_check_text(result) == render_check_text(check_paste(paste, bridge_specs))
+    assert served(b"\x00\x01binary") == ("unreadable", "this is binary data, not text: paste the request or error as text")
+    assert served(None) is False  # input closed: the worker's loop ends
+
+
+def test_a_crash_in_the_worker_is_an_error_reply_logged_by_its_kind_not_its_text(served, monkeypatch, caplog) -> None:
+    import threading
+
+    from bridgebot.check import bounded
+
+    key = "sk-live-0123456789abcdef0123456789ab"
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: {key}'"
+
+    def crash(raw, specs):
+        raise RuntimeError(f"could not read {raw}")
+
+    monkeypatch.setattr(bounded, "check_paste", crash)
+    with caplog.at_level("ERROR", logger="bridgebot.check.bounded"):
+        assert served(paste) == ("error", None)
+        # A result that cannot be sent back (here a lock) is an error reply too, not a dead worker.
+        monkeypatch.setattr(bounded, "check_paste", lambda raw, specs: threading.Lock())
+        assert served(paste + " ") == ("error", None)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"checking a paste of {len(paste)} characters failed: RuntimeError",
+        f"could not send back the result of a paste of {len(paste) + 1} characters: TypeError"]
+    assert key not in caplog.text
+
+
+def test_a_worker_that_cannot_start_leaves_room_for_the_next(bridge_specs, monkeypatch) -> None:
+    import threading
+
+    from bridgebot.check import bounded
+
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: $K'"
+    real = sys.executable
+    monkeypatch.setattr(bounded.sys, "executable", "/nonexistent/python")
+    checker = BoundedChecker(bridge_specs, budget=30.0, max_workers=1)  # its first worker fails to start
+    try:
+        answers: list = []
+        asking = threading.Thread(target=lambda: answers.append(checker.check(paste)), daemon=True)
+        asking.start()
+        asking.join(60)
+        # Not a wait for a worker that will never come: the caller is told the paste was not checked.
+        assert [a.incomplete for a in answers] == ["error"]
+        monkeypatch.setattr(bounded.sys, "executable", real)
+        result = checker.check(paste)
+        assert result.incomplete is None and result.requests[0].operation is not None
+        assert checker._workers == 1  # the failed starts are not counted against max_workers
+    finally:
+        checker.close()

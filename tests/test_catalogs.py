@@ -72,6 +72,12 @@ def test_a_new_api_is_a_new_file(tmp_path: Path) -> None:
     ("api: x\nmessages:\n  - {pattern: 'a', docs_url: 'b(', kind: null, samples: [{text: a}]}\n", "bad docs_url"),
     ("codes: {}\n", "needs an `api:` name"),
     ("api: x\ncodes:\n  c: {kind: null}\n", "needs `kind` and `meaning`"),
+    ("api: x\ncodes:\n  c: {kind: nope, meaning: m}\n", "broken.yaml code c: unknown finding kind 'nope'"),
+    ("api: x\nmessages:\n  - {pattern: 'a', samples: [{text: a}]}\n", "broken.yaml entry 1: needs `pattern` and `kind`"),
+    ("api: x\nmessages:\n  - {kind: null, samples: [{text: a}]}\n", "broken.yaml entry 1: needs `pattern` and `kind`"),
+    # The message lists the kinds a catalog may use, as a catalog author needs them.
+    ("api: x\nmessages:\n  - {pattern: 'a', kind: wrong, samples: [{text: a}]}\n",
+     f"broken.yaml entry 1: unknown finding kind 'wrong' (one of {', '.join(FINDING_KINDS)} or null)"),
 ])
 def test_a_broken_catalog_is_refused_with_its_file_named(tmp_path: Path, body: str, error: str) -> None:
     path = tmp_path / "broken.yaml"
@@ -144,3 +150,105 @@ def test_an_octokit_not_found_is_the_tokens_access(github_specs) -> None:
 
     result = check_paste("Run actions/create-release\nError: HttpError: Not Found\n", github_specs)
     assert [f.kind for f in result.findings] == ["auth_invalid"]
+
+
+# --- read afresh ------------------------------------------------------------------------------------
+# The catalogs are cached per process, and the parametrized tests above read them while being
+# collected: these read each file again, so that they test the loader as it is now.
+
+CATALOG_FILES = sorted(p.name for p in (Path(__file__).resolve().parents[1] / "bridgebot" / "check" / "catalogs").glob("*.yaml"))
+
+
+@pytest.fixture
+def fresh_catalogs():
+    from bridgebot.check import catalogs as mod
+
+    def clear() -> None:
+        for cached in (mod.catalogs, mod.codes, mod.message_rules, mod.fallback_rules):
+            cached.cache_clear()
+    clear()
+    yield
+    clear()
+
+
+def _raw(name: str) -> dict:
+    """The catalog file as YAML, read independently of the loader (the oracle)."""
+    import yaml
+
+    from bridgebot.check.catalogs import HERE
+
+    return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", CATALOG_FILES)
+def test_each_catalog_file_reads_its_samples_as_the_file_says(fresh_catalogs, name: str) -> None:
+    """Kind, fields (with the entry's `field` or `field_prefix`), the meaning and fix said, and
+    `docs_url` keeping an entry to the errors that link that page: as written in the file."""
+    raw = _raw(name)
+    read = 0
+    for entry in raw.get("messages") or []:
+        for sample in entry["samples"]:
+            err = apply_catalog(PastedError(message=sample["text"], docs_url=sample.get("docs_url")))
+            assert err.kind == (entry["kind"] or ""), (name, sample)
+            assert [f for f in (err.param or "").split(",") if f] == sample.get("fields", []), (name, sample)
+            said = f"{entry['meaning']} {entry.get('fix') or ''}".strip() if entry.get("meaning") else None
+            assert err.explanation == said, (name, sample)
+            read += 1
+    assert read == sum(len(e["samples"]) for e in raw.get("messages") or [])
+    if name == "github.yaml":  # a bare "Not Found" is read by the page it links, and only then
+        plain = apply_catalog(PastedError(message="Not Found"))
+        assert plain.kind is None and plain.explanation is None
+
+
+@pytest.mark.parametrize("name", CATALOG_FILES)
+def test_each_apis_codes_give_the_finding_and_the_words_of_its_file(name: str) -> None:
+    raw = _raw(name)
+    cat = load_catalog(Path(__file__).resolve().parents[1] / "bridgebot" / "check" / "catalogs" / name)
+    assert sorted(cat.codes) == sorted(str(c) for c in raw.get("codes") or {})
+    for code, info in (raw.get("codes") or {}).items():
+        findings, explanation = explain_error(PastedError(code=str(code), param="x"), None, True, api_codes=cat.codes)
+        assert explanation == f"{info['meaning']} {info.get('fix') or ''}".strip(), (name, code)
+        if info["kind"] and not info["kind"].startswith("auth"):
+            assert [f.kind for f in findings] == [info["kind"]], (name, code)
+        elif info["kind"] is None:
+            assert findings == [], (name, code)
+
+
+def test_an_apis_flags_apply_to_the_hosts_its_file_names(fresh_catalogs, github_specs, bridge_specs) -> None:
+    from bridgebot.check import check_paste
+    from bridgebot.check.catalogs import catalog_for_host
+
+    assert catalog_for_host("api.sandbox.bridge.xyz").api == "bridge"
+    assert catalog_for_host("api.github.com").api == "github"
+    # GitHub parses a JSON body sent without Content-Type (json_without_content_type); Bridge does not.
+    gh = "curl -H 'Authorization: token x' -d '{\"name\": \"r\"}' https://api.github.com/user/repos"
+    assert check_paste(gh, github_specs).findings == []
+    br = ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -H 'Idempotency-Key: i' "
+          "-d '{\"type\": \"individual\", \"first_name\": \"Ann\", \"last_name\": \"Bo\", \"email\": \"a@b.co\"}'")
+    assert [f.kind for f in check_paste(br, bridge_specs).findings] == ["content_type"]
+
+
+def test_the_catalogs_read_the_same_under_an_ascii_locale(tmp_path: Path) -> None:
+    """A server or container in the C locale still reads the catalogs (they hold "…" and "é"):
+    the files are read as UTF-8 whatever the locale says."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import bridgebot
+    from bridgebot.check.catalogs import HERE
+
+    here = {name: {c: i.explanation for c, i in load_catalog(HERE / name).codes.items()} for name in CATALOG_FILES}
+    assert any(not text.isascii() for codes_ in here.values() for text in codes_.values())
+    script = ("import json, sys\nfrom bridgebot.check.catalogs import HERE, load_catalog\n"
+              "print(json.dumps({n: {c: i.explanation for c, i in load_catalog(HERE / n).codes.items()} "
+              "for n in sys.argv[1:]}))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONUTF8"))}
+    env.update(LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(Path(bridgebot.__file__).resolve().parents[1]),
+                                                        os.environ.get("PYTHONPATH")])))
+    run = subprocess.run([sys.executable, "-c", script, *CATALOG_FILES], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout) == here

@@ -17,8 +17,13 @@ from conftest import BRIDGE_SPEC, PASTES
 FINDING_KEYS = {"kind", "location", "field", "message", "expected", "actual"}
 
 
+#: The output is the contract here, not the time budget (test_bounded_checker.py tests that): a
+#: loaded machine (a mutation run beside the tests) must not cut a check short at the default 5 s.
+BUDGET = ["--budget", "600"]
+
+
 def run(args: list[str], input: bytes | str | None = None):
-    return CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), *args], input=input)
+    return CliRunner().invoke(cli, ["check", "--spec", str(BRIDGE_SPEC), *BUDGET, *args], input=input)
 
 
 def test_text_output_names_each_problem_and_exits_1() -> None:
@@ -40,21 +45,83 @@ def test_valid_paste_exits_0() -> None:
     assert "✓ matches the spec" in result.output
 
 
+#: The JSON of `check --format json` for tests/pastes/bridge_transfer_curl.txt, exactly (DESIGN.md's
+#: contract: every key, the operation with its evidence, each finding, the redacted key only).
+TRANSFER_JSON = (
+    {'requests': [{'method': 'POST',
+                   'url': 'https://api.bridge.xyz/v0/transfers',
+                   'source': 'curl',
+                   'operation': {'spec': 'bridge',
+                                 'method': 'POST',
+                                 'path': '/v0/transfers',
+                                 'operation_id': 'createTransfer',
+                                 'evidence': 'request'},
+                   'findings': [{'kind': 'secret_exposed',
+                                 'location': 'header',
+                                 'field': 'Api-Key',
+                                 'message': 'A live key (sk-live-…9f2c) is visible in this message: rotate it now '
+                                            'and delete the message; a key pasted in a shared channel is '
+                                            'compromised.',
+                                 'expected': 'no credentials in shared channels',
+                                 'actual': 'sk-live-…9f2c'},
+                                {'kind': 'idempotency_key_missing',
+                                 'location': 'header',
+                                 'field': 'Idempotency-Key',
+                                 'message': 'POST /v0/transfers needs an `Idempotency-Key` header (a new UUID per '
+                                            'request; reuse it only to retry the same request).',
+                                 'expected': 'Idempotency-Key: <uuid>',
+                                 'actual': None},
+                                {'kind': 'wrong_type',
+                                 'location': 'body',
+                                 'field': 'amount',
+                                 'message': '`amount` must be a string, got an integer `100`. Send it as a string: '
+                                            '`"100"`.',
+                                 'expected': 'a string',
+                                 'actual': 100},
+                                {'kind': 'invalid_enum',
+                                 'location': 'body',
+                                 'field': 'destination.currency',
+                                 'message': '`destination.currency` is `usdcc`, which is not one of `dai`, `eur`, '
+                                            '`eurc`, `mxn`, `pyusd`, `usd`, `usdb`, `usdc`, `usdt`. Did you mean '
+                                            '`usdc`?',
+                                 'expected': ['dai', 'eur', 'eurc', 'mxn', 'pyusd', 'usd', 'usdb', 'usdc', 'usdt'],
+                                 'actual': 'usdcc'},
+                                {'kind': 'unknown_param',
+                                 'location': 'body',
+                                 'field': 'destination.to_addres',
+                                 'message': 'Unknown field `destination.to_addres` in `destination`. Did you mean '
+                                            '`destination.to_address`?',
+                                 'expected': ['to_address'],
+                                 'actual': 'to_addres'}]}],
+     'errors': [{'status': None,
+                 'code': 'invalid_parameters',
+                 'message': 'destination.currency must be one of ...',
+                 'param': 'destination.currency',
+                 'operation': {'spec': 'bridge',
+                               'method': 'POST',
+                               'path': '/v0/transfers',
+                               'operation_id': 'createTransfer',
+                               'evidence': 'nearest_request'},
+                 'findings': [{'kind': 'invalid_enum',
+                               'location': 'body',
+                               'field': 'destination.currency',
+                               'message': 'destination.currency must be one of ...',
+                               'expected': None,
+                               'actual': 'destination.currency'}],
+                 'explanation': "A field in the request is invalid. The error's source names the field; fix its "
+                                'value.'}],
+     'secrets': [{'kind': 'bridge_live_key', 'location': 'header', 'redacted': 'sk-live-…9f2c'}],
+     'problems': [],
+     'hints': [],
+     'incomplete': None}
+)
+
+
 def test_json_shape_for_one_file() -> None:
-    result = run(["--format", "json", str(PASTES / "bridge_transfer_curl.txt")])
+    path = PASTES / "bridge_transfer_curl.txt"
+    result = run(["--format", "json", str(path)])
     assert result.exit_code == 1
-    obj = json.loads(result.output)
-    assert set(obj) >= {"requests", "errors", "secrets"}
-    req = obj["requests"][0]
-    assert set(req) >= {"method", "url", "source", "operation", "findings"}
-    # "evidence" (issue 11): what tied the operation to it; here the request itself.
-    assert req["operation"] == {"spec": "bridge", "method": "POST", "path": "/v0/transfers",
-                                "operation_id": "createTransfer", "evidence": "request"}
-    for f in req["findings"]:
-        assert set(f) == FINDING_KEYS
-    err = obj["errors"][0]
-    assert set(err) >= {"status", "code", "message", "param", "operation", "findings"}
-    assert obj["secrets"] == [{"kind": "bridge_live_key", "location": "header", "redacted": "sk-live-…9f2c"}]
+    assert json.loads(result.output) == {**TRANSFER_JSON, "file": str(path)}
 
 
 def test_json_is_a_list_for_several_files_and_jsonl_a_line_each() -> None:
@@ -154,9 +221,35 @@ def test_console_script_runs_as_a_real_process() -> None:
     """The installed `bridgebot` entry point, as a user would run it."""
     exe = Path(sys.executable).with_name("bridgebot")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bridgebot"]
-    proc = subprocess.run([*cmd, "check", "--spec", str(BRIDGE_SPEC), "--format", "json",
+    proc = subprocess.run([*cmd, "check", "--spec", str(BRIDGE_SPEC), *BUDGET, "--format", "json",
                            str(PASTES / "bridge_no_auth.txt")], capture_output=True, text=True,
                           env={**os.environ}, timeout=60)
     assert proc.returncode == 1, proc.stderr
     kinds = sorted(f["kind"] for f in json.loads(proc.stdout)["requests"][0]["findings"])
     assert kinds == ["auth_missing", "out_of_range", "unknown_param"]
+
+
+LIVE_ADVICE = "rotate it now and delete the message; a key pasted in a shared channel is compromised."
+TEST_ADVICE = "rotate it and delete the message: even a test key gives access to your test data."
+
+
+@pytest.mark.parametrize("paste, location, field, redacted, said", [
+    ("curl https://api.bridge.xyz/v0/customers -H 'Api-Key: sk-test-4f3a2b1c0d9e8f7a6b5c'",
+     "header", "Api-Key", "sk-test-…6b5c", f"A test key (sk-test-…6b5c) is visible in this message: {TEST_ADVICE}"),
+    ("curl https://api.bridge.xyz/v0/customers -H 'Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789'",
+     "header", "Authorization", "ghp_…6789", f"A credential (ghp_…6789) is visible in this message: {LIVE_ADVICE}"),
+    # A key in the query string is named by its value: live or test, whatever its kind says.
+    ("curl 'https://api.bridge.xyz/v0/customers?api_key=live-4f3a2b1c0d9e8f7a6b5c'",
+     "query", "api_key", "…6b5c", f"A live key (…6b5c) is visible in this message: {LIVE_ADVICE}"),
+    ("curl 'https://api.bridge.xyz/v0/customers?api_key=my-test-4f3a2b1c0d9e8f7a6b5c'",
+     "query", "api_key", "…6b5c", f"A test key (…6b5c) is visible in this message: {TEST_ADVICE}"),
+    ("curl 'https://api.bridge.xyz/v0/customers?api_key=my_test_4f3a2b1c0d9e8f7a6b5c'",
+     "query", "api_key", "…6b5c", f"A test key (…6b5c) is visible in this message: {TEST_ADVICE}"),
+], ids=["test-key", "other-credential", "live-by-value", "test-by-value-dash", "test-by-value-underscore"])
+def test_a_pasted_key_is_called_what_it_is_with_its_advice(paste, location, field, redacted, said) -> None:
+    result = run(["--format", "json", "-"], input=paste)
+    assert result.exit_code == 1
+    (req,) = json.loads(result.output)["requests"]
+    assert [f for f in req["findings"] if f["kind"] == "secret_exposed"] == [
+        {"kind": "secret_exposed", "location": location, "field": field, "message": said,
+         "expected": "no credentials in shared channels", "actual": redacted}]

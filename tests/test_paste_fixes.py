@@ -110,3 +110,33 @@ def test_a_body_assigned_before_the_call_is_read_once(bridge_specs) -> None:
     result = check_paste(paste, bridge_specs)
     assert [(f.kind, f.field) for f in result.requests[0].findings] == [("unknown_param", "x")]
     assert result.hints == [] and result.problems == []
+
+
+def test_a_form_key_with_stray_brackets_is_named_and_the_rest_still_read(stripe_specs) -> None:
+    paste = "curl https://api.stripe.com/v1/customers -u $STRIPE_KEY: -d 'metadata[a]b=1' -d email=a@b.co"
+    (report,) = check_paste(paste, stripe_specs).requests
+    assert report.operation is not None and report.operation.label == "POST /v1/customers"
+    assert [(f.kind, f.location, f.field, f.message) for f in report.findings] == [
+        ("malformed_body", "body", "metadata[a]b", "The form key `metadata[a]b` mixes brackets in a way that cannot be read.")]
+
+
+@pytest.mark.parametrize("query, value, bad", [
+    ("items[0][price]=x&metadata[k]=v&expand[]=a&expand[]=b",
+     {"items": [{"price": "x"}], "metadata": {"k": "v"}, "expand": ["a", "b"]}, []),
+    ("ids=1&ids=2&ids=3", {"ids": ["1", "2", "3"]}, []),                       # a key repeated
+    ("a[][x]=1&a[][y]=2&a[][x]=3", {"a": [{"x": "1", "y": "2"}, {"x": "3"}]}, []),  # a repeated key starts an object
+    ("l[1]=b&l[0]=a&l[10]=c", {"l": ["a", "b", "c"]}, []),                     # indexes in number order
+    ("n[a][b][c]=1", {"n": {"a": {"b": {"c": "1"}}}}, []),
+    ("a[b]=1&a=2", {"a": {"b": "1"}}, ["a"]),                                  # an object, then a value
+    ("a=1&a[b]=2", {"a": "1"}, ["a[b]"]),                                      # a value, then an object
+    ("x[]=1&x[y]=2", {"x": ["1"]}, ["x[y]"]),
+    ("x[y]=1&x[]=2", {"x": {"y": "1"}}, ["x[]"]),
+    ("]bad=1&ok=2", {"ok": "2"}, ["]bad"]),
+])
+def test_a_form_body_nests_as_stripe_reads_it_and_names_the_keys_it_cannot(query: str, value, bad) -> None:
+    from bridgebot.check.forms import decode_form, parse_pairs
+
+    got, unread = decode_form(parse_pairs(query))
+    assert (got, unread) == (value, bad)
+    if query.startswith("l["):
+        assert got["l"].labels == ["0", "1", "10"]  # the labels the developer wrote, for findings

@@ -106,3 +106,60 @@ def test_after_an_edit_a_click_shows_the_edited_paste_s_findings(bot) -> None:
     bot.deliver()
     claimed = _findings_text(bot.fake.successful_calls("chat.update")[-1])
     assert "usdcc" not in claimed and "Idempotency-Key" in claimed and "sk-live-…9f2c" in claimed
+
+
+def _shown(result) -> dict:
+    """Every part of a result a reply can show (DESIGN.md: no body, header or key value)."""
+    def op(o):
+        return o and (o.spec, o.method, o.path, o.operation_id, o.summary, o.docs_url)
+
+    def findings(fs):
+        return [(f.to_dict(), f.suggestions) for f in fs]
+    return {
+        "requests": [(r.request.method, r.display_url, r.request.source, r.request.notes,
+                      op(r.operation), findings(r.findings)) for r in result.requests],
+        "errors": [(e.error.status, e.error.code, e.error.message, e.error.param, e.error.request_id, e.error.type,
+                    e.error.location, e.error.url, op(e.operation), findings(e.findings), e.explanation)
+                   for e in result.errors],
+        "secrets": [s.to_dict() for s in result.secrets],
+        "problems": result.problems, "hints": result.hints, "incomplete": result.incomplete,
+    }
+
+
+def test_every_part_a_reply_shows_comes_back_from_the_store_and_no_key_does(spec_sets, bridge_specs) -> None:
+    import yaml
+
+    from bridgebot.check.bounded import TIMED_OUT, limited_result
+    from conftest import PASTES
+
+    results = []
+    for path in sorted(PASTES.glob("*.txt")):  # operations, findings, suggestions, errors, keys, problems
+        spec = yaml.safe_load(path.with_name(path.stem + ".expect.yaml").read_text())["spec"]
+        results.append(check_paste(path.read_text(), spec_sets(spec)))
+    for paste in ['{"type": "individual", "first_name": "Ann"}',  # a hint
+                  "curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -d @customer.json",  # a note
+                  f"curl 'https://api.bridge.xyz/v0/customers?api_key={KEY}'"]:  # a key in the URL
+        results.append(check_paste(paste, bridge_specs))
+    results.append(limited_result(CURL, TIMED_OUT))  # not fully checked: said so, key still warned about
+    shown = [_shown(r) for r in results]
+    for part in ("requests", "errors", "secrets", "problems", "hints", "incomplete"):
+        assert any(s[part] for s in shown), f"no sample result has {part}"
+    assert any(r[3] for s in shown for r in s["requests"]), "no sample request has notes"
+    for result, want in zip(results, shown):
+        stored = dump_result(result)
+        assert KEY not in stored
+        back = load_result(stored)
+        assert back is not None and _shown(back) == want
+        # The stored key is its redacted form only, so it cannot be recovered from the row.
+        assert [s.value for s in back.secrets] == [s.redacted for s in result.secrets]
+
+
+def test_a_stored_result_of_another_version_or_damaged_is_not_used(bridge_specs) -> None:
+    good = json.loads(dump_result(check_paste(CURL, bridge_specs)))
+    assert load_result(json.dumps(good)) is not None
+    assert load_result(json.dumps({**good, "version": good["version"] + 1})) is None
+    for part in ("requests", "errors", "secrets", "problems", "hints"):
+        damaged = {k: v for k, v in good.items() if k != part}
+        assert load_result(json.dumps(damaged)) is None, part
+    assert load_result(json.dumps({**good, "requests": [{"method": "GET"}]})) is None
+    assert load_result("[]") is None

@@ -111,6 +111,13 @@ def worker_main() -> None:
     conn_in = Connection(os.dup(0), writable=False)
     conn_out = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # a stray print must not corrupt the protocol
+    serve(conn_in, conn_out)
+
+
+def serve(conn_in: Any, conn_out: Any) -> None:
+    """The worker's side of the protocol, over any pair of connections: the pickled specs in,
+    ("ready", None) out, then each text in and its reply out, until the input is closed.
+    (Here, not in :func:`worker_main`, so that it can be driven in a test's own process.)"""
     specs = pickle.loads(conn_in.recv_bytes())
     conn_out.send(("ready", None))
     while True:

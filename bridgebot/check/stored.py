@@ -47,7 +47,7 @@ def load_result(text: str) -> CheckResult | None:
     """The stored result; None if it cannot be read (another version, a damaged row)."""
     try:
         data = json.loads(text)
-        if data.get("version") != VERSION:
+        if not isinstance(data, dict) or data.get("version") != VERSION:
             return None
         return CheckResult(
             requests=[RequestReport(
