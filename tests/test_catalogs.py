@@ -228,7 +228,7 @@ def test_an_apis_flags_apply_to_the_hosts_its_file_names(fresh_catalogs, github_
     assert [f.kind for f in check_paste(br, bridge_specs).findings] == ["content_type"]
 
 
-def test_the_catalogs_read_the_same_under_an_ascii_locale(tmp_path: Path) -> None:
+def test_the_catalogs_read_the_same_under_an_ascii_locale() -> None:
     """A server or container in the C locale still reads the catalogs (they hold "…" and "é"):
     the files are read as UTF-8 whatever the locale says."""
     import json
@@ -245,10 +245,11 @@ def test_the_catalogs_read_the_same_under_an_ascii_locale(tmp_path: Path) -> Non
               "print(json.dumps({n: {c: i.explanation for c, i in load_catalog(HERE / n).codes.items()} "
               "for n in sys.argv[1:]}))")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONUTF8"))}
+    root = Path(bridgebot.__file__).resolve().parents[1]
     env.update(LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(Path(bridgebot.__file__).resolve().parents[1]),
-                                                        os.environ.get("PYTHONPATH")])))
-    run = subprocess.run([sys.executable, "-c", script, *CATALOG_FILES], env=env, cwd=tmp_path,
+               PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    # Run from the checkout (or mutmut's copy of it, whose pyproject.toml its trampolines read).
+    run = subprocess.run([sys.executable, "-c", script, *CATALOG_FILES], env=env, cwd=root,
                          capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert json.loads(run.stdout) == here
