@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bridgebot.check.bounded import check_inline
+from conftest import steady_checker
+
 from bridgebot.desk import MAX_STORED_TEXT, Channel, Message, SupportDesk
 from bridgebot.settings import Settings
 from bridgebot.tracking import Store
@@ -27,13 +28,6 @@ PASTE = ("transfer fails:\n```curl -X POST https://api.bridge.xyz/v0/transfers -
          "-d '{\"amount\": \"10.0\", \"on_behalf_of\": \"cust_1\", "
          "\"source\": {\"payment_rail\": \"ethereum\", \"currency\": \"usdc\"}, "
          "\"destination\": {\"payment_rail\": \"ethereum\", \"currency\": \"usdcc\", \"to_address\": \"0xabc\"}}'```")
-
-
-def steady(specs):
-    """The desk's paste checker with a budget no busy machine reaches. The default budget (1 s) is
-    wall time: on a loaded machine (a mutation run beside the suite) a plain check was cut short
-    and a test about something else failed. Cut-short checks have tests of their own."""
-    return lambda text: check_inline(text, specs, budget=120)
 
 
 class FakeDirectory:
@@ -61,7 +55,7 @@ class Clock:
 @pytest.fixture
 def desk(tmp_path: Path, bridge_specs) -> SupportDesk:
     return SupportDesk(Store(tmp_path / "bb.db"), bridge_specs, FakeDirectory(), Settings(), clock=Clock(),
-                       checker=steady(bridge_specs))
+                       checker=steady_checker(bridge_specs))
 
 
 def ask(desk: SupportDesk, text: str = PASTE, ts: str = "1700000000.000100", event_id: str = "Ev1"):
@@ -224,7 +218,7 @@ class TeamDirectory(FakeDirectory):
 
 def _desk(tmp_path: Path, specs, **settings) -> SupportDesk:
     return SupportDesk(Store(tmp_path / "bb.db"), specs, TeamDirectory(), Settings(**settings), clock=Clock(),
-                       checker=steady(specs))
+                       checker=steady_checker(specs))
 
 
 def queued(desk: SupportDesk) -> list[tuple[str, dict]]:
@@ -614,7 +608,7 @@ def test_a_thread_from_before_results_were_stored_is_rechecked_from_its_text_onl
         tmp_path, bridge_specs) -> None:
     # 4,000 characters take a while on a loaded machine: a budget that never cuts the check short.
     desk = SupportDesk(Store(tmp_path / "bb.db"), bridge_specs, FakeDirectory(), Settings(), clock=Clock(),
-                       checker=steady(bridge_specs))
+                       checker=steady_checker(bridge_specs))
     whole = ask(desk, text=PASTE + " " + "x" * (MAX_STORED_TEXT - 2 - len(PASTE))).thread  # 3,999 characters
     cut = ask(desk, text=PASTE + " " + "x" * MAX_STORED_TEXT, ts="1700000100.000100", event_id="Ev2").thread
     assert [len(t) for (t,) in rows(desk, "SELECT text FROM threads ORDER BY id")] == [MAX_STORED_TEXT - 1,
@@ -755,7 +749,7 @@ def test_a_question_gets_the_docs_suggested_for_it_stored_and_in_its_reply(tmp_p
     answers = Answers(DocsIndex(":memory:"))
     answers.refresh(bridge_specs, DocSources(str(docs), "https://docs.example.com"))
     desk = SupportDesk(Store(tmp_path / "bb.db"), bridge_specs, TeamDirectory(), Settings(), clock=Clock(),
-                       answers=answers, checker=steady(bridge_specs))
+                       answers=answers, checker=steady_checker(bridge_specs))
     desk.handle_message("Ev1", Message(CHAN, "1.1", DEV, "what is the cut-off time for SEPA payouts?",
                                        team_id="T_EXT"))
     ((suggested,),) = rows(desk, "SELECT suggested FROM suggestions")

@@ -162,11 +162,9 @@ def test_no_planted_key_reaches_any_output_of_the_corpus(bridge_specs, tmp_path:
     caplog.set_level(logging.DEBUG)
     rng = random.Random(6)
     store = Store(tmp_path / "corpus.db")
-    from bridgebot.check.bounded import check_inline
+    from conftest import steady_checker
 
-    # A budget no busy machine reaches (the default 1 s is wall time): every paste checked whole.
-    desk = SupportDesk(store, bridge_specs, _Directory(), Settings(),
-                       checker=lambda text: check_inline(text, bridge_specs, budget=120))
+    desk = SupportDesk(store, bridge_specs, _Directory(), Settings(), checker=steady_checker(bridge_specs))
     from bridgebot.tracking import threads as th
     outputs: list[tuple[str, str]] = []
     plants: list[tuple[str, list[str]]] = []

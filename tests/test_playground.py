@@ -20,9 +20,7 @@ BAD_CURL = """curl -X POST https://api.bridge.xyz/v0/transfers -H "Api-Key: $BRI
   -d '{"amount": "10", "on_behalf_of": "cust_1", "source": {"payment_rail": "ach", "currency": "usd"},
        "destination": {"payment_rail": "ethereum", "currency": "usdcc", "to_address": "0xabc"}}'"""
 
-#: A check budget no busy machine reaches (the app's 1 s is wall time; a cut-short check made an
-#: unrelated test fail under load).
-STEADY = 30.0
+from conftest import STEADY_BUDGET as STEADY  # noqa: E402
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bridgebot.playground.demo import Playground
-from conftest import ROOT
+from conftest import ROOT, STEADY_BUDGET as STEADY
 
 OUTPUT = ROOT / "tests" / "output"
 BAD_CURL = """curl -X POST https://api.bridge.xyz/v0/transfers -H "Api-Key: $BRIDGE_KEY" \\
@@ -20,9 +20,6 @@ BAD_CURL = """curl -X POST https://api.bridge.xyz/v0/transfers -H "Api-Key: $BRI
   -d '{"amount": "10", "on_behalf_of": "cust_1", "source": {"payment_rail": "ach", "currency": "usd"},
        "destination": {"payment_rail": "ethereum", "currency": "usdcc", "to_address": "0xabc"}}'"""
 
-#: A check budget no busy machine reaches (the app's 1 s is wall time; a cut-short check made an
-#: unrelated test fail under load).
-STEADY = 30.0
 
 
 def _chromium() -> tuple[str, str]:
