@@ -233,8 +233,13 @@ def main() -> None:
         # A mutant already killed stays killed (tests are only ever added; a changed function's
         # mutants are reset by mutmut itself), so only the rest are run: not yet run, survived, or
         # reached by no test (new tests may reach and kill them now).
-        done = results()
-        todo = [n for picked in chosen.values() for n in picked if done.get(n) not in KILLED]
+        # A mutant judged equivalent (by hand, or by the SQL-case rule, cached) cannot be killed:
+        # it is not run again either.
+        done, equiv = results(), equivalents()
+        cache_file = ROOT / "mutants" / "judged.json"
+        auto = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+        todo = [n for picked in chosen.values() for n in picked
+                if done.get(n) not in KILLED and n not in equiv and not auto.get(n)]
         if todo:
             took["sample"] = run("sample", todo, args.jobs)
     elif not args.report:
