@@ -667,3 +667,25 @@ def test_guzzle_url_in_double_quotes_with_a_variable_base_is_read(bridge_specs) 
     r = one_request(check_paste(text, bridge_specs))
     assert (label(r), r.request.source) == ("POST /v0/customers", "guzzle")
     assert pairs(r.findings) == [("wrong_type", "email")]
+
+
+def test_a_node_error_object_holding_a_circular_reference_is_read(bridge_specs) -> None:
+    # console.log of an error object whose request is a circular reference (`<ref *1>`): not JSON
+    # nor a literal the lenient reader takes, read as a JavaScript object; the error is still explained.
+    text = ("console.log(err.response.data) prints:\n{\n  code: 'invalid_parameters',\n"
+            "  message: 'source is required',\n  source: { location: 'body', key: 'source' },\n"
+            "  request: <ref *1> ClientRequest { method: 'POST', path: '/v0/customers', res: [IncomingMessage] }\n}")
+    (error,) = check_paste(text, bridge_specs).errors
+    assert (error.error.code, error.error.message) == ("invalid_parameters", "source is required")
+    assert pairs(error.findings) == [("missing_required", "source")]
+
+
+@pytest.mark.parametrize("inner, code, message", [
+    ({"message": "Missing required param: amount."}, None, "Missing required param: amount."),
+    ({"code": "resource_missing"}, "resource_missing", None),
+    ({"message": "No such customer: 'cus_1'", "type": "invalid_request_error"}, None, "No such customer: 'cus_1'"),
+])
+def test_an_error_object_with_any_of_message_code_or_type_is_an_error(stripe_specs, inner, code, message) -> None:
+    # {"error": {...}} (Stripe's shape) with only some of its fields is still the API's error.
+    result = check_paste(json.dumps({"error": inner}), stripe_specs)
+    assert [(e.error.code, e.error.message) for e in result.errors] == [(code, message)]
