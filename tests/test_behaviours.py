@@ -63,6 +63,33 @@ def test_a_secret_in_an_error_message_and_problems_is_redacted(bridge_specs) -> 
     assert result.errors and "…9f2c" in result.errors[0].error.message
 
 
+def test_a_key_sent_by_basic_auth_to_an_api_key_api_is_named_as_such(bridge_specs) -> None:
+    text = f"curl https://api.bridge.xyz/v0/customers -u {LIVE}:"
+    (report,) = check_paste(text, bridge_specs).requests
+    wrong = [f for f in report.findings if f.kind == "auth_invalid"]
+    assert [(f.field, f.message) for f in wrong] == [(
+        "basic auth (-u)", "The key is sent as basic auth (-u), but this API expects an `Api-Key` header.")]
+
+
+def test_a_live_key_in_an_x_api_key_header_sent_to_the_sandbox_is_refused(bridge_specs) -> None:
+    text = f"curl https://api.sandbox.bridge.xyz/v0/customers -H 'Api-Key: $BRIDGE_KEY' -H 'X-Api-Key: {LIVE}'"
+    (report,) = check_paste(text, bridge_specs).requests
+    wrong = [(f.field, f.message) for f in report.findings if f.kind == "auth_invalid"]
+    assert wrong == [("X-Api-Key", "A live key is sent to the sandbox (api.sandbox.bridge.xyz): the sandbox "
+                                   "only takes test keys (sk-test-…).")]
+
+
+def test_a_key_in_a_url_built_at_run_time_is_redacted_not_lost(bridge_specs) -> None:
+    # A template literal with a variable part: its URL is a run-time value (Unresolved); the key in
+    # it is redacted and the rest of the URL is still shown.
+    text = ("const r = await fetch(`https://api.bridge.xyz/v0/customers/${id}?api_key=" + LIVE + "`, "
+            "{ headers: { 'Api-Key': key } });")
+    result = check_paste(text, bridge_specs)
+    (shown,) = result.to_dict()["requests"]
+    assert shown["url"] == "https://api.bridge.xyz/v0/customers/{var}?api_key=sk-live-…9f2c"
+    assert LIVE not in json.dumps(result.to_dict())
+
+
 # --- client code -------------------------------------------------------------------------------
 
 def test_session_headers_are_not_taken_as_fully_known(bridge_specs) -> None:
@@ -93,6 +120,34 @@ def test_php_custom_request_sets_the_method() -> None:
             'curl_setopt($ch, CURLOPT_HTTPHEADER, ["Api-Key: " . $key]);\n$out = curl_exec($ch);\n```')
     (req,) = read_paste(text).requests
     assert (req.method, req.url, req.source) == ("DELETE", "https://api.bridge.xyz/v0/customers/c1", "php")
+
+
+def test_axios_request_and_patch_send_their_data() -> None:
+    text = ("axios.request({ method: 'post', url: 'https://api.bridge.xyz/v0/customers', data: { first_name: 'A' } })\n"
+            "axios.patch('https://api.bridge.xyz/v0/customers/c1', { last_name: 'B' }, { headers: { 'Api-Key': key } })")
+    got = [(r.method, r.url, r.body_value, [k for k, _ in r.headers]) for r in read_paste(text).requests]
+    assert got == [("POST", "https://api.bridge.xyz/v0/customers", {"first_name": "A"}, ["Content-Type"]),
+                   ("PATCH", "https://api.bridge.xyz/v0/customers/c1", {"last_name": "B"}, ["Api-Key", "Content-Type"])]
+
+
+@pytest.mark.parametrize("first", ["fetch(request)", 'fetch("customers")', "fetch(buildUrl(id))"])
+def test_a_fetch_of_no_readable_url_is_skipped_and_the_next_one_read(first: str) -> None:
+    text = f'{first}\nfetch("https://api.bridge.xyz/v0/customers", {{ method: "POST", body: "{{}}" }})'
+    assert [(r.method, r.url) for r in read_paste(text).requests] == [("POST", "https://api.bridge.xyz/v0/customers")]
+
+
+def test_comments_in_a_js_object_are_skipped() -> None:
+    text = ("axios.post('https://api.bridge.xyz/v0/customers', { /* who */ first_name: 'A', // the name\n"
+            "  /* and */ last_name: 'B' })")
+    (req,) = read_paste(text).requests
+    assert req.body_value == {"first_name": "A", "last_name": "B"}
+
+
+def test_php_postfields_array_is_sent_form_encoded() -> None:
+    text = ('$ch = curl_init();\ncurl_setopt($ch, CURLOPT_URL, "https://api.stripe.com/v1/customers");\n'
+            'curl_setopt($ch, CURLOPT_POSTFIELDS, array("email" => "a@x.com", "name" => "A B"));')
+    (req,) = read_paste(text).requests
+    assert (req.method, req.body) == ("POST", "email=a%40x.com&name=A+B")
 
 
 # --- tracking ---------------------------------------------------------------------------------

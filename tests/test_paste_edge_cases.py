@@ -667,3 +667,85 @@ def test_guzzle_url_in_double_quotes_with_a_variable_base_is_read(bridge_specs) 
     r = one_request(check_paste(text, bridge_specs))
     assert (label(r), r.request.source) == ("POST /v0/customers", "guzzle")
     assert pairs(r.findings) == [("wrong_type", "email")]
+
+
+def test_a_node_error_object_holding_a_circular_reference_is_read(bridge_specs) -> None:
+    # console.log of an error object whose request is a circular reference (`<ref *1>`): not JSON
+    # nor a literal the lenient reader takes, read as a JavaScript object; the error is still explained.
+    text = ("console.log(err.response.data) prints:\n{\n  code: 'invalid_parameters',\n"
+            "  message: 'source is required',\n  source: { location: 'body', key: 'source' },\n"
+            "  request: <ref *1> ClientRequest { method: 'POST', path: '/v0/customers', res: [IncomingMessage] }\n}")
+    (error,) = check_paste(text, bridge_specs).errors
+    assert (error.error.code, error.error.message) == ("invalid_parameters", "source is required")
+    assert pairs(error.findings) == [("missing_required", "source")]
+
+
+@pytest.mark.parametrize("inner, code, message", [
+    ({"message": "Missing required param: amount."}, None, "Missing required param: amount."),
+    ({"code": "resource_missing"}, "resource_missing", None),
+    ({"message": "No such customer: 'cus_1'", "type": "invalid_request_error"}, None, "No such customer: 'cus_1'"),
+])
+def test_an_error_object_with_any_of_message_code_or_type_is_an_error(stripe_specs, inner, code, message) -> None:
+    # {"error": {...}} (Stripe's shape) with only some of its fields is still the API's error.
+    result = check_paste(json.dumps({"error": inner}), stripe_specs)
+    assert [(e.error.code, e.error.message) for e in result.errors] == [(code, message)]
+
+
+@pytest.mark.parametrize("before", ["The response was\n", "GET https://api.bridge.xyz/v0/customers returns\n"])
+def test_unreadable_json_without_a_body_endpoint_is_reported_not_sent(before: str) -> None:
+    # Broken JSON with no endpoint near it, or next to a GET (a response): a problem, not a request.
+    from bridgebot.check.paste import read_paste
+
+    paste = read_paste(before + '{"count": 1 "data": ]}')
+    assert paste.requests == []
+    assert paste.problems == ["The JSON on line 2 could not be read: Expecting ',' delimiter at line 1 column 13 of the JSON."]
+
+
+def test_guzzle_calls_without_options_or_after_an_unreadable_call_are_read(bridge_specs) -> None:
+    # A call with the URL alone; a `->request($psr)` of one argument and a call never closed before
+    # the next: each of those is passed over and the calls after it are still read.
+    text = ("$res = $client->get('https://api.bridge.xyz/v0/customers');\n"
+            "$res = $this->request($psrRequest);\n"
+            "$res = $client->post('https://api.bridge.xyz/v0/customers', ['json' => $payload\n"
+            "$res = $client->get('https://api.bridge.xyz/v0/wallets', ['headers' => ['Api-Key' => $key]]);")
+    result = check_paste(text, bridge_specs)
+    assert [(label(r), pairs(r.findings)) for r in result.requests] == [
+        ("GET /v0/customers", [("auth_missing", "Api-Key")]), ("GET /v0/wallets", [])]
+
+
+def test_guzzle_headers_from_a_variable_are_not_claimed_missing(bridge_specs) -> None:
+    text = ("$client->post('https://api.bridge.xyz/v0/customers', ['headers' => $headers, 'json' => "
+            "['type' => 'individual', 'first_name' => 'Ann', 'last_name' => 'Lee', 'email' => 5]]);")
+    r = one_request(check_paste(text, bridge_specs))
+    assert pairs(r.findings) == [("wrong_type", "email")]
+
+
+def test_guzzle_json_holding_a_json_encoded_value_is_checked(bridge_specs) -> None:
+    # 'meta' => json_encode([...]) inside 'json': a string the API receives; the request is read and checked.
+    text = ("$client->post('https://api.bridge.xyz/v0/customers', ['headers' => ['Api-Key' => $k, "
+            "'Idempotency-Key' => $i], 'json' => ['type' => 'individual', 'first_name' => 'Ann', "
+            "'last_name' => 'Lee', 'email' => 5, 'metadata' => json_encode(['a' => 1])]]);")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), pairs(r.findings)) == ("POST /v0/customers", [("unknown_param", "metadata"), ("wrong_type", "email")])
+
+
+def test_guzzle_form_params_are_sent_as_a_form(tmp_path) -> None:
+    # form_params: the string values as a form, with the Content-Type Guzzle sets (a spec that
+    # lists Content-Type as a header parameter is satisfied by it).
+    from bridgebot.check import SpecSet
+
+    form = "application/x-www-form-urlencoded"
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "paths": {"/things": {"post": {
+               "parameters": [{"name": "Content-Type", "in": "header", "required": True,
+                               "schema": {"type": "string", "enum": [form]}}],
+               "requestBody": {"content": {form: {"schema": {"type": "object", "additionalProperties": False,
+                                                             "properties": {"email": {"type": "string"},
+                                                                            "name": {"type": "string"}}}}}},
+               "responses": {"200": {"description": "ok"}}}}}}
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    specs = SpecSet.load([tmp_path / "t.json"])
+    ok = "$client->post('https://api.t.test/things', ['form_params' => ['email' => 'a@b.co', 'name' => 'A B']]);"
+    bad = "$client->post('https://api.t.test/things', ['form_params' => ['emial' => 'a@b.co']]);"
+    assert one_request(check_paste(ok, specs)).findings == []
+    assert pairs(one_request(check_paste(bad, specs)).findings) == [("unknown_param", "emial")]
