@@ -536,3 +536,29 @@ def test_an_unknown_param_gets_the_close_names_six_levels_deep(tmp_path, field, 
         (finding,), _ = explain_error(PastedError(status=400, message="unrecognized field", param=field), op, True)
         assert (finding.expected or [None])[0] == suggested  # the closest first
         assert (finding.message.endswith(f"Did you mean `{suggested}`?")) == (suggested is not None)
+
+
+def test_header_parameters_openapi_says_to_ignore_are_ignored(tmp_path: Path) -> None:
+    # OpenAPI: a header parameter named Accept, Content-Type or Authorization SHALL be ignored
+    # (media types and security schemes describe those). A spec that declares them anyway must not
+    # make the bot claim a correct request lacks `Accept`, or that `application/json; charset=utf-8`
+    # is not `application/json`. Other header parameters are still checked.
+    from bridgebot.check import SpecSet
+
+    enum_json = {"type": "string", "enum": ["application/json"]}
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "paths": {"/things": {"post": {
+               "parameters": [{"name": "Accept", "in": "header", "required": True, "schema": enum_json},
+                              {"name": "content-type", "in": "header", "required": True, "schema": enum_json},
+                              {"name": "AUTHORIZATION", "in": "header", "required": True, "schema": {"type": "string"}},
+                              {"name": "X-Api-Version", "in": "header", "required": True, "schema": {"type": "string"}}],
+               "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+               "responses": {"200": {"description": "ok"}}}}}}
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    specs = SpecSet.load([tmp_path / "t.json"])
+    paste = ("curl -X POST https://api.t.test/things -H 'Content-Type: application/json; charset=utf-8' "
+             "-d '{\"a\": 1}'")
+    findings = check_paste(paste, specs).requests[0].findings
+    assert [(f.kind, f.location, f.field) for f in findings] == [("missing_required", "header", "X-Api-Version")]
+    ok = paste + " -H 'X-Api-Version: 2'"
+    assert check_paste(ok, specs).requests[0].findings == []

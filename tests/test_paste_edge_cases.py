@@ -730,8 +730,8 @@ def test_guzzle_json_holding_a_json_encoded_value_is_checked(bridge_specs) -> No
 
 
 def test_guzzle_form_params_are_sent_as_a_form(tmp_path) -> None:
-    # form_params: the string values as a form, with the Content-Type Guzzle sets (a spec that
-    # lists Content-Type as a header parameter is satisfied by it).
+    # form_params: the string values as a form, with the Content-Type Guzzle sets (the spec's
+    # Content-Type header parameter is one OpenAPI says to ignore: the body's media type rules).
     from bridgebot.check import SpecSet
 
     form = "application/x-www-form-urlencoded"

@@ -242,6 +242,11 @@ def _scheme(name: str, raw: Any) -> SecurityScheme:
                           param_name=raw.get("name"), scheme=str(raw.get("scheme", "")).lower() or None)
 
 
+# OpenAPI 3 (Parameter Object): a header parameter named Accept, Content-Type or Authorization
+# "SHALL be ignored": the media types and the security schemes describe those headers.
+IGNORED_HEADER_PARAMS = frozenset({"accept", "content-type", "authorization"})
+
+
 def _operation(compiler: SchemaCompiler, spec: str, method: str, template: str, raw: dict[str, Any],
                shared: list[Any], global_security: list[Any], schemes: dict[str, SecurityScheme],
                base: str) -> Operation:
@@ -252,6 +257,8 @@ def _operation(compiler: SchemaCompiler, spec: str, method: str, template: str, 
             merged[(p["in"], p["name"])] = p
     params = []
     for (loc, pname), p in merged.items():
+        if loc == "header" and pname.lower() in IGNORED_HEADER_PARAMS:
+            continue
         schema = p.get("schema")
         if schema is None and isinstance(p.get("content"), dict) and p["content"]:
             schema = next(iter(p["content"].values())).get("schema")
