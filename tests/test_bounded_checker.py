@@ -406,3 +406,78 @@ def test_the_worker_process_reads_stdin_answers_on_stdout_and_sends_stray_output
     assert replies[2][1] == "this is binary data, not text: paste the request or error as text"
     assert "a stray line from a library" in capfd.readouterr().err  # on stderr, not in the protocol
     assert ignored == signal.SIG_IGN  # Ctrl-C in the terminal is the parent's to handle
+
+
+# --- workers that fail: what the caller gets, what the log says ----------------------------------
+
+def _fake_python(tmp_path, monkeypatch, script: str) -> None:
+    """Start the checker's workers from ``script`` (an executable) instead of this Python."""
+    import os
+
+    from bridgebot.check import bounded
+
+    fake = tmp_path / "fake-python"
+    fake.write_text(script)
+    os.chmod(fake, 0o755)
+    monkeypatch.setattr(bounded.sys, "executable", str(fake))
+
+
+def test_a_worker_that_exits_before_it_is_ready_is_logged_and_the_paste_said_not_checked(
+        bridge_specs, monkeypatch, tmp_path, caplog) -> None:
+    # It reads its input (so the specs go through) but closes its output at once: never "ready".
+    _fake_python(tmp_path, monkeypatch, "#!/bin/sh\nexec >&-\nexec cat >/dev/null\n")
+    key = "sk-live-0123456789abcdef0123456789ab"
+    with caplog.at_level("ERROR", logger="bridgebot.check.bounded"):
+        with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:  # its first worker fails
+            result = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: {key}'")  # so does the next
+    assert result.incomplete == "error" and [s.redacted for s in result.secrets] == ["sk-live-…89ab"]
+    assert [r.getMessage() for r in caplog.records] == ["a checker worker did not start within 60 s"] * 2
+
+
+def test_a_worker_that_dies_during_a_check_is_logged_and_the_paste_said_not_checked(
+        bridge_specs, monkeypatch, tmp_path, caplog) -> None:
+    import re
+
+    # A worker that gets ready, then dies on its first paste (killed, out of memory…).
+    _fake_python(tmp_path, monkeypatch, f"#!{sys.executable}\n" + (
+        "import os\n"
+        "from multiprocessing.connection import Connection\n"
+        "conn_in, conn_out = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)\n"
+        "conn_in.recv_bytes()\n"
+        "conn_out.send(('ready', None))\n"
+        "conn_in.recv_bytes()\n"
+        "os._exit(1)\n"))
+    key = "sk-live-0123456789abcdef0123456789ab"
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: {key}'"
+    with caplog.at_level("ERROR", logger="bridgebot.check.bounded"):
+        with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:
+            result = checker.check(paste)
+    assert result.incomplete == "error" and [s.redacted for s in result.secrets] == ["sk-live-…89ab"]
+    died = [r.getMessage() for r in caplog.records if "died" in r.getMessage()]
+    assert len(died) == 1
+    assert re.fullmatch(rf"a checker worker died on a paste of {len(paste)} characters after \d+\.\d\d s: restarted",
+                        died[0])
+    assert key not in caplog.text
+
+
+def test_a_paste_after_the_checker_is_closed_is_said_not_checked(bridge_specs) -> None:
+    checker = BoundedChecker(bridge_specs, budget=30.0, max_workers=1)
+    checker.close()
+    result = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")  # a message arriving while the bot stops
+    assert result.incomplete == "error"  # not a new worker started (and left running) to check it
+
+
+def test_the_worker_runs_the_bot_s_own_code_when_bridgebot_is_not_installed(bridge_specs, monkeypatch, tmp_path) -> None:
+    import os
+    import sysconfig
+
+    # A bot run from a plain source tree, from another directory: its libraries are on PYTHONPATH,
+    # bridgebot itself is not installed (-S: site-packages' .pth files, the editable install, unread).
+    _fake_python(tmp_path, monkeypatch, f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n')
+    paths = sysconfig.get_paths()
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(dict.fromkeys([paths["purelib"], paths["platlib"]])))
+    monkeypatch.chdir(tmp_path)
+    with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:
+        result = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
+    assert result.incomplete is None
+    assert [r.operation.label for r in result.requests] == ["GET /v0/customers"]
