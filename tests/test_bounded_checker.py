@@ -319,3 +319,178 @@ def test_a_worker_that_cannot_start_leaves_room_for_the_next(bridge_specs, monke
         assert checker._workers == 1  # the failed starts are not counted against max_workers
     finally:
         checker.close()
+
+
+def test_a_crash_in_the_command_line_check_is_a_result_with_the_key_warning_not_a_traceback(
+        bridge_specs, monkeypatch, caplog) -> None:
+    from bridgebot.check import bounded
+
+    key = "sk-live-0123456789abcdef0123456789ab"
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: {key}'"
+
+    def crash(raw, specs):  # a bug in the checker, whose message quotes the paste
+        raise RuntimeError(f"could not read {raw}")
+
+    monkeypatch.setattr(bounded, "check_paste", crash)
+    with caplog.at_level("ERROR", logger="bridgebot.check.bounded"):
+        result = check_inline(paste, bridge_specs, budget=30.0)
+    assert result.incomplete == "error" and not result.ok
+    assert [s.redacted for s in result.secrets] == ["sk-live-…89ab"]  # the key is still warned about
+    assert "could not fully check this message" in render_check_text(result)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"checking a paste of {len(paste)} characters failed: RuntimeError"]
+    assert key not in caplog.text
+
+
+def test_the_worker_process_reads_stdin_answers_on_stdout_and_sends_stray_output_to_stderr(
+        bridge_specs, monkeypatch, capfd) -> None:
+    """`python -m bridgebot.check.bounded` runs worker_main; it is run here in this process (on the
+    main thread, its stdin and stdout swapped for pipes, as _Worker gives it) so that a broken entry
+    point fails a test (mutmut cannot see into the child)."""
+    import os
+    import pickle
+    import signal
+    import threading
+    from multiprocessing.connection import Connection
+
+    from bridgebot.check import bounded
+
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: $K'"
+    real_check = bounded.check_paste
+
+    def chatty(raw, specs):  # a library that prints while it checks (straight to fd 1, as print does there)
+        os.write(1, b"a stray line from a library\n")
+        return real_check(raw, specs)
+
+    monkeypatch.setattr(bounded, "check_paste", chatty)
+    saved = {fd: os.dup(fd) for fd in (0, 1)}
+    sigint = signal.getsignal(signal.SIGINT)
+    in_r, in_w = os.pipe()
+    out_r, out_w = os.pipe()
+    os.dup2(in_r, 0)
+    os.dup2(out_w, 1)
+    os.close(in_r)
+    os.close(out_w)
+    to_worker = Connection(in_w, readable=False)
+    from_worker = Connection(out_r, writable=False)
+    replies: list = []
+
+    def parent() -> None:  # what BoundedChecker does over the worker's stdin and stdout
+        try:
+            to_worker.send_bytes(pickle.dumps(bridge_specs, protocol=pickle.HIGHEST_PROTOCOL))
+            for raw in (None, paste, b"\x00\x01binary", paste):
+                if raw is not None:
+                    to_worker.send(raw)
+                if not from_worker.poll(60):
+                    return
+                replies.append(from_worker.recv())
+        except (EOFError, OSError, pickle.UnpicklingError) as e:
+            replies.append(("broken", type(e).__name__))
+        finally:
+            to_worker.close()  # the parent goes away: the worker's loop ends
+
+    asking = threading.Thread(target=parent, daemon=True)
+    asking.start()
+    try:
+        bounded.worker_main()  # returns once its input is closed
+        ignored = signal.getsignal(signal.SIGINT)
+    finally:
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
+        signal.signal(signal.SIGINT, sigint)
+        asking.join(60)
+        from_worker.close()
+    assert [status for status, _ in replies] == ["ready", "ok", "unreadable", "ok"]
+    assert render_check_text(replies[1][1]) == render_check_text(check_paste(paste, bridge_specs))
+    assert replies[2][1] == "this is binary data, not text: paste the request or error as text"
+    assert "a stray line from a library" in capfd.readouterr().err  # on stderr, not in the protocol
+    assert ignored == signal.SIG_IGN  # Ctrl-C in the terminal is the parent's to handle
+
+
+# --- workers that fail: what the caller gets, what the log says ----------------------------------
+
+def _fake_python(tmp_path, monkeypatch, script: str) -> None:
+    """Start the checker's workers from ``script`` (an executable) instead of this Python."""
+    import os
+
+    from bridgebot.check import bounded
+
+    fake = tmp_path / "fake-python"
+    fake.write_text(script)
+    os.chmod(fake, 0o755)
+    monkeypatch.setattr(bounded.sys, "executable", str(fake))
+
+
+def test_a_worker_that_exits_before_it_is_ready_is_logged_and_the_paste_said_not_checked(
+        bridge_specs, monkeypatch, tmp_path, caplog) -> None:
+    # It reads its input (so the specs go through) but closes its output at once: never "ready".
+    _fake_python(tmp_path, monkeypatch, "#!/bin/sh\nexec >&-\nexec cat >/dev/null\n")
+    key = "sk-live-0123456789abcdef0123456789ab"
+    with caplog.at_level("ERROR", logger="bridgebot.check.bounded"):
+        with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:  # its first worker fails
+            result = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: {key}'")  # so does the next
+    assert result.incomplete == "error" and [s.redacted for s in result.secrets] == ["sk-live-…89ab"]
+    assert [r.getMessage() for r in caplog.records] == ["a checker worker did not start within 60 s"] * 2
+
+
+def test_a_worker_that_dies_during_a_check_is_logged_and_the_paste_said_not_checked(
+        bridge_specs, monkeypatch, tmp_path, caplog) -> None:
+    import re
+
+    # A worker that gets ready, then dies on its first paste (killed, out of memory…).
+    _fake_python(tmp_path, monkeypatch, f"#!{sys.executable}\n" + (
+        "import os\n"
+        "from multiprocessing.connection import Connection\n"
+        "conn_in, conn_out = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)\n"
+        "conn_in.recv_bytes()\n"
+        "conn_out.send(('ready', None))\n"
+        "conn_in.recv_bytes()\n"
+        "os._exit(1)\n"))
+    key = "sk-live-0123456789abcdef0123456789ab"
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: {key}'"
+    with caplog.at_level("ERROR", logger="bridgebot.check.bounded"):
+        with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:
+            result = checker.check(paste)
+    assert result.incomplete == "error" and [s.redacted for s in result.secrets] == ["sk-live-…89ab"]
+    died = [r.getMessage() for r in caplog.records if "died" in r.getMessage()]
+    assert len(died) == 1
+    assert re.fullmatch(rf"a checker worker died on a paste of {len(paste)} characters after \d+\.\d\d s: restarted",
+                        died[0])
+    assert key not in caplog.text
+
+
+def test_a_paste_after_the_checker_is_closed_is_said_not_checked(bridge_specs) -> None:
+    checker = BoundedChecker(bridge_specs, budget=30.0, max_workers=1)
+    checker.close()
+    result = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")  # a message arriving while the bot stops
+    assert result.incomplete == "error"  # not a new worker started (and left running) to check it
+
+
+def test_the_worker_runs_the_code_of_the_tree_the_bot_was_loaded_from(bridge_specs, monkeypatch, tmp_path) -> None:
+    """Not whatever `bridgebot` a fresh Python would import (another installed version): the tree
+    holding this bounded.py, here a stand-in whose worker answers every paste with its own words."""
+    from bridgebot.check import bounded
+    from bridgebot.check.paste import UnreadablePaste
+
+    tree = tmp_path / "tree"
+    (tree / "bridgebot" / "check").mkdir(parents=True)
+    (tree / "bridgebot" / "__init__.py").write_text("")
+    (tree / "bridgebot" / "check" / "__init__.py").write_text("")
+    (tree / "bridgebot" / "check" / "bounded.py").write_text(
+        "import os\n"
+        "from multiprocessing.connection import Connection\n"
+        "conn_in, conn_out = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)\n"
+        "conn_in.recv_bytes()\n"
+        "conn_out.send(('ready', None))\n"
+        "while True:\n"
+        "    try:\n"
+        "        conn_in.recv_bytes()\n"
+        "    except EOFError:\n"
+        "        break\n"
+        "    conn_out.send(('unreadable', 'answered by the worker of ' + os.path.basename(os.path.dirname(os.path.dirname(__import__('bridgebot').__file__)))))\n")
+    monkeypatch.setattr(bounded, "__file__", str(tree / "bridgebot" / "check" / "bounded.py"))
+    monkeypatch.chdir(tmp_path)  # not the checkout: only the tree's path can lead the worker there
+    with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:
+        with pytest.raises(UnreadablePaste, match="^answered by the worker of tree$"):
+            checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")

@@ -209,3 +209,26 @@ def test_reopen_brings_a_resolved_thread_back_and_refuses_an_open_one(store: Sto
         events = [(e["kind"], e["actor_id"], e["at"], e["from_value"], e["to_value"]) for e in events_of(db, t.id)]
     assert (t.status, again.status, again.resolved_at) == ("open", "open", None)
     assert events[-2:] == [("resolved", "U_A", 110.0, "open", "resolved"), ("reopened", "U_B", 120.0, "resolved", "open")]
+
+
+def test_an_in_memory_store_makes_no_folder_so_it_opens_from_a_working_directory_it_cannot_read(
+        tmp_path, monkeypatch) -> None:
+    import os
+
+    Store(":memory:")  # load what a store needs while everything can be read
+    here = tmp_path / "unreadable"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    as_root = os.geteuid() == 0  # root can search any folder: open the store as a plain user
+    here.chmod(0)
+    try:
+        if as_root:
+            os.seteuid(65534)
+        try:
+            store = Store(":memory:")
+        finally:
+            if as_root:
+                os.seteuid(0)
+    finally:
+        here.chmod(0o755)
+    assert {"threads", "thread_events", "outbox"} <= set(store.db.table_names())  # migrated, ready to use
