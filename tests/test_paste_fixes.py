@@ -335,3 +335,22 @@ def test_axios_json_sent_to_stripe_is_named_as_the_json_it_was_sent_as(stripe_sp
     assert [(f.kind, f.actual, f.message) for f in report.findings] == [
         ("content_type", "application/json",
          "Content-Type is `application/json`, but this endpoint takes application/x-www-form-urlencoded.")]
+
+
+@pytest.mark.parametrize("url_lines", [
+    "    baseURL: 'https://api.sandbox.bridge.xyz',\n    url: customerPath,\n",
+    "    baseURL: httpBase,\n    url: '/v0/customers',\n",
+], ids=["url-is-code", "base-is-code"])
+def test_a_printed_url_computed_at_run_time_is_not_guessed(bridge_specs, url_lines: str) -> None:
+    # A variable where the dump should show a value: where the request went is unknown, so it is
+    # not checked against a made-up URL (the error still is).
+    paste = ("AxiosError: Request failed with status code 400\n    at settle (/app/axios.cjs:1966:12) {\n"
+             "  config: {\n    method: 'post',\n" + url_lines +
+             "    data: '{\"type\":\"individual\",\"first_name\":5}',\n"
+             "    headers: { 'Api-Key': '[redacted]', 'Idempotency-Key': 'k1' }\n  },\n"
+             "  response: {\n    status: 400,\n    data: { code: 'invalid_parameters', message: 'Invalid parameters', "
+             "source: { location: 'body', key: 'first_name' } }\n  }\n}")
+    result = check_paste(paste, bridge_specs)
+    assert result.requests == []
+    (error,) = result.errors
+    assert [(f.kind, f.field) for f in error.findings] == [("invalid_format", "first_name")]

@@ -20,7 +20,7 @@ def _sent_url(obj: dict[str, Any]) -> Any:
     url, base = obj.get("url"), obj.get("baseURL")
     if (isinstance(url, str) and isinstance(base, str) and not isinstance(url, Unresolved)
             and not isinstance(base, Unresolved) and not _ABSOLUTE.match(url)):
-        return re.sub(r"/?/$", "", base) + "/" + url.lstrip("/") if url else base
+        return re.sub(r"/?/$", "", base) + "/" + re.sub(r"^/+", "", url) if url else base
     return url
 
 
