@@ -140,3 +140,217 @@ def test_a_form_body_nests_as_stripe_reads_it_and_names_the_keys_it_cannot(query
     assert (got, unread) == (value, bad)
     if query.startswith("l["):
         assert got["l"].labels == ["0", "1", "10"]  # the labels the developer wrote, for findings
+
+
+# --- Requests printed inside an error dump (readers/printed.py): checked like any other request. ---
+
+#: What Bridge answered: the first name is invalid (the response part of the dump).
+_FIRST_NAME_REJECTED = {"status": 400, "data": {"code": "invalid_parameters", "message": "Invalid parameters",
+                                                "source": {"location": "body", "key": "first_name"}}}
+
+
+def _printed(config_changes: dict | None = None, wrappers: tuple[str, ...] = ()) -> str:
+    """An axios error logged as JSON (pino, winston…): its config is the request that was sent,
+    its response what Bridge said; ``wrappers`` nest it (``err``, a chain of ``cause``s…)."""
+    import json
+
+    config = {"method": "post", "url": "https://api.sandbox.bridge.xyz/v0/customers",
+              "data": '{"type":"individual","first_name":5}',
+              "headers": {"Accept": "application/json", "Api-Key": "[redacted]", "Idempotency-Key": "k1"}}
+    config.update(config_changes or {})
+    value: dict = {"message": "Request failed with status code 400", "config": config, "response": _FIRST_NAME_REJECTED}
+    for key in reversed(wrappers):
+        value = {"message": f"wrapped as {key}", key: value}
+    return json.dumps({"level": 50, "msg": "customer sync failed", **value})
+
+
+def _findings(paste: str, specs) -> list[tuple[str, str]]:
+    result = check_paste(paste, specs)
+    (report,) = result.requests
+    assert report.request.source == "printed" and report.operation is not None
+    assert report.operation.label == "POST /v0/customers"
+    (error,) = result.errors
+    assert error.operation is not None and error.operation.label == "POST /v0/customers"
+    return sorted((f.kind, f.field) for f in report.findings)
+
+
+@pytest.mark.parametrize("wrappers", [(), ("err",), ("error",), ("cause",), ("err", "cause", "cause", "response")],
+                         ids=["top", "err", "error", "cause", "err-cause-cause-response"])
+def test_a_request_printed_in_a_logged_error_is_checked_however_deep_the_logger_put_it(bridge_specs, wrappers) -> None:
+    # Loggers put the error under `err`/`error`, Node chains causes, and axios's `response` holds
+    # its own `config` too: the request is found and checked at each of these depths.
+    if wrappers and wrappers[-1] == "response":
+        import json
+
+        inner = json.loads(_printed())
+        paste = json.dumps({"level": 50, "err": {"message": "sync failed", "cause": {
+            "message": "retry failed", "cause": {"message": "Request failed with status code 400",
+                                                 "response": {**_FIRST_NAME_REJECTED, "config": inner["config"]}}}}})
+    else:
+        paste = _printed(wrappers=wrappers)
+    assert _findings(paste, bridge_specs) == [("wrong_type", "first_name")]
+
+
+@pytest.mark.parametrize("headers, findings", [
+    # Every header shown, no key among them: the key was not sent.
+    ({"Accept": "application/json", "Idempotency-Key": "k1"}, [("auth_missing", "Api-Key")]),
+    # A live key sent to the sandbox: said, and shown redacted only.
+    ({"Api-Key": "sk-live-00000000000000000000abcd", "Idempotency-Key": "k1"},
+     [("auth_invalid", "Api-Key"), ("secret_exposed", "Api-Key")]),
+    # The header value is what is checked, not just its name.
+    ({"Api-Key": "[redacted]", "Idempotency-Key": "k1", "Content-Type": "text/plain"}, [("content_type", "Content-Type")]),
+    # The lower-case name axios prints is the same header: its value is the one checked.
+    ({"Api-Key": "[redacted]", "Idempotency-Key": "k1", "content-type": "text/plain"}, [("content_type", "Content-Type")]),
+    # No Content-Type shown: axios (and octokit) send an object body as JSON.
+    ({"Api-Key": "[redacted]", "Idempotency-Key": "k1"}, []),
+])
+def test_the_headers_of_a_printed_request_are_checked(bridge_specs, headers, findings) -> None:
+    paste = _printed({"headers": headers})
+    assert _findings(paste, bridge_specs) == sorted(findings + [("wrong_type", "first_name")])
+    assert "sk-live-00000000000000000000abcd" not in str(check_paste(paste, bridge_specs).to_dict())
+
+
+def test_a_request_printed_as_octokits_request_with_its_body_is_checked(bridge_specs) -> None:
+    # octokit's RequestError prints `request: {method, url, headers, body}` (no axios config).
+    import json
+
+    paste = json.dumps({"name": "HttpError", "status": 400, "request": {
+        "method": "POST", "url": "https://api.sandbox.bridge.xyz/v0/customers",
+        "headers": {"api-key": "[redacted]", "idempotency-key": "k1", "content-type": "application/json; charset=utf-8"},
+        "body": '{"type":"individual","first_name":5}'}, "response": _FIRST_NAME_REJECTED})
+    assert _findings(paste, bridge_specs) == [("wrong_type", "first_name")]
+    (report,) = check_paste(paste, bridge_specs).requests
+    assert report.request.method == "POST" and json.loads(report.request.body) == {"type": "individual", "first_name": 5}
+
+def test_a_printed_request_with_headers_left_out_is_not_said_to_lack_its_key(bridge_specs) -> None:
+    # `...` in a dump: some headers were cut from the paste, so the key may well have been sent.
+    paste = ("AxiosError: Request failed with status code 400\n    at settle (/app/axios.cjs:1966:12) {\n"
+             "  config: {\n    method: 'post',\n    url: 'https://api.sandbox.bridge.xyz/v0/customers',\n"
+             "    data: '{\"type\":\"individual\",\"first_name\":5}',\n"
+             "    headers: { Accept: 'application/json', ... }\n  },\n"
+             "  response: {\n    status: 400,\n    data: { code: 'invalid_parameters', message: 'Invalid parameters', "
+             "source: { location: 'body', key: 'first_name' } }\n  }\n}")
+    assert _findings(paste, bridge_specs) == [("wrong_type", "first_name")]
+    full = paste.replace("Accept: 'application/json', ...", "Accept: 'application/json'")
+    assert _findings(full, bridge_specs) == [("auth_missing", "Api-Key"), ("idempotency_key_missing", "Idempotency-Key"),
+                                             ("wrong_type", "first_name")]
+
+
+def test_a_printed_body_object_is_checked_as_the_json_it_was_sent_as(bridge_specs) -> None:
+    # A body printed as an object (not the string axios sent) is the same JSON.
+    assert _findings(_printed({"data": {"type": "individual", "first_name": 5}}), bridge_specs) == [
+        ("wrong_type", "first_name")]
+    # Trimmed with `...` in the paste: what is shown is checked, what was cut is not said missing.
+    paste = ("AxiosError: Request failed with status code 400\n    at settle (/app/axios.cjs:1966:12) {\n"
+             "  config: {\n    method: 'post',\n    url: 'https://api.sandbox.bridge.xyz/v0/transfers',\n"
+             "    data: { amount: 10, ... },\n    headers: { 'Api-Key': '[redacted]', 'Idempotency-Key': 'k1' }\n  },\n"
+             "  response: { status: 400, data: { code: 'invalid_parameters', message: 'Invalid parameters', "
+             "source: { location: 'body', key: 'amount' } } }\n}")
+    result = check_paste(paste, bridge_specs)
+    (report,) = result.requests
+    assert report.operation is not None and report.operation.label == "POST /v0/transfers"
+    assert [(f.kind, f.field) for f in report.findings] == [("wrong_type", "amount")]
+
+
+@pytest.mark.parametrize("config_changes", [
+    {"method": None},                # cut from the paste
+    {"method": "options"},           # a CORS preflight, not a call of the API
+    {"url": None},
+    {"url": "wss://api.sandbox.bridge.xyz/v0/customers"},
+    {"url": "/v0/customers"},         # no baseURL: axios in Node never sent it ("Invalid URL")
+    {"url": "/v0/customers", "baseURL": "{{BRIDGE_URL}}"},
+], ids=["no-method", "options", "no-url", "not-http", "relative", "relative-to-no-url"])
+def test_a_printed_config_that_is_not_an_api_call_is_not_checked_but_the_error_still_is(bridge_specs, config_changes) -> None:
+    result = check_paste(_printed(config_changes), bridge_specs)
+    assert result.requests == []
+    (error,) = result.errors
+    assert [(f.kind, f.field) for f in error.findings] == [("invalid_format", "first_name")]
+
+
+@pytest.mark.parametrize("paste", [
+    "github3.models.GitHubError: 400 Problems parsing JSON",
+    "Error: HttpError: Problems parsing JSON",
+    "octokit said: problems parsing json",   # the catalog's pattern ignores case
+])
+def test_problems_parsing_json_in_plain_text_is_read_as_a_body_github_could_not_parse(bridge_specs, paste: str) -> None:
+    (error,) = check_paste(paste, bridge_specs).errors
+    assert [(f.kind, f.field) for f in error.findings] == [("malformed_body", "")]
+
+
+def test_the_prefilter_skips_only_texts_a_pattern_cannot_match() -> None:
+    # may_match is the cheap test before each catalog message and unread-form pattern: it must
+    # never skip a text the pattern matches (with or without the lower-cased text given), and it
+    # skips a text without the literal every match contains.
+    from bridgebot.check.catalogs import message_rules
+    from bridgebot.check.readers.prefilter import may_match, needle
+    from bridgebot.check.readers.unread import UNREAD_FORMS
+
+    texts = ["req, err := http.NewRequest(\"POST\", url, body)", "Net::HTTP::Post.new(uri)",
+             "$client->post('https://api.bridge.xyz/v0/customers')", "see the screenshot"]
+    texts += [s["text"] for rule in message_rules() for s in rule.samples]
+    patterns = [rule.pattern for rule in message_rules()] + [p for _, p in UNREAD_FORMS]
+    matched = skipped = 0
+    for pattern in patterns:
+        for text in texts + [t.upper() for t in texts] + [t.lower() for t in texts]:
+            if pattern.search(text):
+                matched += 1
+                assert may_match(pattern, text), (pattern.pattern, text)
+                assert may_match(pattern, text, text.lower()), (pattern.pattern, text)
+        if needle(pattern) is not None:
+            skipped += 1
+            assert not may_match(pattern, "nothing to see here"), pattern.pattern
+            assert not may_match(pattern, "nothing to see here", "nothing to see here"), pattern.pattern
+    assert matched > len(patterns) and skipped > len(patterns) // 2
+
+
+@pytest.mark.parametrize("base, url", [
+    ("https://api.sandbox.bridge.xyz", "/v0/customers"),
+    ("https://api.sandbox.bridge.xyz/v0/", "customers"),
+    ("https://api.sandbox.bridge.xyz/v0//", "/customers"),
+    ("https://example.com/ignored", "https://api.sandbox.bridge.xyz/v0/customers"),  # an absolute url wins
+    ("https://api.sandbox.bridge.xyz/v0/customers", ""),
+])
+def test_a_request_printed_by_an_axios_instance_goes_to_its_base_url(bridge_specs, base: str, url: str) -> None:
+    # axios.create({baseURL}) prints the base and the relative url apart in config: the request
+    # was sent to the two joined, as axios joins them.
+    paste = _printed({"baseURL": base, "url": url})
+    assert _findings(paste, bridge_specs) == [("wrong_type", "first_name")]
+    (report,) = check_paste(paste, bridge_specs).requests
+    assert report.display_url == "https://api.sandbox.bridge.xyz/v0/customers"
+
+
+def test_axios_json_sent_to_stripe_is_named_as_the_json_it_was_sent_as(stripe_specs) -> None:
+    # The classic: axios sends an object as JSON, Stripe takes a form. No Content-Type was printed:
+    # the finding names the one axios sent.
+    import json
+
+    paste = json.dumps({"message": "Request failed with status code 400", "config": {
+        "method": "post", "url": "https://api.stripe.com/v1/customers", "data": '{"email":"a@b.co"}',
+        "headers": {"Accept": "application/json, text/plain, */*", "Authorization": "Bearer [redacted]"}},
+        "response": {"status": 400, "data": {"error": {
+            "type": "invalid_request_error", "message": "Invalid request (check that your POST content type is "
+            "application/x-www-form-urlencoded). If you have any questions, we can help at https://support.stripe.com/."}}}})
+    (report,) = check_paste(paste, stripe_specs).requests
+    assert report.request.source == "printed" and report.operation is not None
+    assert [(f.kind, f.actual, f.message) for f in report.findings] == [
+        ("content_type", "application/json",
+         "Content-Type is `application/json`, but this endpoint takes application/x-www-form-urlencoded.")]
+
+
+@pytest.mark.parametrize("url_lines", [
+    "    baseURL: 'https://api.sandbox.bridge.xyz',\n    url: customerPath,\n",
+    "    baseURL: httpBase,\n    url: '/v0/customers',\n",
+], ids=["url-is-code", "base-is-code"])
+def test_a_printed_url_computed_at_run_time_is_not_guessed(bridge_specs, url_lines: str) -> None:
+    # A variable where the dump should show a value: where the request went is unknown, so it is
+    # not checked against a made-up URL (the error still is).
+    paste = ("AxiosError: Request failed with status code 400\n    at settle (/app/axios.cjs:1966:12) {\n"
+             "  config: {\n    method: 'post',\n" + url_lines +
+             "    data: '{\"type\":\"individual\",\"first_name\":5}',\n"
+             "    headers: { 'Api-Key': '[redacted]', 'Idempotency-Key': 'k1' }\n  },\n"
+             "  response: {\n    status: 400,\n    data: { code: 'invalid_parameters', message: 'Invalid parameters', "
+             "source: { location: 'body', key: 'first_name' } }\n  }\n}")
+    result = check_paste(paste, bridge_specs)
+    assert result.requests == []
+    (error,) = result.errors
+    assert [(f.kind, f.field) for f in error.findings] == [("invalid_format", "first_name")]

@@ -5,11 +5,23 @@ sent, so they are checked like any other request (source ``printed``)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..model import ElidedDict, PastedRequest, Unresolved
 
 _METHODS = {"get", "post", "put", "patch", "delete"}
+_ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z\d+\-.]*:)?//")  # axios's isAbsoluteURL
+
+
+def _sent_url(obj: dict[str, Any]) -> Any:
+    """The URL the request went to: an axios instance's ``baseURL`` joined to a relative ``url``
+    (axios.create({baseURL}) prints them apart), as axios's combineURLs does."""
+    url, base = obj.get("url"), obj.get("baseURL")
+    if (isinstance(url, str) and isinstance(base, str) and not isinstance(url, Unresolved)
+            and not isinstance(base, Unresolved) and not _ABSOLUTE.match(url)):
+        return re.sub(r"/?/$", "", base) + "/" + re.sub(r"^/+", "", url) if url else base
+    return url
 
 
 def printed_requests(value: Any, depth: int = 0) -> list[PastedRequest]:
@@ -20,7 +32,7 @@ def printed_requests(value: Any, depth: int = 0) -> list[PastedRequest]:
         obj = value.get(key)
         if not isinstance(obj, dict):
             continue
-        method, url = obj.get("method"), obj.get("url")
+        method, url = obj.get("method"), _sent_url(obj)
         if not (isinstance(method, str) and method.lower() in _METHODS and isinstance(url, str)
                 and url.startswith("http") and not isinstance(url, Unresolved)):
             continue
