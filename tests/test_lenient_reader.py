@@ -133,3 +133,29 @@ def test_calls_in_forms_not_read_are_named_with_their_line(bridge_specs) -> None
         "Line 3 looks like an HTTPie command, which I can't read yet: nothing in it was checked. "
         "Paste the request as curl (or the raw HTTP) to have it checked.",
         "There is a screenshot on line 4: I can't read images; paste the request or error as text."]
+
+
+@pytest.mark.parametrize("text,line", [
+    ('uri = URI("https://api.bridge.xyz/v0/customers")\nreq = Net::HTTP::Post.new(uri, "Content-Type" => "application/json")',
+     "Line 2 looks like a Ruby Net::HTTP call"),
+    ('var response = await client.PostAsync("https://api.bridge.xyz/v0/customers", content);',
+     "Line 1 looks like a .NET HttpClient call"),
+    ('HttpRequest request = HttpRequest.newBuilder()\n    .uri(URI.create("https://api.bridge.xyz/v0/customers"))',
+     "Line 1 looks like a Java HTTP client call"),
+], ids=["ruby", "dotnet", "java"])
+def test_client_code_in_other_languages_gets_its_line(bridge_specs, text: str, line: str) -> None:
+    assert check_paste(text, bridge_specs).problems == [
+        f"{line}, which I can't read yet: nothing in it was checked. "
+        "Paste the request as curl (or the raw HTTP) to have it checked."]
+
+
+def test_only_what_was_not_read_gets_a_line(bridge_specs) -> None:
+    # "screenshot" inside the curl that was read says nothing; the HTTPie line after it does.
+    text = ('curl -X POST https://api.bridge.xyz/v0/customers -H "Api-Key: $K" -H "Idempotency-Key: k" '
+            '-H "Content-Type: application/json" -d \'{"type": "individual", "first_name": "screenshot"}\'\n'
+            "and the same with httpie:\nhttp POST api.bridge.xyz/v0/customers type=individual")
+    result = check_paste(text, bridge_specs)
+    assert len(result.requests) == 1
+    assert result.problems == [
+        "Line 3 looks like an HTTPie command, which I can't read yet: nothing in it was checked. "
+        "Paste the request as curl (or the raw HTTP) to have it checked."]
