@@ -7,7 +7,7 @@ import pytest
 
 from bridgebot.check import check_paste
 from bridgebot.check.model import ElidedDict, Unresolved
-from bridgebot.check.readers.lenient import LenientError, read_value
+from bridgebot.check.readers.lenient import _QUOTE_LOOK, LenientError, read_value
 
 
 @pytest.mark.parametrize("text,value,liberties", [
@@ -24,10 +24,37 @@ from bridgebot.check.readers.lenient import LenientError, read_value
     # ...but a one-line literal that misses its commas keeps its keys.
     ('{a: "x" b: "y"}', {"a": "x", "b": "y"}, {"literal"}),
     ('{a: "x" "b": 1}', {"a": "x", "b": 1}, {"literal"}),
+    # ...and so does a multi-line hash that misses them: a quoted key is never stretched to a later quote.
+    ('{\n  "a" => 1\n  "b" => "y"\n}', {"a": 1, "b": "y"}, {"literal"}),
+    # Minified (no spaces after colons), comments, escaped quotes inside strings.
+    ("{a:1,b:'x',c:[2,3]}", {"a": 1, "b": "x", "c": [2, 3]}, {"literal"}),
+    ('{amount: 1, // cents\n  currency: "usd" # lower case\n}', {"amount": 1, "currency": "usd"}, {"literal"}),
+    ("{msg: 'can\\'t parse', n: 1}", {"msg": "can't parse", "n": 1}, {"literal"}),
+    ('{msg: "say \\"hi\\"", n: 1}', {"msg": 'say "hi"', "n": 1}, {"literal"}),
 ])
 def test_reads_what_developers_paste(text: str, value, liberties: set[str]) -> None:
     got, end, took = read_value(text, 0)
     assert got == value and end == len(text) and took == liberties
+
+
+def test_numeric_keys_printed_without_quotes_or_commas_are_keys() -> None:
+    text = '{\n  0: "amount is required"\n  1: "currency is invalid"\n}'
+    got, end, _took = read_value(text, 0)
+    assert got == {"0": "amount is required", "1": "currency is invalid"} and end == len(text)
+
+
+def test_inner_quotes_are_looked_for_only_so_far_along_a_line() -> None:
+    # The repair of a value with unescaped inner quotes looks _QUOTE_LOOK characters along its line
+    # (keeps reading linear); past that the value is refused, not guessed.
+    value = 'Invalid hash: {"a": "b"} is not a list'
+    for tail, readable in ((" of items" * 40, True), (" of items" * (_QUOTE_LOOK // 9 + 1), False)):
+        text = '{\n  message: "' + value + tail + '"\n  param: "items"\n}'
+        assert len(value + tail) < _QUOTE_LOOK if readable else len(value + tail) > _QUOTE_LOOK
+        if readable:
+            assert read_value(text, 0)[0] == {"message": value + tail, "param": "items"}
+        else:
+            with pytest.raises(LenientError):
+                read_value(text, 0)
 
 
 def test_elided_values_stay_unknown_and_elided_objects_claim_no_missing_keys() -> None:
@@ -87,3 +114,48 @@ def test_a_body_cut_off_says_so_and_where(bridge_specs) -> None:
     (req,) = check_paste(text, bridge_specs).requests
     assert [(f.kind, f.message) for f in req.findings] == [
         ("malformed_body", "The body is not valid JSON: it ends early (cut off?) at line 4 column 1 of the JSON.")]
+
+
+def test_an_error_printed_with_computed_values_keeps_their_text(stripe_specs) -> None:
+    # A Rust Debug print: `Some("…")` is not a literal, but the message inside it is what says what went wrong.
+    text = ('StripeError {\n  type: "invalid_request_error",\n'
+            '  message: Some("Missing required param: currency."),\n  request_id: request_id,\n}')
+    (err,) = check_paste(text, stripe_specs).errors
+    assert err.error.message == 'Some("Missing required param: currency.")'
+    assert [(f.kind, f.field) for f in err.findings] == [("missing_required", "currency")]
+
+
+def test_calls_in_forms_not_read_are_named_with_their_line(bridge_specs) -> None:
+    # Lines count from the paste's first line, a leading blank line included.
+    text = ("\nhi, this fails for us:\nhttp POST api.bridge.xyz/v0/transfers amount=10\n"
+            "see the screenshot below\nthanks\n")
+    assert check_paste(text, bridge_specs).problems == [
+        "Line 3 looks like an HTTPie command, which I can't read yet: nothing in it was checked. "
+        "Paste the request as curl (or the raw HTTP) to have it checked.",
+        "There is a screenshot on line 4: I can't read images; paste the request or error as text."]
+
+
+@pytest.mark.parametrize("text,line", [
+    ('uri = URI("https://api.bridge.xyz/v0/customers")\nreq = Net::HTTP::Post.new(uri, "Content-Type" => "application/json")',
+     "Line 2 looks like a Ruby Net::HTTP call"),
+    ('var response = await client.PostAsync("https://api.bridge.xyz/v0/customers", content);',
+     "Line 1 looks like a .NET HttpClient call"),
+    ('HttpRequest request = HttpRequest.newBuilder()\n    .uri(URI.create("https://api.bridge.xyz/v0/customers"))',
+     "Line 1 looks like a Java HTTP client call"),
+], ids=["ruby", "dotnet", "java"])
+def test_client_code_in_other_languages_gets_its_line(bridge_specs, text: str, line: str) -> None:
+    assert check_paste(text, bridge_specs).problems == [
+        f"{line}, which I can't read yet: nothing in it was checked. "
+        "Paste the request as curl (or the raw HTTP) to have it checked."]
+
+
+def test_only_what_was_not_read_gets_a_line(bridge_specs) -> None:
+    # "screenshot" inside the curl that was read says nothing; the HTTPie line after it does.
+    text = ('curl -X POST https://api.bridge.xyz/v0/customers -H "Api-Key: $K" -H "Idempotency-Key: k" '
+            '-H "Content-Type: application/json" -d \'{"type": "individual", "first_name": "screenshot"}\'\n'
+            "and the same with httpie:\nhttp POST api.bridge.xyz/v0/customers type=individual")
+    result = check_paste(text, bridge_specs)
+    assert len(result.requests) == 1
+    assert result.problems == [
+        "Line 3 looks like an HTTPie command, which I can't read yet: nothing in it was checked. "
+        "Paste the request as curl (or the raw HTTP) to have it checked."]
