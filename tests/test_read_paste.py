@@ -130,7 +130,21 @@ def _errors(text: str) -> list[tuple]:
     ('[{"code": "invalid", "message": "bad value", "source": {"location": "body", "key": "email"}},\n'
      ' {"code": "invalid", "message": "bad value", "source": {"location": "body", "key": "phone"}}]',
      [(None, "invalid", "email", None, "bad value", None), (None, "invalid", "phone", None, "bad value", None)]),
-    # go-github's rendering of errors[] after its status line.
+    # stripe-node's error logged whole: its raw API error (with the param) says more.
+    ('{"type": "StripeInvalidRequestError", "code": "parameter_invalid_integer", "message": "Invalid integer: 1.5", '
+     '"raw": {"code": "parameter_invalid_integer", "message": "Invalid integer: 1.5", "param": "amount", '
+     '"type": "invalid_request_error"}}',
+     [(None, "parameter_invalid_integer", "amount", "invalid_request_error", "Invalid integer: 1.5", None)]),
+    # JSON held in a string: in a field, or printed as a quoted string.
+    ('{"code": 422, "message": "{\\"message\\": \\"Not Found\\", \\"documentation_url\\": '
+     '\\"https://docs.github.com/rest\\"}"}',
+     [(422, None, None, None, "Not Found", None)]),
+    ('GitHub said: "{\\"message\\":\\"Not Found\\",\\"documentation_url\\":\\"https://docs.github.com/rest\\"}"',
+     [(None, None, None, None, "Not Found", None)]),
+    # go-github's rendering of errors[] after its status line (with its Message, and before 2017 without).
+    ("error: POST https://api.github.com/repos/o/r/labels: 422 Validation Failed "
+     "[{Resource:Label Field:name Code:custom Message:name is too long}]",
+     [(422, "custom", "name", "Label", "name is too long", None)]),
     ("error: POST https://api.github.com/repos/o/r/issues: 422 Validation Failed "
      "[{Resource:Issue Field:title Code:missing_field Message:}]",
      [(422, "missing_field", "title", "Issue", None, None)]),
@@ -162,3 +176,16 @@ def test_a_response_with_more_than_20_errors_gives_its_first_20_and_says_so() ->
     assert paste.problems == ["This message holds more than 20 errors; I read the first 20."]
     paste = read(20)
     assert len(paste.errors) == 20 and paste.problems == []
+
+
+def test_errors_nested_up_to_the_walk_depth_are_found() -> None:
+    from bridgebot.check.readers.errors import MAX_WALK_DEPTH, errors_in
+
+    def nested(levels: int):
+        value = {"type": "invalid_request_error", "message": "Missing required param: amount.", "param": "amount"}
+        for _ in range(levels):
+            value = [value]
+        return value
+
+    assert [e.param for e in errors_in(nested(MAX_WALK_DEPTH))] == ["amount"]
+    assert errors_in(nested(MAX_WALK_DEPTH + 1)) == []
