@@ -28,6 +28,9 @@ def _one_error(result):
     ("RequestError [HttpError]: Validation Failed: {\"resource\":\"Issue\",\"code\":\"custom\",\"field\":\"title\","
      "\"message\":\"title is too long\"}\n  request: {\n    method: 'POST',\n"
      "    url: 'https://api.github.com/repos/o/r/issues',\n  }", "POST /repos/{owner}/{repo}/issues", "request_object"),
+    # An Enterprise URL whose query holds the base path again (a code search for "/api/v3").
+    ("GET https://github.example.com/api/v3/search/code?q=/api/v3: 422 Validation Failed "
+     "[{Resource:Search Field:q Code:invalid Message:}]", "GET /search/code", "enterprise_host"),
 ])
 def test_github_errors_name_their_operation_and_evidence(github_specs, text: str, label: str, evidence: str) -> None:
     err = _one_error(check_paste(text, github_specs))
@@ -104,6 +107,15 @@ def test_the_spec_version_follows_the_paste(two_stripes, extra: str, version: st
     (req,) = result.requests
     assert req.operation.spec == f"stripe-{version}"
     assert any(f"Stripe API {version}" in h for h in result.hints)
+
+
+def test_one_loaded_version_is_used_without_a_word(stripe_specs) -> None:
+    # Only one Stripe version loaded: the paste's pin changes nothing, and no line says which version.
+    text = 'curl https://api.stripe.com/v1/customers -u "$KEY:" -H "Stripe-Version: 2022-11-15" -d email=a@b.co'
+    result = check_paste(text, stripe_specs)
+    (req,) = result.requests
+    assert req.operation.spec == "stripe-2023-08-16"
+    assert not any("Stripe API" in h or "Checked against" in h for h in result.hints), result.hints
 
 
 def test_an_sdk_pin_picks_the_version(two_stripes) -> None:

@@ -103,3 +103,89 @@ def test_an_id_redacted_as_x_before_a_trailing_slash_is_not_an_empty_id(stripe_s
     assert empty_ids("/v1/customers/") == ["customer"]
     assert empty_ids("/v1/customers/XXXX/") == []
     assert empty_ids("/v1/customers/XXXX/sources/") == ["id"]
+
+
+def _errors(text: str) -> list[tuple]:
+    return [(e.status, e.code, e.param, e.type, e.message, e.request_id) for _, e in read_paste(text).errors]
+
+
+@pytest.mark.parametrize("text, errors", [
+    # .NET serialises an exception's message as "Message".
+    ('{"Message": "No such customer: \'cus_123\'", "type": "invalid_request_error", "code": "resource_missing", '
+     '"param": "id"}',
+     [(None, "resource_missing", "id", "invalid_request_error", "No such customer: 'cus_123'", None)]),
+    # Stripe's error object without its {"error": …} wrapper: the request id from its log URL, or as given.
+    ('{"type": "invalid_request_error", "message": "Missing required param: amount.", "param": "amount", '
+     '"request_log_url": "https://dashboard.stripe.com/test/logs/req_AbC123?t=1"}',
+     [(None, None, "amount", "invalid_request_error", "Missing required param: amount.", "req_AbC123")]),
+    ('{"type": "api_error", "message": "Something went wrong on our end.", "request_id": "9b2f-11"}',
+     [(None, None, None, "api_error", "Something went wrong on our end.", "9b2f-11")]),
+    ('{"type": "api_error", "message": "Something went wrong on our end.", "requestId": "7c1e-42"}',
+     [(None, None, None, "api_error", "Something went wrong on our end.", "7c1e-42")]),
+    # A client's error whose "data" holds the API's own error: the inner one says more.
+    ('{"type": "http_error", "message": "Request failed", "status": 422, "data": {"message": "Validation Failed", '
+     '"errors": [{"resource": "Issue", "field": "title", "code": "missing_field"}]}}',
+     [(422, "missing_field", "title", "Issue", "Validation Failed: Issue.title is missing_field", None)]),
+    # A list of Bridge errors: each one read, in the shape only Bridge uses (source.key).
+    ('[{"code": "invalid", "message": "bad value", "source": {"location": "body", "key": "email"}},\n'
+     ' {"code": "invalid", "message": "bad value", "source": {"location": "body", "key": "phone"}}]',
+     [(None, "invalid", "email", None, "bad value", None), (None, "invalid", "phone", None, "bad value", None)]),
+    # stripe-node's error logged whole: its raw API error (with the param) says more.
+    ('{"type": "StripeInvalidRequestError", "code": "parameter_invalid_integer", "message": "Invalid integer: 1.5", '
+     '"raw": {"code": "parameter_invalid_integer", "message": "Invalid integer: 1.5", "param": "amount", '
+     '"type": "invalid_request_error"}}',
+     [(None, "parameter_invalid_integer", "amount", "invalid_request_error", "Invalid integer: 1.5", None)]),
+    # JSON held in a string: in a field, or printed as a quoted string.
+    ('{"code": 422, "message": "{\\"message\\": \\"Not Found\\", \\"documentation_url\\": '
+     '\\"https://docs.github.com/rest\\"}"}',
+     [(422, None, None, None, "Not Found", None)]),
+    ('GitHub said: "{\\"message\\":\\"Not Found\\",\\"documentation_url\\":\\"https://docs.github.com/rest\\"}"',
+     [(None, None, None, None, "Not Found", None)]),
+    # go-github's rendering of errors[] after its status line (with its Message, and before 2017 without).
+    ("error: POST https://api.github.com/repos/o/r/labels: 422 Validation Failed "
+     "[{Resource:Label Field:name Code:custom Message:name is too long}]",
+     [(422, "custom", "name", "Label", "name is too long", None)]),
+    ("error: POST https://api.github.com/repos/o/r/issues: 422 Validation Failed "
+     "[{Resource:Issue Field:title Code:missing_field Message:}]",
+     [(422, "missing_field", "title", "Issue", None, None)]),
+    # octokit.rb's error summary; its "// See: <docs>" ends the last line.
+    ("Octokit::UnprocessableEntity: POST https://api.github.com/repos/o/r/statuses/abc: 422 - Validation Failed\n"
+     "Error summary:\n  resource: Status\n  code: custom\n  message: sha must be a 40 character SHA1\n"
+     "  field: sha // See: https://docs.github.com/rest/commits/statuses#create-a-commit-status",
+     [(422, "custom", "sha", "Status", "sha must be a 40 character SHA1", None)]),
+])
+def test_error_fields_in_each_shape(text: str, errors: list[tuple]) -> None:
+    assert _errors(text) == errors
+
+
+def test_the_docs_link_ending_an_octokit_summary_is_read_apart_from_the_field() -> None:
+    text = ("Octokit::UnprocessableEntity: POST https://api.github.com/repos/o/r/statuses/abc: 422 - Validation Failed\n"
+            "Error summary:\n  resource: Status\n  code: custom\n  field: sha // See: "
+            "https://docs.github.com/rest/commits/statuses#create-a-commit-status")
+    (_, err), = read_paste(text).errors
+    assert (err.param, err.docs_url) == ("sha", "https://docs.github.com/rest/commits/statuses#create-a-commit-status")
+
+
+def test_a_response_with_more_than_20_errors_gives_its_first_20_and_says_so() -> None:
+    def read(n: int):
+        entries = ", ".join(f'{{"resource": "Label", "field": "name{i}", "code": "invalid"}}' for i in range(n))
+        return read_paste(f'{{"message": "Validation Failed", "errors": [{entries}]}}')
+
+    paste = read(25)
+    assert [e.param for _, e in paste.errors] == [f"name{i}" for i in range(20)]
+    assert paste.problems == ["This message holds more than 20 errors; I read the first 20."]
+    paste = read(20)
+    assert len(paste.errors) == 20 and paste.problems == []
+
+
+def test_errors_nested_up_to_the_walk_depth_are_found() -> None:
+    from bridgebot.check.readers.errors import MAX_WALK_DEPTH, errors_in
+
+    def nested(levels: int):
+        value = {"type": "invalid_request_error", "message": "Missing required param: amount.", "param": "amount"}
+        for _ in range(levels):
+            value = [value]
+        return value
+
+    assert [e.param for e in errors_in(nested(MAX_WALK_DEPTH))] == ["amount"]
+    assert errors_in(nested(MAX_WALK_DEPTH + 1)) == []

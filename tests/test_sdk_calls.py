@@ -115,6 +115,22 @@ CASES = [
     ("// stripe\nList<Object> types = getTypes();\ntypes.add(\"card\");\nMap<String, Object> params = new HashMap<>();\n"
      "params.put(\"currency\", \"usd\");\nparams.put(\"amount\", 100);\nparams.put(\"payment_method_types\", types);\n"
      "PaymentIntent.create(params);", "POST /v1/payment_intents", [], "sdk:java"),
+    # A C# dictionary made empty and filled: an object (metadata), not a list.
+    ("var meta = new Dictionary<string, string>();\nmeta.Add(\"order\", \"1\");\n"
+     "var options = new CustomerCreateOptions { Email = \"a@b.co\", Metadata = meta, Balance = \"x\" };\n"
+     "var service = new CustomerService();\nservice.Create(options); // Stripe", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:csharp"),
+    # A Ruby hash key held in a variable may be the required amount: not claimed missing, and
+    # the variable's name is not taken for a field.
+    ("Stripe::PaymentIntent.create({currency: 'usd', field => 100})", "POST /v1/payment_intents", [], "sdk:ruby"),
+    # A builder's addAll given a list made elsewhere, or a put given one value (a typo for putAll):
+    # values we cannot see, the rest of the call still checked.
+    ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
+     ".setAmount(\"ten\").setCurrency(\"usd\").addAllPaymentMethodType(types).build();\nPaymentIntent.create(params);",
+     "POST /v1/payment_intents", [("wrong_type", "amount")], "sdk:java"),
+    ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
+     ".setAmount(\"ten\").setCurrency(\"usd\").putMetadata(meta).build();\nPaymentIntent.create(params);",
+     "POST /v1/payment_intents", [("wrong_type", "amount")], "sdk:java"),
 ]
 
 

@@ -104,7 +104,9 @@ def errors_in(value: Any, status: int | None = None, depth: int = 0,
         err.request_id = rid.group(1) if rid else _s(value.get("request_id") or value.get("requestId"))
         entries = [e for e in value.get("errors") or [] if isinstance(e, dict)]
         if entries:
-            return [_entry(e, err, status) for e in entries[:20]]
+            # As many as a list gives (value[:50] above): the paste keeps its first MAX_ERRORS and
+            # says so (cut at 20 here, 25 entries lost 5 without a word).
+            return [_entry(e, err, status) for e in entries[:50]]
         nested = [e for k in ("raw", "error", "json_body", "response", "data") for e in
                   errors_in(value.get(k), status, depth + 1, fallback)] if depth < MAX_WALK_DEPTH else []
         if nested:  # the inner, rawer error says more (param, code)
