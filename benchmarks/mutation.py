@@ -24,6 +24,7 @@ import math
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,6 +141,34 @@ def ensure_mutants() -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
+def refresh_copies() -> None:
+    """Bring mutants/ up to date before a sample is drawn.
+
+    mutmut remakes the mutants of a source file that changed, but only when a run starts: a sample
+    drawn before that names the old mutants (and counts the old verdicts of a changed function),
+    so the mutants are made first. It never refreshes a file it only copies: the tests are copied
+    here; a changed Python file it does not mutate stops the run (delete mutants/ and run again).
+    """
+    copies = ROOT / "mutants"
+    for src in (ROOT / "tests").rglob("*"):
+        dst = copies / src.relative_to(ROOT)
+        if src.is_file() and "__pycache__" not in src.parts and (
+                not dst.exists() or dst.stat().st_mtime < src.stat().st_mtime):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    sources = [p for p in (ROOT / "bridgebot").rglob("*.py") if "__pycache__" not in p.parts]
+
+    def stale() -> list[Path]:
+        return [p for p in sources if not (copies / p.relative_to(ROOT)).exists()
+                or (copies / p.relative_to(ROOT)).stat().st_mtime < p.stat().st_mtime]
+
+    if stale():
+        ensure_mutants()
+        if left := stale():
+            sys.exit("mutmut does not refresh files it only copies: " + ", ".join(
+                str(p.relative_to(ROOT)) for p in left) + " changed; delete mutants/ and run again")
+
+
 def in_module(name: str, module: str) -> bool:
     return name.startswith(f"bridgebot.{module}.")
 
@@ -219,6 +248,8 @@ def main() -> None:
     took: dict[str, float] = {}
     chosen: dict[str, list[str]] = {}
     if args.sample:
+        if not args.report:
+            refresh_copies()
         names = mutant_names()
         if not names:
             ensure_mutants()
