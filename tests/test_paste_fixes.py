@@ -354,3 +354,22 @@ def test_a_printed_url_computed_at_run_time_is_not_guessed(bridge_specs, url_lin
     assert result.requests == []
     (error,) = result.errors
     assert [(f.kind, f.field) for f in error.findings] == [("invalid_format", "first_name")]
+
+
+def test_a_printed_request_whose_data_is_undefined_was_sent_without_a_body(bridge_specs) -> None:
+    # console.log(err) of an axios call made without data prints `data: undefined` (Node's
+    # util.inspect): no body was sent, so the finding is the missing body, not "undefined" read as
+    # malformed JSON.
+    paste = """AxiosError: Request failed with status code 400
+{
+  config: {
+    method: 'post',
+    url: 'https://api.sandbox.bridge.xyz/v0/customers',
+    headers: { 'Api-Key': '<redacted>', 'Idempotency-Key': 'k1', 'Content-Type': 'application/json' },
+    data: undefined
+  },
+  response: { status: 400, data: { code: 'invalid_parameters', message: 'A request body is required' } }
+}"""
+    (report,) = check_paste(paste, bridge_specs).requests
+    assert report.request.source == "printed" and report.request.body is None
+    assert [(f.kind, f.location) for f in report.findings] == [("missing_required", "body")]
