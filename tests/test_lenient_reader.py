@@ -159,3 +159,14 @@ def test_only_what_was_not_read_gets_a_line(bridge_specs) -> None:
     assert result.problems == [
         "Line 3 looks like an HTTPie command, which I can't read yet: nothing in it was checked. "
         "Paste the request as curl (or the raw HTTP) to have it checked."]
+
+
+@pytest.mark.parametrize("marker", ["[Object]", "[Array]", "[Function: toJSON]", "[Function (anonymous)]",
+                                    "[AsyncFunction: load]", "[class Client]", "[Circular *1]", "[Getter]",
+                                    "[Setter]", "[Getter/Setter]"])
+def test_what_a_node_console_left_out_is_unknown_not_a_list(marker: str) -> None:
+    # console.log prints objects nested past its depth as [Object], functions, cycles and accessors
+    # in brackets too: the value was left out; it is not a one-item list.
+    got, _, _ = read_value("{ address: " + marker + ", tags: [ 'a' ], words: [Objects] }", 0)
+    assert isinstance(got["address"], Unresolved) and got["address"] == marker
+    assert got["tags"] == ["a"] and isinstance(got["words"], list)  # a real list stays one

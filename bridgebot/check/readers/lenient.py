@@ -30,6 +30,9 @@ _RAW = "\u0000raw:"
 MAX_LENIENT_CHARS = 32 * 1024
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+)")
+#: What Node's util.inspect prints for a value it does not show (nested past its depth, a
+#: function, a cycle, an accessor): `[Object]`, `[Array]`, `[Function: f]`, `[Circular *1]`...
+_INSPECT_LEFT_OUT = re.compile(r"Object|Array|(?:Async)?Function(?:[: ].*)?|class .*|Circular \*\d+|Getter(?:/Setter)?|Setter")
 _WORDS = {"None": "null", "null": "null", "nil": "null", "True": "true", "true": "true",
           "False": "false", "false": "false", "NaN": "null"}
 
@@ -282,6 +285,9 @@ def _restore(value: Any) -> Any:
     if isinstance(value, list):
         if value == [_ELIDED]:
             return Unresolved("[…]")
+        if (len(value) == 1 and isinstance(value[0], str) and value[0].startswith(_RAW)
+                and _INSPECT_LEFT_OUT.fullmatch(value[0][len(_RAW):])):
+            return Unresolved(f"[{value[0][len(_RAW):]}]")  # left out by the console, not a list
         return [_restore(v) for v in value if v != _ELIDED]
     if value == _ELIDED:
         return Unresolved("…")
