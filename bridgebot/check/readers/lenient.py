@@ -69,12 +69,6 @@ def read_value(text: str, start: int, stop: int | None = None) -> tuple[Any, int
     return _restore(value), end, liberties
 
 
-def loads(snippet: str) -> Any:
-    """Read a whole snippet leniently (for bodies already cut out of a paste)."""
-    value, _end, _liberties = read_value(snippet.strip(), 0)
-    return value
-
-
 def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
     """JSON5 text for the value at ``s[i]`` and the index just past it; adds to ``liberties``."""
     out: list[str] = []
