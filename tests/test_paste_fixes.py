@@ -392,3 +392,31 @@ def test_an_object_the_console_printed_as_object_brackets_is_not_said_to_be_an_a
     (report,) = check_paste(paste, bridge_specs).requests
     assert report.request.source == "printed"
     assert [(f.kind, f.field) for f in report.findings] == [("unknown_param", "first_nme")]
+
+
+def test_a_request_is_read_as_deep_in_a_cause_chain_as_its_error_and_no_deeper(bridge_specs) -> None:
+    # Node chains errors through `cause`: wherever in the chain the error is read (down to the
+    # error reader's depth), the request beside it is checked too (it stopped at 4 levels: the
+    # error explained, its request never checked). Past that depth neither is read: a hostile
+    # chain costs nothing.
+    import json
+
+    from bridgebot.check.readers.errors import MAX_WALK_DEPTH
+
+    read = []
+    for depth in range(MAX_WALK_DEPTH + 2):
+        result = check_paste(_printed(wrappers=("cause",) * depth), bridge_specs)
+        assert len(result.requests) == len(result.errors), depth  # the request wherever its error is
+        read += [depth] if result.errors else []
+    assert read == list(range(len(read))) and len(read) >= 9  # from the top down to 8 causes at least
+    # The error at the top, the request it came from wrapped past the reader's depth: not read.
+    def top_error_and_request_under(causes: int) -> list:
+        deep: dict = {"config": json.loads(_printed())["config"]}
+        for _ in range(causes):
+            deep = {"message": "wrapped", "cause": deep}
+        result = check_paste(json.dumps({"response": _FIRST_NAME_REJECTED, "cause": deep}), bridge_specs)
+        assert len(result.errors) == 1
+        return [[(f.kind, f.field) for f in r.findings] for r in result.requests]
+
+    assert top_error_and_request_under(MAX_WALK_DEPTH) == []
+    assert top_error_and_request_under(MAX_WALK_DEPTH - 1) == [[("wrong_type", "first_name")]]  # one less: read

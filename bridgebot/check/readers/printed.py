@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from ..model import ElidedDict, PastedRequest, Unresolved
+from .errors import MAX_WALK_DEPTH
 
 _METHODS = {"get", "post", "put", "patch", "delete"}
 _ABSOLUTE = re.compile(r"(?i)^(?:[a-z][a-z\d+\-.]*:)?//")  # axios's isAbsoluteURL
@@ -25,7 +26,7 @@ def _sent_url(obj: dict[str, Any]) -> Any:
 
 
 def printed_requests(value: Any, depth: int = 0) -> list[PastedRequest]:
-    if depth > 4 or not isinstance(value, dict):
+    if depth > MAX_WALK_DEPTH or not isinstance(value, dict):  # as deep as its error is read
         return []
     out: list[PastedRequest] = []
     for key in ("config", "request"):
