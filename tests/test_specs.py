@@ -258,6 +258,7 @@ def test_a_compiled_spec_routes(shop: Path, url: str, template: str) -> None:
     ("https://eu.shop.test/v2/nothing", "No endpoint `/v2/nothing` on eu.shop.test in the API reference."),
     ("https://other.test/v2/nothing", "No endpoint `/v2/nothing` on other.test (not a host of the loaded API "
                                       "specs: eu.shop.test) in the API reference."),
+    ("/v2/nothing/", "No endpoint `/v2/nothing` in the API reference."),  # a path alone, with a trailing slash
 ])
 def test_a_route_miss_names_the_host(shop: Path, url: str, message: str) -> None:
     (finding,) = SpecSet([load_spec(shop)]).route("GET", url).findings
@@ -329,3 +330,49 @@ def test_a_method_is_found_on_a_sibling_path_or_named_as_wrong(shop: Path) -> No
     (finding,) = specs.route("PUT", "https://eu.shop.test/v2/carts/c_1").findings
     assert (finding.kind, finding.field, finding.message, finding.expected, finding.actual) == (
         "wrong_method", "method", "`/v2/carts/{id}` does not take PUT; it takes DELETE, GET.", ["DELETE", "GET"], "PUT")
+
+
+def _shop_with(tmp_path: Path, paths: dict) -> SpecSet:
+    doc = json.loads(json.dumps(SHOP))
+    for template, item in paths.items():
+        for op in item.values():
+            if isinstance(op, dict):
+                op["responses"] = {"200": {"description": "OK"}}
+        doc["paths"][template] = item
+    p = tmp_path / "shop_more.json"
+    p.write_text(json.dumps(doc))
+    return SpecSet([load_spec(p)])
+
+
+def test_path_item_parameters_apply_to_its_operations(tmp_path: Path, cache: Path) -> None:
+    """Parameters declared on the path item (not the operation) are checked; an operation's own
+    declaration of the same parameter wins over the path item's."""
+    specs = _shop_with(tmp_path, {"/stores/{storeId}/orders": {
+        "parameters": [{"name": "storeId", "in": "path", "required": True, "schema": {"type": "integer"}},
+                       {"name": "currency", "in": "query", "required": True, "schema": {"type": "string"}}],
+        "get": {},
+        "post": {"parameters": [{"name": "currency", "in": "query", "schema": {"type": "string"}}]},
+    }})
+    key = [("X-Shop-Key", "k_1")]
+    base = "https://eu.shop.test/v2"
+    assert sorted(f[:2] for f in _findings(specs, "GET", f"{base}/stores/abc/orders", key)) == [
+        ("missing_required", "currency"), ("wrong_type", "storeId")]
+    assert _findings(specs, "GET", f"{base}/stores/7/orders?currency=eur", key) == []
+    assert [f[:2] for f in _findings(specs, "POST", f"{base}/stores/abc/orders", key)] == [("wrong_type", "storeId")]
+
+
+@pytest.mark.parametrize("url, suggestions", [
+    # {id}.csv needs the .csv: a plain id is the other template's
+    ("https://eu.shop.test/v2/exprts/x/meta", ("/v2/exports/{id}/meta",)),
+    # the last segment left out, under a parameter: the template one segment longer
+    ("https://eu.shop.test/v2/members/m1/subscriptions", ("/v2/members/{id}/subscriptions/{sub}",)),
+])
+def test_a_typod_path_suggests_the_right_template(tmp_path: Path, cache: Path, url: str, suggestions) -> None:
+    path_param = {"in": "path", "required": True, "schema": {"type": "string"}}
+    specs = _shop_with(tmp_path, {
+        "/exports/{id}/meta": {"parameters": [{"name": "id", **path_param}], "get": {}},
+        "/members/{id}/subscriptions/{sub}": {"parameters": [{"name": "id", **path_param}, {"name": "sub", **path_param}],
+                                              "get": {}}})
+    (finding,) = specs.route("GET", url).findings
+    assert finding.kind == "unknown_path" and finding.suggestions == suggestions
+    assert finding.message.endswith(f" Did you mean `{suggestions[0]}`?")
