@@ -227,13 +227,15 @@ def score(module: str, all_results: dict[str, str], equiv: dict[str, str],
           only: list[str] | None = None) -> tuple[str, ...]:
     mine = {k: v for k, v in all_results.items() if in_module(k, module) and (only is None or k in only)}
     counts = Counter(mine.values())
-    eq = sum(1 for k, v in mine.items() if k in equiv and v not in KILLED and v != "not checked")
+    # A judged equivalent counts as such whether or not it was run (a re-run skips it).
+    eq = sum(1 for k, v in mine.items() if k in equiv and v not in KILLED)
+    not_run = sum(1 for k, v in mine.items() if v == "not checked" and k not in equiv)
     killed = sum(counts[s] for s in KILLED)
-    judged = len(mine) - eq - counts["not checked"]
+    judged = len(mine) - eq - not_run
     low, high = wilson(killed, judged)
     pct = f"{100 * killed / judged:.1f}% ({100 * low:.0f}-{100 * high:.0f})" if judged else "-"
     survivors = [k for k, v in mine.items() if v not in KILLED and k not in equiv and v != "not checked"]
-    return (module, str(len(mine)), str(killed), str(eq), str(len(survivors)), str(counts["not checked"]), pct)
+    return (module, str(len(mine)), str(killed), str(eq), str(len(survivors)), str(not_run), pct)
 
 
 def main() -> None:

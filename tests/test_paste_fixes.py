@@ -420,3 +420,15 @@ def test_a_request_is_read_as_deep_in_a_cause_chain_as_its_error_and_no_deeper(b
 
     assert top_error_and_request_under(MAX_WALK_DEPTH) == []
     assert top_error_and_request_under(MAX_WALK_DEPTH - 1) == [[("wrong_type", "first_name")]]  # one less: read
+
+
+@pytest.mark.parametrize("data", ["type=individual&first_name=Ada", "X-Customer=Ada", "<customer/>"])
+def test_a_printed_text_body_sent_without_a_content_type_is_not_taken_for_json(bridge_specs, data: str) -> None:
+    # Only an object or array body is one the client sent as JSON; a text body printed with headers
+    # that hold no Content-Type went without one: both faults are named.
+    paste = _printed({"data": data, "headers": {"Api-Key": "[redacted]", "Idempotency-Key": "k1"}})
+    (report,) = check_paste(paste, bridge_specs).requests
+    assert report.request.header("content-type") is None
+    assert [(f.kind, f.message) for f in report.findings] == [
+        ("content_type", "No Content-Type header: this endpoint takes application/json."),
+        ("malformed_body", "The body is not JSON, but this endpoint takes application/json.")]
