@@ -207,7 +207,7 @@ def test_unreadable_file_and_missing_spec_exit_2(tmp_path: Path) -> None:
     bad.write_text("swagger: '2.0'\npaths: {}\n")
     result = CliRunner().invoke(cli, ["check", "--spec", str(bad), "-"], input="x")
     assert result.exit_code == 2, result.output
-    assert "not an OpenAPI 3.x document" in result.output + result.stderr
+    assert f"{bad}: not an OpenAPI 3.x document (openapi: missing)" in result.stderr
 
 
 def test_help_documents_the_contract() -> None:

@@ -376,3 +376,44 @@ def test_a_typod_path_suggests_the_right_template(tmp_path: Path, cache: Path, u
     (finding,) = specs.route("GET", url).findings
     assert finding.kind == "unknown_path" and finding.suggestions == suggestions
     assert finding.message.endswith(f" Did you mean `{suggestions[0]}`?")
+
+
+@pytest.mark.parametrize("content, says", [
+    ("swagger: '2.0'\npaths: {}\n", "not an OpenAPI 3.x document (openapi: missing)"),
+    ("openapi: 2.0\n", "not an OpenAPI 3.x document (openapi: 2.0)"),
+    ("openapi: ''\ninfo: {title: t}\n", "not an OpenAPI 3.x document (openapi: missing)"),
+    ("- a\n- b\n", "not an OpenAPI document"),
+], ids=["swagger-2", "openapi-2", "empty-version", "a-list"])
+def test_a_spec_that_is_not_openapi_3_says_which_version_it_found(tmp_path: Path, cache: Path, content: str,
+                                                                 says: str) -> None:
+    p = tmp_path / "old.yaml"
+    p.write_text(content)
+    with pytest.raises(SpecError) as raised:
+        load_spec(p)
+    assert str(raised.value) == f"{p}: {says}"
+
+
+@pytest.mark.parametrize("param, url, want", [
+    # pipeDelimited / spaceDelimited: explode is false unless the spec says otherwise
+    ({"style": "pipeDelimited"}, "ids=a%7Cb", []),
+    ({"style": "pipeDelimited"}, "ids=a%7Czz", [("invalid_enum", "ids[1]")]),
+    ({"style": "spaceDelimited"}, "ids=zz%20b", [("invalid_enum", "ids[0]")]),
+    ({"style": "pipeDelimited", "explode": True}, "ids=a%7Cb", [("invalid_enum", "ids[0]")]),
+    # no style: a query parameter is form, exploded unless the spec says explode: false
+    ({}, "ids=a,b", [("invalid_enum", "ids[0]")]),
+    ({}, "ids=a&ids=b", []),
+    ({"explode": False}, "ids=a,b", []),
+    ({"explode": False}, "ids=a,zz", [("invalid_enum", "ids[1]")]),
+], ids=["pipe", "pipe-bad", "space-bad", "pipe-exploded", "default", "default-repeated", "form-unexploded",
+        "form-unexploded-bad"])
+def test_a_query_arrays_style_and_explode_are_read_from_the_spec(tmp_path: Path, cache: Path, param: dict,
+                                                                 url: str, want: list) -> None:
+    """Compiled afresh (the `cache` fixture is an empty folder), so the spec's own style and explode
+    decide how `ids` is split, with OpenAPI's defaults where it says nothing."""
+    from bridgebot.check import PastedRequest, check_request
+
+    specs = _shop_with(tmp_path, {"/items": {"get": {"parameters": [
+        {"name": "ids", "in": "query", **param,
+         "schema": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}}]}}})
+    req = PastedRequest("GET", f"https://eu.shop.test/v2/items?{url}", [("X-Shop-Key", "k_1")], None)
+    assert [(f.kind, f.field) for f in check_request(req, specs).findings] == want
