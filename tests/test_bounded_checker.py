@@ -297,7 +297,7 @@ def test_a_crash_in_the_worker_is_an_error_reply_logged_by_its_kind_not_its_text
     assert key not in caplog.text
 
 
-def test_a_worker_that_cannot_start_leaves_room_for_the_next(bridge_specs, monkeypatch) -> None:
+def test_a_worker_that_cannot_start_leaves_room_for_the_next(bridge_specs, monkeypatch, caplog) -> None:
     import threading
 
     from bridgebot.check import bounded
@@ -305,7 +305,11 @@ def test_a_worker_that_cannot_start_leaves_room_for_the_next(bridge_specs, monke
     paste = f"curl {CUSTOMERS} -H 'Api-Key: $K'"
     real = sys.executable
     monkeypatch.setattr(bounded.sys, "executable", "/nonexistent/python")
-    checker = BoundedChecker(bridge_specs, budget=30.0, max_workers=1)  # its first worker fails to start
+    with caplog.at_level("ERROR", logger="bridgebot.check.bounded"):
+        checker = BoundedChecker(bridge_specs, budget=30.0, max_workers=1)  # its first worker fails to start
+    # The log says why, in the system's words (here: no such program).
+    assert [r.getMessage() for r in caplog.records] == [
+        "could not start a checker worker: [Errno 2] No such file or directory: '/nonexistent/python'"]
     try:
         answers: list = []
         asking = threading.Thread(target=lambda: answers.append(checker.check(paste)), daemon=True)
@@ -494,3 +498,70 @@ def test_the_worker_runs_the_code_of_the_tree_the_bot_was_loaded_from(bridge_spe
     with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:
         with pytest.raises(UnreadablePaste, match="^answered by the worker of tree$"):
             checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
+
+
+#: A worker that gets ready, then answers every paste with its own script's last lines (below).
+_FAKE_WORKER = (
+    "import os\n"
+    "from multiprocessing.connection import Connection\n"
+    "conn_in, conn_out = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)\n"
+    "conn_in.recv_bytes()\n"
+    "conn_out.send(('ready', None))\n"
+    "while True:\n"
+    "    try:\n"
+    "        conn_in.recv_bytes()\n"
+    "    except EOFError:\n"
+    "        break\n")
+
+
+def test_a_crash_the_worker_reports_is_said_not_checked_with_the_key_warning_and_the_worker_kept(
+        bridge_specs, monkeypatch, tmp_path) -> None:
+    # The worker's own check crashed (serve() answers ("error", None)): the worker itself is fine.
+    _fake_python(tmp_path, monkeypatch, f"#!{sys.executable}\n" + _FAKE_WORKER + "    conn_out.send(('error', None))\n")
+    key = "sk-live-0123456789abcdef0123456789ab"
+    with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:
+        worker = checker._idle[0].process.pid
+        result = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: {key}'")
+        assert result.incomplete == "error" and not result.ok
+        assert [s.redacted for s in result.secrets] == ["sk-live-…89ab"]
+        assert "could not fully check this message" in render_check_text(result)
+        again = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
+        assert again.incomplete == "error" and again.secrets == []
+        assert [w.process.pid for w in checker._idle] == [worker]  # kept, not killed and replaced
+
+
+def test_a_worker_that_will_not_die_is_left_behind_and_the_paste_still_answered(
+        bridge_specs, monkeypatch, tmp_path, caplog) -> None:
+    """A worker past its budget that outlives its kill (stuck in the kernel, where SIGKILL waits):
+    the caller still gets its answer, not an exception, and the worker's input is closed so that
+    it ends once it can. Here the kill is made to do nothing, and the worker never answers."""
+    import os
+    import signal
+    import threading
+
+    from bridgebot.check import bounded
+
+    _fake_python(tmp_path, monkeypatch, f"#!{sys.executable}\n" + _FAKE_WORKER)  # never answers a paste
+    monkeypatch.setattr(bounded, "KILL_WAIT", 0.01)  # the worker cannot exit: it still has its input
+    key = "sk-live-0123456789abcdef0123456789ab"
+    checker = BoundedChecker(bridge_specs, budget=0.01, max_workers=1)
+    stuck = checker._idle[0].process
+    stuck.kill = lambda: None  # type: ignore[method-assign]
+    answers: list = []
+    asking = threading.Thread(target=lambda: answers.append(checker.check(f"curl {CUSTOMERS} -H 'Api-Key: {key}'")),
+                              daemon=True)
+    try:
+        with caplog.at_level("WARNING", logger="bridgebot.check.bounded"):
+            asking.start()
+            asking.join(60)
+            assert not asking.is_alive(), "the caller waited for a worker that cannot exit"
+        assert [(a.incomplete, [s.redacted for s in a.secrets]) for a in answers] == [("timeout", ["sk-live-…89ab"])]
+        assert f"a killed checker worker (pid {stuck.pid}) did not exit within 0 s: left to the system" in [
+            r.getMessage() for r in caplog.records]
+        assert stuck.wait(60) == 0  # its input closed: it ended by itself
+    finally:
+        if stuck.poll() is None:
+            os.kill(stuck.pid, signal.SIGKILL)
+            stuck.wait(60)
+        asking.join(60)
+        checker.close()

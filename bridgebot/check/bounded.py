@@ -47,6 +47,10 @@ DEFAULT_BUDGET = 1.0
 TIMED_OUT = "timeout"
 CRASHED = "error"
 
+#: Seconds a killed worker is given to exit (it may be stuck in the kernel, which no signal
+#: interrupts at once); past that it is left to the operating system, not waited for.
+KILL_WAIT = 5.0
+
 
 class CheckTimeout(BaseException):
     """Raised inside an inline check when its budget runs out. A BaseException, so that the
@@ -167,7 +171,11 @@ class _Worker:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.wait(5)
+        try:
+            self.process.wait(KILL_WAIT)
+        except subprocess.TimeoutExpired:  # not the caller's problem: its paste is answered all the same
+            log.warning("a killed checker worker (pid %d) did not exit within %.0f s: left to the system",
+                        self.process.pid, KILL_WAIT)
         self.send_conn.close()
         self.recv_conn.close()
 
