@@ -417,3 +417,15 @@ def test_a_query_arrays_style_and_explode_are_read_from_the_spec(tmp_path: Path,
          "schema": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}}]}}})
     req = PastedRequest("GET", f"https://eu.shop.test/v2/items?{url}", [("X-Shop-Key", "k_1")], None)
     assert [(f.kind, f.field) for f in check_request(req, specs).findings] == want
+
+
+def test_a_segment_mixing_a_parameter_and_text_checks_only_the_parameters_part(tmp_path: Path, cache: Path) -> None:
+    """`{year}.pdf`: the `.pdf` must be there, and only what stands for `{year}` is the parameter's value."""
+    specs = _shop_with(tmp_path, {"/reports/{year}.pdf": {"get": {"parameters": [
+        {"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}}]}}})
+    key = [("X-Shop-Key", "k_1")]
+    base = "https://eu.shop.test/v2"
+    assert _findings(specs, "GET", f"{base}/reports/2024.pdf", key) == []
+    assert [f[:2] for f in _findings(specs, "GET", f"{base}/reports/last.pdf", key)] == [("wrong_type", "year")]
+    (miss,) = specs.route("GET", f"{base}/reports/2024.csv").findings
+    assert (miss.kind, miss.actual) == ("unknown_path", "/v2/reports/2024.csv")  # the .pdf is part of the path
