@@ -332,13 +332,14 @@ def test_a_method_is_found_on_a_sibling_path_or_named_as_wrong(shop: Path) -> No
         "wrong_method", "method", "`/v2/carts/{id}` does not take PUT; it takes DELETE, GET.", ["DELETE", "GET"], "PUT")
 
 
-def _shop_with(tmp_path: Path, paths: dict) -> SpecSet:
+def _shop_with(tmp_path: Path, paths: dict, schemes: dict | None = None) -> SpecSet:
     doc = json.loads(json.dumps(SHOP))
     for template, item in paths.items():
-        for op in item.values():
+        for op in item.values() if isinstance(item, dict) else ():
             if isinstance(op, dict):
                 op["responses"] = {"200": {"description": "OK"}}
         doc["paths"][template] = item
+    doc["components"]["securitySchemes"].update(schemes or {})
     p = tmp_path / "shop_more.json"
     p.write_text(json.dumps(doc))
     return SpecSet([load_spec(p)])
@@ -429,3 +430,46 @@ def test_a_segment_mixing_a_parameter_and_text_checks_only_the_parameters_part(t
     assert [f[:2] for f in _findings(specs, "GET", f"{base}/reports/last.pdf", key)] == [("wrong_type", "year")]
     (miss,) = specs.route("GET", f"{base}/reports/2024.csv").findings
     assert (miss.kind, miss.actual) == ("unknown_path", "/v2/reports/2024.csv")  # the .pdf is part of the path
+
+
+def test_less_common_declarations_are_compiled_as_openapi_says(tmp_path: Path, cache: Path) -> None:
+    """A parameter's schema under `content`, x-multi-segment on the parameter itself, a header
+    parameter OpenAPI says to ignore, a required body under a media type in capitals, an http
+    scheme named in capitals, a path item that is a $ref, and one that is no path item at all."""
+    from bridgebot.check import PastedRequest, check_request
+
+    specs = _shop_with(tmp_path, {
+        "/search": {"get": {"parameters": [
+            {"name": "page", "in": "query", "content": {"application/json": {"schema": {"type": "integer"}}}},
+            # Accept is described by the responses' media types, not by a parameter: ignored
+            {"name": "Accept", "in": "header", "required": True, "schema": {"type": "string", "enum": ["text/csv"]}},
+            {"name": "X-Trace", "in": "header", "required": True, "schema": {"type": "string"}}]}},
+        "/blobs/{key}": {"get": {"parameters": [
+            {"name": "key", "in": "path", "required": True, "x-multi-segment": True, "schema": {"type": "string"}}]}},
+        "/notes": {"post": {"security": [{"bearer": []}], "requestBody": {"required": True, "content": {
+            "Application/JSON": {"schema": {"type": "object", "required": ["text"],
+                                            "properties": {"text": {"type": "string"}}}}}}}},
+        "/orders-alias": {"$ref": "#/paths/~1orders"},
+        "/broken": ["not a path item"],
+    }, schemes={"bearer": {"type": "http", "scheme": "Bearer"}})
+    key = [("X-Shop-Key", "k_1")]
+    base = "https://eu.shop.test/v2"
+    assert _findings(specs, "GET", f"{base}/search?page=abc", key) == [
+        ("wrong_type", "page", "`page` must be an integer, got a string `abc`."),
+        ("missing_required", "X-Trace", "Header `X-Trace` is required.")]
+    assert _findings(specs, "GET", f"{base}/search?page=2", [*key, ("X-Trace", "t"), ("Accept", "*/*")]) == []
+    blob = specs.route("GET", f"{base}/blobs/a/b/c.txt")
+    assert (blob.operation.path, blob.path_params) == ("/blobs/{key}", {"key": "a/b/c.txt"})
+    assert _findings(specs, "POST", f"{base}/notes") == [
+        ("auth_missing", "Authorization", "No credentials: this endpoint needs `Authorization: Bearer <key>`."),
+        ("missing_required", "", "POST /v2/notes needs a request body (application/json).")]
+    sent = PastedRequest("POST", f"{base}/notes", [("Authorization", "Bearer x"), ("Content-Type", "application/json")],
+                         '{"txt": "a"}')
+    assert [(f.kind, f.field) for f in check_request(sent, specs).findings] == [
+        ("missing_required", "text"), ("unknown_param", "txt")]
+    assert _findings(specs, "GET", f"{base}/orders-alias", key) == [
+        ("missing_required", "status", "Query parameter `status` is required (string).")]
+    assert specs.route("GET", f"{base}/orders-alias").operation.summary == "List orders"
+    assert [f[:2] for f in _findings(specs, "GET", f"{base}/broken", key)] == [("unknown_path", "path")]
+    (problem,) = specs.specs[0].problems  # said, and the rest still works
+    assert "not a path item" in problem
