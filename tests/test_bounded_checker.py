@@ -215,7 +215,7 @@ def test_more_callers_than_workers_wait_their_turn_and_all_get_full_results(brid
     assert all(r.incomplete is None and r.requests[0].operation is not None for r in results)
 
 
-def test_the_cli_guard_is_not_swallowed_by_the_checker_s_own_error_handling(bridge_specs, monkeypatch) -> None:
+def test_the_cli_guard_is_not_swallowed_by_the_checker_s_own_error_handling(bridge_specs, monkeypatch, caplog) -> None:
     import time
 
     from bridgebot.check import checker
@@ -224,8 +224,12 @@ def test_the_cli_guard_is_not_swallowed_by_the_checker_s_own_error_handling(brid
         time.sleep(30)
 
     monkeypatch.setattr(checker, "check_request", stuck)
-    result = check_inline(f"curl {CUSTOMERS} -H 'Api-Key: $K'", bridge_specs, budget=0.05)
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: $K'"
+    with caplog.at_level("WARNING", logger="bridgebot.check.bounded"):
+        result = check_inline(paste, bridge_specs, budget=0.05)
     assert result.incomplete == "timeout"
+    assert [r.getMessage() for r in caplog.records] == [
+        f"a paste of {len(paste)} characters was not fully checked within 0.1 s"]
 
 
 # --- the worker's side, driven in this process --------------------------------------------------
@@ -548,16 +552,17 @@ def test_a_worker_that_will_not_die_is_left_behind_and_the_paste_still_answered(
     stuck = checker._idle[0].process
     stuck.kill = lambda: None  # type: ignore[method-assign]
     answers: list = []
-    asking = threading.Thread(target=lambda: answers.append(checker.check(f"curl {CUSTOMERS} -H 'Api-Key: {key}'")),
-                              daemon=True)
+    paste = f"curl {CUSTOMERS} -H 'Api-Key: {key}'"
+    asking = threading.Thread(target=lambda: answers.append(checker.check(paste)), daemon=True)
     try:
         with caplog.at_level("WARNING", logger="bridgebot.check.bounded"):
             asking.start()
             asking.join(60)
             assert not asking.is_alive(), "the caller waited for a worker that cannot exit"
         assert [(a.incomplete, [s.redacted for s in a.secrets]) for a in answers] == [("timeout", ["sk-live-…89ab"])]
-        assert f"a killed checker worker (pid {stuck.pid}) did not exit within 0 s: left to the system" in [
-            r.getMessage() for r in caplog.records]
+        assert [r.getMessage() for r in caplog.records][:2] == [
+            f"a paste of {len(paste)} characters was not fully checked within 0.0 s: worker restarted",
+            f"a killed checker worker (pid {stuck.pid}) did not exit within 0 s: left to the system"]
         assert stuck.wait(60) == 0  # its input closed: it ended by itself
     finally:
         if stuck.poll() is None:
