@@ -473,3 +473,76 @@ def test_less_common_declarations_are_compiled_as_openapi_says(tmp_path: Path, c
     assert [f[:2] for f in _findings(specs, "GET", f"{base}/broken", key)] == [("unknown_path", "path")]
     (problem,) = specs.specs[0].problems  # said, and the rest still works
     assert "not a path item" in problem
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("s.yaml", b"openapi: 3.1.0\n\xff\xfe\n", "not a text file (not UTF-8 at byte 15)"),
+    ("s.json", b'{"openapi": "3.1.0",}', "cannot parse the spec: Expecting property name enclosed in double quotes: "
+                                         "line 1 column 21 (char 20)"),
+    # a .json file is read as JSON, whatever it holds
+    ("s.json", b"openapi: 3.1.0\n", "cannot parse the spec: Expecting value: line 1 column 1 (char 0)"),
+    ("s.yaml", b"42\n", "not an OpenAPI document"),
+], ids=["not-utf8", "bad-json", "yaml-in-a-json-file", "a-number"])
+def test_an_unreadable_spec_says_why_word_for_word(tmp_path: Path, cache: Path, name: str, content: bytes,
+                                                   says: str) -> None:
+    p = tmp_path / name
+    p.write_bytes(content)
+    with pytest.raises(SpecError) as raised:
+        load_spec(p)
+    assert str(raised.value) == f"{p}: {says}"
+
+
+def test_a_missing_spec_file_says_so(tmp_path: Path, cache: Path) -> None:
+    with pytest.raises(SpecError) as raised:
+        load_spec(tmp_path / "nope.yaml")
+    assert str(raised.value) == f"cannot read spec {tmp_path / 'nope.yaml'}: No such file or directory"
+
+
+def test_a_yaml_parse_error_names_the_file_and_where(tmp_path: Path, cache: Path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text("openapi: 3.1.0\npaths: [\n")
+    with pytest.raises(SpecError) as raised:
+        load_spec(p)
+    assert str(raised.value).startswith(f"{p}: cannot parse the spec: ")
+    assert "line 3" in str(raised.value)
+
+
+def test_json_with_a_byte_order_mark_or_in_a_yaml_file_loads(tmp_path: Path, cache: Path) -> None:
+    """Windows editors save a BOM; and a spec in JSON under a .yaml name is still JSON."""
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps(PETSTORE_31).encode())
+    assert load_spec(bom).title == "Pets"
+    named_yaml = tmp_path / "named.yaml"
+    named_yaml.write_text("  " + json.dumps(PETSTORE_31, indent="\t"))  # tabs: YAML would refuse them
+    assert load_spec(named_yaml).title == "Pets"
+
+
+def test_an_empty_spec_folder_is_an_error_naming_it(tmp_path: Path, cache: Path, monkeypatch) -> None:
+    import os
+
+    empty = tmp_path / "specs"
+    empty.mkdir()
+    (empty / "README.md").write_text("not a spec")
+    monkeypatch.setenv("BRIDGEBOT_SPECS", f"{empty}{os.pathsep}")
+    with pytest.raises(SpecError) as raised:
+        SpecSet.load()
+    assert str(raised.value) == f"no OpenAPI specs (.yaml, .yml, .json) in {empty}"
+
+
+def test_an_unwritable_cache_is_said_once_as_a_warning(tmp_path: Path, pets_yaml: Path, monkeypatch, caplog) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("BRIDGEBOT_CACHE_DIR", str(blocker / "sub"))
+    with caplog.at_level(logging.WARNING):
+        assert "/pets" in load_spec(pets_yaml).paths
+    (message,) = [r.getMessage() for r in caplog.records]
+    assert message.startswith("could not cache spec pets (it still works, only slower to start): ")
+    assert "Not a directory" in message
+
+
+def test_the_cache_defaults_to_the_home_folder(tmp_path: Path, pets_yaml: Path, monkeypatch) -> None:
+    monkeypatch.delenv("BRIDGEBOT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    load_spec(pets_yaml)
+    assert len(list((tmp_path / "home" / ".cache" / "bridgebot").glob("pets-*.pickle"))) == 1
