@@ -499,12 +499,17 @@ def test_a_missing_spec_file_says_so(tmp_path: Path, cache: Path) -> None:
 
 
 def test_a_yaml_parse_error_names_the_file_and_where(tmp_path: Path, cache: Path) -> None:
+    """Read with libyaml (PyYAML's C loader: Stripe's 5 MB spec in a fraction of the time), whose
+    words these are (the pure-Python loader words it differently)."""
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("this PyYAML was built without libyaml")
     p = tmp_path / "s.yaml"
     p.write_text("openapi: 3.1.0\npaths: [\n")
     with pytest.raises(SpecError) as raised:
         load_spec(p)
-    assert str(raised.value).startswith(f"{p}: cannot parse the spec: ")
-    assert "line 3" in str(raised.value)
+    assert str(raised.value) == (f"{p}: cannot parse the spec: while parsing a flow node\n"
+                                 "did not find expected node content\n"
+                                 '  in "<unicode string>", line 3, column 1')
 
 
 def test_json_with_a_byte_order_mark_or_in_a_yaml_file_loads(tmp_path: Path, cache: Path) -> None:
@@ -546,3 +551,16 @@ def test_the_cache_defaults_to_the_home_folder(tmp_path: Path, pets_yaml: Path, 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     load_spec(pets_yaml)
     assert len(list((tmp_path / "home" / ".cache" / "bridgebot").glob("pets-*.pickle"))) == 1
+
+
+def test_the_cache_is_written_beside_itself_whatever_the_system_temp_folder(pets_yaml: Path, cache: Path,
+                                                                           monkeypatch, caplog) -> None:
+    """Written to a temporary file in the cache folder, then renamed (atomic: another process never
+    reads half a file): not through /tmp, which may be read-only, full, or another filesystem."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(cache.parent / "no-such-tmp"))
+    with caplog.at_level(logging.WARNING):
+        load_spec(pets_yaml)
+    assert caplog.text == ""
+    assert [p.suffix for p in cache.iterdir()] == [".pickle"]
