@@ -248,6 +248,7 @@ def test_a_compiled_spec_keeps_its_parameters_and_auth(shop: Path) -> None:
     ("https://eu.shop.test/v2/exports/x.csv/meta", "/exports/{id}.csv/meta"),  # a literal before a parameter
     ("https://eu.shop.test/v2/exports/x.csv/2", "/exports/{id}.csv/{part}"),
     ("https://[your-host]/v2/orders", "/orders"),                          # a placeholder host
+    ("HTTPS://[your-host]/v2/orders?status=open", "/orders"),              # the scheme is any case
 ])
 def test_a_compiled_spec_routes(shop: Path, url: str, template: str) -> None:
     route = SpecSet([load_spec(shop)]).route("GET", url)
