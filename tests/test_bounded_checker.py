@@ -570,3 +570,48 @@ def test_a_worker_that_will_not_die_is_left_behind_and_the_paste_still_answered(
             stuck.wait(60)
         asking.join(60)
         checker.close()
+
+
+def test_callers_past_max_workers_wait_for_a_worker_instead_of_starting_more(bridge_specs, monkeypatch, tmp_path) -> None:
+    """Each worker holds a copy of the specs: max_workers=1 means one process, however many callers.
+    The fake worker answers a paste only when the test lets it (one line on a FIFO per answer), so
+    the second caller is seen waiting while the first holds the only worker: no timing involved."""
+    import os
+    import threading
+    import time
+
+    from bridgebot.check.paste import UnreadablePaste
+
+    starts, gate = tmp_path / "starts", tmp_path / "gate"
+    os.mkfifo(gate)
+    _fake_python(tmp_path, monkeypatch, f"#!{sys.executable}\n" + _FAKE_WORKER.replace(
+        "conn_in.recv_bytes()\n", f"open({str(starts)!r}, 'a').write('started\\n')\nconn_in.recv_bytes()\n", 1)
+        + f"    gate = globals().get('gate') or open({str(gate)!r})\n"
+        + "    gate.readline()\n"
+        + "    conn_out.send(('unreadable', 'answered'))\n")
+    answers: list = []
+
+    def ask() -> None:
+        try:
+            checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
+        except UnreadablePaste as e:
+            answers.append(str(e))
+
+    def until(done) -> None:  # polls an event that happens whatever the timing; a minute at most
+        deadline = time.monotonic() + 60
+        while not done():
+            assert time.monotonic() < deadline, "never happened"
+            time.sleep(0.01)
+
+    with BoundedChecker(bridge_specs, budget=60.0, max_workers=1) as checker:
+        first, second = threading.Thread(target=ask, daemon=True), threading.Thread(target=ask, daemon=True)
+        first.start()
+        until(lambda: not checker._idle)  # the first caller holds the only worker
+        second.start()
+        until(lambda: checker._cond._waiters or starts.read_text().count("started") > 1)  # type: ignore[attr-defined]
+        with open(gate, "w") as g:  # let the worker(s) answer both pastes
+            g.write("go\ngo\n")
+        first.join(60)
+        second.join(60)
+        assert answers == ["answered", "answered"]
+        assert starts.read_text() == "started\n"  # one process, taken in turn
