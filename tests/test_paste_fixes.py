@@ -112,12 +112,15 @@ def test_a_body_assigned_before_the_call_is_read_once(bridge_specs) -> None:
     assert result.hints == [] and result.problems == []
 
 
-def test_a_form_key_with_stray_brackets_is_named_and_the_rest_still_read(stripe_specs) -> None:
-    paste = "curl https://api.stripe.com/v1/customers -u $STRIPE_KEY: -d 'metadata[a]b=1' -d email=a@b.co"
+@pytest.mark.parametrize("key", ["metadata[a]b", "expand[][]", "metadata[a][][]"])
+def test_a_form_key_with_stray_brackets_is_named_and_the_rest_still_read(stripe_specs, key: str) -> None:
+    # Only the key is named: nothing of it is read into the body (an empty `{}` left by `expand[][]`
+    # was reported as "`expand[0]` must be a string, got an object").
+    paste = f"curl https://api.stripe.com/v1/customers -u $STRIPE_KEY: -d '{key}=1' -d email=a@b.co"
     (report,) = check_paste(paste, stripe_specs).requests
     assert report.operation is not None and report.operation.label == "POST /v1/customers"
     assert [(f.kind, f.location, f.field, f.message) for f in report.findings] == [
-        ("malformed_body", "body", "metadata[a]b", "The form key `metadata[a]b` mixes brackets in a way that cannot be read.")]
+        ("malformed_body", "body", key, f"The form key `{key}` mixes brackets in a way that cannot be read.")]
 
 
 @pytest.mark.parametrize("query, value, bad", [
@@ -132,6 +135,11 @@ def test_a_form_key_with_stray_brackets_is_named_and_the_rest_still_read(stripe_
     ("x[]=1&x[y]=2", {"x": ["1"]}, ["x[y]"]),
     ("x[y]=1&x[]=2", {"x": {"y": "1"}}, ["x[]"]),
     ("]bad=1&ok=2", {"ok": "2"}, ["]bad"]),
+    ("a[x][]=1&a[x][]=2", {"a": {"x": ["1", "2"]}}, []),                       # appended under a name
+    ("a[][x][]=1&a[][x][]=2", {"a": [{"x": ["1"]}, {"x": ["2"]}]}, []),
+    # A list of lists has no form syntax: the key is named and nothing of it kept.
+    ("a[][]=1&ok=2", {"ok": "2"}, ["a[][]"]),
+    ("a[x][][]=1&a[][y][][]=2", {}, ["a[x][][]", "a[][y][][]"]),
 ])
 def test_a_form_body_nests_as_stripe_reads_it_and_names_the_keys_it_cannot(query: str, value, bad) -> None:
     from bridgebot.check.forms import decode_form, parse_pairs
