@@ -31,6 +31,9 @@ from bridgebot.check.readers.lenient import _QUOTE_LOOK, LenientError, read_valu
     ('{amount: 1, // cents\n  currency: "usd" # lower case\n}', {"amount": 1, "currency": "usd"}, {"literal"}),
     ("{msg: 'can\\'t parse', n: 1}", {"msg": "can't parse", "n": 1}, {"literal"}),
     ('{msg: "say \\"hi\\"", n: 1}', {"msg": 'say "hi"', "n": 1}, {"literal"}),
+    # Plain JSON but for trailing commas (before a newline or a space): still a liberty taken.
+    ('{"a": [1, 2,\n], "b": 1, }', {"a": [1, 2], "b": 1}, {"literal"}),
+    ('[{"a": 1},\t]', [{"a": 1}], {"literal"}),
 ])
 def test_reads_what_developers_paste(text: str, value, liberties: set[str]) -> None:
     got, end, took = read_value(text, 0)
@@ -81,10 +84,23 @@ def test_an_elided_body_with_an_endpoint_is_checked_without_inventing_missing_fi
     assert [(f.kind, f.field) for f in req.findings] == [("invalid_enum", "destination.currency")]
 
 
-def test_a_trailing_comma_in_a_body_sent_as_written_is_still_malformed(bridge_specs) -> None:
-    text = 'POST /v0/customers\n```json\n{\n  "type": "individual",\n  "first_name": "Jo",\n}\n```'
+@pytest.mark.parametrize("body, why", [
+    # A trailing comma is not a cut-off end, even before the body's last bracket (it was said to be).
+    ('{\n  "type": "individual",\n  "first_name": "Jo",\n}', "JSON does not allow a trailing comma at line 4 column 1"),
+    ('{"type": "individual", "first_name": "Jo", }', "JSON does not allow a trailing comma at line 1 column 44"),
+    ('{"type": "individual", "tags": ["a",], "first_name": "Jo"}', "JSON does not allow a trailing comma at line 1 column 37"),
+    ('{\n  // individual\n  "type": "individual"\n}', "JSON does not allow comments at line 2 column 3"),
+    ('{\n  "type": "individual" /* a person */\n}', "JSON does not allow comments at line 2 column 24"),
+    ("{type: 'individual'}", "Expecting property name enclosed in double quotes at line 1 column 2"),
+    ('{"type": "individual",, "first_name": "Jo"}', "Expecting property name enclosed in double quotes at line 1 column 23"),
+    ('{\n  "type": "individual",\n  "first_name": "Jo"', "it ends early (cut off?) at line 4 column 1"),
+], ids=["trailing-comma-last-line", "trailing-comma-inline", "trailing-comma-in-a-list", "line-comment",
+        "block-comment", "js-literal", "doubled-comma", "cut-off"])
+def test_a_body_sent_as_written_in_loose_json_is_malformed_and_says_why(bridge_specs, body: str, why: str) -> None:
+    text = f"POST /v0/customers\n```json\n{body}\n```"
     (req,) = check_paste(text, bridge_specs).requests
-    assert [f.kind for f in req.findings] == ["malformed_body"]
+    assert [(f.kind, f.message) for f in req.findings] == [
+        ("malformed_body", f"The body is not valid JSON: {why} of the JSON.")]
 
 
 def test_json_after_a_log_prefix_and_a_python_repr_are_read_as_errors(stripe_specs, github_specs) -> None:

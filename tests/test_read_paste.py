@@ -189,3 +189,81 @@ def test_errors_nested_up_to_the_walk_depth_are_found() -> None:
 
     assert [e.param for e in errors_in(nested(MAX_WALK_DEPTH))] == ["amount"]
     assert errors_in(nested(MAX_WALK_DEPTH + 1)) == []
+
+
+# --- Errors printed by Node with code in them (paste._js_errors): no literal reader reads them. ---
+
+@pytest.mark.parametrize("printed", [
+    "{ code: 'invalid_parameters', message: 'Invalid parameters', retry: () => false }",
+    "{ code: 'invalid_parameters', message: `Invalid parameters`, ...defaults }",
+    "{ code: 'invalid_parameters', message: 'Invalid parameters', pattern: /^[a-z]+$/i }",
+    "{ code: 'invalid_parameters', message: 'Invalid parameters', [Symbol(kCapture)]: false }",
+    "{ code: 'invalid_parameters', message: 'Invalid parameters', limit: 10n }",
+    "AxiosError: 400 data: { code: 'invalid_parameters', message: 'Invalid parameters', toJSON: () => ({}) }",
+], ids=["arrow-function", "template-and-spread", "regex", "symbol-key", "bigint", "data-mid-line"])
+def test_an_error_node_printed_with_code_in_it_is_read_after_one_read_before_it(printed: str) -> None:
+    # Two console.log outputs in one message: the first an object literal (read with the JSON),
+    # the second holding code no literal has; each error read, in order.
+    text = "first try:\n{ code: 'not_found', message: 'Customer not found' }\nthen:\n" + printed
+    assert _errors(text) == [(None, "not_found", None, None, "Customer not found", None),
+                             (None, "invalid_parameters", None, None, "Invalid parameters", None)]
+
+
+def test_an_error_object_never_closed_is_skipped_and_the_next_one_read() -> None:
+    text = ("{ code: 'cut', message: 'never closed', retry: () => false,\n"
+            "{ code: 'invalid_parameters', message: 'Invalid parameters', retry: () => false }")
+    assert [(e.code, e.message) for _, e in read_paste(text).errors] == [("invalid_parameters", "Invalid parameters")]
+
+
+def test_an_error_inside_a_node_dump_no_reader_reads_whole_is_said_once() -> None:
+    # The dump holds a symbol key, so only its `data: {…}` is read as a literal; the dump around it
+    # was then read again for the same error: it was said twice (once without its status).
+    text = ("AxiosError: Request failed with status code 400\n{\n  code: 'ERR_BAD_REQUEST',\n  response: {\n"
+            "    status: 400,\n    [Symbol(kCapture)]: false,\n    data: { code: 'invalid_parameters', "
+            "message: 'Invalid parameters', source: { location: 'body', key: 'first_name' } }\n  }\n}")
+    assert [(e.status, e.code, e.param) for _, e in read_paste(text).errors] == [(400, "invalid_parameters", "first_name")]
+
+
+# --- Statuses and request ids paired with the error they belong to (paste._text_errors). ---
+
+def test_a_status_line_after_an_error_is_a_second_error_not_the_first_ones_status() -> None:
+    text = '{"code": "invalid", "message": "bad"}\nthen I retried and got\nHTTP/1.1 500 Internal Server Error\n'
+    assert _errors(text) == [(None, "invalid", None, None, "bad", None), (500, None, None, None, None, None)]
+
+
+def test_a_status_line_pairs_with_an_error_up_to_3000_characters_after_it() -> None:
+    def status_of_error(gap: int) -> list:
+        text = "HTTP/1.1 404 Not Found\n" + "x" * gap + '\n{"code": "not_found", "message": "Customer not found"}'
+        return [(e.status, e.code) for _, e in read_paste(text).errors]
+
+    assert status_of_error(2900) == [(404, "not_found")]
+    assert status_of_error(3100) == [(404, None), (None, "not_found")]
+
+
+def test_a_request_id_pairs_with_an_error_within_3000_characters_either_side() -> None:
+    error = '{"code": "not_found", "message": "Customer not found"}'
+
+    def request_id(before: str, after: str) -> list:
+        return [e.request_id for _, e in read_paste(before + error + after).errors]
+
+    assert request_id("x-request-id: 9b2f-11\n" + "x" * 2900 + "\n", "") == ["9b2f-11"]
+    assert request_id("", "\n" + "x" * 2900 + "\nx-request-id: 9b2f-11") == ["9b2f-11"]
+    assert request_id("x-request-id: 9b2f-11\n" + "x" * 3100 + "\n", "") == [None]
+    assert request_id("", "\n" + "x" * 3100 + "\nx-request-id: 9b2f-11") == [None]
+
+
+# --- Bodies and errors in one message (paste.read_paste, step 4). ---
+
+@pytest.mark.parametrize("field", ['"field": "email"', '"param": "email"', '"field": "email", "param": "other"'])
+def test_a_bridge_error_list_names_its_first_errors_field(field: str) -> None:
+    text = f'{{"errors": [{{"code": "invalid", "message": "bad", {field}}}, {{"code": "x", "field": "phone"}}]}}'
+    assert _errors(text) == [(None, "invalid", "email", None, "bad", None)]
+
+
+def test_json_after_an_error_is_still_read() -> None:
+    # The error first, then the body sent and a second error: all read.
+    text = ('got this:\n{"code": "invalid", "message": "bad"}\nfrom POST /v0/customers with\n'
+            '```\n{"type": "individual"}\n```\nand on retry:\n```\n{"code": "not_found", "message": "gone"}\n```')
+    paste = read_paste(text)
+    assert [(r.method, r.url, r.body) for r in paste.requests] == [("POST", "/v0/customers", '{"type": "individual"}')]
+    assert [e.code for _, e in paste.errors] == ["invalid", "not_found"]
