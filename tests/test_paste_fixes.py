@@ -230,6 +230,19 @@ def test_a_request_printed_as_octokits_request_with_its_body_is_checked(bridge_s
     (report,) = check_paste(paste, bridge_specs).requests
     assert report.request.method == "POST" and json.loads(report.request.body) == {"type": "individual", "first_name": 5}
 
+@pytest.mark.parametrize("config", [{"retries": 3}, {"method": "post", "url": "/v0/customers"}, "prod"],
+                         ids=["app-settings", "never-sent", "a-word"])
+def test_a_config_that_is_no_request_does_not_hide_the_request_beside_it(bridge_specs, config) -> None:
+    # A logger that adds its own `config` beside octokit's `request`: the request is still read.
+    import json
+
+    paste = json.dumps({"name": "HttpError", "status": 400, "config": config, "request": {
+        "method": "POST", "url": "https://api.sandbox.bridge.xyz/v0/customers",
+        "headers": {"api-key": "[redacted]", "idempotency-key": "k1"},
+        "body": '{"type":"individual","first_name":5}'}, "response": _FIRST_NAME_REJECTED})
+    assert _findings(paste, bridge_specs) == [("wrong_type", "first_name")]
+
+
 def test_a_printed_request_with_headers_left_out_is_not_said_to_lack_its_key(bridge_specs) -> None:
     # `...` in a dump: some headers were cut from the paste, so the key may well have been sent.
     paste = ("AxiosError: Request failed with status code 400\n    at settle (/app/axios.cjs:1966:12) {\n"
@@ -440,3 +453,36 @@ def test_a_printed_text_body_sent_without_a_content_type_is_not_taken_for_json(b
     assert [(f.kind, f.message) for f in report.findings] == [
         ("content_type", "No Content-Type header: this endpoint takes application/json."),
         ("malformed_body", "The body is not JSON, but this endpoint takes application/json.")]
+
+
+_GUZZLE_JSON = "'json' => ['type' => 'individual', 'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 'jo@x.co']"
+
+
+@pytest.mark.parametrize("headers, findings", [
+    # A value written in the code is the value sent: checked against the header's schema.
+    ("'Api-Key' => $k, 'Idempotency-Key' => '" + "k" * 300 + "'",
+     [("out_of_range", "Idempotency-Key", "`Idempotency-Key` must be at most 256 characters (got 300).")]),
+    ("'Api-Key' => $k, 'Idempotency-Key' => ''",
+     [("out_of_range", "Idempotency-Key", "`Idempotency-Key` must not be empty (got 0).")]),
+    ("'Api-Key' => $k, 'Idempotency-Key' => $id, 'Content-Type' => 'text/plain'",
+     [("content_type", "Content-Type", "Content-Type is `text/plain`, but this endpoint takes application/json.")]),
+    # A value computed at run time is not known: nothing said of it.
+    ("'Api-Key' => $k, 'Idempotency-Key' => str_repeat('k', 300)", []),
+    ("'Api-Key' => $k, 'Idempotency-Key' => 12345", []),
+], ids=["too-long", "empty", "content-type", "computed", "a-number"])
+def test_guzzle_header_values_written_in_the_code_are_checked(bridge_specs, headers: str, findings) -> None:
+    paste = f"$client->post('https://api.bridge.xyz/v0/customers', ['headers' => [{headers}], {_GUZZLE_JSON}]);"
+    (report,) = check_paste(paste, bridge_specs).requests
+    assert report.request.source == "guzzle"
+    assert [(f.kind, f.field, f.message) for f in report.findings] == findings
+
+
+def test_guzzle_call_without_headers_lacks_the_key_and_idempotency_key(bridge_specs) -> None:
+    # No `headers` option: Guzzle sends none of them (a `headers` from a variable may hold them).
+    (report,) = check_paste(f"$client->post('https://api.bridge.xyz/v0/customers', [{_GUZZLE_JSON}]);",
+                            bridge_specs).requests
+    assert sorted((f.kind, f.field) for f in report.findings) == [
+        ("auth_missing", "Api-Key"), ("idempotency_key_missing", "Idempotency-Key")]
+    (report,) = check_paste(f"$client->post('https://api.bridge.xyz/v0/customers', ['headers' => $h, {_GUZZLE_JSON}]);",
+                            bridge_specs).requests
+    assert report.findings == []
