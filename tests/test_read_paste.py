@@ -267,3 +267,34 @@ def test_json_after_an_error_is_still_read() -> None:
     paste = read_paste(text)
     assert [(r.method, r.url, r.body) for r in paste.requests] == [("POST", "/v0/customers", '{"type": "individual"}')]
     assert [e.code for _, e in paste.errors] == ["invalid", "not_found"]
+
+
+def test_an_error_line_repeated_in_a_log_is_one_error() -> None:
+    line = "Received unknown parameter: emial\n"
+    assert _errors(line + "and again\n" + line) == [(None, None, "emial", None, "Received unknown parameter: emial", None)]
+    assert [e.param for _, e in read_paste(line + "Received unknown parameter: phnoe").errors] == ["emial", "phnoe"]
+
+
+@pytest.mark.parametrize("text, body", [
+    # A form body after the headers' blank line: the request's body, up to its paragraph or block end.
+    ("POST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\nContent-Type: application/x-www-form-urlencoded\n\n"
+     "amount=10&currency=usd\n\nthanks", "amount=10&currency=usd"),
+    ("```\nPOST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\namount=10&currency=usd\n```", "amount=10&currency=usd"),
+    ("POST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n{\"type\": \"individual\"} and more", '{"type": "individual"}'),
+    # A sentence after it is no body.
+    ("POST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\nthis is what I sent, why 400?", None),
+    ("```\nPOST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n```\namount=10", None),
+], ids=["form", "form-in-block", "json", "prose", "after-the-block"])
+def test_a_raw_http_requests_body_is_what_follows_its_headers(text: str, body) -> None:
+    (req,) = read_paste(text).requests
+    assert (req.method, req.url, req.body) == ("POST", "https://api.bridge.xyz/v0/customers", body)
+
+
+def test_json_assigned_to_a_variable_is_a_body_unless_code_sends_it() -> None:
+    # No client code in the message: `payload = {…}` next to an endpoint is the body sent there.
+    paste = read_paste('POST /v0/customers with\n```\npayload = {"type": "individual"}\n```')
+    assert [(r.method, r.url, r.body) for r in paste.requests] == [("POST", "/v0/customers", '{"type": "individual"}')]
+    # With the call that sends it, it is read with the call: one request, not a second one.
+    paste = read_paste('POST /v0/customers with\n```\npayload = {"type": "individual"}\n'
+                       'requests.post("https://api.bridge.xyz/v0/customers", json=payload)\n```')
+    assert [(r.method, r.url) for r in paste.requests] == [("POST", "https://api.bridge.xyz/v0/customers")]
