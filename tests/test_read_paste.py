@@ -298,3 +298,78 @@ def test_json_assigned_to_a_variable_is_a_body_unless_code_sends_it() -> None:
     paste = read_paste('POST /v0/customers with\n```\npayload = {"type": "individual"}\n'
                        'requests.post("https://api.bridge.xyz/v0/customers", json=payload)\n```')
     assert [(r.method, r.url) for r in paste.requests] == [("POST", "https://api.bridge.xyz/v0/customers")]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"curl x\x00y", "this is binary data, not text: paste the request or error as text"),
+    ("curl x\x00y", "this is binary data, not text: paste the request or error as text"),
+    (b"curl -X POST \xff\xfe x", "this is not UTF-8 text (undecodable byte at offset 13): paste the request as text"),
+    ("x" * (256 * 1024 + 1), "the paste is 262,145 characters; bridgebot reads at most 262,144. "
+                             "Paste just the request and the error."),
+], ids=["nul-bytes", "nul-text", "not-utf8", "too-long"])
+def test_input_that_cannot_be_read_says_why(data, message: str) -> None:
+    from bridgebot.check.paste import UnreadablePaste
+
+    with pytest.raises(UnreadablePaste) as e:
+        read_paste(data)
+    assert str(e.value) == message
+
+
+def test_input_at_the_size_limit_and_with_windows_line_endings_is_read() -> None:
+    assert read_paste("x" * (256 * 1024)).text == "x" * (256 * 1024)
+    paste = read_paste(b"curl https://api.bridge.xyz/v0/customers \\\r\n  -H 'Api-Key: k'\r\nthanks\rbye")
+    assert paste.text.endswith("-H 'Api-Key: k'\nthanks\nbye")
+    assert [(r.url, r.headers) for r in paste.requests] == [("https://api.bridge.xyz/v0/customers", [("Api-Key", "k")])]
+
+
+@pytest.mark.parametrize("text", [
+    "why does curl fail here",                      # one short line, no option or URL
+    "curl is what we use " * 80,                     # a line longer than a sentence is looked at
+    "we use curl for it\nand it fails\n",
+], ids=["short", "long-line", "lines"])
+def test_curl_as_a_word_in_a_sentence_is_no_request_and_no_problem(text: str) -> None:
+    paste = read_paste(text)
+    assert (paste.requests, paste.problems, paste.errors) == ([], [], [])
+
+
+def test_the_word_curl_inside_a_curl_commands_body_is_not_a_second_command() -> None:
+    paste = read_paste("curl -X POST https://api.bridge.xyz/v0/customers -d 'tried curl -v https://x too'")
+    assert [(r.method, r.body) for r in paste.requests] == [("POST", "tried curl -v https://x too")]
+
+
+def test_more_than_20_raw_http_requests_are_checked_up_to_20_and_say_so() -> None:
+    paste = read_paste("GET /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n" * 22)
+    assert len(paste.requests) == 20
+    assert paste.problems == ["This message holds more than 20 requests; I checked the first 20."]
+
+
+def test_curl_verbose_request_lines_end_at_the_first_line_without_their_prompt() -> None:
+    (req,) = read_paste("> GET /v0/customers HTTP/2\n> Host: api.bridge.xyz\n< HTTP/2 200\n< x-a: b\n").requests
+    assert (req.url, req.headers) == ("https://api.bridge.xyz/v0/customers", [("Host", "api.bridge.xyz")])
+
+
+def test_a_raw_http_body_that_is_broken_json_is_kept_whole_to_its_block_end() -> None:
+    (req,) = read_paste('```\nPOST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n{"type": "individual",\n'
+                        '"first_name": "Jo"\n```\nthanks').requests
+    assert req.body == '{"type": "individual",\n"first_name": "Jo"'
+
+
+@pytest.mark.parametrize("before, sent", [
+    ("I sent this to https://api.bridge.xyz/v0/transfers:", ("POST", "https://api.bridge.xyz/v0/transfers")),
+    ("I sent this to https://api-sandbox.bridge.xyz/v0/transfers.", ("POST", "https://api-sandbox.bridge.xyz/v0/transfers")),
+    ("as https://docs.bridge.xyz/v0/transfers shows:", None),   # a docs page, not the API
+])
+def test_json_after_an_api_url_is_a_body_sent_there(before: str, sent) -> None:
+    paste = read_paste(before + '\n{"amount": "10"}')
+    assert [(r.method, r.url) for r in paste.requests] == ([sent] if sent else [])
+    assert bool(paste.hints) == (sent is None)
+
+
+def test_an_error_sentence_under_a_status_line_is_that_statuss_error() -> None:
+    assert _errors("< HTTP/1.1 400 Bad Request\n\nReceived unknown parameter: emial") == [
+        (400, None, "emial", None, "Received unknown parameter: emial", None)]
+
+
+def test_a_status_that_is_not_a_number_is_left_out() -> None:
+    assert _errors('{"status": "bad", "code": "x", "message": "y"}') == [(None, "x", None, None, "y", None)]
+    assert _errors('{"statusCode": "404", "code": "x", "message": "y"}') == [(404, "x", None, None, "y", None)]
