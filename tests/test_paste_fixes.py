@@ -377,20 +377,26 @@ def test_a_printed_url_computed_at_run_time_is_not_guessed(bridge_specs, url_lin
     assert [(f.kind, f.field) for f in error.findings] == [("invalid_format", "first_name")]
 
 
+def _inspected(data: str, message: str) -> str:
+    """An axios error printed by console.log (Node's util.inspect): its config is the request sent
+    (``data`` as printed), its response Bridge's error with ``message``."""
+    return f"""AxiosError: Request failed with status code 400
+{{
+  config: {{
+    method: 'post',
+    url: 'https://api.sandbox.bridge.xyz/v0/customers',
+    headers: {{ 'Api-Key': '<redacted>', 'Idempotency-Key': 'k1', 'Content-Type': 'application/json' }},
+    data: {data}
+  }},
+  response: {{ status: 400, data: {{ code: 'invalid_parameters', message: '{message}' }} }}
+}}"""
+
+
 def test_a_printed_request_whose_data_is_undefined_was_sent_without_a_body(bridge_specs) -> None:
     # console.log(err) of an axios call made without data prints `data: undefined` (Node's
     # util.inspect): no body was sent, so the finding is the missing body, not "undefined" read as
     # malformed JSON.
-    paste = """AxiosError: Request failed with status code 400
-{
-  config: {
-    method: 'post',
-    url: 'https://api.sandbox.bridge.xyz/v0/customers',
-    headers: { 'Api-Key': '<redacted>', 'Idempotency-Key': 'k1', 'Content-Type': 'application/json' },
-    data: undefined
-  },
-  response: { status: 400, data: { code: 'invalid_parameters', message: 'A request body is required' } }
-}"""
+    paste = _inspected("undefined", "A request body is required")
     (report,) = check_paste(paste, bridge_specs).requests
     assert report.request.source == "printed" and report.request.body is None
     assert [(f.kind, f.location) for f in report.findings] == [("missing_required", "body")]
@@ -399,17 +405,9 @@ def test_a_printed_request_whose_data_is_undefined_was_sent_without_a_body(bridg
 def test_an_object_the_console_printed_as_object_brackets_is_not_said_to_be_an_array(bridge_specs) -> None:
     # Node prints objects nested past depth 2 as [Object]: the address was an object, left out of
     # the printout, so no "must be an object, got an array" (it was, before).
-    paste = """AxiosError: Request failed with status code 400
-{
-  config: {
-    method: 'post',
-    url: 'https://api.sandbox.bridge.xyz/v0/customers',
-    headers: { 'Api-Key': '<redacted>', 'Idempotency-Key': 'k1', 'Content-Type': 'application/json' },
-    data: { type: 'individual', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com',
-      residential_address: [Object], birth_date: '1990-01-01', signed_agreement_id: 'x', first_nme: 'A' }
-  },
-  response: { status: 400, data: { code: 'invalid_parameters', message: 'first_name is invalid' } }
-}"""
+    paste = _inspected("{ type: 'individual', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com',\n"
+                       "      residential_address: [Object], birth_date: '1990-01-01', signed_agreement_id: 'x', "
+                       "first_nme: 'A' }", "first_name is invalid")
     (report,) = check_paste(paste, bridge_specs).requests
     assert report.request.source == "printed"
     assert [(f.kind, f.field) for f in report.findings] == [("unknown_param", "first_nme")]
