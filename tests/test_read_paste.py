@@ -373,3 +373,58 @@ def test_an_error_sentence_under_a_status_line_is_that_statuss_error() -> None:
 def test_a_status_that_is_not_a_number_is_left_out() -> None:
     assert _errors('{"status": "bad", "code": "x", "message": "y"}') == [(None, "x", None, None, "y", None)]
     assert _errors('{"statusCode": "404", "code": "x", "message": "y"}') == [(404, "x", None, None, "y", None)]
+
+
+_FORM = [("Api-Key", "k"), ("Content-Type", "application/x-www-form-urlencoded")]
+
+
+@pytest.mark.parametrize("text, requests", [
+    # PowerShell continues a line with a backtick; the command ends at the first line without one.
+    ("curl.exe -X POST https://api.bridge.xyz/v0/customers `\n  -H 'Api-Key: k' `\n  -d 'a=1'\nthen more",
+     [("POST", "https://api.bridge.xyz/v0/customers", "a=1", _FORM)]),
+    # Inline code ends at its closing backtick.
+    ("run `curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'` and see",
+     [("GET", "https://api.bridge.xyz/v0/customers", None, [("Api-Key", "k")])]),
+    # The shell's "> " continuation prompts are not part of the command.
+    ("$ curl -X POST https://api.bridge.xyz/v0/customers \\\n> -H 'Api-Key: k' \\\n> -d 'a=1'",
+     [("POST", "https://api.bridge.xyz/v0/customers", "a=1", _FORM)]),
+    # A heredoc with <<- may indent its body and terminator with tabs.
+    ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -d @- <<-EOF\n\ta=1\n\tEOF\nafter",
+     [("POST", "https://api.bridge.xyz/v0/customers", "a=1", _FORM)]),
+], ids=["powershell", "inline-code", "prompts", "heredoc-tabs"])
+def test_a_curl_command_ends_where_the_shell_ends_it(text: str, requests) -> None:
+    assert [(r.method, r.url, r.body, r.headers) for r in read_paste(text).requests] == requests
+
+
+def test_a_curl_command_that_cannot_be_read_is_named_with_its_line() -> None:
+    paste = read_paste("hello\n\ncurl -X POST https://api.bridge.xyz/v0/customers -d '{\"a\": 1}")
+    assert paste.requests == []
+    assert paste.problems == ["I couldn't read the curl command on line 3: unbalanced single quote "
+                              "(opened at character 53 of the curl command)."]
+
+
+@pytest.mark.parametrize("text, requests, hinted", [
+    # JSON under a GET is that GET's response: neither a body nor a body without an endpoint.
+    ('GET /v0/customers returns\n{"data": [{"id": "c1"}]}', [], False),
+    # The endpoint named after the JSON.
+    ('{"type": "individual"}\nis what I POST /v0/customers', [("POST", "/v0/customers")], False),
+    # A curl's printed response, under it or under its `set -x` echo.
+    ("curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'\n$ \n{\"data\": [{\"id\": \"c1\"}]}",
+     [("GET", "https://api.bridge.xyz/v0/customers")], False),
+    ("+ curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -d a=1\n{\"data\": [{\"id\": \"c1\"}]}",
+     [("POST", "https://api.bridge.xyz/v0/customers")], False),
+    ('{"type": "individual"}', [], True),
+], ids=["get-response", "endpoint-after", "curl-response", "set-x-echo", "no-endpoint"])
+def test_json_is_a_body_only_where_a_body_was_sent(text: str, requests, hinted: bool) -> None:
+    paste = read_paste(text)
+    assert [(r.method, r.url) for r in paste.requests] == requests
+    assert bool(paste.hints) == hinted and paste.errors == []
+    assert [r.body for r in paste.requests if r.source == "json"] == (['{"type": "individual"}'] if requests and
+                                                                      requests[0][1] == "/v0/customers" else [])
+
+
+def test_an_sdk_idempotency_option_sends_the_header() -> None:
+    (req,) = read_paste('requests.post("https://api.bridge.xyz/v0/customers", json=body, idempotency_key="k")').requests
+    assert req.header("Idempotency-Key") is not None
+    (req,) = read_paste('requests.post("https://api.bridge.xyz/v0/customers", json=body)').requests
+    assert req.header("Idempotency-Key") is None
