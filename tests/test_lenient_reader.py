@@ -34,6 +34,12 @@ from bridgebot.check.readers.lenient import _QUOTE_LOOK, LenientError, read_valu
     # Plain JSON but for trailing commas (before a newline or a space): still a liberty taken.
     ('{"a": [1, 2,\n], "b": 1, }', {"a": [1, 2], "b": 1}, {"literal"}),
     ('[{"a": 1},\t]', [{"a": 1}], {"literal"}),
+    # Commas a console left out, between values and between objects.
+    ("{a: [1 2 'x'], b: {c: 1} d: [{e: 1} {f: 2}]}", {"a": [1, 2, "x"], "b": {"c": 1}, "d": [{"e": 1}, {"f": 2}]},
+     {"literal"}),
+    # An elision of any length of dots or ellipses.
+    ('[1, 2, .....]', [1, 2], {"elided"}),
+    ('[1, 2, \u2026\u2026]', [1, 2], {"elided"}),
 ])
 def test_reads_what_developers_paste(text: str, value, liberties: set[str]) -> None:
     got, end, took = read_value(text, 0)
@@ -72,9 +78,18 @@ def test_a_cut_off_end_is_closed_and_the_cut_value_is_unknown() -> None:
     assert got["error"]["param"] == "amount" and isinstance(got["error"]["headers"]["server"], Unresolved)
 
 
-def test_what_is_not_a_literal_is_refused() -> None:
+@pytest.mark.parametrize("text", ["{ a: 1 ) }", "{ a = 1 }", "{ a: 1 ]", "{ a: 1 ; b: 2 }"])
+def test_what_is_not_a_literal_is_refused(text: str) -> None:
     with pytest.raises(LenientError):
-        read_value("{ a: 1 ) }", 0)
+        read_value(text, 0)
+
+
+def test_a_value_cut_off_after_its_key_is_unknown_and_a_cut_key_left_out() -> None:
+    got, end, took = read_value('{"a": 1, "b":', 0)
+    assert (got, end, took) == ({"a": 1, "b": "\u2026"}, 13, {"cut_off"})
+    assert isinstance(got, ElidedDict) and isinstance(got["b"], Unresolved)
+    got, _, _ = read_value('{"a": 1, "b"', 0)
+    assert got == {"a": 1} and isinstance(got, ElidedDict)
 
 
 def test_an_elided_body_with_an_endpoint_is_checked_without_inventing_missing_fields(bridge_specs) -> None:
