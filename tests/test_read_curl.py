@@ -163,3 +163,22 @@ def test_an_option_missing_its_value_says_which() -> None:
         parse_curl("curl https://h/v0/x --header")
     with pytest.raises(PasteError, match="curl option -X is missing its value"):
         parse_curl("curl https://h/v0/x -X")
+
+
+def test_a_command_that_is_not_curl_is_refused() -> None:
+    with pytest.raises(PasteError, match="^not a curl command$"):
+        parse_curl("wget https://h/v0/x")
+    assert parse_curl("/usr/bin/curl https://h/v0/x").url == "https://h/v0/x"
+    assert parse_curl("curl.exe https://h/v0/x | jq . > out.json").url == "https://h/v0/x"
+
+
+def test_headers_from_a_file_are_noted() -> None:
+    r = parse_curl("curl https://h/v0/x -H @headers.txt -H 'A: 1'")
+    assert (r.headers, r.notes) == ([("A", "1")], ["headers read from file headers.txt are not shown in the paste"])
+
+
+def test_a_json_body_from_a_heredoc_is_the_body() -> None:
+    r = parse_curl("curl https://h/v0/x --json @-", stdin='{"a": 1}\n')
+    assert (r.method, r.body, r.notes) == ("POST", '{"a": 1}', [])
+    r = parse_curl("curl https://h/v0/x -d @-", stdin="a=1\n")
+    assert (r.method, r.body, r.notes) == ("POST", "a=1", [])
