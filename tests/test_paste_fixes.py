@@ -484,3 +484,31 @@ def test_guzzle_call_without_headers_lacks_the_key_and_idempotency_key(bridge_sp
     (report,) = check_paste(f"$client->post('https://api.bridge.xyz/v0/customers', ['headers' => $h, {_GUZZLE_JSON}]);",
                             bridge_specs).requests
     assert report.findings == []
+
+
+@pytest.mark.parametrize("code, sent", [
+    ("$client->getAsync('https://api.bridge.xyz/v0/customers', ['headers' => ['Api-Key' => $k]]);",
+     [("GET", "https://api.bridge.xyz/v0/customers", None, [("Api-Key", "$k")])]),
+    # A Content-Type of the code's own is the one sent with `json` or `form_params`, not a second one.
+    ("$client->request('PATCH', 'https://api.bridge.xyz/v0/customers/c1', ['json' => ['email' => 'a@b.co'], "
+     "'headers' => ['content-type' => 'application/json; charset=utf-8']]);",
+     [("PATCH", "https://api.bridge.xyz/v0/customers/c1", '{"email": "a@b.co"}',
+       [("content-type", "application/json; charset=utf-8")])]),
+    ("$client->post('https://api.bridge.xyz/v0/customers', ['form_params' => ['type' => 'individual'], "
+     "'headers' => ['Content-Type' => 'text/plain']]);",
+     [("POST", "https://api.bridge.xyz/v0/customers", "type=individual", [("Content-Type", "text/plain")])]),
+    ("$client->post('https://api.bridge.xyz/v0/customers', ['form_params' => ['type' => 'individual']]);",
+     [("POST", "https://api.bridge.xyz/v0/customers", "type=individual",
+       [("Content-Type", "application/x-www-form-urlencoded")])]),
+    # The method or the URL not known, or not HTTP: no request guessed.
+    ("$client->request($method, 'https://api.bridge.xyz/v0/customers');", []),
+    ("$client->request('POST');", []),
+    ("$client->post('ftp://api.bridge.xyz/v0/customers');", []),
+    ("$client->post($url, ['json' => []]);", []),
+], ids=["get-async", "own-json-type", "own-form-type", "form", "method-unknown", "no-url", "not-http", "url-unknown"])
+def test_guzzle_calls_are_read_as_sent(code: str, sent) -> None:
+    from bridgebot.check import read_paste
+
+    requests = read_paste(code).requests
+    assert [(r.method, r.url, r.body, r.headers) for r in requests] == sent
+    assert all(r.source == "guzzle" for r in requests)
