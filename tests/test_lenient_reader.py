@@ -31,6 +31,15 @@ from bridgebot.check.readers.lenient import _QUOTE_LOOK, LenientError, read_valu
     ('{amount: 1, // cents\n  currency: "usd" # lower case\n}', {"amount": 1, "currency": "usd"}, {"literal"}),
     ("{msg: 'can\\'t parse', n: 1}", {"msg": "can't parse", "n": 1}, {"literal"}),
     ('{msg: "say \\"hi\\"", n: 1}', {"msg": 'say "hi"', "n": 1}, {"literal"}),
+    # Plain JSON but for trailing commas (before a newline or a space): still a liberty taken.
+    ('{"a": [1, 2,\n], "b": 1, }', {"a": [1, 2], "b": 1}, {"literal"}),
+    ('[{"a": 1},\t]', [{"a": 1}], {"literal"}),
+    # Commas a console left out, between values and between objects.
+    ("{a: [1 2 'x'], b: {c: 1} d: [{e: 1} {f: 2}]}", {"a": [1, 2, "x"], "b": {"c": 1}, "d": [{"e": 1}, {"f": 2}]},
+     {"literal"}),
+    # An elision of any length of dots or ellipses.
+    ('[1, 2, .....]', [1, 2], {"elided"}),
+    ('[1, 2, \u2026\u2026]', [1, 2], {"elided"}),
 ])
 def test_reads_what_developers_paste(text: str, value, liberties: set[str]) -> None:
     got, end, took = read_value(text, 0)
@@ -69,9 +78,18 @@ def test_a_cut_off_end_is_closed_and_the_cut_value_is_unknown() -> None:
     assert got["error"]["param"] == "amount" and isinstance(got["error"]["headers"]["server"], Unresolved)
 
 
-def test_what_is_not_a_literal_is_refused() -> None:
+@pytest.mark.parametrize("text", ["{ a: 1 ) }", "{ a = 1 }", "{ a: 1 ]", "{ a: 1 ; b: 2 }"])
+def test_what_is_not_a_literal_is_refused(text: str) -> None:
     with pytest.raises(LenientError):
-        read_value("{ a: 1 ) }", 0)
+        read_value(text, 0)
+
+
+def test_a_value_cut_off_after_its_key_is_unknown_and_a_cut_key_left_out() -> None:
+    got, end, took = read_value('{"a": 1, "b":', 0)
+    assert (got, end, took) == ({"a": 1, "b": "\u2026"}, 13, {"cut_off"})
+    assert isinstance(got, ElidedDict) and isinstance(got["b"], Unresolved)
+    got, _, _ = read_value('{"a": 1, "b"', 0)
+    assert got == {"a": 1} and isinstance(got, ElidedDict)
 
 
 def test_an_elided_body_with_an_endpoint_is_checked_without_inventing_missing_fields(bridge_specs) -> None:
@@ -81,10 +99,23 @@ def test_an_elided_body_with_an_endpoint_is_checked_without_inventing_missing_fi
     assert [(f.kind, f.field) for f in req.findings] == [("invalid_enum", "destination.currency")]
 
 
-def test_a_trailing_comma_in_a_body_sent_as_written_is_still_malformed(bridge_specs) -> None:
-    text = 'POST /v0/customers\n```json\n{\n  "type": "individual",\n  "first_name": "Jo",\n}\n```'
+@pytest.mark.parametrize("body, why", [
+    # A trailing comma is not a cut-off end, even before the body's last bracket (it was said to be).
+    ('{\n  "type": "individual",\n  "first_name": "Jo",\n}', "JSON does not allow a trailing comma at line 4 column 1"),
+    ('{"type": "individual", "first_name": "Jo", }', "JSON does not allow a trailing comma at line 1 column 44"),
+    ('{"type": "individual", "tags": ["a",], "first_name": "Jo"}', "JSON does not allow a trailing comma at line 1 column 37"),
+    ('{\n  // individual\n  "type": "individual"\n}', "JSON does not allow comments at line 2 column 3"),
+    ('{\n  "type": "individual" /* a person */\n}', "JSON does not allow comments at line 2 column 24"),
+    ("{type: 'individual'}", "Expecting property name enclosed in double quotes at line 1 column 2"),
+    ('{"type": "individual",, "first_name": "Jo"}', "Expecting property name enclosed in double quotes at line 1 column 23"),
+    ('{\n  "type": "individual",\n  "first_name": "Jo"', "it ends early (cut off?) at line 4 column 1"),
+], ids=["trailing-comma-last-line", "trailing-comma-inline", "trailing-comma-in-a-list", "line-comment",
+        "block-comment", "js-literal", "doubled-comma", "cut-off"])
+def test_a_body_sent_as_written_in_loose_json_is_malformed_and_says_why(bridge_specs, body: str, why: str) -> None:
+    text = f"POST /v0/customers\n```json\n{body}\n```"
     (req,) = check_paste(text, bridge_specs).requests
-    assert [f.kind for f in req.findings] == ["malformed_body"]
+    assert [(f.kind, f.message) for f in req.findings] == [
+        ("malformed_body", f"The body is not valid JSON: {why} of the JSON.")]
 
 
 def test_json_after_a_log_prefix_and_a_python_repr_are_read_as_errors(stripe_specs, github_specs) -> None:

@@ -112,12 +112,15 @@ def test_a_body_assigned_before_the_call_is_read_once(bridge_specs) -> None:
     assert result.hints == [] and result.problems == []
 
 
-def test_a_form_key_with_stray_brackets_is_named_and_the_rest_still_read(stripe_specs) -> None:
-    paste = "curl https://api.stripe.com/v1/customers -u $STRIPE_KEY: -d 'metadata[a]b=1' -d email=a@b.co"
+@pytest.mark.parametrize("key", ["metadata[a]b", "expand[][]", "metadata[a][][]"])
+def test_a_form_key_with_stray_brackets_is_named_and_the_rest_still_read(stripe_specs, key: str) -> None:
+    # Only the key is named: nothing of it is read into the body (an empty `{}` left by `expand[][]`
+    # was reported as "`expand[0]` must be a string, got an object").
+    paste = f"curl https://api.stripe.com/v1/customers -u $STRIPE_KEY: -d '{key}=1' -d email=a@b.co"
     (report,) = check_paste(paste, stripe_specs).requests
     assert report.operation is not None and report.operation.label == "POST /v1/customers"
     assert [(f.kind, f.location, f.field, f.message) for f in report.findings] == [
-        ("malformed_body", "body", "metadata[a]b", "The form key `metadata[a]b` mixes brackets in a way that cannot be read.")]
+        ("malformed_body", "body", key, f"The form key `{key}` mixes brackets in a way that cannot be read.")]
 
 
 @pytest.mark.parametrize("query, value, bad", [
@@ -132,6 +135,11 @@ def test_a_form_key_with_stray_brackets_is_named_and_the_rest_still_read(stripe_
     ("x[]=1&x[y]=2", {"x": ["1"]}, ["x[y]"]),
     ("x[y]=1&x[]=2", {"x": {"y": "1"}}, ["x[]"]),
     ("]bad=1&ok=2", {"ok": "2"}, ["]bad"]),
+    ("a[x][]=1&a[x][]=2", {"a": {"x": ["1", "2"]}}, []),                       # appended under a name
+    ("a[][x][]=1&a[][x][]=2", {"a": [{"x": ["1"]}, {"x": ["2"]}]}, []),
+    # A list of lists has no form syntax: the key is named and nothing of it kept.
+    ("a[][]=1&ok=2", {"ok": "2"}, ["a[][]"]),
+    ("a[x][][]=1&a[][y][][]=2", {}, ["a[x][][]", "a[][y][][]"]),
 ])
 def test_a_form_body_nests_as_stripe_reads_it_and_names_the_keys_it_cannot(query: str, value, bad) -> None:
     from bridgebot.check.forms import decode_form, parse_pairs
@@ -221,6 +229,19 @@ def test_a_request_printed_as_octokits_request_with_its_body_is_checked(bridge_s
     assert _findings(paste, bridge_specs) == [("wrong_type", "first_name")]
     (report,) = check_paste(paste, bridge_specs).requests
     assert report.request.method == "POST" and json.loads(report.request.body) == {"type": "individual", "first_name": 5}
+
+@pytest.mark.parametrize("config", [{"retries": 3}, {"method": "post", "url": "/v0/customers"}, "prod"],
+                         ids=["app-settings", "never-sent", "a-word"])
+def test_a_config_that_is_no_request_does_not_hide_the_request_beside_it(bridge_specs, config) -> None:
+    # A logger that adds its own `config` beside octokit's `request`: the request is still read.
+    import json
+
+    paste = json.dumps({"name": "HttpError", "status": 400, "config": config, "request": {
+        "method": "POST", "url": "https://api.sandbox.bridge.xyz/v0/customers",
+        "headers": {"api-key": "[redacted]", "idempotency-key": "k1"},
+        "body": '{"type":"individual","first_name":5}'}, "response": _FIRST_NAME_REJECTED})
+    assert _findings(paste, bridge_specs) == [("wrong_type", "first_name")]
+
 
 def test_a_printed_request_with_headers_left_out_is_not_said_to_lack_its_key(bridge_specs) -> None:
     # `...` in a dump: some headers were cut from the paste, so the key may well have been sent.
@@ -356,20 +377,26 @@ def test_a_printed_url_computed_at_run_time_is_not_guessed(bridge_specs, url_lin
     assert [(f.kind, f.field) for f in error.findings] == [("invalid_format", "first_name")]
 
 
+def _inspected(data: str, message: str) -> str:
+    """An axios error printed by console.log (Node's util.inspect): its config is the request sent
+    (``data`` as printed), its response Bridge's error with ``message``."""
+    return f"""AxiosError: Request failed with status code 400
+{{
+  config: {{
+    method: 'post',
+    url: 'https://api.sandbox.bridge.xyz/v0/customers',
+    headers: {{ 'Api-Key': '<redacted>', 'Idempotency-Key': 'k1', 'Content-Type': 'application/json' }},
+    data: {data}
+  }},
+  response: {{ status: 400, data: {{ code: 'invalid_parameters', message: '{message}' }} }}
+}}"""
+
+
 def test_a_printed_request_whose_data_is_undefined_was_sent_without_a_body(bridge_specs) -> None:
     # console.log(err) of an axios call made without data prints `data: undefined` (Node's
     # util.inspect): no body was sent, so the finding is the missing body, not "undefined" read as
     # malformed JSON.
-    paste = """AxiosError: Request failed with status code 400
-{
-  config: {
-    method: 'post',
-    url: 'https://api.sandbox.bridge.xyz/v0/customers',
-    headers: { 'Api-Key': '<redacted>', 'Idempotency-Key': 'k1', 'Content-Type': 'application/json' },
-    data: undefined
-  },
-  response: { status: 400, data: { code: 'invalid_parameters', message: 'A request body is required' } }
-}"""
+    paste = _inspected("undefined", "A request body is required")
     (report,) = check_paste(paste, bridge_specs).requests
     assert report.request.source == "printed" and report.request.body is None
     assert [(f.kind, f.location) for f in report.findings] == [("missing_required", "body")]
@@ -378,17 +405,9 @@ def test_a_printed_request_whose_data_is_undefined_was_sent_without_a_body(bridg
 def test_an_object_the_console_printed_as_object_brackets_is_not_said_to_be_an_array(bridge_specs) -> None:
     # Node prints objects nested past depth 2 as [Object]: the address was an object, left out of
     # the printout, so no "must be an object, got an array" (it was, before).
-    paste = """AxiosError: Request failed with status code 400
-{
-  config: {
-    method: 'post',
-    url: 'https://api.sandbox.bridge.xyz/v0/customers',
-    headers: { 'Api-Key': '<redacted>', 'Idempotency-Key': 'k1', 'Content-Type': 'application/json' },
-    data: { type: 'individual', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com',
-      residential_address: [Object], birth_date: '1990-01-01', signed_agreement_id: 'x', first_nme: 'A' }
-  },
-  response: { status: 400, data: { code: 'invalid_parameters', message: 'first_name is invalid' } }
-}"""
+    paste = _inspected("{ type: 'individual', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com',\n"
+                       "      residential_address: [Object], birth_date: '1990-01-01', signed_agreement_id: 'x', "
+                       "first_nme: 'A' }", "first_name is invalid")
     (report,) = check_paste(paste, bridge_specs).requests
     assert report.request.source == "printed"
     assert [(f.kind, f.field) for f in report.findings] == [("unknown_param", "first_nme")]
@@ -432,3 +451,64 @@ def test_a_printed_text_body_sent_without_a_content_type_is_not_taken_for_json(b
     assert [(f.kind, f.message) for f in report.findings] == [
         ("content_type", "No Content-Type header: this endpoint takes application/json."),
         ("malformed_body", "The body is not JSON, but this endpoint takes application/json.")]
+
+
+_GUZZLE_JSON = "'json' => ['type' => 'individual', 'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 'jo@x.co']"
+
+
+@pytest.mark.parametrize("headers, findings", [
+    # A value written in the code is the value sent: checked against the header's schema.
+    ("'Api-Key' => $k, 'Idempotency-Key' => '" + "k" * 300 + "'",
+     [("out_of_range", "Idempotency-Key", "`Idempotency-Key` must be at most 256 characters (got 300).")]),
+    ("'Api-Key' => $k, 'Idempotency-Key' => ''",
+     [("out_of_range", "Idempotency-Key", "`Idempotency-Key` must not be empty (got 0).")]),
+    ("'Api-Key' => $k, 'Idempotency-Key' => $id, 'Content-Type' => 'text/plain'",
+     [("content_type", "Content-Type", "Content-Type is `text/plain`, but this endpoint takes application/json.")]),
+    # A value computed at run time is not known: nothing said of it.
+    ("'Api-Key' => $k, 'Idempotency-Key' => str_repeat('k', 300)", []),
+    ("'Api-Key' => $k, 'Idempotency-Key' => 12345", []),
+], ids=["too-long", "empty", "content-type", "computed", "a-number"])
+def test_guzzle_header_values_written_in_the_code_are_checked(bridge_specs, headers: str, findings) -> None:
+    paste = f"$client->post('https://api.bridge.xyz/v0/customers', ['headers' => [{headers}], {_GUZZLE_JSON}]);"
+    (report,) = check_paste(paste, bridge_specs).requests
+    assert report.request.source == "guzzle"
+    assert [(f.kind, f.field, f.message) for f in report.findings] == findings
+
+
+def test_guzzle_call_without_headers_lacks_the_key_and_idempotency_key(bridge_specs) -> None:
+    # No `headers` option: Guzzle sends none of them (a `headers` from a variable may hold them).
+    (report,) = check_paste(f"$client->post('https://api.bridge.xyz/v0/customers', [{_GUZZLE_JSON}]);",
+                            bridge_specs).requests
+    assert sorted((f.kind, f.field) for f in report.findings) == [
+        ("auth_missing", "Api-Key"), ("idempotency_key_missing", "Idempotency-Key")]
+    (report,) = check_paste(f"$client->post('https://api.bridge.xyz/v0/customers', ['headers' => $h, {_GUZZLE_JSON}]);",
+                            bridge_specs).requests
+    assert report.findings == []
+
+
+@pytest.mark.parametrize("code, sent", [
+    ("$client->getAsync('https://api.bridge.xyz/v0/customers', ['headers' => ['Api-Key' => $k]]);",
+     [("GET", "https://api.bridge.xyz/v0/customers", None, [("Api-Key", "$k")])]),
+    # A Content-Type of the code's own is the one sent with `json` or `form_params`, not a second one.
+    ("$client->request('PATCH', 'https://api.bridge.xyz/v0/customers/c1', ['json' => ['email' => 'a@b.co'], "
+     "'headers' => ['content-type' => 'application/json; charset=utf-8']]);",
+     [("PATCH", "https://api.bridge.xyz/v0/customers/c1", '{"email": "a@b.co"}',
+       [("content-type", "application/json; charset=utf-8")])]),
+    ("$client->post('https://api.bridge.xyz/v0/customers', ['form_params' => ['type' => 'individual'], "
+     "'headers' => ['Content-Type' => 'text/plain']]);",
+     [("POST", "https://api.bridge.xyz/v0/customers", "type=individual", [("Content-Type", "text/plain")])]),
+    ("$client->post('https://api.bridge.xyz/v0/customers', ['form_params' => ['type' => 'individual']]);",
+     [("POST", "https://api.bridge.xyz/v0/customers", "type=individual",
+       [("Content-Type", "application/x-www-form-urlencoded")])]),
+    # The method or the URL not known, or not HTTP: no request guessed.
+    ("$client->request($method, 'https://api.bridge.xyz/v0/customers');", []),
+    ("$client->request('POST');", []),
+    ("$client->post('ftp://api.bridge.xyz/v0/customers');", []),
+    ("$client->post($url, ['json' => []]);", []),
+], ids=["get-async", "own-json-type", "own-form-type", "form", "method-unknown", "no-url", "not-http", "url-unknown"])
+def test_guzzle_calls_are_read_as_sent(code: str, sent) -> None:
+    from bridgebot.check import read_paste
+
+    requests = read_paste(code).requests
+    assert [(r.method, r.url, r.body, r.headers) for r in requests] == sent
+    assert all(r.source == "guzzle" for r in requests)

@@ -104,3 +104,81 @@ def test_a_base_url_from_a_variable_is_routed_by_its_path(bridge_specs) -> None:
     result = check_paste('curl "$BRIDGE_URL/v0/customers/cust_1" -H "Api-Key: $KEY"', bridge_specs)
     assert [r.operation.label for r in result.requests] == ["GET /v0/customers/{customerID}"]
     assert result.requests[0].request.notes == []
+
+
+@pytest.mark.parametrize("command, method, url, headers, body", [
+    # Every option in its long form, with its value apart and after "=".
+    ("curl --request PATCH https://h/v0/x", "PATCH", "https://h/v0/x", [], None),
+    ("curl --request=patch https://h/v0/x", "PATCH", "https://h/v0/x", [], None),
+    ("curl --header 'A: 1' --header=B:2 https://h/v0/x", "GET", "https://h/v0/x", [("A", "1"), ("B", "2")], None),
+    ("curl --url=https://h/v0/x --data a=1 --data-ascii b=2 --data-binary c=3", "POST", "https://h/v0/x",
+     [("Content-Type", "application/x-www-form-urlencoded")], "a=1&b=2&c=3"),
+    ("curl https://h/v0/x --data=a=1 --data-raw=@b", "POST", "https://h/v0/x",
+     [("Content-Type", "application/x-www-form-urlencoded")], "a=1&@b"),
+    ("curl https://h/v0/x --json='{\"a\": 1}'", "POST", "https://h/v0/x", [("Content-Type", "application/json")],
+     '{"a": 1}'),
+    ("curl --get https://h/v0/x --data a=1", "GET", "https://h/v0/x?a=1", [], None),
+    ("curl --head https://h/v0/x", "HEAD", "https://h/v0/x", [], None),
+    ("curl -I https://h/v0/x", "HEAD", "https://h/v0/x", [], None),
+    # A flag that takes no value (curl's --tlsv1.2 is one) leaves the URL after it the URL.
+    ("curl --tlsv1.2 https://h/v0/x", "GET", "https://h/v0/x", [], None),
+    ("curl -s --compressed -L https://h/v0/x", "GET", "https://h/v0/x", [], None),
+    # No scheme: curl sends it over http(s); a path or a variable is kept as written.
+    ("curl api.bridge.xyz/v0/x", "GET", "https://api.bridge.xyz/v0/x", [], None),
+])
+def test_long_options_and_flags_are_read_as_curl_reads_them(command, method, url, headers, body) -> None:
+    r = parse_curl(command)
+    assert (r.method, r.url, r.headers, r.body) == (method, url, headers, body)
+
+
+def test_form_and_user_options_in_their_long_forms() -> None:
+    r = parse_curl("curl https://h/v0/files --form purpose=x --form-string 'note=a b' --form=f=@a.png --user key: ")
+    assert r.form_fields == [("purpose", "x"), ("note", "a b"), ("f", "@a.png")]
+    assert (r.method, r.basic_auth) == ("POST", "key:")
+    assert parse_curl("curl https://h/v0/x --user=k:s").basic_auth == "k:s"
+
+
+# Options whose value is not the URL (curl's own list): none of them takes the URL after it.
+_VALUE_OPTIONS = [
+    "-o", "--output", "-w", "--write-out", "-A", "--user-agent", "-b", "--cookie", "-c", "--cookie-jar", "-e",
+    "--referer", "-m", "--max-time", "--connect-timeout", "--retry", "--retry-delay", "--retry-max-time", "-x",
+    "--proxy", "--cacert", "--capath", "-E", "--cert", "--key", "-T", "--upload-file", "-r", "--range", "--resolve",
+    "--connect-to", "--limit-rate", "-K", "--config", "--interface", "--dns-servers", "-Y", "--speed-limit", "-y",
+    "--speed-time", "--max-redirs", "--proto", "--proto-redir", "--ciphers", "--trace", "--trace-ascii",
+    "--stderr", "-D", "--dump-header", "--unix-socket", "--oauth2-bearer", "--aws-sigv4", "-Q", "--quote",
+    "--variable", "--expand-data", "--happy-eyeballs-timeout-ms",
+]
+
+
+@pytest.mark.parametrize("option", _VALUE_OPTIONS)
+def test_an_options_value_is_not_taken_for_the_url(option: str) -> None:
+    r = parse_curl(f"curl {option} v1 https://h/v0/x -H 'A: 1'")
+    assert (r.method, r.url, r.headers) == ("GET", "https://h/v0/x", [("A", "1")])
+    if option.startswith("--"):
+        assert parse_curl(f"curl {option}=v1 https://h/v0/x").url == "https://h/v0/x"
+
+
+def test_an_option_missing_its_value_says_which() -> None:
+    with pytest.raises(PasteError, match="curl option --header is missing its value"):
+        parse_curl("curl https://h/v0/x --header")
+    with pytest.raises(PasteError, match="curl option -X is missing its value"):
+        parse_curl("curl https://h/v0/x -X")
+
+
+def test_a_command_that_is_not_curl_is_refused() -> None:
+    with pytest.raises(PasteError, match="^not a curl command$"):
+        parse_curl("wget https://h/v0/x")
+    assert parse_curl("/usr/bin/curl https://h/v0/x").url == "https://h/v0/x"
+    assert parse_curl("curl.exe https://h/v0/x | jq . > out.json").url == "https://h/v0/x"
+
+
+def test_headers_from_a_file_are_noted() -> None:
+    r = parse_curl("curl https://h/v0/x -H @headers.txt -H 'A: 1'")
+    assert (r.headers, r.notes) == ([("A", "1")], ["headers read from file headers.txt are not shown in the paste"])
+
+
+def test_a_json_body_from_a_heredoc_is_the_body() -> None:
+    r = parse_curl("curl https://h/v0/x --json @-", stdin='{"a": 1}\n')
+    assert (r.method, r.body, r.notes) == ("POST", '{"a": 1}', [])
+    r = parse_curl("curl https://h/v0/x -d @-", stdin="a=1\n")
+    assert (r.method, r.body, r.notes) == ("POST", "a=1", [])

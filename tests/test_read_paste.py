@@ -189,3 +189,242 @@ def test_errors_nested_up_to_the_walk_depth_are_found() -> None:
 
     assert [e.param for e in errors_in(nested(MAX_WALK_DEPTH))] == ["amount"]
     assert errors_in(nested(MAX_WALK_DEPTH + 1)) == []
+
+
+# --- Errors printed by Node with code in them (paste._js_errors): no literal reader reads them. ---
+
+@pytest.mark.parametrize("printed", [
+    "{ code: 'invalid_parameters', message: 'Invalid parameters', retry: () => false }",
+    "{ code: 'invalid_parameters', message: `Invalid parameters`, ...defaults }",
+    "{ code: 'invalid_parameters', message: 'Invalid parameters', pattern: /^[a-z]+$/i }",
+    "{ code: 'invalid_parameters', message: 'Invalid parameters', [Symbol(kCapture)]: false }",
+    "{ code: 'invalid_parameters', message: 'Invalid parameters', limit: 10n }",
+    "AxiosError: 400 data: { code: 'invalid_parameters', message: 'Invalid parameters', toJSON: () => ({}) }",
+], ids=["arrow-function", "template-and-spread", "regex", "symbol-key", "bigint", "data-mid-line"])
+def test_an_error_node_printed_with_code_in_it_is_read_after_one_read_before_it(printed: str) -> None:
+    # Two console.log outputs in one message: the first an object literal (read with the JSON),
+    # the second holding code no literal has; each error read, in order.
+    text = "first try:\n{ code: 'not_found', message: 'Customer not found' }\nthen:\n" + printed
+    assert _errors(text) == [(None, "not_found", None, None, "Customer not found", None),
+                             (None, "invalid_parameters", None, None, "Invalid parameters", None)]
+
+
+def test_an_error_object_never_closed_is_skipped_and_the_next_one_read() -> None:
+    text = ("{ code: 'cut', message: 'never closed', retry: () => false,\n"
+            "{ code: 'invalid_parameters', message: 'Invalid parameters', retry: () => false }")
+    assert [(e.code, e.message) for _, e in read_paste(text).errors] == [("invalid_parameters", "Invalid parameters")]
+
+
+def test_an_error_inside_a_node_dump_no_reader_reads_whole_is_said_once() -> None:
+    # The dump holds a symbol key, so only its `data: {…}` is read as a literal; the dump around it
+    # was then read again for the same error: it was said twice (once without its status).
+    text = ("AxiosError: Request failed with status code 400\n{\n  code: 'ERR_BAD_REQUEST',\n  response: {\n"
+            "    status: 400,\n    [Symbol(kCapture)]: false,\n    data: { code: 'invalid_parameters', "
+            "message: 'Invalid parameters', source: { location: 'body', key: 'first_name' } }\n  }\n}")
+    assert [(e.status, e.code, e.param) for _, e in read_paste(text).errors] == [(400, "invalid_parameters", "first_name")]
+
+
+# --- Statuses and request ids paired with the error they belong to (paste._text_errors). ---
+
+def test_a_status_line_after_an_error_is_a_second_error_not_the_first_ones_status() -> None:
+    text = '{"code": "invalid", "message": "bad"}\nthen I retried and got\nHTTP/1.1 500 Internal Server Error\n'
+    assert _errors(text) == [(None, "invalid", None, None, "bad", None), (500, None, None, None, None, None)]
+
+
+def test_a_status_line_pairs_with_an_error_up_to_3000_characters_after_it() -> None:
+    def status_of_error(gap: int) -> list:
+        text = "HTTP/1.1 404 Not Found\n" + "x" * gap + '\n{"code": "not_found", "message": "Customer not found"}'
+        return [(e.status, e.code) for _, e in read_paste(text).errors]
+
+    assert status_of_error(2900) == [(404, "not_found")]
+    assert status_of_error(3100) == [(404, None), (None, "not_found")]
+
+
+def test_a_request_id_pairs_with_an_error_within_3000_characters_either_side() -> None:
+    error = '{"code": "not_found", "message": "Customer not found"}'
+
+    def request_id(before: str, after: str) -> list:
+        return [e.request_id for _, e in read_paste(before + error + after).errors]
+
+    assert request_id("x-request-id: 9b2f-11\n" + "x" * 2900 + "\n", "") == ["9b2f-11"]
+    assert request_id("", "\n" + "x" * 2900 + "\nx-request-id: 9b2f-11") == ["9b2f-11"]
+    assert request_id("x-request-id: 9b2f-11\n" + "x" * 3100 + "\n", "") == [None]
+    assert request_id("", "\n" + "x" * 3100 + "\nx-request-id: 9b2f-11") == [None]
+
+
+# --- Bodies and errors in one message (paste.read_paste, step 4). ---
+
+@pytest.mark.parametrize("field", ['"field": "email"', '"param": "email"', '"field": "email", "param": "other"'])
+def test_a_bridge_error_list_names_its_first_errors_field(field: str) -> None:
+    text = f'{{"errors": [{{"code": "invalid", "message": "bad", {field}}}, {{"code": "x", "field": "phone"}}]}}'
+    assert _errors(text) == [(None, "invalid", "email", None, "bad", None)]
+
+
+def test_json_after_an_error_is_still_read() -> None:
+    # The error first, then the body sent and a second error: all read.
+    text = ('got this:\n{"code": "invalid", "message": "bad"}\nfrom POST /v0/customers with\n'
+            '```\n{"type": "individual"}\n```\nand on retry:\n```\n{"code": "not_found", "message": "gone"}\n```')
+    paste = read_paste(text)
+    assert [(r.method, r.url, r.body) for r in paste.requests] == [("POST", "/v0/customers", '{"type": "individual"}')]
+    assert [e.code for _, e in paste.errors] == ["invalid", "not_found"]
+
+
+def test_an_error_line_repeated_in_a_log_is_one_error() -> None:
+    line = "Received unknown parameter: emial\n"
+    assert _errors(line + "and again\n" + line) == [(None, None, "emial", None, "Received unknown parameter: emial", None)]
+    assert [e.param for _, e in read_paste(line + "Received unknown parameter: phnoe").errors] == ["emial", "phnoe"]
+
+
+@pytest.mark.parametrize("text, body", [
+    # A form body after the headers' blank line: the request's body, up to its paragraph or block end.
+    ("POST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\nContent-Type: application/x-www-form-urlencoded\n\n"
+     "amount=10&currency=usd\n\nthanks", "amount=10&currency=usd"),
+    ("```\nPOST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\namount=10&currency=usd\n```", "amount=10&currency=usd"),
+    ("POST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n{\"type\": \"individual\"} and more", '{"type": "individual"}'),
+    # A sentence after it is no body.
+    ("POST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\nthis is what I sent, why 400?", None),
+    ("```\nPOST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n```\namount=10", None),
+], ids=["form", "form-in-block", "json", "prose", "after-the-block"])
+def test_a_raw_http_requests_body_is_what_follows_its_headers(text: str, body) -> None:
+    (req,) = read_paste(text).requests
+    assert (req.method, req.url, req.body) == ("POST", "https://api.bridge.xyz/v0/customers", body)
+
+
+def test_json_assigned_to_a_variable_is_a_body_unless_code_sends_it() -> None:
+    # No client code in the message: `payload = {…}` next to an endpoint is the body sent there.
+    paste = read_paste('POST /v0/customers with\n```\npayload = {"type": "individual"}\n```')
+    assert [(r.method, r.url, r.body) for r in paste.requests] == [("POST", "/v0/customers", '{"type": "individual"}')]
+    # With the call that sends it, it is read with the call: one request, not a second one.
+    paste = read_paste('POST /v0/customers with\n```\npayload = {"type": "individual"}\n'
+                       'requests.post("https://api.bridge.xyz/v0/customers", json=payload)\n```')
+    assert [(r.method, r.url) for r in paste.requests] == [("POST", "https://api.bridge.xyz/v0/customers")]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"curl x\x00y", "this is binary data, not text: paste the request or error as text"),
+    ("curl x\x00y", "this is binary data, not text: paste the request or error as text"),
+    (b"curl -X POST \xff\xfe x", "this is not UTF-8 text (undecodable byte at offset 13): paste the request as text"),
+    ("x" * (256 * 1024 + 1), "the paste is 262,145 characters; bridgebot reads at most 262,144. "
+                             "Paste just the request and the error."),
+], ids=["nul-bytes", "nul-text", "not-utf8", "too-long"])
+def test_input_that_cannot_be_read_says_why(data, message: str) -> None:
+    from bridgebot.check.paste import UnreadablePaste
+
+    with pytest.raises(UnreadablePaste) as e:
+        read_paste(data)
+    assert str(e.value) == message
+
+
+def test_input_at_the_size_limit_and_with_windows_line_endings_is_read() -> None:
+    assert read_paste("x" * (256 * 1024)).text == "x" * (256 * 1024)
+    paste = read_paste(b"curl https://api.bridge.xyz/v0/customers \\\r\n  -H 'Api-Key: k'\r\nthanks\rbye")
+    assert paste.text.endswith("-H 'Api-Key: k'\nthanks\nbye")
+    assert [(r.url, r.headers) for r in paste.requests] == [("https://api.bridge.xyz/v0/customers", [("Api-Key", "k")])]
+
+
+@pytest.mark.parametrize("text", [
+    "why does curl fail here",                      # one short line, no option or URL
+    "curl is what we use " * 80,                     # a line longer than a sentence is looked at
+    "we use curl for it\nand it fails\n",
+], ids=["short", "long-line", "lines"])
+def test_curl_as_a_word_in_a_sentence_is_no_request_and_no_problem(text: str) -> None:
+    paste = read_paste(text)
+    assert (paste.requests, paste.problems, paste.errors) == ([], [], [])
+
+
+def test_the_word_curl_inside_a_curl_commands_body_is_not_a_second_command() -> None:
+    paste = read_paste("curl -X POST https://api.bridge.xyz/v0/customers -d 'tried curl -v https://x too'")
+    assert [(r.method, r.body) for r in paste.requests] == [("POST", "tried curl -v https://x too")]
+
+
+def test_more_than_20_raw_http_requests_are_checked_up_to_20_and_say_so() -> None:
+    paste = read_paste("GET /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n" * 22)
+    assert len(paste.requests) == 20
+    assert paste.problems == ["This message holds more than 20 requests; I checked the first 20."]
+
+
+def test_curl_verbose_request_lines_end_at_the_first_line_without_their_prompt() -> None:
+    (req,) = read_paste("> GET /v0/customers HTTP/2\n> Host: api.bridge.xyz\n< HTTP/2 200\n< x-a: b\n").requests
+    assert (req.url, req.headers) == ("https://api.bridge.xyz/v0/customers", [("Host", "api.bridge.xyz")])
+
+
+def test_a_raw_http_body_that_is_broken_json_is_kept_whole_to_its_block_end() -> None:
+    (req,) = read_paste('```\nPOST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n{"type": "individual",\n'
+                        '"first_name": "Jo"\n```\nthanks').requests
+    assert req.body == '{"type": "individual",\n"first_name": "Jo"'
+
+
+@pytest.mark.parametrize("before, sent", [
+    ("I sent this to https://api.bridge.xyz/v0/transfers:", ("POST", "https://api.bridge.xyz/v0/transfers")),
+    ("I sent this to https://api-sandbox.bridge.xyz/v0/transfers.", ("POST", "https://api-sandbox.bridge.xyz/v0/transfers")),
+    ("as https://docs.bridge.xyz/v0/transfers shows:", None),   # a docs page, not the API
+])
+def test_json_after_an_api_url_is_a_body_sent_there(before: str, sent) -> None:
+    paste = read_paste(before + '\n{"amount": "10"}')
+    assert [(r.method, r.url) for r in paste.requests] == ([sent] if sent else [])
+    assert bool(paste.hints) == (sent is None)
+
+
+def test_an_error_sentence_under_a_status_line_is_that_statuss_error() -> None:
+    assert _errors("< HTTP/1.1 400 Bad Request\n\nReceived unknown parameter: emial") == [
+        (400, None, "emial", None, "Received unknown parameter: emial", None)]
+
+
+def test_a_status_that_is_not_a_number_is_left_out() -> None:
+    assert _errors('{"status": "bad", "code": "x", "message": "y"}') == [(None, "x", None, None, "y", None)]
+    assert _errors('{"statusCode": "404", "code": "x", "message": "y"}') == [(404, "x", None, None, "y", None)]
+
+
+_FORM = [("Api-Key", "k"), ("Content-Type", "application/x-www-form-urlencoded")]
+
+
+@pytest.mark.parametrize("text, requests", [
+    # PowerShell continues a line with a backtick; the command ends at the first line without one.
+    ("curl.exe -X POST https://api.bridge.xyz/v0/customers `\n  -H 'Api-Key: k' `\n  -d 'a=1'\nthen more",
+     [("POST", "https://api.bridge.xyz/v0/customers", "a=1", _FORM)]),
+    # Inline code ends at its closing backtick.
+    ("run `curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'` and see",
+     [("GET", "https://api.bridge.xyz/v0/customers", None, [("Api-Key", "k")])]),
+    # The shell's "> " continuation prompts are not part of the command.
+    ("$ curl -X POST https://api.bridge.xyz/v0/customers \\\n> -H 'Api-Key: k' \\\n> -d 'a=1'",
+     [("POST", "https://api.bridge.xyz/v0/customers", "a=1", _FORM)]),
+    # A heredoc with <<- may indent its body and terminator with tabs.
+    ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -d @- <<-EOF\n\ta=1\n\tEOF\nafter",
+     [("POST", "https://api.bridge.xyz/v0/customers", "a=1", _FORM)]),
+], ids=["powershell", "inline-code", "prompts", "heredoc-tabs"])
+def test_a_curl_command_ends_where_the_shell_ends_it(text: str, requests) -> None:
+    assert [(r.method, r.url, r.body, r.headers) for r in read_paste(text).requests] == requests
+
+
+def test_a_curl_command_that_cannot_be_read_is_named_with_its_line() -> None:
+    paste = read_paste("hello\n\ncurl -X POST https://api.bridge.xyz/v0/customers -d '{\"a\": 1}")
+    assert paste.requests == []
+    assert paste.problems == ["I couldn't read the curl command on line 3: unbalanced single quote "
+                              "(opened at character 53 of the curl command)."]
+
+
+@pytest.mark.parametrize("text, requests, hinted", [
+    # JSON under a GET is that GET's response: neither a body nor a body without an endpoint.
+    ('GET /v0/customers returns\n{"data": [{"id": "c1"}]}', [], False),
+    # The endpoint named after the JSON.
+    ('{"type": "individual"}\nis what I POST /v0/customers', [("POST", "/v0/customers")], False),
+    # A curl's printed response, under it or under its `set -x` echo.
+    ("curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'\n$ \n{\"data\": [{\"id\": \"c1\"}]}",
+     [("GET", "https://api.bridge.xyz/v0/customers")], False),
+    ("+ curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -d a=1\n{\"data\": [{\"id\": \"c1\"}]}",
+     [("POST", "https://api.bridge.xyz/v0/customers")], False),
+    ('{"type": "individual"}', [], True),
+], ids=["get-response", "endpoint-after", "curl-response", "set-x-echo", "no-endpoint"])
+def test_json_is_a_body_only_where_a_body_was_sent(text: str, requests, hinted: bool) -> None:
+    paste = read_paste(text)
+    assert [(r.method, r.url) for r in paste.requests] == requests
+    assert bool(paste.hints) == hinted and paste.errors == []
+    assert [r.body for r in paste.requests if r.source == "json"] == (['{"type": "individual"}'] if requests and
+                                                                      requests[0][1] == "/v0/customers" else [])
+
+
+def test_an_sdk_idempotency_option_sends_the_header() -> None:
+    (req,) = read_paste('requests.post("https://api.bridge.xyz/v0/customers", json=body, idempotency_key="k")').requests
+    assert req.header("Idempotency-Key") is not None
+    (req,) = read_paste('requests.post("https://api.bridge.xyz/v0/customers", json=body)').requests
+    assert req.header("Idempotency-Key") is None

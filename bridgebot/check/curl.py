@@ -24,7 +24,7 @@ _VALUE_OPTIONS = {
     "--retry-delay", "--retry-max-time", "-x", "--proxy", "--cacert", "--capath", "-E", "--cert",
     "--key", "-T", "--upload-file", "-r", "--range", "--resolve", "--connect-to", "--limit-rate",
     "-K", "--config", "--interface", "--dns-servers", "-Y", "--speed-limit", "-y", "--speed-time",
-    "--max-redirs", "--proto", "--proto-redir", "--tlsv1.2", "--ciphers", "--trace",
+    "--max-redirs", "--proto", "--proto-redir", "--ciphers", "--trace",
     "--trace-ascii", "--stderr", "-D", "--dump-header", "--unix-socket", "--oauth2-bearer",
     "--aws-sigv4", "-Q", "--quote", "--variable", "--expand-data", "--happy-eyeballs-timeout-ms",
 }

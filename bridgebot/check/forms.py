@@ -31,7 +31,8 @@ def decode_form(pairs: list[tuple[str, str]]) -> tuple[dict[str, Any], list[str]
             bad.append(key)
             continue
         parts = [m.group(1), *re.findall(r"\[([^\[\]]*)\]", m.group(2))]
-        if not _put(root, parts, value):
+        # "a[][]" (a list of lists) has no form syntax: refused before anything of it is stored.
+        if "[][]" in m.group(2) or not _put(root, parts, value):
             bad.append(key)
     return _listify(root), bad
 
@@ -39,10 +40,9 @@ def decode_form(pairs: list[tuple[str, str]]) -> tuple[dict[str, Any], list[str]
 def _put(node: dict[str, Any], parts: list[str], value: str) -> bool:
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
+        # "expand[]": append (the parent holds a list under a marker). An empty part is only ever
+        # the one after a name: "[][]" is refused before this.
         nxt_append = not last and parts[i + 1] == ""
-        if part == "":
-            # "expand[]": append. The parent holds a list under a marker.
-            return False
         if last:
             if part in node:
                 existing = node[part]

@@ -550,7 +550,10 @@ def _strict_error(body: str) -> str:
     try:
         json.loads(body)
     except json.JSONDecodeError as e:
-        reason = ("it ends early (cut off?)" if e.pos >= len(body.rstrip()) - 1
+        # A trailing comma stops the parser at the bracket after it: the last one, for a body's last member.
+        reason = ("JSON does not allow a trailing comma" if body.startswith(("}", "]"), e.pos)
+                  and body[:e.pos].rstrip().endswith(",")
+                  else "it ends early (cut off?)" if e.pos >= len(body.rstrip()) - 1
                   else "JSON does not allow comments" if body.startswith(("//", "/*"), e.pos) else e.msg)
         return f"{reason} at line {e.lineno} column {e.colno} of the JSON"
     except RecursionError:
@@ -666,8 +669,8 @@ def _js_errors(text: str, taken: _Spans, paste: Paste) -> None:
         if count >= 20 or taken.end_covering(start) is not None:
             continue
         end = balanced_end(text, start)
-        if end < 0:
-            continue
+        if end < 0 or not taken.free(start, end):
+            continue  # never closed, or holding a part read already (read twice, its error was said twice)
         value = js_value(text[start:end], {})
         errs = errors_in(value, fallback=error_from_json)
         if errs:
