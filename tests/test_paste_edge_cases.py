@@ -749,3 +749,99 @@ def test_guzzle_form_params_are_sent_as_a_form(tmp_path) -> None:
     bad = "$client->post('https://api.t.test/things', ['form_params' => ['emial' => 'a@b.co']]);"
     assert one_request(check_paste(ok, specs)).findings == []
     assert pairs(one_request(check_paste(bad, specs)).findings) == [("unknown_param", "emial")]
+
+
+# --- PHP curl: curl_setopt_array, and a body known only at run time ------------------------------
+
+PHP_HEADERS = "['Api-Key: ' . $key, 'Idempotency-Key: ' . $idem, 'Content-Type: application/json']"
+
+
+@pytest.mark.parametrize("text, operation, findings", [
+    # Every option in one curl_setopt_array call: URL, method, headers and body all read.
+    ("$ch = curl_init();\ncurl_setopt_array($ch, [\n"
+     "    CURLOPT_URL => 'https://api.bridge.xyz/v0/customers/cust_1',\n"
+     "    CURLOPT_CUSTOMREQUEST => 'PUT',\n"
+     f"    CURLOPT_HTTPHEADER => {PHP_HEADERS},\n"
+     "    CURLOPT_POSTFIELDS => json_encode(['email' => 5]),\n]);\n$out = curl_exec($ch);",
+     "PUT /v0/customers/{customerID}", [("wrong_type", "email")]),
+    # The array() spelling, then the body set by its own curl_setopt: POST.
+    ("$ch = curl_init();\ncurl_setopt_array($ch, array(CURLOPT_URL => 'https://api.bridge.xyz/v0/customers', "
+     "CURLOPT_RETURNTRANSFER => true, CURLOPT_HTTPHEADER => array('Api-Key: ' . $key, 'Idempotency-Key: ' . $idem, "
+     "'Content-Type: application/json')));\ncurl_setopt($ch, CURLOPT_POSTFIELDS, json_encode(['type' => 'individual', "
+     "'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 5]));",
+     "POST /v0/customers", [("wrong_type", "email")]),
+])
+def test_php_curl_setopt_array_options_are_read(bridge_specs, text: str, operation: str, findings) -> None:
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.source) == (operation, "php")
+    assert r.request.header("api-key") == "$key"
+    assert pairs(r.findings) == findings
+
+
+@pytest.mark.parametrize("postfields, findings", [
+    ("json_encode(['type' => 'individual', 'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 5])",
+     [("wrong_type", "email")]),
+    ("'{\"type\": \"individual\", \"first_name\": \"Jo\", \"last_name\": \"Li\", \"email\": 5}'",
+     [("wrong_type", "email")]),
+    ("'{\"type\": \"individual\"'", [("malformed_body", "")]),
+    # Made elsewhere: sent, not judged (a variable or a call was "not JSON": a false alarm).
+    ("json_encode($data)", []),
+    ("$payload", []),
+    ("buildBody($customer)", []),
+    # A chain of variables longer than the reader follows ends in a value known only at run time.
+    ("$p1;\n$p1 = $p2; $p2 = $p3; $p3 = $p4; $p4 = $p5; $p5 = json_encode($body)", []),
+])
+def test_php_curl_postfields_known_only_at_run_time_are_not_judged(bridge_specs, postfields: str, findings) -> None:
+    text = ("$ch = curl_init();\ncurl_setopt($ch, CURLOPT_URL, 'https://api.bridge.xyz/v0/customers');\n"
+            f"curl_setopt($ch, CURLOPT_HTTPHEADER, {PHP_HEADERS});\n"
+            f"curl_setopt($ch, CURLOPT_POSTFIELDS, {postfields});")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.method) == ("POST /v0/customers", "POST")
+    assert pairs(r.findings) == findings
+
+
+# --- JavaScript literals: escapes, and the nesting limit's boundary -------------------------------
+
+JS_HEADERS = "{'Api-Key': key, 'Idempotency-Key': id, 'Content-Type': 'application/json'}"
+
+
+def test_js_string_escapes_in_a_json_body_are_read_as_the_characters_they_stand_for(bridge_specs) -> None:
+    # A pretty-printed JSON string in single quotes: \n, \t and \r are whitespace to JSON; read as
+    # the letters n, t and r the body was "not valid JSON".
+    text = ("fetch('https://api.bridge.xyz/v0/customers', {method: 'POST', headers: " + JS_HEADERS +
+            r""", body: '{\n\t"type": "individual",\r\n\t"first_name": "Jo",\n\t"last_name": "O\'Li",\n"""
+            r"""\t"email": 5\n}'})""")
+    r = one_request(check_paste(text, bridge_specs))
+    assert json.loads(r.request.body)["last_name"] == "O'Li"
+    assert (label(r), pairs(r.findings)) == ("POST /v0/customers", [("wrong_type", "email")])
+
+
+def _nested(levels: int) -> str:
+    """An object literal ``levels`` deep: {"a": {"a": … {}}}."""
+    return '{"a": ' * (levels - 1) + "{}" + "}" * (levels - 1)
+
+
+_DEEP_CALLS = {
+    "axios": "axios.post('https://api.bridge.xyz/v0/customers', {{type: 'individual', first_name: 'Jo', "
+             "last_name: 'Li', email: 5, metadata: {deep}}}, {{headers: " + JS_HEADERS.replace("{", "{{").replace("}", "}}") + "}})",
+    "fetch": "fetch('https://api.bridge.xyz/v0/customers', {{method: 'POST', headers: "
+             + JS_HEADERS.replace("{", "{{").replace("}", "}}") + ", body: JSON.stringify({{type: 'individual', "
+             "first_name: 'Jo', last_name: 'Li', email: 5, metadata: {deep}}})}})",
+    "requests": "requests.post('https://api.bridge.xyz/v0/customers', headers="
+                + JS_HEADERS.replace("{", "{{").replace("}", "}}") + ", json={{'type': 'individual', "
+                "'first_name': 'Jo', 'last_name': 'Li', 'email': 5, 'metadata': {deep}}})",
+}
+
+
+@pytest.mark.parametrize("client", sorted(_DEEP_CALLS))
+def test_a_body_exactly_as_deep_as_the_limit_is_checked_one_level_more_is_not(bridge_specs, client: str) -> None:
+    from bridgebot.check.clientcode import MAX_NESTING
+
+    # The body object is level 1, so metadata holds MAX_NESTING - 1 more levels: read and checked.
+    at_limit = one_request(check_paste(_DEEP_CALLS[client].format(deep=_nested(MAX_NESTING - 1)), bridge_specs))
+    assert (label(at_limit), at_limit.request.source) == ("POST /v0/customers", client)
+    assert pairs(at_limit.findings) == [("unknown_param", "metadata"), ("wrong_type", "email")]
+    # One level more: not read, and said so.
+    past = one_request(check_paste(_DEEP_CALLS[client].format(deep=_nested(MAX_NESTING)), bridge_specs))
+    assert [f.message for f in past.findings] == [
+        f"The body is nested more than {MAX_NESTING} levels deep, so it was not checked: no API body is that deep."]

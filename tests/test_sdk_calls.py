@@ -12,6 +12,7 @@ import sdk_render as r
 from bridgebot.check import check_paste
 from bridgebot.check.specs import SpecSet
 from bridgebot.check.readers.sdk.index import family_of
+from conftest import STRIPE_SPEC
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +132,15 @@ CASES = [
     ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
      ".setAmount(\"ten\").setCurrency(\"usd\").putMetadata(meta).build();\nPaymentIntent.create(params);",
      "POST /v1/payment_intents", [("wrong_type", "amount")], "sdk:java"),
+    # A value in brackets or behind a cast is the value itself: checked.
+    ("// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"currency\", \"usd\");\n"
+     "params.put(\"unit_amount\", (\"lots\"));\nparams.put(\"product\", (String) 5);\nPrice.create(params);",
+     "POST /v1/prices", [("wrong_type", "product"), ("wrong_type", "unit_amount")], "sdk:java"),
+    # PHP params from a variable made elsewhere: not claimed missing; an empty array is empty params.
+    ("$stripe->paymentIntents->create($params);", "POST /v1/payment_intents", [], "sdk:php"),
+    ("$stripe->paymentIntents->create(buildParams($order));", "POST /v1/payment_intents", [], "sdk:php"),
+    ("$stripe->paymentIntents->create([]);", "POST /v1/payment_intents",
+     [("missing_required", "amount"), ("missing_required", "currency")], "sdk:php"),
 ]
 
 
@@ -274,3 +284,31 @@ def test_a_call_with_an_argument_nested_hundreds_deep_is_still_read(both: SpecSe
     # still read and checked (reading every level ran out of stack and lost the call).
     op, got, _src = _one(text, both)
     assert (op, sorted(got)) == ("POST /v1/customers", [("wrong_type", "balance"), ("wrong_type", "metadata")])
+
+
+def test_method_names_derived_from_the_paths_of_a_freshly_loaded_spec(stripe_specs: SpecSet) -> None:
+    # The name index is built from the spec's paths on first use (a fresh load: built here). After
+    # an id, a literal is an action (invoices/{id}/pay), a sub-collection (customers/{id}/sources:
+    # createSource, listSources; sources/{id}: retrieveSource…) or a singleton (deleteDiscount).
+    fresh = SpecSet.load([STRIPE_SPEC])
+    calls = {
+        "stripe.invoices.pay('in_1', {paid_out_of_band: 'yes'})": "POST /v1/invoices/{invoice}/pay",
+        "stripe.customers.createSource('cus_1', {source: 'tok_visa'})": "POST /v1/customers/{customer}/sources",
+        "stripe.customers.listSources('cus_1')": "GET /v1/customers/{customer}/sources",
+        "stripe.customers.retrieveSource('cus_1', 'src_1')": "GET /v1/customers/{customer}/sources/{id}",
+        "stripe.customers.updateSource('cus_1', 'src_1', {name: 'x'})": "POST /v1/customers/{customer}/sources/{id}",
+        "stripe.customers.deleteSource('cus_1', 'src_1')": "DELETE /v1/customers/{customer}/sources/{id}",
+        "stripe.customers.deleteDiscount('cus_1')": "DELETE /v1/customers/{customer}/discount",
+        "stripe.customers.retrieveCashBalance('cus_1')": "GET /v1/customers/{customer}/cash_balance",
+        "stripe.customers.updateCashBalance('cus_1', {settings: {}})": "POST /v1/customers/{customer}/cash_balance",
+        "stripe.customers.search({query: 'email:\"a@b.co\"'})": "GET /v1/customers/search",
+        "stripe.checkout.sessions.listLineItems('cs_1')": "GET /v1/checkout/sessions/{session}/line_items",
+        "stripe.subscriptionItems.createUsageRecord('si_1', {quantity: 1})":
+            "POST /v1/subscription_items/{subscription_item}/usage_records",
+    }
+    got = {call: [q.operation.label for q in check_paste(f"```js\nawait {call};\n```", fresh).requests if q.operation]
+           for call in calls}
+    assert got == {call: [op] for call, op in calls.items()}
+    # Ruby names the action the same way, on the class.
+    assert _one("Stripe::Invoice.pay('in_1', paid_out_of_band: 'yes')", fresh) == (
+        "POST /v1/invoices/{invoice}/pay", [("wrong_type", "paid_out_of_band")], "sdk:ruby")

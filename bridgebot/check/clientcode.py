@@ -674,8 +674,8 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         bv = _php_value(opts["CURLOPT_POSTFIELDS"], env)
         if isinstance(bv, _Stringified):
             body, value = json.dumps(bv.value, default=str), bv.value
-        elif isinstance(bv, str):
-            body = bv
+        elif isinstance(bv, str):  # a variable or a call (Unresolved): sent, value known only at run time
+            body, value = bv, (bv if isinstance(bv, Unresolved) else None)
         elif isinstance(bv, dict):
             body = urlencode(bv)
         if method == "GET":
