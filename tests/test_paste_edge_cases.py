@@ -845,3 +845,21 @@ def test_a_body_exactly_as_deep_as_the_limit_is_checked_one_level_more_is_not(br
     past = one_request(check_paste(_DEEP_CALLS[client].format(deep=_nested(MAX_NESTING)), bridge_specs))
     assert [f.message for f in past.findings] == [
         f"The body is nested more than {MAX_NESTING} levels deep, so it was not checked: no API body is that deep."]
+
+
+@pytest.mark.parametrize("call, url, findings", [
+    # params= become the query (lists repeated), after a query the URL already has; params made
+    # elsewhere leave the URL as written.
+    ("requests.get('https://api.bridge.xyz/v0/customers', headers={'Api-Key': key}, "
+     "params={'limit': 1000, 'starting_after': ['cust_1']})",
+     "https://api.bridge.xyz/v0/customers?limit=1000&starting_after=cust_1", [("out_of_range", "limit")]),
+    ("httpx.get('https://api.bridge.xyz/v0/customers?ending_before=cust_9', headers={'Api-Key': key}, "
+     "params={'limit': 1000})",
+     "https://api.bridge.xyz/v0/customers?ending_before=cust_9&limit=1000", [("out_of_range", "limit")]),
+    ("requests.get('https://api.bridge.xyz/v0/customers', headers={'Api-Key': key}, params=query)",
+     "https://api.bridge.xyz/v0/customers", []),
+])
+def test_python_client_params_are_the_query_sent(bridge_specs, call: str, url: str, findings) -> None:
+    (q,) = check_paste(call, bridge_specs).requests
+    assert (q.request.url, q.operation.label if q.operation else None) == (url, "GET /v0/customers")
+    assert [(f.kind, f.field) for f in q.findings] == findings

@@ -141,6 +141,14 @@ CASES = [
     ("$stripe->paymentIntents->create(buildParams($order));", "POST /v1/payment_intents", [], "sdk:php"),
     ("$stripe->paymentIntents->create([]);", "POST /v1/payment_intents",
      [("missing_required", "amount"), ("missing_required", "currency")], "sdk:php"),
+    # C#: a `using Stripe.X;` says which SessionService it is (several APIs have sessions).
+    ("using Stripe;\nusing Stripe.BillingPortal;\n\nvar options = new SessionCreateOptions { Customer = \"cus_1\" };\n"
+     "var service = new SessionService();\nvar session = service.Create(options);", "POST /v1/billing_portal/sessions", [],
+     "sdk:csharp"),
+    ("using Stripe;\nusing Stripe.FinancialConnections;\n\nvar options = new SessionCreateOptions { Customer = \"cus_1\" };\n"
+     "var service = new SessionService();\nvar session = service.Create(options);", "POST /v1/financial_connections/sessions",
+     [("missing_required", "account_holder"), ("missing_required", "permissions"), ("unknown_param", "customer")],
+     "sdk:csharp"),
 ]
 
 
@@ -278,6 +286,13 @@ def test_a_call_in_a_traceback_behind_a_log_prefix_after_other_text_is_read(both
     "Stripe::Customer.create(email: 'a@b.co', balance: 'x', metadata: " + "[" * 3000 + "1" + "]" * 3000 + ")",
     "// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"balance\", \"x\");\n"
     "params.put(\"metadata\", " + "List.of(" * 300 + "1" + ")" * 300 + ");\nCustomer.create(params);",
+    "```go\nc, err := customer.New(&stripe.CustomerParams{Balance: stripe.String(\"x\"), Metadata: "
+    + "[]interface{}{" * 300 + "1" + "}" * 300 + "})\n```",
+    "await stripe.customers.create({balance: 'x', metadata: " + "[" * 300 + "1" + "]" * 300 + "});",
+    "stripe.Customer.create(balance='x', metadata=" + "[" * 300 + "1" + "]" * 300 + ")",
+    "$stripe->customers->create(['balance' => 'x', 'metadata' => " + "[" * 300 + "1" + "]" * 300 + "]);",
+    "var service = new CustomerService();\nservice.Create(new CustomerCreateOptions { Balance = \"x\", Metadata = "
+    + "new List<object> { " * 300 + "1" + " }" * 300 + " }); // Stripe",
 ])
 def test_a_call_with_an_argument_nested_hundreds_deep_is_still_read(both: SpecSet, text: str) -> None:
     # Past the readers' depth limit the value is left unknown; the call and its other fields are
@@ -312,3 +327,46 @@ def test_method_names_derived_from_the_paths_of_a_freshly_loaded_spec(stripe_spe
     # Ruby names the action the same way, on the class.
     assert _one("Stripe::Invoice.pay('in_1', paid_out_of_band: 'yes')", fresh) == (
         "POST /v1/invoices/{invoice}/pay", [("wrong_type", "paid_out_of_band")], "sdk:ruby")
+
+
+#: Per language: the call with {v} where the value goes, and (value as written, value as read).
+_VALUES = {
+    "ruby": ("Stripe::Customer.create(email: 'a@b.co', balance: {v})",
+             [("false", False), ("true", True), ("nil", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
+              (":x", "x"), ("[1, 2]", [1, 2]), ("{a: 1}", {"a": 1})]),
+    "javascript": ("await stripe.customers.create({{email: 'a@b.co', balance: {v}}});",
+                   [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
+                    ("[1, 2]", [1, 2]), ("{a: 1}", {"a": 1})]),
+    "python": ("stripe.Customer.create(email='a@b.co', balance={v})",
+               [("False", False), ("True", True), ("None", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
+                ("[1, 2]", [1, 2]), ("{'a': 1}", {"a": 1})]),
+    "php": ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => {v}]);",
+            [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
+             ("[1, 2]", [1, 2]), ("['a' => 1]", {"a": 1})]),
+    "java": ('// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put("email", "a@b.co");\n'
+             'params.put("balance", {v});\nCustomer.create(params);',
+             [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ('"x"', "x"),
+              ("List.of(1, 2)", [1, 2])]),
+    "csharp": ('var service = new CustomerService();\nservice.Create(new CustomerCreateOptions {{ Email = "a@b.co", '
+               'Balance = {v} }}); // Stripe',
+               [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ('"x"', "x"),
+                ("new List<long> { 1, 2 }", [1, 2]), ('new Dictionary<string, long> { { "a", 1 } }', {"a": 1})]),
+    "go": ('```go\nc, err := customer.New(&stripe.CustomerParams{{Email: stripe.String("a@b.co"), Balance: {v}}})\n```',
+           [("stripe.Bool(false)", False), ("stripe.Bool(true)", True), ("nil", None), ("stripe.Float64(-1.5)", -1.5),
+            ("stripe.Float64(1.5)", 1.5), ('stripe.String("x")', "x"), ("[]int64{1, 2}", [1, 2]),
+            ('map[string]int64{"a": 1}', {"a": 1})]),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_VALUES))
+def test_a_literal_is_checked_as_the_value_it_is_in_every_language(both: SpecSet, lang: str) -> None:
+    # balance takes an integer: each literal is reported with the value it stands for (a false
+    # read as true, a -1.5 as 1.5 or a list as one item would each say the wrong thing).
+    template, values = _VALUES[lang]
+    got = []
+    for written, _ in values:
+        res = check_paste(template.format(v=written), both)
+        got.append([(q.operation.label if q.operation else None, q.request.source,
+                     [(f.kind, f.field, f.actual) for f in q.findings]) for q in res.requests])
+    assert got == [[("POST /v1/customers", f"sdk:{lang}", [("wrong_type", "balance", read)])] for _, read in values]
+
