@@ -149,6 +149,40 @@ CASES = [
      "var service = new SessionService();\nvar session = service.Create(options);", "POST /v1/financial_connections/sessions",
      [("missing_required", "account_holder"), ("missing_required", "permissions"), ("unknown_param", "customer")],
      "sdk:csharp"),
+    # JavaScript: a spread of a literal brings its fields (a spread of a variable made elsewhere may hold
+    # amount); a template literal without ${} is its text, with one it is unknown, as is undefined.
+    ("```js\nconst base = {email: 'a@b.co', balance: 'x'};\nawait stripe.customers.create({...base, description: 'd'});\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:javascript"),
+    ("```js\nawait stripe.paymentIntents.create({...opts, currency: 'usd'});\n```", "POST /v1/payment_intents", [],
+     "sdk:javascript"),
+    ("```js\nawait stripe.customers.create({email: 'a@b.co', tax_exempt: `exemp`, name: `${first} ${last}`});\n```",
+     "POST /v1/customers", [("invalid_enum", "tax_exempt")], "sdk:javascript"),
+    ("```js\nawait stripe.customers.create({email: 'a@b.co', balance: undefined});\n```", "POST /v1/customers", [],
+     "sdk:javascript"),
+    # The client made in the chain (new Stripe(key), octokat's repos(o, r)); a comment argument and a
+    # method in the literal are passed over; TypeScript's `as` is the value itself.
+    ("```js\nawait new Stripe(key).customers.create({email: 'a@b.co', balance: 'x'});\n```", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:javascript"),
+    ("```js\nawait octo.repos('o', 'r').issues.create({title: 't', labels: 'bug'});\n```",
+     "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:javascript"),
+    ("```js\nawait stripe.customers.create(/* the customer */ {email: 'a@b.co', balance: 'x', toJSON() { return 1; }});\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:javascript"),
+    ("```ts\nawait stripe.customers.create({email: 'a@b.co', balance: ('x' as unknown) as number});\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:typescript"),
+    # Python: **params of a dict made in the snippet are its fields, **{**base, …} too; a splat of a
+    # dict made elsewhere may hold amount; adjacent strings are one string.
+    ("```python\nparams = {'email': 'a@b.co', 'balance': 'x'}\nstripe.Customer.create(**params)\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:python"),
+    ("```python\nbase = {'email': 'a@b.co'}\nstripe.Customer.create(**{**base, 'balance': 'x'})\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:python"),
+    ("```python\nstripe.PaymentIntent.create(**{'currency': 'usd', **opts})\n```", "POST /v1/payment_intents", [],
+     "sdk:python"),
+    ("```python\nstripe.Customer.create(email='a@b.co', tax_exempt='ex' 'emp')\n```", "POST /v1/customers",
+     [("invalid_enum", "tax_exempt")], "sdk:python"),
+    ("```python\nstripe.Customer.create(email='a@b.co', tax_exempt='ex' f'{x}')\n```", "POST /v1/customers", [],
+     "sdk:python"),
+    ("```python\nGithub(token).get_repo('o/r').create_issue(title='t', labels='bug')\n```",
+     "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:python"),
 ]
 
 
