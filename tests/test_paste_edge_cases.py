@@ -863,3 +863,92 @@ def test_python_client_params_are_the_query_sent(bridge_specs, call: str, url: s
     (q,) = check_paste(call, bridge_specs).requests
     assert (q.request.url, q.operation.label if q.operation else None) == (url, "GET /v0/customers")
     assert [(f.kind, f.field) for f in q.findings] == findings
+
+
+# --- client code: every way of giving a body, and the literals inside it -------------------------
+
+def _read(text: str, specs) -> tuple:
+    r = one_request(check_paste(text, specs))
+    return (r.request.source, r.request.method, label(r), r.request.header("content-type"),
+            sorted((f.kind, f.field, f.actual) for f in r.findings))
+
+
+_PI = "https://api.stripe.com/v1/payment_intents"
+
+
+@pytest.mark.parametrize("text, read", [
+    # requests.request(method, url, …); a dict as data= is a form (bools as requests writes them).
+    (f"requests.request('POST', '{_PI}', auth=(key, ''), data={{'amount': 'ten', 'currency': 'usd', 'confirm': True}})",
+     ("requests", "POST", "POST /v1/payment_intents", "application/x-www-form-urlencoded",
+      [("wrong_type", "amount", "ten"), ("wrong_type", "confirm", "True")])),
+    (f"requests.post('{_PI}', auth=(key, ''), data={{'amount': -5, 'currency': 'usd', 'confirm': False}})",
+     ("requests", "POST", "POST /v1/payment_intents", "application/x-www-form-urlencoded",
+      [("wrong_type", "confirm", "False")])),
+    # A string or bytes as data= / content= is the body as written, with no Content-Type.
+    (f"requests.post('{_PI}', auth=(key, ''), data='amount=ten&currency=usd')",
+     ("requests", "POST", "POST /v1/payment_intents", None,
+      [("content_type", "Content-Type", None), ("wrong_type", "amount", "ten")])),
+    (f"requests.post('{_PI}', auth=(key, ''), data=b'amount=ten&currency=usd')",
+     ("requests", "POST", "POST /v1/payment_intents", None,
+      [("content_type", "Content-Type", None), ("wrong_type", "amount", "ten")])),
+    (f"httpx.post('{_PI}', auth=(key, ''), content=b'amount=ten&currency=usd')",
+     ("httpx", "POST", "POST /v1/payment_intents", None,
+      [("content_type", "Content-Type", None), ("wrong_type", "amount", "ten")])),
+    # Made elsewhere: sent (so not "needs a body"), value not judged.
+    (f"httpx.post('{_PI}', auth=(key, ''), content=payload)",
+     ("httpx", "POST", "POST /v1/payment_intents", None, [("content_type", "Content-Type", None)])),
+    (f"requests.post('{_PI}', auth=(key, ''), data=payload)",
+     ("requests", "POST", "POST /v1/payment_intents", None, [("content_type", "Content-Type", None)])),
+])
+def test_python_client_bodies_by_data_and_content(stripe_specs, text: str, read) -> None:
+    assert _read(text, stripe_specs) == read
+
+
+_BC = "https://api.bridge.xyz/v0/customers"
+_PYH = "{'Api-Key': key, 'Idempotency-Key': idem}"
+_JSH = "{'Api-Key': key, 'Idempotency-Key': idem, 'Content-Type': 'application/json'}"
+_PHPH = "['Api-Key: ' . $key, 'Idempotency-Key: ' . $idem, 'Content-Type: application/json']"
+_PERSON = "'type': 'individual', 'first_name': 'Jo', 'last_name': 'Li'"
+
+
+@pytest.mark.parametrize("text, read", [
+    # Python: json.dumps(...) assigned earlier and sent as data= (no Content-Type: said so); a
+    # headers dict spread into another; True, None and -5 as JSON's true, null and -5.
+    (f"body = json.dumps({{{_PERSON}, 'email': 5}})\nrequests.post('{_BC}', headers={_PYH}, data=body)",
+     ("requests", "POST", "POST /v0/customers", None, [("content_type", "Content-Type", None), ("wrong_type", "email", 5)])),
+    (f"requests.post('{_BC}', headers={{**{_PYH}, 'Content-Type': 'application/json'}}, "
+     f"data=json.dumps({{{_PERSON}, 'email': -5}}))",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", -5)])),
+    (f"requests.post('{_BC}', headers={_PYH}, json={{{_PERSON}, 'email': True}})",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", True)])),
+    (f"requests.post('{_BC}', headers={_PYH}, json={{{_PERSON}, 'email': None}})",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", None)])),
+    # A key named at run time is not a field called by the variable's name; one bound in the
+    # snippet is the field it names.
+    (f"requests.post('{_BC}', headers={_PYH}, json={{{_PERSON}, FIELD: 'x', 'email': 5}})",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", 5)])),
+    (f"FIELD = 'email'\nrequests.post('{_BC}', headers={_PYH}, json={{{_PERSON}, FIELD: 5}})",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", 5)])),
+    # JavaScript: shorthand {email} from a const, true/false/null, a string + a variable, a computed key.
+    (f"const email = 'a@b.co';\nfetch('{_BC}', {{method: 'POST', headers: {_JSH}, body: JSON.stringify("
+     f"{{{_PERSON}, email, signed_agreement_id: true}})}})",
+     ("fetch", "POST", "POST /v0/customers", "application/json", [("wrong_type", "signed_agreement_id", True)])),
+    (f"fetch('{_BC}', {{method: 'POST', headers: {_JSH}, body: JSON.stringify({{{_PERSON}, email: false, "
+     f"[field]: null}})}})",
+     ("fetch", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", False)])),
+    (f"fetch('{_BC}', {{method: 'POST', headers: {_JSH}, body: JSON.stringify({{'type': 'individual', "
+     f"'first_name': 'Jo' + suffix, 'last_name': 'Li', email: null}})}})",
+     ("fetch", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", None)])),
+    # PHP: CURLOPT_POST, and false / null / TRUE as JSON's false, null and true.
+    (f"curl_setopt($ch, CURLOPT_URL, '{_BC}');\ncurl_setopt($ch, CURLOPT_POST, true);\n"
+     f"curl_setopt($ch, CURLOPT_HTTPHEADER, {_PHPH});\ncurl_setopt($ch, CURLOPT_POSTFIELDS, json_encode([{_PERSON.replace(': ', ' => ')}, "
+     "'email' => false, 'phone' => null, 'x' => TRUE]));",
+     ("php", "POST", "POST /v0/customers", "application/json",
+      [("unknown_param", "x", "x"), ("wrong_type", "email", False), ("wrong_type", "phone", None)])),
+    # A lower-case CURLOPT_CUSTOMREQUEST is the method; with no body set, the body is missing.
+    (f"curl_setopt($ch, CURLOPT_URL, '{_BC}');\ncurl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'post');\n"
+     f"curl_setopt($ch, CURLOPT_HTTPHEADER, {_PHPH});",
+     ("php", "POST", "POST /v0/customers", "application/json", [("missing_required", "", None)])),
+])
+def test_client_code_literals_are_read_as_the_values_they_are(bridge_specs, text: str, read) -> None:
+    assert _read(text, bridge_specs) == read

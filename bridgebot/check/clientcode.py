@@ -197,7 +197,11 @@ class _JsParser:
                 self.ws()
                 if self.s[self.i] == ":":
                     self.i += 1
-                    out[key] = self.value()
+                    value = self.value()
+                    if isinstance(key, Unresolved):  # [field]: a key named at run time, not a field "[field]"
+                        out = PartialDict(out)
+                    else:
+                        out[key] = value
                 else:  # shorthand { amount }
                     out[key] = self._ident(key)
             self.ws()
@@ -393,6 +397,9 @@ def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
                 partial = partial or not isinstance(spread, dict) or isinstance(spread, PartialDict)
                 continue
             key = _py(k, env, depth)
+            if isinstance(key, Unresolved):  # {field: 1}: a key named at run time, not a field "field"
+                partial = True
+                continue
             out[key if isinstance(key, str) else str(key)] = _py(v, env, depth)
         return PartialDict(out) if partial else out
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
