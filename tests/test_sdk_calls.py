@@ -367,35 +367,42 @@ def test_method_names_derived_from_the_paths_of_a_freshly_loaded_spec(stripe_spe
 _VALUES = {
     "ruby": ("Stripe::Customer.create(email: 'a@b.co', balance: {v})",
              [("false", False), ("true", True), ("nil", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
-              (":x", "x"), ("[1, 2]", [1, 2]), ("{a: 1}", {"a": 1})]),
+              (":x", "x"), ("[1, 2]", [1, 2]), ("{a: 1}", {"a": 1}),
+              (r'"it\"s"', 'it"s'), (r'"a\tb"', "a\tb"), (r'"\u0041"', "A"), (r"'a\tb'", r"a\tb")]),
     "javascript": ("await stripe.customers.create({{email: 'a@b.co', balance: {v}}});",
                    [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
-                    ("[1, 2]", [1, 2]), ("{a: 1}", {"a": 1})]),
+                    ("[1, 2]", [1, 2]), ("{a: 1}", {"a": 1}),
+                    (r"'it\'s'", "it's"), (r"'a\tb'", "a\tb"), (r"'\u0041'", "A")]),
     "python": ("stripe.Customer.create(email='a@b.co', balance={v})",
                [("False", False), ("True", True), ("None", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
-                ("[1, 2]", [1, 2]), ("{'a': 1}", {"a": 1})]),
+                ("[1, 2]", [1, 2]), ("{'a': 1}", {"a": 1}),
+                (r'"it\"s"', 'it"s'), (r'"a\tb"', "a\tb"), (r'"\u0041"', "A"), (r'r"a\tb"', r"a\tb")]),
     "php": ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => {v}]);",
             [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
-             ("[1, 2]", [1, 2]), ("['a' => 1]", {"a": 1})]),
+             ("[1, 2]", [1, 2]), ("['a' => 1]", {"a": 1}),
+             (r'"it\"s"', 'it"s'), (r'"a\tb"', "a\tb"), (r"'it\'s'", "it's")]),
     "java": ('// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put("email", "a@b.co");\n'
              'params.put("balance", {v});\nCustomer.create(params);',
              [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ('"x"', "x"),
-              ("List.of(1, 2)", [1, 2])]),
+              ("List.of(1, 2)", [1, 2]), (r'"it\"s"', 'it"s'), (r'"\u0041"', "A")]),
     "csharp": ('var service = new CustomerService();\nservice.Create(new CustomerCreateOptions {{ Email = "a@b.co", '
                'Balance = {v} }}); // Stripe',
                [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ('"x"', "x"),
-                ("new List<long> { 1, 2 }", [1, 2]), ('new Dictionary<string, long> { { "a", 1 } }', {"a": 1})]),
+                ("new List<long> { 1, 2 }", [1, 2]), ('new Dictionary<string, long> { { "a", 1 } }', {"a": 1}),
+                (r'"it\"s"', 'it"s'), (r'"\u0041"', "A")]),
     "go": ('```go\nc, err := customer.New(&stripe.CustomerParams{{Email: stripe.String("a@b.co"), Balance: {v}}})\n```',
            [("stripe.Bool(false)", False), ("stripe.Bool(true)", True), ("nil", None), ("stripe.Float64(-1.5)", -1.5),
             ("stripe.Float64(1.5)", 1.5), ('stripe.String("x")', "x"), ("[]int64{1, 2}", [1, 2]),
-            ('map[string]int64{"a": 1}', {"a": 1})]),
+            ('map[string]int64{"a": 1}', {"a": 1}), (r'stripe.String("a\tb")', "a\tb"),
+            (r'stripe.String(`a\tb`)', r"a\tb"), (r'stripe.String("\u0041")', "A")]),
 }
 
 
 @pytest.mark.parametrize("lang", sorted(_VALUES))
 def test_a_literal_is_checked_as_the_value_it_is_in_every_language(both: SpecSet, lang: str) -> None:
     # balance takes an integer: each literal is reported with the value it stands for (a false
-    # read as true, a -1.5 as 1.5 or a list as one item would each say the wrong thing).
+    # read as true, a -1.5 as 1.5, a list as one item or an escape left undecoded would each say
+    # the wrong thing; raw strings keep their backslashes).
     template, values = _VALUES[lang]
     got = []
     for written, _ in values:
