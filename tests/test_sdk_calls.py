@@ -183,6 +183,19 @@ CASES = [
      "sdk:python"),
     ("```python\nGithub(token).get_repo('o/r').create_issue(title='t', labels='bug')\n```",
      "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:python"),
+    # Setters that fill a map: a builder's putMetadata(k, v) and putAllMetadata(map), a map's
+    # putAll(other), Go's AddMetadata(k, v): each value lands under its key and is checked there.
+    ("import com.stripe.model.Customer;\nCustomerCreateParams params = CustomerCreateParams.builder()"
+     ".setEmail(\"a@b.co\").putMetadata(\"order\", 5L).build();\nCustomer.create(params);",
+     "POST /v1/customers", [("wrong_type", "metadata.order")], "sdk:java"),
+    ("import com.stripe.model.Customer;\nMap<String, String> meta = new HashMap<>();\nmeta.put(\"order\", 5);\n"
+     "CustomerCreateParams params = CustomerCreateParams.builder().setEmail(\"a@b.co\").putAllMetadata(meta).build();\n"
+     "Customer.create(params);", "POST /v1/customers", [("wrong_type", "metadata.order")], "sdk:java"),
+    ("// stripe\nMap<String, Object> base = new HashMap<>();\nbase.put(\"balance\", \"x\");\n"
+     "Map<String, Object> params = new HashMap<>();\nparams.put(\"email\", \"a@b.co\");\nparams.putAll(base);\n"
+     "Customer.create(params);", "POST /v1/customers", [("wrong_type", "balance")], "sdk:java"),
+    ("```go\nparams := &stripe.CustomerParams{Email: stripe.String(\"a@b.co\")}\nparams.AddMetadata(\"order\", 5)\n"
+     "c, err := customer.New(params)\n```", "POST /v1/customers", [("wrong_type", "metadata.order")], "sdk:go"),
 ]
 
 
