@@ -196,6 +196,36 @@ CASES = [
      "Customer.create(params);", "POST /v1/customers", [("wrong_type", "balance")], "sdk:java"),
     ("```go\nparams := &stripe.CustomerParams{Email: stripe.String(\"a@b.co\")}\nparams.AddMetadata(\"order\", 5)\n"
      "c, err := customer.New(params)\n```", "POST /v1/customers", [("wrong_type", "metadata.order")], "sdk:go"),
+    # The async variants call the same endpoints (they were not read at all).
+    ("var service = new CustomerService();\nvar c = await service.CreateAsync(new CustomerCreateOptions "
+     "{ Email = \"a@b.co\", Balance = \"x\" }); // Stripe", "POST /v1/customers", [("wrong_type", "balance")], "sdk:csharp"),
+    ("var service = new CustomerService();\nvar c = await service.ListAsync(new CustomerListOptions { Limit = \"many\" }); "
+     "// Stripe", "GET /v1/customers", [("wrong_type", "limit")], "sdk:csharp"),
+    ("var service = new CustomerService();\nvar c = await service.GetAsync(\"cus_1\"); // Stripe",
+     "GET /v1/customers/{customer}", [], "sdk:csharp"),
+    ("```python\nawait stripe.Customer.create_async(email='a@b.co', balance='x')\n```", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:python"),
+    # C#: the service made in brackets in the chain; a value in brackets or behind a cast; arrays
+    # (new[] / new string[]); a dictionary built from another and filled.
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\", Balance = (\"x\") };\n"
+     "var customer = await (new CustomerService()).CreateAsync(options); // Stripe", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:csharp"),
+    ("var service = new CustomerService();\nservice.Create(new CustomerCreateOptions { Email = \"a@b.co\", "
+     "Balance = (object)\"x\" }); // Stripe", "POST /v1/customers", [("wrong_type", "balance")], "sdk:csharp"),
+    ("var service = new PaymentIntentService();\nservice.Create(new PaymentIntentCreateOptions { Amount = 100, "
+     "Currency = \"usd\", PaymentMethodTypes = new[] { 5 } }); // Stripe", "POST /v1/payment_intents",
+     [("wrong_type", "payment_method_types[0]")], "sdk:csharp"),
+    ("var service = new PaymentIntentService();\nservice.Create(new PaymentIntentCreateOptions { Amount = 100, "
+     "Currency = \"usd\", PaymentMethodTypes = new string[] { \"card\", 5 } }); // Stripe", "POST /v1/payment_intents",
+     [("wrong_type", "payment_method_types[1]")], "sdk:csharp"),
+    ("var service = new PaymentIntentService();\nservice.Create(new PaymentIntentCreateOptions { Amount = 100, "
+     "Currency = \"usd\", Metadata = new Dictionary<string, string>(other) { { \"a\", 5 } } }); // Stripe",
+     "POST /v1/payment_intents", [("wrong_type", "metadata.a")], "sdk:csharp"),
+    # A list call's options are its query: a misspelt one is unknown, a bad value is checked.
+    ("```js\nawait stripe.customers.list({limitt: 5});\n```", "GET /v1/customers", [("unknown_param", "limitt")],
+     "sdk:javascript"),
+    ("```js\nawait stripe.customers.list({limit: 'many'});\n```", "GET /v1/customers", [("wrong_type", "limit")],
+     "sdk:javascript"),
 ]
 
 
