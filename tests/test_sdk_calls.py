@@ -226,6 +226,28 @@ CASES = [
      "sdk:javascript"),
     ("```js\nawait stripe.customers.list({limit: 'many'});\n```", "GET /v1/customers", [("wrong_type", "limit")],
      "sdk:javascript"),
+    # Go: a field set after the literal; Int64Slice; a constant (stripe.CurrencyUSD) is unknown; brackets.
+    ("```go\nparams := &stripe.CustomerParams{Email: stripe.String(\"a@b.co\")}\nparams.Balance = stripe.String(\"x\")\n"
+     "c, err := customer.New(params)\n```", "POST /v1/customers", [("wrong_type", "balance")], "sdk:go"),
+    ("```go\npi, err := paymentintent.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(100), Currency: "
+     "stripe.String(string(stripe.CurrencyUSD)), PaymentMethodTypes: stripe.Int64Slice([]int64{5})})\n```",
+     "POST /v1/payment_intents", [("wrong_type", "payment_method_types[0]")], "sdk:go"),
+    ("```go\npi, err := paymentintent.New(&stripe.PaymentIntentParams{Amount: (stripe.String(\"x\")), "
+     "Currency: stripe.String(\"usd\")})\n```", "POST /v1/payment_intents", [("wrong_type", "amount")], "sdk:go"),
+    # Java: an enum constant is its lower-case value (a misspelt one is not in the enum); the
+    # StripeClient's client.customers().create(); an empty new ArrayList<>(); calls and fields unknown.
+    ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
+     ".setAmount(100L).setCurrency(\"usd\").setCaptureMethod(PaymentIntentCreateParams.CaptureMethod.MANUALLY).build();\n"
+     "PaymentIntent.create(params);", "POST /v1/payment_intents", [("invalid_enum", "capture_method")], "sdk:java"),
+    ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
+     ".setAmount(100L).setCurrency(\"usd\").setCaptureMethod(PaymentIntentCreateParams.CaptureMethod.MANUAL).build();\n"
+     "PaymentIntent.create(params);", "POST /v1/payment_intents", [], "sdk:java"),
+    ("import com.stripe.StripeClient;\nStripeClient client = new StripeClient(key);\nCustomerCreateParams params = "
+     "CustomerCreateParams.builder().setEmail(\"a@b.co\").setBalance(\"x\").build();\n"
+     "Customer customer = client.customers().create(params);", "POST /v1/customers", [("wrong_type", "balance")], "sdk:java"),
+    ("// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"amount\", 100);\nparams.put(\"currency\", \"usd\");\n"
+     "params.put(\"payment_method_types\", new ArrayList<>());\nparams.put(\"description\", getDescription());\n"
+     "params.put(\"customer\", config.customer);\nPaymentIntent.create(params);", "POST /v1/payment_intents", [], "sdk:java"),
 ]
 
 
