@@ -248,6 +248,28 @@ CASES = [
     ("// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"amount\", 100);\nparams.put(\"currency\", \"usd\");\n"
      "params.put(\"payment_method_types\", new ArrayList<>());\nparams.put(\"description\", getDescription());\n"
      "params.put(\"customer\", config.customer);\nPaymentIntent.create(params);", "POST /v1/payment_intents", [], "sdk:java"),
+    # Ruby: a **splat inside the hash (keys unknown, the rest checked); interpolated strings unknown;
+    # 'string' => and :symbol => keys; an instance variable set in the snippet; minus on a string unknown.
+    ("Stripe::Customer.create({email: 'a@b.co', **extra, balance: 'x'})", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:ruby"),
+    ("Stripe::PaymentIntent.create({currency: 'usd', **opts})", "POST /v1/payment_intents", [], "sdk:ruby"),
+    ('Stripe::Customer.create(email: "a#{x}", balance: "#{n}")', "POST /v1/customers", [], "sdk:ruby"),
+    ("Stripe::Customer.create('email' => 'a@b.co', :balance => 'x')", "POST /v1/customers", [("wrong_type", "balance")],
+     "sdk:ruby"),
+    ("@balance = 'x'\nStripe::Customer.create(email: 'a@b.co', balance: @balance)", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:ruby"),
+    ("Stripe::Customer.create(email: 'a@b.co', balance: -'x')", "POST /v1/customers", [], "sdk:ruby"),
+    # PHP: a key held in a variable (keys unknown, the rest checked); interpolated strings unknown;
+    # a client got from a method ($this->stripe()); minus on a string unknown, on a bracketed number a number.
+    ("$stripe->customers->create(['email' => 'a@b.co', $key => 1, 'balance' => 'x']);", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:php"),
+    ("$stripe->paymentIntents->create(['currency' => 'usd', $key => 100]);", "POST /v1/payment_intents", [], "sdk:php"),
+    ("$stripe->customers->create(['email' => \"a{$x}\", 'balance' => \"$n\"]);", "POST /v1/customers", [], "sdk:php"),
+    ("$this->stripe()->customers->create(['email' => 'a@b.co', 'balance' => 'x']);", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:php"),
+    ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => -'x']);", "POST /v1/customers", [], "sdk:php"),
+    ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => -(5.5)]);", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:php"),
 ]
 
 
