@@ -952,3 +952,27 @@ _PERSON = "'type': 'individual', 'first_name': 'Jo', 'last_name': 'Li'"
 ])
 def test_client_code_literals_are_read_as_the_values_they_are(bridge_specs, text: str, read) -> None:
     assert _read(text, bridge_specs) == read
+
+
+@pytest.mark.parametrize("text, read", [
+    # Calls with no arguments, no readable URL, a config without url, a request() with only a
+    # method, or never closed: passed over; the readable call among them is read.
+    ("fetch();\naxios();\naxios({method: 'post'});\naxios.get();\naxios.get(base);\nfetch(url);\n"
+     "fetch('https://api.bridge.xyz/v0/customers', {headers: {'Api-Key': k}})\n"
+     "fetch('https://api.bridge.xyz/v0/wallets', {",
+     [("fetch", "GET /v0/customers")]),
+    ("requests.request('GET')\nrequests.get()\nrequests.post(url)\n"
+     "requests.get('https://api.bridge.xyz/v0/customers', headers={'Api-Key': k})\n"
+     "requests.post('https://api.bridge.xyz/v0/wallets'",
+     [("requests", "GET /v0/customers")]),
+    # PHP: a curl_setopt never closed is left out (here the body: a GET); no CURLOPT_URL, no request.
+    ("curl_setopt($ch, CURLOPT_HTTPHEADER, ['Api-Key: k']);\n"
+     "curl_setopt($ch, CURLOPT_URL, 'https://api.bridge.xyz/v0/customers');\n"
+     "curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode(['a' => 1])",
+     [("php", "GET /v0/customers")]),
+    ("curl_setopt($ch, CURLOPT_POST, 1);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, $body);", []),
+])
+def test_client_calls_that_cannot_be_read_are_passed_over(bridge_specs, text: str, read) -> None:
+    result = check_paste(text, bridge_specs)
+    assert [(r.request.source, label(r)) for r in result.requests] == read
+    assert all(pairs(r.findings) == [] for r in result.requests)
