@@ -270,6 +270,11 @@ CASES = [
     ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => -'x']);", "POST /v1/customers", [], "sdk:php"),
     ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => -(5.5)]);", "POST /v1/customers",
      [("wrong_type", "balance")], "sdk:php"),
+    # Options of a call with no body are its query (a misspelt one is unknown); a list where the
+    # params go holds fields we cannot name (amount not claimed missing).
+    ("```js\nawait stripe.customers.retrieve('cus_1', {expnd: ['x']});\n```", "GET /v1/customers/{customer}",
+     [("unknown_param", "expnd")], "sdk:javascript"),
+    ("```js\nawait stripe.paymentIntents.create([1, 2]);\n```", "POST /v1/payment_intents", [], "sdk:javascript"),
 ]
 
 
