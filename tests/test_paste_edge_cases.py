@@ -976,3 +976,40 @@ def test_client_calls_that_cannot_be_read_are_passed_over(bridge_specs, text: st
     result = check_paste(text, bridge_specs)
     assert [(r.request.source, label(r)) for r in result.requests] == read
     assert all(pairs(r.findings) == [] for r in result.requests)
+
+
+_RUN_TIME_NOTE = "the fetch options are computed at run time"
+_NO_ENDPOINT_NOTE = ("the base URL is computed at run time and the path matches no endpoint, so I could not tell "
+                     "which endpoint this is")
+
+
+@pytest.mark.parametrize("text, label_, findings, notes", [
+    # Headers we can see all of: a missing Api-Key is claimed. Headers or options made at run time
+    # (a variable, a spread, a config object, a session's defaults) may hold it: not claimed.
+    ("fetch('https://api.bridge.xyz/v0/customers', {headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [("auth_missing", "Api-Key")], []),
+    ("fetch('https://api.bridge.xyz/v0/customers', options)", "GET /v0/customers", [], [_RUN_TIME_NOTE]),
+    ("fetch('https://api.bridge.xyz/v0/customers', {headers: myHeaders})", "GET /v0/customers", [], []),
+    ("fetch('https://api.bridge.xyz/v0/customers', {...defaults, headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [], []),
+    ("fetch('https://api.bridge.xyz/v0/customers', {headers: {...auth, 'Accept': 'application/json'}})",
+     "GET /v0/customers", [], []),
+    ("axios.get('https://api.bridge.xyz/v0/customers', {headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [("auth_missing", "Api-Key")], []),
+    ("axios.get('https://api.bridge.xyz/v0/customers', {...cfg, headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [], []),
+    ("axios.get('https://api.bridge.xyz/v0/customers', config)", "GET /v0/customers", [], []),  # was auth_missing
+    ("requests.get('https://api.bridge.xyz/v0/customers', headers={'Accept': 'application/json'})",
+     "GET /v0/customers", [("auth_missing", "Api-Key")], []),
+    ("session.get('https://api.bridge.xyz/v0/customers', headers={'Accept': 'application/json'})",
+     "GET /v0/customers", [], []),
+    ("requests.get('https://api.bridge.xyz/v0/customers', headers=HEADERS)", "GET /v0/customers", [], []),
+    # A base URL made at run time: the path still names the endpoint, or it is said that none matches.
+    ("fetch(`${BASE}/v0/customers`, {headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [("auth_missing", "Api-Key")], []),
+    ("requests.get(f'{BASE}/v0/customers', headers={'Api-Key': k})", "GET /v0/customers", [], []),
+    ("fetch(BASE + '/v0/customerz', {headers: {'Api-Key': k}})", None, [], [_NO_ENDPOINT_NOTE]),
+])
+def test_client_code_headers_and_urls_made_at_run_time(bridge_specs, text: str, label_, findings, notes) -> None:
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.method, label(r), pairs(r.findings), r.request.notes) == ("GET", label_, findings, notes)

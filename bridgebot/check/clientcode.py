@@ -556,7 +556,7 @@ def _axios_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             data = js_value(args[1], env) if has_data and len(args) > 1 else None
             config_arg = args[2] if has_data and len(args) > 2 else (args[1] if not has_data and len(args) > 1 else None)
             config = js_value(config_arg, env) if config_arg else {}
-            config = config if isinstance(config, dict) else {}
+            config = config if isinstance(config, dict) else PartialDict()  # made elsewhere: may hold headers
         headers, known = _headers_arg(config.get("headers"), "headers" in config)
         known = known and not isinstance(config, PartialDict)
         params = config.get("params")
