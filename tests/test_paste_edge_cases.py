@@ -809,10 +809,10 @@ def test_js_string_escapes_in_a_json_body_are_read_as_the_characters_they_stand_
     # A pretty-printed JSON string in single quotes: \n, \t and \r are whitespace to JSON; read as
     # the letters n, t and r the body was "not valid JSON".
     text = ("fetch('https://api.bridge.xyz/v0/customers', {method: 'POST', headers: " + JS_HEADERS +
-            r""", body: '{\n\t"type": "individual",\r\n\t"first_name": "Jo",\n\t"last_name": "O\'Li",\n"""
+            r""", body: '{\n\t"type": "individual",\r\n\t"first_name": "Jos\u00e9",\n\t"last_name": "O\'Li",\n"""
             r"""\t"email": 5\n}'})""")
     r = one_request(check_paste(text, bridge_specs))
-    assert json.loads(r.request.body)["last_name"] == "O'Li"
+    assert (json.loads(r.request.body)["first_name"], json.loads(r.request.body)["last_name"]) == ("José", "O'Li")
     assert (label(r), pairs(r.findings)) == ("POST /v0/customers", [("wrong_type", "email")])
 
 

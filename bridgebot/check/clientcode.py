@@ -228,6 +228,10 @@ class _JsParser:
         while self.s[j] != q:
             if self.s[j] == "\\":
                 nxt = self.s[j + 1]
+                if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", self.s[j + 2:j + 6]):  # \u00e9
+                    buf.append(chr(int(self.s[j + 2:j + 6], 16)))
+                    j += 6
+                    continue
                 buf.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
                 j += 2
                 continue
