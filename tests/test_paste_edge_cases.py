@@ -749,3 +749,267 @@ def test_guzzle_form_params_are_sent_as_a_form(tmp_path) -> None:
     bad = "$client->post('https://api.t.test/things', ['form_params' => ['emial' => 'a@b.co']]);"
     assert one_request(check_paste(ok, specs)).findings == []
     assert pairs(one_request(check_paste(bad, specs)).findings) == [("unknown_param", "emial")]
+
+
+# --- PHP curl: curl_setopt_array, and a body known only at run time ------------------------------
+
+PHP_HEADERS = "['Api-Key: ' . $key, 'Idempotency-Key: ' . $idem, 'Content-Type: application/json']"
+
+
+@pytest.mark.parametrize("text, operation, findings", [
+    # Every option in one curl_setopt_array call: URL, method, headers and body all read.
+    ("$ch = curl_init();\ncurl_setopt_array($ch, [\n"
+     "    CURLOPT_URL => 'https://api.bridge.xyz/v0/customers/cust_1',\n"
+     "    CURLOPT_CUSTOMREQUEST => 'PUT',\n"
+     f"    CURLOPT_HTTPHEADER => {PHP_HEADERS},\n"
+     "    CURLOPT_POSTFIELDS => json_encode(['email' => 5]),\n]);\n$out = curl_exec($ch);",
+     "PUT /v0/customers/{customerID}", [("wrong_type", "email")]),
+    # The array() spelling, then the body set by its own curl_setopt: POST.
+    ("$ch = curl_init();\ncurl_setopt_array($ch, array(CURLOPT_URL => 'https://api.bridge.xyz/v0/customers', "
+     "CURLOPT_RETURNTRANSFER => true, CURLOPT_HTTPHEADER => array('Api-Key: ' . $key, 'Idempotency-Key: ' . $idem, "
+     "'Content-Type: application/json')));\ncurl_setopt($ch, CURLOPT_POSTFIELDS, json_encode(['type' => 'individual', "
+     "'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 5]));",
+     "POST /v0/customers", [("wrong_type", "email")]),
+])
+def test_php_curl_setopt_array_options_are_read(bridge_specs, text: str, operation: str, findings) -> None:
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.source) == (operation, "php")
+    assert r.request.header("api-key") == "$key"
+    assert pairs(r.findings) == findings
+
+
+@pytest.mark.parametrize("postfields, findings", [
+    ("json_encode(['type' => 'individual', 'first_name' => 'Jo', 'last_name' => 'Li', 'email' => 5])",
+     [("wrong_type", "email")]),
+    ("'{\"type\": \"individual\", \"first_name\": \"Jo\", \"last_name\": \"Li\", \"email\": 5}'",
+     [("wrong_type", "email")]),
+    ("'{\"type\": \"individual\"'", [("malformed_body", "")]),
+    # Made elsewhere: sent, not judged (a variable or a call was "not JSON": a false alarm).
+    ("json_encode($data)", []),
+    ("$payload", []),
+    ("buildBody($customer)", []),
+    # A chain of variables longer than the reader follows ends in a value known only at run time.
+    ("$p1;\n$p1 = $p2; $p2 = $p3; $p3 = $p4; $p4 = $p5; $p5 = json_encode($body)", []),
+])
+def test_php_curl_postfields_known_only_at_run_time_are_not_judged(bridge_specs, postfields: str, findings) -> None:
+    text = ("$ch = curl_init();\ncurl_setopt($ch, CURLOPT_URL, 'https://api.bridge.xyz/v0/customers');\n"
+            f"curl_setopt($ch, CURLOPT_HTTPHEADER, {PHP_HEADERS});\n"
+            f"curl_setopt($ch, CURLOPT_POSTFIELDS, {postfields});")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), r.request.method) == ("POST /v0/customers", "POST")
+    assert pairs(r.findings) == findings
+
+
+# --- JavaScript literals: escapes, and the nesting limit's boundary -------------------------------
+
+JS_HEADERS = "{'Api-Key': key, 'Idempotency-Key': id, 'Content-Type': 'application/json'}"
+
+
+def test_js_string_escapes_in_a_json_body_are_read_as_the_characters_they_stand_for(bridge_specs) -> None:
+    # A pretty-printed JSON string in single quotes: \n, \t and \r are whitespace to JSON; read as
+    # the letters n, t and r the body was "not valid JSON".
+    text = ("fetch('https://api.bridge.xyz/v0/customers', {method: 'POST', headers: " + JS_HEADERS +
+            r""", body: '{\n\t"type": "individual",\r\n\t"first_name": "Jos\u00e9",\n\t"last_name": "O\'Li",\n"""
+            r"""\t"email": 5\n}'})""")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (json.loads(r.request.body)["first_name"], json.loads(r.request.body)["last_name"]) == ("José", "O'Li")
+    assert (label(r), pairs(r.findings)) == ("POST /v0/customers", [("wrong_type", "email")])
+
+
+def _nested(levels: int) -> str:
+    """An object literal ``levels`` deep: {"a": {"a": … {}}}."""
+    return '{"a": ' * (levels - 1) + "{}" + "}" * (levels - 1)
+
+
+_DEEP_CALLS = {
+    "axios": "axios.post('https://api.bridge.xyz/v0/customers', {{type: 'individual', first_name: 'Jo', "
+             "last_name: 'Li', email: 5, metadata: {deep}}}, {{headers: " + JS_HEADERS.replace("{", "{{").replace("}", "}}") + "}})",
+    "fetch": "fetch('https://api.bridge.xyz/v0/customers', {{method: 'POST', headers: "
+             + JS_HEADERS.replace("{", "{{").replace("}", "}}") + ", body: JSON.stringify({{type: 'individual', "
+             "first_name: 'Jo', last_name: 'Li', email: 5, metadata: {deep}}})}})",
+    "requests": "requests.post('https://api.bridge.xyz/v0/customers', headers="
+                + JS_HEADERS.replace("{", "{{").replace("}", "}}") + ", json={{'type': 'individual', "
+                "'first_name': 'Jo', 'last_name': 'Li', 'email': 5, 'metadata': {deep}}})",
+}
+
+
+@pytest.mark.parametrize("client", sorted(_DEEP_CALLS))
+def test_a_body_exactly_as_deep_as_the_limit_is_checked_one_level_more_is_not(bridge_specs, client: str) -> None:
+    from bridgebot.check.clientcode import MAX_NESTING
+
+    # The body object is level 1, so metadata holds MAX_NESTING - 1 more levels: read and checked.
+    at_limit = one_request(check_paste(_DEEP_CALLS[client].format(deep=_nested(MAX_NESTING - 1)), bridge_specs))
+    assert (label(at_limit), at_limit.request.source) == ("POST /v0/customers", client)
+    assert pairs(at_limit.findings) == [("unknown_param", "metadata"), ("wrong_type", "email")]
+    # One level more: not read, and said so.
+    past = one_request(check_paste(_DEEP_CALLS[client].format(deep=_nested(MAX_NESTING)), bridge_specs))
+    assert [f.message for f in past.findings] == [
+        f"The body is nested more than {MAX_NESTING} levels deep, so it was not checked: no API body is that deep."]
+
+
+@pytest.mark.parametrize("call, url, findings", [
+    # params= become the query (lists repeated), after a query the URL already has; params made
+    # elsewhere leave the URL as written.
+    ("requests.get('https://api.bridge.xyz/v0/customers', headers={'Api-Key': key}, "
+     "params={'limit': 1000, 'starting_after': ['cust_1']})",
+     "https://api.bridge.xyz/v0/customers?limit=1000&starting_after=cust_1", [("out_of_range", "limit")]),
+    ("httpx.get('https://api.bridge.xyz/v0/customers?ending_before=cust_9', headers={'Api-Key': key}, "
+     "params={'limit': 1000})",
+     "https://api.bridge.xyz/v0/customers?ending_before=cust_9&limit=1000", [("out_of_range", "limit")]),
+    ("requests.get('https://api.bridge.xyz/v0/customers', headers={'Api-Key': key}, params=query)",
+     "https://api.bridge.xyz/v0/customers", []),
+])
+def test_python_client_params_are_the_query_sent(bridge_specs, call: str, url: str, findings) -> None:
+    (q,) = check_paste(call, bridge_specs).requests
+    assert (q.request.url, q.operation.label if q.operation else None) == (url, "GET /v0/customers")
+    assert [(f.kind, f.field) for f in q.findings] == findings
+
+
+# --- client code: every way of giving a body, and the literals inside it -------------------------
+
+def _read(text: str, specs) -> tuple:
+    r = one_request(check_paste(text, specs))
+    return (r.request.source, r.request.method, label(r), r.request.header("content-type"),
+            sorted((f.kind, f.field, f.actual) for f in r.findings))
+
+
+_PI = "https://api.stripe.com/v1/payment_intents"
+
+
+@pytest.mark.parametrize("text, read", [
+    # requests.request(method, url, …); a dict as data= is a form (bools as requests writes them).
+    (f"requests.request('POST', '{_PI}', auth=(key, ''), data={{'amount': 'ten', 'currency': 'usd', 'confirm': True}})",
+     ("requests", "POST", "POST /v1/payment_intents", "application/x-www-form-urlencoded",
+      [("wrong_type", "amount", "ten"), ("wrong_type", "confirm", "True")])),
+    (f"requests.post('{_PI}', auth=(key, ''), data={{'amount': -5, 'currency': 'usd', 'confirm': False}})",
+     ("requests", "POST", "POST /v1/payment_intents", "application/x-www-form-urlencoded",
+      [("wrong_type", "confirm", "False")])),
+    # A string or bytes as data= / content= is the body as written, with no Content-Type.
+    (f"requests.post('{_PI}', auth=(key, ''), data='amount=ten&currency=usd')",
+     ("requests", "POST", "POST /v1/payment_intents", None,
+      [("content_type", "Content-Type", None), ("wrong_type", "amount", "ten")])),
+    (f"requests.post('{_PI}', auth=(key, ''), data=b'amount=ten&currency=usd')",
+     ("requests", "POST", "POST /v1/payment_intents", None,
+      [("content_type", "Content-Type", None), ("wrong_type", "amount", "ten")])),
+    (f"httpx.post('{_PI}', auth=(key, ''), content=b'amount=ten&currency=usd')",
+     ("httpx", "POST", "POST /v1/payment_intents", None,
+      [("content_type", "Content-Type", None), ("wrong_type", "amount", "ten")])),
+    # Made elsewhere: sent (so not "needs a body"), value not judged.
+    (f"httpx.post('{_PI}', auth=(key, ''), content=payload)",
+     ("httpx", "POST", "POST /v1/payment_intents", None, [("content_type", "Content-Type", None)])),
+    (f"requests.post('{_PI}', auth=(key, ''), data=payload)",
+     ("requests", "POST", "POST /v1/payment_intents", None, [("content_type", "Content-Type", None)])),
+])
+def test_python_client_bodies_by_data_and_content(stripe_specs, text: str, read) -> None:
+    assert _read(text, stripe_specs) == read
+
+
+_BC = "https://api.bridge.xyz/v0/customers"
+_PYH = "{'Api-Key': key, 'Idempotency-Key': idem}"
+_JSH = "{'Api-Key': key, 'Idempotency-Key': idem, 'Content-Type': 'application/json'}"
+_PHPH = "['Api-Key: ' . $key, 'Idempotency-Key: ' . $idem, 'Content-Type: application/json']"
+_PERSON = "'type': 'individual', 'first_name': 'Jo', 'last_name': 'Li'"
+
+
+@pytest.mark.parametrize("text, read", [
+    # Python: json.dumps(...) assigned earlier and sent as data= (no Content-Type: said so); a
+    # headers dict spread into another; True, None and -5 as JSON's true, null and -5.
+    (f"body = json.dumps({{{_PERSON}, 'email': 5}})\nrequests.post('{_BC}', headers={_PYH}, data=body)",
+     ("requests", "POST", "POST /v0/customers", None, [("content_type", "Content-Type", None), ("wrong_type", "email", 5)])),
+    (f"requests.post('{_BC}', headers={{**{_PYH}, 'Content-Type': 'application/json'}}, "
+     f"data=json.dumps({{{_PERSON}, 'email': -5}}))",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", -5)])),
+    (f"requests.post('{_BC}', headers={_PYH}, json={{{_PERSON}, 'email': True}})",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", True)])),
+    (f"requests.post('{_BC}', headers={_PYH}, json={{{_PERSON}, 'email': None}})",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", None)])),
+    # A key named at run time is not a field called by the variable's name; one bound in the
+    # snippet is the field it names.
+    (f"requests.post('{_BC}', headers={_PYH}, json={{{_PERSON}, FIELD: 'x', 'email': 5}})",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", 5)])),
+    (f"FIELD = 'email'\nrequests.post('{_BC}', headers={_PYH}, json={{{_PERSON}, FIELD: 5}})",
+     ("requests", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", 5)])),
+    # JavaScript: shorthand {email} from a const, true/false/null, a string + a variable, a computed key.
+    (f"const email = 'a@b.co';\nfetch('{_BC}', {{method: 'POST', headers: {_JSH}, body: JSON.stringify("
+     f"{{{_PERSON}, email, signed_agreement_id: true}})}})",
+     ("fetch", "POST", "POST /v0/customers", "application/json", [("wrong_type", "signed_agreement_id", True)])),
+    (f"fetch('{_BC}', {{method: 'POST', headers: {_JSH}, body: JSON.stringify({{{_PERSON}, email: false, "
+     f"[field]: null}})}})",
+     ("fetch", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", False)])),
+    (f"fetch('{_BC}', {{method: 'POST', headers: {_JSH}, body: JSON.stringify({{'type': 'individual', "
+     f"'first_name': 'Jo' + suffix, 'last_name': 'Li', email: null}})}})",
+     ("fetch", "POST", "POST /v0/customers", "application/json", [("wrong_type", "email", None)])),
+    # PHP: CURLOPT_POST, and false / null / TRUE as JSON's false, null and true.
+    (f"curl_setopt($ch, CURLOPT_URL, '{_BC}');\ncurl_setopt($ch, CURLOPT_POST, true);\n"
+     f"curl_setopt($ch, CURLOPT_HTTPHEADER, {_PHPH});\ncurl_setopt($ch, CURLOPT_POSTFIELDS, json_encode([{_PERSON.replace(': ', ' => ')}, "
+     "'email' => false, 'phone' => null, 'x' => TRUE]));",
+     ("php", "POST", "POST /v0/customers", "application/json",
+      [("unknown_param", "x", "x"), ("wrong_type", "email", False), ("wrong_type", "phone", None)])),
+    # A lower-case CURLOPT_CUSTOMREQUEST is the method; with no body set, the body is missing.
+    (f"curl_setopt($ch, CURLOPT_URL, '{_BC}');\ncurl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'post');\n"
+     f"curl_setopt($ch, CURLOPT_HTTPHEADER, {_PHPH});",
+     ("php", "POST", "POST /v0/customers", "application/json", [("missing_required", "", None)])),
+])
+def test_client_code_literals_are_read_as_the_values_they_are(bridge_specs, text: str, read) -> None:
+    assert _read(text, bridge_specs) == read
+
+
+@pytest.mark.parametrize("text, read", [
+    # Calls with no arguments, no readable URL, a config without url, a request() with only a
+    # method, or never closed: passed over; the readable call among them is read.
+    ("fetch();\naxios();\naxios({method: 'post'});\naxios.get();\naxios.get(base);\nfetch(url);\n"
+     "fetch('https://api.bridge.xyz/v0/customers', {headers: {'Api-Key': k}})\n"
+     "fetch('https://api.bridge.xyz/v0/wallets', {",
+     [("fetch", "GET /v0/customers")]),
+    ("requests.request('GET')\nrequests.get()\nrequests.post(url)\n"
+     "requests.get('https://api.bridge.xyz/v0/customers', headers={'Api-Key': k})\n"
+     "requests.post('https://api.bridge.xyz/v0/wallets'",
+     [("requests", "GET /v0/customers")]),
+    # PHP: a curl_setopt never closed is left out (here the body: a GET); no CURLOPT_URL, no request.
+    ("curl_setopt($ch, CURLOPT_HTTPHEADER, ['Api-Key: k']);\n"
+     "curl_setopt($ch, CURLOPT_URL, 'https://api.bridge.xyz/v0/customers');\n"
+     "curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode(['a' => 1])",
+     [("php", "GET /v0/customers")]),
+    ("curl_setopt($ch, CURLOPT_POST, 1);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, $body);", []),
+])
+def test_client_calls_that_cannot_be_read_are_passed_over(bridge_specs, text: str, read) -> None:
+    result = check_paste(text, bridge_specs)
+    assert [(r.request.source, label(r)) for r in result.requests] == read
+    assert all(pairs(r.findings) == [] for r in result.requests)
+
+
+_RUN_TIME_NOTE = "the fetch options are computed at run time"
+_NO_ENDPOINT_NOTE = ("the base URL is computed at run time and the path matches no endpoint, so I could not tell "
+                     "which endpoint this is")
+
+
+@pytest.mark.parametrize("text, label_, findings, notes", [
+    # Headers we can see all of: a missing Api-Key is claimed. Headers or options made at run time
+    # (a variable, a spread, a config object, a session's defaults) may hold it: not claimed.
+    ("fetch('https://api.bridge.xyz/v0/customers', {headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [("auth_missing", "Api-Key")], []),
+    ("fetch('https://api.bridge.xyz/v0/customers', options)", "GET /v0/customers", [], [_RUN_TIME_NOTE]),
+    ("fetch('https://api.bridge.xyz/v0/customers', {headers: myHeaders})", "GET /v0/customers", [], []),
+    ("fetch('https://api.bridge.xyz/v0/customers', {...defaults, headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [], []),
+    ("fetch('https://api.bridge.xyz/v0/customers', {headers: {...auth, 'Accept': 'application/json'}})",
+     "GET /v0/customers", [], []),
+    ("axios.get('https://api.bridge.xyz/v0/customers', {headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [("auth_missing", "Api-Key")], []),
+    ("axios.get('https://api.bridge.xyz/v0/customers', {...cfg, headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [], []),
+    ("axios.get('https://api.bridge.xyz/v0/customers', config)", "GET /v0/customers", [], []),  # was auth_missing
+    ("requests.get('https://api.bridge.xyz/v0/customers', headers={'Accept': 'application/json'})",
+     "GET /v0/customers", [("auth_missing", "Api-Key")], []),
+    ("session.get('https://api.bridge.xyz/v0/customers', headers={'Accept': 'application/json'})",
+     "GET /v0/customers", [], []),
+    ("requests.get('https://api.bridge.xyz/v0/customers', headers=HEADERS)", "GET /v0/customers", [], []),
+    # A base URL made at run time: the path still names the endpoint, or it is said that none matches.
+    ("fetch(`${BASE}/v0/customers`, {headers: {'Accept': 'application/json'}})",
+     "GET /v0/customers", [("auth_missing", "Api-Key")], []),
+    ("requests.get(f'{BASE}/v0/customers', headers={'Api-Key': k})", "GET /v0/customers", [], []),
+    ("fetch(BASE + '/v0/customerz', {headers: {'Api-Key': k}})", None, [], [_NO_ENDPOINT_NOTE]),
+])
+def test_client_code_headers_and_urls_made_at_run_time(bridge_specs, text: str, label_, findings, notes) -> None:
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.method, label(r), pairs(r.findings), r.request.notes) == ("GET", label_, findings, notes)

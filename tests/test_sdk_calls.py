@@ -12,6 +12,7 @@ import sdk_render as r
 from bridgebot.check import check_paste
 from bridgebot.check.specs import SpecSet
 from bridgebot.check.readers.sdk.index import family_of
+from conftest import STRIPE_SPEC
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +132,149 @@ CASES = [
     ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
      ".setAmount(\"ten\").setCurrency(\"usd\").putMetadata(meta).build();\nPaymentIntent.create(params);",
      "POST /v1/payment_intents", [("wrong_type", "amount")], "sdk:java"),
+    # A value in brackets or behind a cast is the value itself: checked.
+    ("// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"currency\", \"usd\");\n"
+     "params.put(\"unit_amount\", (\"lots\"));\nparams.put(\"product\", (String) 5);\nPrice.create(params);",
+     "POST /v1/prices", [("wrong_type", "product"), ("wrong_type", "unit_amount")], "sdk:java"),
+    # PHP params from a variable made elsewhere: not claimed missing; an empty array is empty params.
+    ("$stripe->paymentIntents->create($params);", "POST /v1/payment_intents", [], "sdk:php"),
+    ("$stripe->paymentIntents->create(buildParams($order));", "POST /v1/payment_intents", [], "sdk:php"),
+    ("$stripe->paymentIntents->create([]);", "POST /v1/payment_intents",
+     [("missing_required", "amount"), ("missing_required", "currency")], "sdk:php"),
+    # C#: a `using Stripe.X;` says which SessionService it is (several APIs have sessions).
+    ("using Stripe;\nusing Stripe.BillingPortal;\n\nvar options = new SessionCreateOptions { Customer = \"cus_1\" };\n"
+     "var service = new SessionService();\nvar session = service.Create(options);", "POST /v1/billing_portal/sessions", [],
+     "sdk:csharp"),
+    ("using Stripe;\nusing Stripe.FinancialConnections;\n\nvar options = new SessionCreateOptions { Customer = \"cus_1\" };\n"
+     "var service = new SessionService();\nvar session = service.Create(options);", "POST /v1/financial_connections/sessions",
+     [("missing_required", "account_holder"), ("missing_required", "permissions"), ("unknown_param", "customer")],
+     "sdk:csharp"),
+    # JavaScript: a spread of a literal brings its fields (a spread of a variable made elsewhere may hold
+    # amount); a template literal without ${} is its text, with one it is unknown, as is undefined.
+    ("```js\nconst base = {email: 'a@b.co', balance: 'x'};\nawait stripe.customers.create({...base, description: 'd'});\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:javascript"),
+    ("```js\nawait stripe.paymentIntents.create({...opts, currency: 'usd'});\n```", "POST /v1/payment_intents", [],
+     "sdk:javascript"),
+    ("```js\nawait stripe.customers.create({email: 'a@b.co', tax_exempt: `exemp`, name: `${first} ${last}`});\n```",
+     "POST /v1/customers", [("invalid_enum", "tax_exempt")], "sdk:javascript"),
+    ("```js\nawait stripe.customers.create({email: 'a@b.co', balance: undefined});\n```", "POST /v1/customers", [],
+     "sdk:javascript"),
+    # The client made in the chain (new Stripe(key), octokat's repos(o, r)); a comment argument and a
+    # method in the literal are passed over; TypeScript's `as` is the value itself.
+    ("```js\nawait new Stripe(key).customers.create({email: 'a@b.co', balance: 'x'});\n```", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:javascript"),
+    ("```js\nawait octo.repos('o', 'r').issues.create({title: 't', labels: 'bug'});\n```",
+     "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:javascript"),
+    ("```js\nawait stripe.customers.create(/* the customer */ {email: 'a@b.co', balance: 'x', toJSON() { return 1; }});\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:javascript"),
+    ("```ts\nawait stripe.customers.create({email: 'a@b.co', balance: ('x' as unknown) as number});\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:typescript"),
+    # Python: **params of a dict made in the snippet are its fields, **{**base, …} too; a splat of a
+    # dict made elsewhere may hold amount; adjacent strings are one string.
+    ("```python\nparams = {'email': 'a@b.co', 'balance': 'x'}\nstripe.Customer.create(**params)\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:python"),
+    ("```python\nbase = {'email': 'a@b.co'}\nstripe.Customer.create(**{**base, 'balance': 'x'})\n```",
+     "POST /v1/customers", [("wrong_type", "balance")], "sdk:python"),
+    ("```python\nstripe.PaymentIntent.create(**{'currency': 'usd', **opts})\n```", "POST /v1/payment_intents", [],
+     "sdk:python"),
+    ("```python\nstripe.Customer.create(email='a@b.co', tax_exempt='ex' 'emp')\n```", "POST /v1/customers",
+     [("invalid_enum", "tax_exempt")], "sdk:python"),
+    ("```python\nstripe.Customer.create(email='a@b.co', tax_exempt='ex' f'{x}')\n```", "POST /v1/customers", [],
+     "sdk:python"),
+    ("```python\nGithub(token).get_repo('o/r').create_issue(title='t', labels='bug')\n```",
+     "POST /repos/{owner}/{repo}/issues", [("wrong_type", "labels")], "sdk:python"),
+    # Setters that fill a map: a builder's putMetadata(k, v) and putAllMetadata(map), a map's
+    # putAll(other), Go's AddMetadata(k, v): each value lands under its key and is checked there.
+    ("import com.stripe.model.Customer;\nCustomerCreateParams params = CustomerCreateParams.builder()"
+     ".setEmail(\"a@b.co\").putMetadata(\"order\", 5L).build();\nCustomer.create(params);",
+     "POST /v1/customers", [("wrong_type", "metadata.order")], "sdk:java"),
+    ("import com.stripe.model.Customer;\nMap<String, String> meta = new HashMap<>();\nmeta.put(\"order\", 5);\n"
+     "CustomerCreateParams params = CustomerCreateParams.builder().setEmail(\"a@b.co\").putAllMetadata(meta).build();\n"
+     "Customer.create(params);", "POST /v1/customers", [("wrong_type", "metadata.order")], "sdk:java"),
+    ("// stripe\nMap<String, Object> base = new HashMap<>();\nbase.put(\"balance\", \"x\");\n"
+     "Map<String, Object> params = new HashMap<>();\nparams.put(\"email\", \"a@b.co\");\nparams.putAll(base);\n"
+     "Customer.create(params);", "POST /v1/customers", [("wrong_type", "balance")], "sdk:java"),
+    ("```go\nparams := &stripe.CustomerParams{Email: stripe.String(\"a@b.co\")}\nparams.AddMetadata(\"order\", 5)\n"
+     "c, err := customer.New(params)\n```", "POST /v1/customers", [("wrong_type", "metadata.order")], "sdk:go"),
+    # The async variants call the same endpoints (they were not read at all).
+    ("var service = new CustomerService();\nvar c = await service.CreateAsync(new CustomerCreateOptions "
+     "{ Email = \"a@b.co\", Balance = \"x\" }); // Stripe", "POST /v1/customers", [("wrong_type", "balance")], "sdk:csharp"),
+    ("var service = new CustomerService();\nvar c = await service.ListAsync(new CustomerListOptions { Limit = \"many\" }); "
+     "// Stripe", "GET /v1/customers", [("wrong_type", "limit")], "sdk:csharp"),
+    ("var service = new CustomerService();\nvar c = await service.GetAsync(\"cus_1\"); // Stripe",
+     "GET /v1/customers/{customer}", [], "sdk:csharp"),
+    ("```python\nawait stripe.Customer.create_async(email='a@b.co', balance='x')\n```", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:python"),
+    # C#: the service made in brackets in the chain; a value in brackets or behind a cast; arrays
+    # (new[] / new string[]); a dictionary built from another and filled.
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\", Balance = (\"x\") };\n"
+     "var customer = await (new CustomerService()).CreateAsync(options); // Stripe", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:csharp"),
+    ("var service = new CustomerService();\nservice.Create(new CustomerCreateOptions { Email = \"a@b.co\", "
+     "Balance = (object)\"x\" }); // Stripe", "POST /v1/customers", [("wrong_type", "balance")], "sdk:csharp"),
+    ("var service = new PaymentIntentService();\nservice.Create(new PaymentIntentCreateOptions { Amount = 100, "
+     "Currency = \"usd\", PaymentMethodTypes = new[] { 5 } }); // Stripe", "POST /v1/payment_intents",
+     [("wrong_type", "payment_method_types[0]")], "sdk:csharp"),
+    ("var service = new PaymentIntentService();\nservice.Create(new PaymentIntentCreateOptions { Amount = 100, "
+     "Currency = \"usd\", PaymentMethodTypes = new string[] { \"card\", 5 } }); // Stripe", "POST /v1/payment_intents",
+     [("wrong_type", "payment_method_types[1]")], "sdk:csharp"),
+    ("var service = new PaymentIntentService();\nservice.Create(new PaymentIntentCreateOptions { Amount = 100, "
+     "Currency = \"usd\", Metadata = new Dictionary<string, string>(other) { { \"a\", 5 } } }); // Stripe",
+     "POST /v1/payment_intents", [("wrong_type", "metadata.a")], "sdk:csharp"),
+    # A list call's options are its query: a misspelt one is unknown, a bad value is checked.
+    ("```js\nawait stripe.customers.list({limitt: 5});\n```", "GET /v1/customers", [("unknown_param", "limitt")],
+     "sdk:javascript"),
+    ("```js\nawait stripe.customers.list({limit: 'many'});\n```", "GET /v1/customers", [("wrong_type", "limit")],
+     "sdk:javascript"),
+    # Go: a field set after the literal; Int64Slice; a constant (stripe.CurrencyUSD) is unknown; brackets.
+    ("```go\nparams := &stripe.CustomerParams{Email: stripe.String(\"a@b.co\")}\nparams.Balance = stripe.String(\"x\")\n"
+     "c, err := customer.New(params)\n```", "POST /v1/customers", [("wrong_type", "balance")], "sdk:go"),
+    ("```go\npi, err := paymentintent.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(100), Currency: "
+     "stripe.String(string(stripe.CurrencyUSD)), PaymentMethodTypes: stripe.Int64Slice([]int64{5})})\n```",
+     "POST /v1/payment_intents", [("wrong_type", "payment_method_types[0]")], "sdk:go"),
+    ("```go\npi, err := paymentintent.New(&stripe.PaymentIntentParams{Amount: (stripe.String(\"x\")), "
+     "Currency: stripe.String(\"usd\")})\n```", "POST /v1/payment_intents", [("wrong_type", "amount")], "sdk:go"),
+    # Java: an enum constant is its lower-case value (a misspelt one is not in the enum); the
+    # StripeClient's client.customers().create(); an empty new ArrayList<>(); calls and fields unknown.
+    ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
+     ".setAmount(100L).setCurrency(\"usd\").setCaptureMethod(PaymentIntentCreateParams.CaptureMethod.MANUALLY).build();\n"
+     "PaymentIntent.create(params);", "POST /v1/payment_intents", [("invalid_enum", "capture_method")], "sdk:java"),
+    ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
+     ".setAmount(100L).setCurrency(\"usd\").setCaptureMethod(PaymentIntentCreateParams.CaptureMethod.MANUAL).build();\n"
+     "PaymentIntent.create(params);", "POST /v1/payment_intents", [], "sdk:java"),
+    ("import com.stripe.StripeClient;\nStripeClient client = new StripeClient(key);\nCustomerCreateParams params = "
+     "CustomerCreateParams.builder().setEmail(\"a@b.co\").setBalance(\"x\").build();\n"
+     "Customer customer = client.customers().create(params);", "POST /v1/customers", [("wrong_type", "balance")], "sdk:java"),
+    ("// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"amount\", 100);\nparams.put(\"currency\", \"usd\");\n"
+     "params.put(\"payment_method_types\", new ArrayList<>());\nparams.put(\"description\", getDescription());\n"
+     "params.put(\"customer\", config.customer);\nPaymentIntent.create(params);", "POST /v1/payment_intents", [], "sdk:java"),
+    # Ruby: a **splat inside the hash (keys unknown, the rest checked); interpolated strings unknown;
+    # 'string' => and :symbol => keys; an instance variable set in the snippet; minus on a string unknown.
+    ("Stripe::Customer.create({email: 'a@b.co', **extra, balance: 'x'})", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:ruby"),
+    ("Stripe::PaymentIntent.create({currency: 'usd', **opts})", "POST /v1/payment_intents", [], "sdk:ruby"),
+    ('Stripe::Customer.create(email: "a#{x}", balance: "#{n}")', "POST /v1/customers", [], "sdk:ruby"),
+    ("Stripe::Customer.create('email' => 'a@b.co', :balance => 'x')", "POST /v1/customers", [("wrong_type", "balance")],
+     "sdk:ruby"),
+    ("@balance = 'x'\nStripe::Customer.create(email: 'a@b.co', balance: @balance)", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:ruby"),
+    ("Stripe::Customer.create(email: 'a@b.co', balance: -'x')", "POST /v1/customers", [], "sdk:ruby"),
+    # PHP: a key held in a variable (keys unknown, the rest checked); interpolated strings unknown;
+    # a client got from a method ($this->stripe()); minus on a string unknown, on a bracketed number a number.
+    ("$stripe->customers->create(['email' => 'a@b.co', $key => 1, 'balance' => 'x']);", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:php"),
+    ("$stripe->paymentIntents->create(['currency' => 'usd', $key => 100]);", "POST /v1/payment_intents", [], "sdk:php"),
+    ("$stripe->customers->create(['email' => \"a{$x}\", 'balance' => \"$n\"]);", "POST /v1/customers", [], "sdk:php"),
+    ("$this->stripe()->customers->create(['email' => 'a@b.co', 'balance' => 'x']);", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:php"),
+    ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => -'x']);", "POST /v1/customers", [], "sdk:php"),
+    ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => -(5.5)]);", "POST /v1/customers",
+     [("wrong_type", "balance")], "sdk:php"),
+    # Options of a call with no body are its query (a misspelt one is unknown); a list where the
+    # params go holds fields we cannot name (amount not claimed missing).
+    ("```js\nawait stripe.customers.retrieve('cus_1', {expnd: ['x']});\n```", "GET /v1/customers/{customer}",
+     [("unknown_param", "expnd")], "sdk:javascript"),
+    ("```js\nawait stripe.paymentIntents.create([1, 2]);\n```", "POST /v1/payment_intents", [], "sdk:javascript"),
 ]
 
 
@@ -268,9 +412,94 @@ def test_a_call_in_a_traceback_behind_a_log_prefix_after_other_text_is_read(both
     "Stripe::Customer.create(email: 'a@b.co', balance: 'x', metadata: " + "[" * 3000 + "1" + "]" * 3000 + ")",
     "// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"balance\", \"x\");\n"
     "params.put(\"metadata\", " + "List.of(" * 300 + "1" + ")" * 300 + ");\nCustomer.create(params);",
+    "```go\nc, err := customer.New(&stripe.CustomerParams{Balance: stripe.String(\"x\"), Metadata: "
+    + "[]interface{}{" * 300 + "1" + "}" * 300 + "})\n```",
+    "await stripe.customers.create({balance: 'x', metadata: " + "[" * 300 + "1" + "]" * 300 + "});",
+    "stripe.Customer.create(balance='x', metadata=" + "[" * 300 + "1" + "]" * 300 + ")",
+    "$stripe->customers->create(['balance' => 'x', 'metadata' => " + "[" * 300 + "1" + "]" * 300 + "]);",
+    "var service = new CustomerService();\nservice.Create(new CustomerCreateOptions { Balance = \"x\", Metadata = "
+    + "new List<object> { " * 300 + "1" + " }" * 300 + " }); // Stripe",
 ])
 def test_a_call_with_an_argument_nested_hundreds_deep_is_still_read(both: SpecSet, text: str) -> None:
     # Past the readers' depth limit the value is left unknown; the call and its other fields are
     # still read and checked (reading every level ran out of stack and lost the call).
     op, got, _src = _one(text, both)
     assert (op, sorted(got)) == ("POST /v1/customers", [("wrong_type", "balance"), ("wrong_type", "metadata")])
+
+
+def test_method_names_derived_from_the_paths_of_a_freshly_loaded_spec(stripe_specs: SpecSet) -> None:
+    # The name index is built from the spec's paths on first use (a fresh load: built here). After
+    # an id, a literal is an action (invoices/{id}/pay), a sub-collection (customers/{id}/sources:
+    # createSource, listSources; sources/{id}: retrieveSource…) or a singleton (deleteDiscount).
+    fresh = SpecSet.load([STRIPE_SPEC])
+    calls = {
+        "stripe.invoices.pay('in_1', {paid_out_of_band: 'yes'})": "POST /v1/invoices/{invoice}/pay",
+        "stripe.customers.createSource('cus_1', {source: 'tok_visa'})": "POST /v1/customers/{customer}/sources",
+        "stripe.customers.listSources('cus_1')": "GET /v1/customers/{customer}/sources",
+        "stripe.customers.retrieveSource('cus_1', 'src_1')": "GET /v1/customers/{customer}/sources/{id}",
+        "stripe.customers.updateSource('cus_1', 'src_1', {name: 'x'})": "POST /v1/customers/{customer}/sources/{id}",
+        "stripe.customers.deleteSource('cus_1', 'src_1')": "DELETE /v1/customers/{customer}/sources/{id}",
+        "stripe.customers.deleteDiscount('cus_1')": "DELETE /v1/customers/{customer}/discount",
+        "stripe.customers.retrieveCashBalance('cus_1')": "GET /v1/customers/{customer}/cash_balance",
+        "stripe.customers.updateCashBalance('cus_1', {settings: {}})": "POST /v1/customers/{customer}/cash_balance",
+        "stripe.customers.search({query: 'email:\"a@b.co\"'})": "GET /v1/customers/search",
+        "stripe.checkout.sessions.listLineItems('cs_1')": "GET /v1/checkout/sessions/{session}/line_items",
+        "stripe.subscriptionItems.createUsageRecord('si_1', {quantity: 1})":
+            "POST /v1/subscription_items/{subscription_item}/usage_records",
+    }
+    got = {call: [q.operation.label for q in check_paste(f"```js\nawait {call};\n```", fresh).requests if q.operation]
+           for call in calls}
+    assert got == {call: [op] for call, op in calls.items()}
+    # Ruby names the action the same way, on the class.
+    assert _one("Stripe::Invoice.pay('in_1', paid_out_of_band: 'yes')", fresh) == (
+        "POST /v1/invoices/{invoice}/pay", [("wrong_type", "paid_out_of_band")], "sdk:ruby")
+
+
+#: Per language: the call with {v} where the value goes, and (value as written, value as read).
+_VALUES = {
+    "ruby": ("Stripe::Customer.create(email: 'a@b.co', balance: {v})",
+             [("false", False), ("true", True), ("nil", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
+              (":x", "x"), ("[1, 2]", [1, 2]), ("{a: 1}", {"a": 1}),
+              (r'"it\"s"', 'it"s'), (r'"a\tb"', "a\tb"), (r'"\u0041"', "A"), (r"'a\tb'", r"a\tb")]),
+    "javascript": ("await stripe.customers.create({{email: 'a@b.co', balance: {v}}});",
+                   [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
+                    ("[1, 2]", [1, 2]), ("{a: 1}", {"a": 1}),
+                    (r"'it\'s'", "it's"), (r"'a\tb'", "a\tb"), (r"'\u0041'", "A")]),
+    "python": ("stripe.Customer.create(email='a@b.co', balance={v})",
+               [("False", False), ("True", True), ("None", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
+                ("[1, 2]", [1, 2]), ("{'a': 1}", {"a": 1}),
+                (r'"it\"s"', 'it"s'), (r'"a\tb"', "a\tb"), (r'"\u0041"', "A"), (r'r"a\tb"', r"a\tb")]),
+    "php": ("$stripe->customers->create(['email' => 'a@b.co', 'balance' => {v}]);",
+            [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ("'x'", "x"),
+             ("[1, 2]", [1, 2]), ("['a' => 1]", {"a": 1}),
+             (r'"it\"s"', 'it"s'), (r'"a\tb"', "a\tb"), (r"'it\'s'", "it's")]),
+    "java": ('// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put("email", "a@b.co");\n'
+             'params.put("balance", {v});\nCustomer.create(params);',
+             [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ('"x"', "x"),
+              ("List.of(1, 2)", [1, 2]), (r'"it\"s"', 'it"s'), (r'"\u0041"', "A")]),
+    "csharp": ('var service = new CustomerService();\nservice.Create(new CustomerCreateOptions {{ Email = "a@b.co", '
+               'Balance = {v} }}); // Stripe',
+               [("false", False), ("true", True), ("null", None), ("-1.5", -1.5), ("1.5", 1.5), ('"x"', "x"),
+                ("new List<long> { 1, 2 }", [1, 2]), ('new Dictionary<string, long> { { "a", 1 } }', {"a": 1}),
+                (r'"it\"s"', 'it"s'), (r'"\u0041"', "A")]),
+    "go": ('```go\nc, err := customer.New(&stripe.CustomerParams{{Email: stripe.String("a@b.co"), Balance: {v}}})\n```',
+           [("stripe.Bool(false)", False), ("stripe.Bool(true)", True), ("nil", None), ("stripe.Float64(-1.5)", -1.5),
+            ("stripe.Float64(1.5)", 1.5), ('stripe.String("x")', "x"), ("[]int64{1, 2}", [1, 2]),
+            ('map[string]int64{"a": 1}', {"a": 1}), (r'stripe.String("a\tb")', "a\tb"),
+            (r'stripe.String(`a\tb`)', r"a\tb"), (r'stripe.String("\u0041")', "A")]),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_VALUES))
+def test_a_literal_is_checked_as_the_value_it_is_in_every_language(both: SpecSet, lang: str) -> None:
+    # balance takes an integer: each literal is reported with the value it stands for (a false
+    # read as true, a -1.5 as 1.5, a list as one item or an escape left undecoded would each say
+    # the wrong thing; raw strings keep their backslashes).
+    template, values = _VALUES[lang]
+    got = []
+    for written, _ in values:
+        res = check_paste(template.format(v=written), both)
+        got.append([(q.operation.label if q.operation else None, q.request.source,
+                     [(f.kind, f.field, f.actual) for f in q.findings]) for q in res.requests])
+    assert got == [[("POST /v1/customers", f"sdk:{lang}", [("wrong_type", "balance", read)])] for _, read in values]
+

@@ -197,7 +197,11 @@ class _JsParser:
                 self.ws()
                 if self.s[self.i] == ":":
                     self.i += 1
-                    out[key] = self.value()
+                    value = self.value()
+                    if isinstance(key, Unresolved):  # [field]: a key named at run time, not a field "[field]"
+                        out = PartialDict(out)
+                    else:
+                        out[key] = value
                 else:  # shorthand { amount }
                     out[key] = self._ident(key)
             self.ws()
@@ -224,6 +228,10 @@ class _JsParser:
         while self.s[j] != q:
             if self.s[j] == "\\":
                 nxt = self.s[j + 1]
+                if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", self.s[j + 2:j + 6]):  # \u00e9
+                    buf.append(chr(int(self.s[j + 2:j + 6], 16)))
+                    j += 6
+                    continue
                 buf.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
                 j += 2
                 continue
@@ -393,6 +401,9 @@ def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
                 partial = partial or not isinstance(spread, dict) or isinstance(spread, PartialDict)
                 continue
             key = _py(k, env, depth)
+            if isinstance(key, Unresolved):  # {field: 1}: a key named at run time, not a field "field"
+                partial = True
+                continue
             out[key if isinstance(key, str) else str(key)] = _py(v, env, depth)
         return PartialDict(out) if partial else out
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
@@ -549,7 +560,7 @@ def _axios_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             data = js_value(args[1], env) if has_data and len(args) > 1 else None
             config_arg = args[2] if has_data and len(args) > 2 else (args[1] if not has_data and len(args) > 1 else None)
             config = js_value(config_arg, env) if config_arg else {}
-            config = config if isinstance(config, dict) else {}
+            config = config if isinstance(config, dict) else PartialDict()  # made elsewhere: may hold headers
         headers, known = _headers_arg(config.get("headers"), "headers" in config)
         known = known and not isinstance(config, PartialDict)
         params = config.get("params")
@@ -674,8 +685,8 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         bv = _php_value(opts["CURLOPT_POSTFIELDS"], env)
         if isinstance(bv, _Stringified):
             body, value = json.dumps(bv.value, default=str), bv.value
-        elif isinstance(bv, str):
-            body = bv
+        elif isinstance(bv, str):  # a variable or a call (Unresolved): sent, value known only at run time
+            body, value = bv, (bv if isinstance(bv, Unresolved) else None)
         elif isinstance(bv, dict):
             body = urlencode(bv)
         if method == "GET":

@@ -296,7 +296,8 @@ def resolve(call: Call, indexes: list[tuple["CompiledSpec", Index]],
             families: set[str]) -> tuple["CompiledSpec", "Operation"] | None:
     if len(call.names) < 2:
         return None
-    method = call.names[-1]
+    # The async variant calls the same endpoint: Stripe.net's CreateAsync, stripe-python's create_async.
+    method = re.sub(r"(?<=[a-z0-9])(?:Async|_async)$", "", call.names[-1])
     # octokit.request("POST /repos/{owner}/{repo}/issues", {...})
     if method == "request" and call.args and isinstance(call.args[0], str) and not isinstance(call.args[0], Unresolved):
         m = re.match(r"\s*([A-Z]+)\s+(/\S*)", call.args[0])

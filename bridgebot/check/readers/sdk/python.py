@@ -96,7 +96,7 @@ class PythonReader(Reader):
         if t == "string":
             if any(c.type == "interpolation" for c in node.named_children):
                 return Unresolved(text(node))
-            return "".join(unquote_escapes(text(c)) if c.type == "escape_sequence" else text(c)
+            return "".join(unquote_escapes(text(c)) if c.type == "escape_sequence" else _content(c)
                            for c in node.named_children if c.type in ("string_content", "escape_sequence"))
         if t == "concatenated_string":
             parts = [self.value(c, depth + 1) for c in node.named_children]
@@ -118,3 +118,17 @@ class PythonReader(Reader):
         if t == "parenthesized_expression":
             return self.value(node.named_children[0] if node.named_children else None, depth + 1)
         return Unresolved(text(node))
+
+
+def _content(node: ts.Node) -> str:
+    """A string's text with its escapes decoded: the grammar puts the escape_sequence nodes inside
+    string_content (none in a raw string, whose backslashes are its text)."""
+    raw = node.text or b""
+    out, pos = [], 0
+    for e in node.children:
+        if e.type == "escape_sequence":
+            out.append(raw[pos:e.start_byte - node.start_byte].decode("utf-8", "replace"))
+            out.append(unquote_escapes(text(e)))
+            pos = e.end_byte - node.start_byte
+    out.append(raw[pos:].decode("utf-8", "replace"))
+    return "".join(out)
