@@ -15,7 +15,7 @@ import pytest
 
 from bridgebot.check import check_paste, render_check_text
 from bridgebot.check.bounded import BoundedChecker, check_inline
-from conftest import BRIDGE_SPEC
+from conftest import BRIDGE_SPEC, WORST_CASE_BUDGET
 
 CUSTOMERS = "https://api.bridge.xyz/v0/customers"
 #: Issue 6's poison paste: 2 KB, nested 500 deep.
@@ -115,14 +115,14 @@ SLOW_SDK_PASTES = {
 
 @pytest.mark.parametrize("paste", SLOW_PASTES.values(), ids=SLOW_PASTES.keys())
 def test_worst_case_pastes_are_checked_fully_within_the_budget(bridge_specs, paste: str) -> None:
-    result = check_inline(paste, bridge_specs, budget=1.0)
+    result = check_inline(paste, bridge_specs, budget=WORST_CASE_BUDGET)
     assert result.incomplete is None, "the check was cut off by its budget"
     assert result.requests or result.errors or result.secrets
 
 
 @pytest.mark.parametrize("paste", SLOW_SDK_PASTES.values(), ids=SLOW_SDK_PASTES.keys())
 def test_worst_case_sdk_pastes_are_checked_fully_within_the_budget(stripe_specs, paste: str) -> None:
-    result = check_inline(paste, stripe_specs, budget=1.0)
+    result = check_inline(paste, stripe_specs, budget=WORST_CASE_BUDGET)
     assert result.incomplete is None, "the check was cut off by its budget"
     assert result.requests
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fuzzpastes
+from conftest import WORST_CASE_BUDGET
 from bridgebot.check import UnreadablePaste, check_paste
 
 _SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
@@ -51,7 +52,7 @@ def test_cases_the_fuzz_run_found_are_checked_fully_within_the_budget(bridge_spe
 
     text, secrets = fuzzpastes.paste(random.Random(seed))
     check_paste(text, bridge_specs)  # raises nothing
-    result = check_inline(text, bridge_specs, budget=1.0)
+    result = check_inline(text, bridge_specs, budget=WORST_CASE_BUDGET)
     assert result.incomplete is None
     shown = fuzzpastes.outputs(result)
     assert not [s for s in secrets if s in shown]
