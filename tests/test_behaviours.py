@@ -11,7 +11,7 @@ import pytest
 from bridgebot.check import check_paste
 from bridgebot.check import checker as checker_mod
 from bridgebot.check.checker import MAX_FINDINGS_PER_REQUEST, check_request
-from bridgebot.check.model import PastedRequest
+from bridgebot.check.model import PastedRequest, Unresolved
 from bridgebot.check.paste import read_paste
 from bridgebot.tracking import Store, outbox
 from bridgebot.tracking.threads import forget_events_before, mark_event_seen
@@ -562,3 +562,92 @@ def test_header_parameters_openapi_says_to_ignore_are_ignored(tmp_path: Path) ->
     assert [(f.kind, f.location, f.field) for f in findings] == [("missing_required", "header", "X-Api-Version")]
     ok = paste + " -H 'X-Api-Version: 2'"
     assert check_paste(ok, specs).requests[0].findings == []
+
+
+# --- the body and query of a request, exactly (bridgebot/check/checker.py) ------------------------
+
+_THING = {"type": "object", "required": ["n"],
+          "properties": {"n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}}}
+_BODY_DOC = {
+    "openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+    "paths": {
+        "/things": {
+            "post": {"requestBody": {"required": True, "content": {"application/json": {"schema": _THING}}},
+                     "responses": {"200": {"description": "ok"}}},
+            "get": {"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": {"200": {"description": "ok"}}}},
+        "/forms": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": _THING}}},
+                            "responses": {"200": {"description": "ok"}}}},
+        "/notes": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                            "responses": {"200": {"description": "ok"}}}},
+    }}
+_JSON = [("Content-Type", "application/json")]
+
+
+@pytest.fixture(scope="module")
+def body_specs(tmp_path_factory: pytest.TempPathFactory):
+    from bridgebot.check import SpecSet
+
+    path = tmp_path_factory.mktemp("body") / "t.json"
+    path.write_text(json.dumps(_BODY_DOC))
+    return SpecSet.load([path])
+
+
+@pytest.mark.parametrize("req, said", [
+    # the Content-Type: left out, or not one the endpoint takes (the body is still checked)
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": "x"}'),
+     [("content_type", "header", "Content-Type", "No Content-Type header: this endpoint takes application/json."),
+      ("wrong_type", "body", "n", "`n` must be an integer, got a string `x`.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
+                   headers=[("Content-Type", "text/plain; charset=utf-8")]),
+     [("content_type", "header", "Content-Type",
+       "Content-Type is `text/plain`, but this endpoint takes application/json.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
+                   headers=[("content-type", "application/vnd.t+json")]), []),
+    # a body read from client code is JSON data: a string is not an integer there
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body_value={"n": "5"}, headers=_JSON),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `5`.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body_value={"n": 5, "tags": "a"},
+                   headers=_JSON),
+     [("wrong_type", "body", "tags", "`tags` must be an array, got a string `a`.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body_value=Unresolved("payload"),
+                   headers=_JSON), []),
+    # the same value sent as a form is a string on the wire, cast per the schema
+    (PastedRequest("POST", "https://api.t.test/forms", source="curl", body="n=5&tags[]=a",
+                   headers=[("Content-Type", "application/x-www-form-urlencoded")]), []),
+    (PastedRequest("POST", "https://api.t.test/forms", source="curl", body="n=x&tags=a",
+                   headers=[("Content-Type", "application/x-www-form-urlencoded")]),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `x`."),
+      ("wrong_type", "body", "tags", "`tags` must be an array, got a string `a`. "
+                                     "Send a list as `tags[]=…` (or `tags[0]=…`).")]),
+    (PastedRequest("POST", "https://api.t.test/forms", source="curl", body="n=1&tags[]x=a",
+                   headers=[("Content-Type", "application/x-www-form-urlencoded")]),
+     [("malformed_body", "body", "tags[]x", "The form key `tags[]x` mixes brackets in a way that cannot be read.")]),
+    # JSON shown for a form-only endpoint is a rendering of the form: checked as the form it was
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body='{"n": "5", "tags": {"0": "a"}}'), []),
+    # bodies that cannot be checked, and bodies that should not be there
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1,', headers=_JSON),
+     [("malformed_body", "body", "", "The body is not valid JSON: Expecting property name enclosed in double "
+                                     "quotes at line 1 column 9.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="n=1", headers=_JSON),
+     [("malformed_body", "body", "", "The body is not JSON, but this endpoint takes application/json.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="{", headers=_JSON,
+                   body_error="unterminated object"),
+     [("malformed_body", "body", "", "The body is not valid JSON: unterminated object.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", headers=_JSON),
+     [("missing_required", "body", "", "POST /things needs a request body (application/json).")]),
+    (PastedRequest("POST", "https://api.t.test/forms", source="http"), []),
+    (PastedRequest("GET", "https://api.t.test/things", source="http", body='{"limit": 1}'),
+     [("malformed_body", "body", "", "GET /things takes no body; send these as query parameters (curl -G) "
+                                     "instead.")]),
+    (PastedRequest("POST", "https://api.t.test/notes", source="http", body="anything at all",
+                   headers=[("Content-Type", "text/plain")]), []),
+    # the query string
+    (PastedRequest("GET", "https://api.t.test/things?limit=x&limt=2&a[]b=1", source="http"),
+     [("wrong_type", "query", "limit", "`limit` must be an integer, got a string `x`."),
+      ("unknown_param", "query", "limt", "Unknown query parameter `limt`. Did you mean `limit`?"),
+      ("malformed_body", "query", "a[]b", "The query key `a[]b` mixes brackets in a way that cannot be read.")]),
+])
+def test_a_requests_body_and_query_get_exactly_these_findings(body_specs, req, said) -> None:
+    findings = check_request(req, body_specs).findings
+    assert [(f.kind, f.location, f.field, f.message) for f in findings] == said
