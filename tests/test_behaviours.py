@@ -567,7 +567,8 @@ def test_header_parameters_openapi_says_to_ignore_are_ignored(tmp_path: Path) ->
 # --- the body and query of a request, exactly (bridgebot/check/checker.py) ------------------------
 
 _THING = {"type": "object", "required": ["n"],
-          "properties": {"n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}}}
+          "properties": {"n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
+                         "flag": {"type": "boolean"}, "note": {"type": ["string", "null"]}}}
 _BODY_DOC = {
     "openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
     "paths": {
@@ -578,6 +579,14 @@ _BODY_DOC = {
                     "responses": {"200": {"description": "ok"}}}},
         "/forms": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": _THING}}},
                             "responses": {"200": {"description": "ok"}}}},
+        "/upload": {"post": {"requestBody": {"content": {"multipart/form-data": {"schema": _THING}}},
+                             "responses": {"200": {"description": "ok"}}}},
+        "/headers": {"get": {"parameters": [
+            {"name": "X-Opt", "in": "header", "schema": {"type": "integer"}},
+            {"name": "X-Req", "in": "header", "required": True, "schema": {"type": "string", "enum": ["a", "b"]}},
+            {"name": "X-Free", "in": "header", "required": True},
+            {"name": "idempotency-key", "in": "header", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}}}},
         "/notes": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
                             "responses": {"200": {"description": "ok"}}}},
     }}
@@ -642,6 +651,45 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
                                      "instead.")]),
     (PastedRequest("POST", "https://api.t.test/notes", source="http", body="anything at all",
                    headers=[("Content-Type", "text/plain")]), []),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="[" * 100_000, headers=_JSON),
+     [("malformed_body", "body", "", "The JSON body is nested more than 64 levels deep.")]),
+    # curl -F: a multipart form, cast like any form
+    (PastedRequest("POST", "https://api.t.test/upload", form_fields=[("n", "7"), ("tags[0]", "a"), ("flag", "true")]),
+     []),
+    (PastedRequest("POST", "https://api.t.test/upload", form_fields=[("n", "x"), ("tags[]x", "a")]),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `x`."),
+      ("malformed_body", "body", "tags[]x", "The form key `tags[]x` mixes brackets in a way that cannot be read.")]),
+    # JSON data shown for a form-only endpoint: every value as the form sends it
+    (PastedRequest("POST", "https://api.t.test/forms", source="json",
+                   body_value={"n": 5, "tags": ["a", 7], "flag": True, "note": None}), []),
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body_value={"n": Unresolved("n"), "flag": False}),
+     []),
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body_value={"n": None, "flag": "yes"}),
+     [("wrong_type", "body", "n", "`n` must not be null; expected integer"),
+      ("wrong_type", "body", "flag", "`flag` must be a boolean, got a string `yes`.")]),
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body="[1, 2]"),
+     [("content_type", "header", "Content-Type",
+       "No Content-Type header: this endpoint takes application/x-www-form-urlencoded."),
+      ("wrong_type", "body", "", "`` must be an object, got an array `[1, 2]`.")]),
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body='{"n": '),
+     [("content_type", "header", "Content-Type",
+       "No Content-Type header: this endpoint takes application/x-www-form-urlencoded."),
+      ("malformed_body", "body", "", "The body is not valid JSON: Expecting value at line 1 column 6.")]),
+    # header parameters: required ones named, optional ones checked only when sent
+    (PastedRequest("GET", "https://api.t.test/headers", source="http"),
+     [("missing_required", "header", "X-Req", "Header `X-Req` is required."),
+      ("missing_required", "header", "X-Free", "Header `X-Free` is required."),
+      ("idempotency_key_missing", "header", "idempotency-key",
+       "GET /headers needs an `Idempotency-Key` header (a new UUID per request; reuse it only to retry the same "
+       "request).")]),
+    (PastedRequest("GET", "https://api.t.test/headers", source="http",
+                   headers=[("x-opt", "x"), ("X-Req", "c"), ("X-Free", "{}"), ("Idempotency-Key", "k")]),
+     [("wrong_type", "header", "X-Opt", "`X-Opt` must be an integer, got a string `x`."),
+      ("invalid_enum", "header", "X-Req", "`X-Req` is `c`, which is not one of `a`, `b`.")]),
+    (PastedRequest("GET", "https://api.t.test/headers", source="http",
+                   headers=[("X-Opt", "5"), ("X-Req", "a"), ("X-Free", "1"), ("Idempotency-Key", "k")]), []),
+    (PastedRequest("GET", "https://api.t.test/headers", source="fetch", headers_known=False), []),
+    (PastedRequest("GET", "https://api.t.test/headers", source="json"), []),
     # the query string
     (PastedRequest("GET", "https://api.t.test/things?limit=x&limt=2&a[]b=1", source="http"),
      [("wrong_type", "query", "limit", "`limit` must be an integer, got a string `x`."),
@@ -651,3 +699,96 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
 def test_a_requests_body_and_query_get_exactly_these_findings(body_specs, req, said) -> None:
     findings = check_request(req, body_specs).findings
     assert [(f.kind, f.location, f.field, f.message) for f in findings] == said
+
+
+# --- every kind of security scheme: present, missing, or a key sent the wrong way ---------------
+
+_SCHEMES = {
+    "queryKey": {"type": "apiKey", "in": "query", "name": "api_key"},
+    "cookieKey": {"type": "apiKey", "in": "cookie", "name": "session"},
+    "headerKey": {"type": "apiKey", "in": "header", "name": "X-Key"},
+    "digestAuth": {"type": "http", "scheme": "digest"},
+    "basicAuth": {"type": "http", "scheme": "Basic"},
+    "bearerAuth": {"type": "http", "scheme": "bearer"},
+    "oauth": {"type": "oauth2", "flows": {}},
+    "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://t.test/.well-known"},
+}
+_SECURED = {"/q": [{"queryKey": []}], "/c": [{"cookieKey": []}], "/d": [{"digestAuth": []}],
+            "/o": [{"oauth": []}], "/i": [{"oidc": []}], "/b": [{"basicAuth": []}], "/t": [{"bearerAuth": []}],
+            "/both": [{"bearerAuth": [], "headerKey": []}], "/alt": [{"basicAuth": []}, {"headerKey": []}],
+            "/open": []}
+
+
+@pytest.fixture(scope="module")
+def auth_specs(tmp_path_factory: pytest.TempPathFactory):
+    from bridgebot.check import SpecSet
+
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "components": {"securitySchemes": _SCHEMES},
+           "paths": {p: {"get": {"security": sec, "responses": {"200": {"description": "ok"}}}}
+                     for p, sec in _SECURED.items()}}
+    path = tmp_path_factory.mktemp("auth") / "t.json"
+    path.write_text(json.dumps(doc))
+    return SpecSet.load([path])
+
+
+_NO_CREDENTIALS = "No credentials: this endpoint needs "
+
+
+@pytest.mark.parametrize("path, headers, basic, said", [
+    ("/q?api_key=k", [], None, []),  # the key in the query is not an unknown query parameter
+    ("/q?apikey=k", [], None, [
+        ("unknown_param", "apikey", "Unknown query parameter `apikey`."),
+        ("auth_missing", "api_key", _NO_CREDENTIALS + "an `api_key` query.")]),
+    ("/c", [("Cookie", "theme=dark; session=abc")], None, []),
+    ("/c", [("Cookie", "theme=dark")], None, [("auth_missing", "session", _NO_CREDENTIALS + "an `session` cookie.")]),
+    ("/d", [("Authorization", "Digest username=a")], None, []),
+    ("/d", [], None, [("auth_missing", "Authorization", _NO_CREDENTIALS + "digestAuth (http).")]),
+    ("/d", [("Authorization", "   ")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects digestAuth (http).")]),
+    ("/o", [("authorization", "bearer tok")], None, []),
+    ("/o", [("Authorization", "Basic abc")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects oauth (oauth2).")]),
+    ("/o", [], None, [("auth_missing", "Authorization", _NO_CREDENTIALS + "oauth (oauth2).")]),
+    ("/i", [("Authorization", "Bearer tok")], None, []),
+    ("/i", [("Api-Key", "k")], None, [
+        ("auth_invalid", "Api-Key", "The key is sent as Api-Key, but this API expects oidc (openIdConnect).")]),
+    ("/b", [], "k:", []),
+    ("/b", [("Authorization", "basic azo=")], None, []),
+    ("/b", [("X-Api-Key", "k")], None, [
+        ("auth_invalid", "X-Api-Key", "The key is sent as X-Api-Key, but this API expects HTTP Basic auth (`-u KEY:`).")]),
+    ("/t", [("Authorization", "Bearer tok")], None, []),
+    ("/t", [("Authorization", "Bearer ")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects "
+                                          "`Authorization: Bearer <key>`.")]),
+    ("/t", [], "k:", [
+        ("auth_invalid", "basic auth (-u)", "The key is sent as basic auth (-u), but this API expects "
+                                            "`Authorization: Bearer <key>`.")]),
+    ("/both", [("Authorization", "Bearer tok"), ("X-Key", "k")], None, []),
+    ("/both", [("Authorization", "Bearer tok"), ("X-Key", " ")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects "
+                                          "`Authorization: Bearer <key>` + an `X-Key` header.")]),
+    ("/alt", [("X-Key", "k")], None, []),
+    ("/alt", [], None, [
+        ("auth_missing", "Authorization", _NO_CREDENTIALS + "HTTP Basic auth (`-u KEY:`) or an `X-Key` header.")]),
+    ("/open", [], None, []),
+])
+def test_each_security_scheme_is_found_or_named(auth_specs, path, headers, basic, said) -> None:
+    req = PastedRequest("GET", f"https://api.t.test{path}", headers=headers, basic_auth=basic, source="http")
+    findings = check_request(req, auth_specs).findings
+    assert [(f.kind, f.field, f.message) for f in findings] == said
+    assert {f.location for f in findings if f.kind.startswith("auth")} <= {"header"}
+
+
+@pytest.mark.parametrize("url, label, findings", [
+    ("${BASE}/v0/customers?limit=x", "GET /v0/customers", [("wrong_type", "limit")]),
+    ("${BASE}/customers?limit=x", "GET /v0/customers", [("wrong_type", "limit")]),  # under the server's base path
+    ("${BASE}/v0/nowhere", None, []),
+])
+def test_a_request_whose_base_url_is_computed_is_routed_by_its_path(bridge_specs, url, label, findings) -> None:
+    req = PastedRequest("GET", url, source="fetch", url_partial=True, headers=[("Api-Key", "k")])
+    report = check_request(req, bridge_specs)
+    assert (report.operation.label if report.operation else None) == label
+    assert [(f.kind, f.field) for f in report.findings] == findings
+    assert req.notes == ([] if label else ["the base URL is computed at run time and the path matches no endpoint, "
+                                           "so I could not tell which endpoint this is"])
