@@ -575,7 +575,9 @@ _BODY_DOC = {
         "/things": {
             "post": {"requestBody": {"required": True, "content": {"application/json": {"schema": _THING}}},
                      "responses": {"200": {"description": "ok"}}},
-            "get": {"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+            "get": {"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                                   {"name": "filter", "in": "query", "style": "deepObject", "schema": {
+                                       "type": "object", "properties": {"status": {"enum": ["open", "closed"]}}}}],
                     "responses": {"200": {"description": "ok"}}}},
         "/forms": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": _THING}}},
                             "responses": {"200": {"description": "ok"}}}},
@@ -695,6 +697,10 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
      [("wrong_type", "query", "limit", "`limit` must be an integer, got a string `x`."),
       ("unknown_param", "query", "limt", "Unknown query parameter `limt`. Did you mean `limit`?"),
       ("malformed_body", "query", "a[]b", "The query key `a[]b` mixes brackets in a way that cannot be read.")]),
+    (PastedRequest("GET", "https://api.t.test/things?filter[status]=shut&filter[stat]=open", source="http"),
+     [("invalid_enum", "query", "filter[status]", "`filter[status]` is `shut`, which is not one of `open`, `closed`."),
+      ("unknown_param", "query", "filter[stat]", "Unknown field `filter[stat]` in `filter`. Did you mean "
+                                                 "`filter[status]`?")]),
 ])
 def test_a_requests_body_and_query_get_exactly_these_findings(body_specs, req, said) -> None:
     findings = check_request(req, body_specs).findings
@@ -792,3 +798,15 @@ def test_a_request_whose_base_url_is_computed_is_routed_by_its_path(bridge_specs
     assert [(f.kind, f.field) for f in report.findings] == findings
     assert req.notes == ([] if label else ["the base URL is computed at run time and the path matches no endpoint, "
                                            "so I could not tell which endpoint this is"])
+
+
+def test_a_value_holding_a_key_is_redacted_and_keeps_its_shape(bridge_specs) -> None:
+    # A finding's `actual` can be an object the developer sent: with a key in the paste, every
+    # string in it is redacted, and its keys and nesting stay as sent.
+    body = json.dumps({"amount": {"value": "10", "note": LIVE, "tags": [LIVE, "x"]}})
+    text = f"curl -X POST https://api.bridge.xyz/v0/transfers -H 'Api-Key: {LIVE}' -H 'Content-Type: application/json' -d '{body}'"
+    result = check_paste(text, bridge_specs)
+    (wrong,) = [f for f in result.findings if f.field == "amount"]
+    assert wrong.kind == "wrong_type"
+    assert wrong.actual == {"value": "10", "note": "sk-live-…9f2c", "tags": ["sk-live-…9f2c", "x"]}
+    assert LIVE not in json.dumps(result.to_dict())
