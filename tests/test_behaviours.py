@@ -589,6 +589,11 @@ _BODY_DOC = {
             {"name": "X-Free", "in": "header", "required": True},
             {"name": "idempotency-key", "in": "header", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "ok"}}}},
+        "/search": {"get": {"parameters": [
+            {"name": "q", "in": "query", "required": True},
+            {"name": "status", "in": "query", "required": True, "schema": {"enum": ["open", "closed"]}},
+            {"name": "page", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "ok"}}}},
         "/notes": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
                             "responses": {"200": {"description": "ok"}}}},
     }}
@@ -693,6 +698,10 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
     (PastedRequest("GET", "https://api.t.test/headers", source="fetch", headers_known=False), []),
     (PastedRequest("GET", "https://api.t.test/headers", source="json"), []),
     # the query string
+    (PastedRequest("GET", "https://api.t.test/search", source="http"),
+     [("missing_required", "query", "q", "Query parameter `q` is required."),
+      ("missing_required", "query", "status", "Query parameter `status` is required (one of open, closed).")]),
+    (PastedRequest("GET", "https://api.t.test/search?q=%7B%7D&status=closed&page=2", source="http"), []),
     (PastedRequest("GET", "https://api.t.test/things?limit=x&limt=2&a[]b=1", source="http"),
      [("wrong_type", "query", "limit", "`limit` must be an integer, got a string `x`."),
       ("unknown_param", "query", "limt", "Unknown query parameter `limt`. Did you mean `limit`?"),
@@ -810,3 +819,43 @@ def test_a_value_holding_a_key_is_redacted_and_keeps_its_shape(bridge_specs) -> 
     assert wrong.kind == "wrong_type"
     assert wrong.actual == {"value": "10", "note": "sk-live-…9f2c", "tags": ["sk-live-…9f2c", "x"]}
     assert LIVE not in json.dumps(result.to_dict())
+
+
+def test_a_missing_parameter_or_body_says_what_it_takes(body_specs) -> None:
+    search = check_request(PastedRequest("GET", "https://api.t.test/search", source="http"), body_specs).findings
+    assert [(f.field, f.expected, f.actual) for f in search] == [("q", None, None), ("status", "one of open, closed", None)]
+    things = check_request(PastedRequest("POST", "https://api.t.test/things", source="http"), body_specs).findings
+    assert [(f.expected, f.actual) for f in things] == [(["application/json"], None)]
+    typed = check_request(PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
+                                        headers=[("Content-Type", "text/xml")]), body_specs).findings
+    assert [(f.expected, f.actual) for f in typed] == [(["application/json"], "text/xml")]
+    headers = check_request(PastedRequest("GET", "https://api.t.test/headers", source="http"), body_specs).findings
+    assert [f.expected for f in headers] == ["X-Req", "X-Free", "Idempotency-Key: <uuid>"]
+
+
+_TEST_KEY = "sk-test-0a1b2c3d4e5f6a7b8c9d0e1f2a3b"
+_TO_SANDBOX = ("A live key is sent to the sandbox (api.sandbox.bridge.xyz): the sandbox only takes test keys "
+               "(sk-test-…).")
+_TO_PRODUCTION = ("A test key is sent to production (api.bridge.xyz): production only takes live keys (sk-live-…); "
+                  "use the sandbox host for test keys.")
+
+
+@pytest.mark.parametrize("host, headers, basic, said", [
+    ("api.sandbox.bridge.xyz", [("Api-Key", LIVE)], None, [("Api-Key", _TO_SANDBOX, "a test key", "a live key")]),
+    ("api.sandbox.bridge.xyz:443", [("Api-Key", LIVE)], None, [("Api-Key", _TO_SANDBOX, "a test key", "a live key")]),
+    ("api.bridge.xyz", [("api-key", _TEST_KEY)], None, [("api-key", _TO_PRODUCTION, "a live key", "a test key")]),
+    ("api.bridge.xyz", [("Api-Key", "$KEY"), ("Authorization", f"Bearer {_TEST_KEY.replace('-', '_')}")], None,
+     [("Authorization", _TO_PRODUCTION, "a live key", "a test key")]),
+    ("api.sandbox.bridge.xyz", [("Api-Key", "$KEY")], f"{LIVE}:", [("-u", _TO_SANDBOX, "a test key", "a live key")]),
+    ("api.sandbox.bridge.xyz", [("Api-Key", _TEST_KEY), ("X-Api-Key", LIVE)], None,
+     [("X-Api-Key", _TO_SANDBOX, "a test key", "a live key")]),
+    ("api.sandbox.bridge.xyz", [("Api-Key", _TEST_KEY), ("X-Other", LIVE)], None, []),  # not a credential header
+    ("api.sandbox.bridge.xyz", [("Api-Key", _TEST_KEY)], None, []),
+    ("api.bridge.xyz", [("Api-Key", LIVE)], None, []),
+    ("api.bridge.xyz", [("Api-Key", "xsk-test-0a1b2c3d4e5f6a7b8c9d")], None, []),  # no key prefix at a word start
+])
+def test_a_key_sent_to_the_other_environment_is_named(bridge_specs, host, headers, basic, said) -> None:
+    req = PastedRequest("GET", f"https://{host}/v0/customers", headers=headers, basic_auth=basic, source="http")
+    findings = check_request(req, bridge_specs).findings
+    assert [(f.field, f.message, f.expected, f.actual) for f in findings] == said
+    assert {(f.kind, f.location) for f in findings} <= {("auth_invalid", "header")}
