@@ -12,6 +12,7 @@ from bridgebot.check import check_paste
 from bridgebot.check import checker as checker_mod
 from bridgebot.check.checker import MAX_FINDINGS_PER_REQUEST, check_request
 from bridgebot.check.model import PastedRequest, Unresolved
+from bridgebot.check.clientcode import TOO_DEEP_MESSAGE
 from bridgebot.check.paste import read_paste
 from bridgebot.tracking import Store, outbox
 from bridgebot.tracking.threads import forget_events_before, mark_event_seen
@@ -594,6 +595,9 @@ _BODY_DOC = {
             {"name": "status", "in": "query", "required": True, "schema": {"enum": ["open", "closed"]}},
             {"name": "page", "in": "query", "schema": {"type": "integer"}}],
             "responses": {"200": {"description": "ok"}}}},
+        "/either": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": _THING},
+                                                         "application/json": {"schema": _THING}}},
+                             "responses": {"200": {"description": "ok"}}}},
         "/notes": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
                             "responses": {"200": {"description": "ok"}}}},
     }}
@@ -620,6 +624,23 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
        "Content-Type is `text/plain`, but this endpoint takes application/json.")]),
     (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
                    headers=[("content-type", "application/vnd.t+json")]), []),
+    # an endpoint taking JSON or a form: a body sent without (or with the wrong) Content-Type is read as
+    # what it looks like
+    (PastedRequest("POST", "https://api.t.test/either", source="http", body='{"n": "x"}'),
+     [("content_type", "header", "Content-Type",
+       "No Content-Type header: this endpoint takes application/x-www-form-urlencoded or application/json."),
+      ("wrong_type", "body", "n", "`n` must be an integer, got a string `x`.")]),
+    (PastedRequest("POST", "https://api.t.test/either", source="http", body='{"n": 1}',
+                   headers=[("Content-Type", "text/plain")]),
+     [("content_type", "header", "Content-Type",
+       "Content-Type is `text/plain`, but this endpoint takes application/x-www-form-urlencoded or application/json.")]),
+    (PastedRequest("POST", "https://api.t.test/either", source="http", body="n=1&flag=true",
+                   headers=[("Content-Type", "text/plain")]),
+     [("content_type", "header", "Content-Type",
+       "Content-Type is `text/plain`, but this endpoint takes application/x-www-form-urlencoded or application/json.")]),
+    (PastedRequest("POST", "https://api.t.test/either", source="http", body="n=x",
+                   headers=[("Content-Type", "application/json; charset=utf-8")]),
+     [("malformed_body", "body", "", "The body is not JSON, but this endpoint takes application/json.")]),
     # a body read from client code is JSON data: a string is not an integer there
     (PastedRequest("POST", "https://api.t.test/things", source="fetch", body_value={"n": "5"}, headers=_JSON),
      [("wrong_type", "body", "n", "`n` must be an integer, got a string `5`.")]),
@@ -650,6 +671,10 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
     (PastedRequest("POST", "https://api.t.test/things", source="http", body="{", headers=_JSON,
                    body_error="unterminated object"),
      [("malformed_body", "body", "", "The body is not valid JSON: unterminated object.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body="?", headers=_JSON,
+                   body_error=TOO_DEEP_MESSAGE),
+     [("malformed_body", "body", "", "The body is nested more than 64 levels deep, so it was not checked: no API "
+                                     "body is that deep.")]),
     (PastedRequest("POST", "https://api.t.test/things", source="http", headers=_JSON),
      [("missing_required", "body", "", "POST /things needs a request body (application/json).")]),
     (PastedRequest("POST", "https://api.t.test/forms", source="http"), []),
@@ -859,3 +884,22 @@ def test_a_key_sent_to_the_other_environment_is_named(bridge_specs, host, header
     findings = check_request(req, bridge_specs).findings
     assert [(f.field, f.message, f.expected, f.actual) for f in findings] == said
     assert {(f.kind, f.location) for f in findings} <= {("auth_invalid", "header")}
+
+
+@pytest.mark.parametrize("req, found", [
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="{", headers=_JSON, body_error="bad"),
+     [("malformed_body", "valid JSON", None)]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1,', headers=_JSON),
+     [("malformed_body", "valid JSON", None)]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="n=" + "1" * 50, headers=_JSON),
+     [("malformed_body", "a JSON object", "n=" + "1" * 38)]),
+    (PastedRequest("GET", "https://api.t.test/things", source="http", body="{}"), [("malformed_body", None, "body")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body="?", headers=_JSON,
+                   body_error=TOO_DEEP_MESSAGE),
+     [("malformed_body", "at most 64 levels", None)]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}'),
+     [("content_type", ["application/json"], None)]),
+])
+def test_a_body_finding_says_what_was_expected_and_what_was_sent(body_specs, req, found) -> None:
+    findings = check_request(req, body_specs).findings
+    assert [(f.kind, f.expected, f.actual) for f in findings] == found
