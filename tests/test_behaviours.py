@@ -598,6 +598,10 @@ _BODY_DOC = {
         "/either": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": _THING},
                                                          "application/json": {"schema": _THING}}},
                              "responses": {"200": {"description": "ok"}}}},
+        "/things/{id}": {"get": {"parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+            {"name": "expand", "in": "query", "schema": {"type": "array", "items": {"enum": ["owner", "tags"]}}}],
+            "responses": {"200": {"description": "ok"}}}},
         "/notes": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
                             "responses": {"200": {"description": "ok"}}}},
     }}
@@ -722,6 +726,19 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
                    headers=[("X-Opt", "5"), ("X-Req", "a"), ("X-Free", "1"), ("Idempotency-Key", "k")]), []),
     (PastedRequest("GET", "https://api.t.test/headers", source="fetch", headers_known=False), []),
     (PastedRequest("GET", "https://api.t.test/headers", source="json"), []),
+    # the path, and a query given as data by SDK code (its run-time values left alone)
+    (PastedRequest("GET", "https://api.t.test/things/abc?expand=owner&expand=tagz", source="http"),
+     [("wrong_type", "path", "id", "`id` must be an integer, got a string `abc`."),
+      ("invalid_enum", "query", "expand[1]", "`expand[1]` is `tagz`, which is not one of `owner`, `tags`. "
+                                             "Did you mean `tags`?")]),
+    (PastedRequest("GET", "https://api.t.test/things/{id}?expand=tags", source="http"), []),
+    (PastedRequest("GET", "https://api.t.test/things/7?expand=owner", source="http"), []),
+    (PastedRequest("GET", "https://api.t.test/things?limit=1&limit=x", source="http"),
+     [("wrong_type", "query", "limit", '`limit` must be an integer, got an array `["1", "x"]`.')]),
+    (PastedRequest("GET", "https://api.t.test/things?limit=1", source="sdk",
+                   query_value={"limit": "many", "limt": Unresolved("n"), "page": 2}),
+     [("wrong_type", "query", "limit", "`limit` must be an integer, got a string `many`."),
+      ("unknown_param", "query", "page", "Unknown query parameter `page`.")]),
     # the query string
     (PastedRequest("GET", "https://api.t.test/search", source="http"),
      [("missing_required", "query", "q", "Query parameter `q` is required."),
