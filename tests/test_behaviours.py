@@ -920,3 +920,17 @@ def test_a_key_sent_to_the_other_environment_is_named(bridge_specs, host, header
 def test_a_body_finding_says_what_was_expected_and_what_was_sent(body_specs, req, found) -> None:
     findings = check_request(req, body_specs).findings
     assert [(f.kind, f.expected, f.actual) for f in findings] == found
+
+
+def test_a_write_through_a_client_built_without_credentials_says_so(body_specs) -> None:
+    made = 'new GitHubClient(new ProductHeaderValue("my-app"))' + " " * 200 + "tail"
+    write = PastedRequest("POST", "https://api.t.test/forms", source="sdk", headers_known=False, anonymous_client=made)
+    (finding,) = check_request(write, body_specs).findings
+    assert (finding.kind, finding.location, finding.field, finding.expected, finding.actual) == (
+        "auth_missing", "header", "Authorization", ["a token (the client's credentials)"], None)
+    assert finding.message == (f"The client is built without credentials (`{made[:120]}`) and none are given to it "
+                               "in this paste, so this call is sent unauthenticated: give the client a token.")
+    read = PastedRequest("GET", "https://api.t.test/things", source="sdk", headers_known=False, anonymous_client=made)
+    assert check_request(read, body_specs).findings == []
+    shown = PastedRequest("POST", "https://api.t.test/forms", source="sdk", anonymous_client=made)
+    assert check_request(shown, body_specs).findings == []  # headers shown: the spec's own auth rules apply
