@@ -934,3 +934,22 @@ def test_a_write_through_a_client_built_without_credentials_says_so(body_specs) 
     assert check_request(read, body_specs).findings == []
     shown = PastedRequest("POST", "https://api.t.test/forms", source="sdk", anonymous_client=made)
     assert check_request(shown, body_specs).findings == []  # headers shown: the spec's own auth rules apply
+
+
+def test_each_error_is_read_with_the_request_just_before_it(bridge_specs) -> None:
+    # An error without a URL belongs to the request pasted just before it (the first request when
+    # none is before it), and whether that request sent a key decides how a 401 is explained.
+    unauthorized = 'HTTP/1.1 401 Unauthorized\n\n{"message": "nope"}'
+    text = "\n\n".join([
+        '{"code": "invalid_parameters", "message": "bad zero"}',
+        "curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'",
+        unauthorized,
+        "curl -X POST https://api.bridge.xyz/v0/transfers -H 'Content-Type: application/json' -d '{}'",
+        unauthorized,
+    ])
+    result = check_paste(text, bridge_specs)
+    assert [(e.operation.label, e.evidence, [(f.kind, f.message) for f in e.findings]) for e in result.errors] == [
+        ("GET /v0/wallets", "nearest_request", [("invalid_format", "bad zero")]),
+        ("GET /v0/wallets", "nearest_request", [("auth_invalid", _REFUSED)]),
+        ("POST /v0/transfers", "nearest_request", [("auth_missing", _NO_KEY)]),
+    ]
