@@ -953,3 +953,17 @@ def test_each_error_is_read_with_the_request_just_before_it(bridge_specs) -> Non
         ("GET /v0/wallets", "nearest_request", [("auth_invalid", _REFUSED)]),
         ("POST /v0/transfers", "nearest_request", [("auth_missing", _NO_KEY)]),
     ]
+
+
+def test_a_key_is_reported_first_on_the_request_that_holds_it(bridge_specs) -> None:
+    # A key sent by -u or in a -F form field is found in that request (not the first one), and its
+    # finding comes first there.
+    other = LIVE[:-4] + "abcd"
+    text = (f"curl https://api.bridge.xyz/v0/customers -H 'Api-Key: $K'\n\n"
+            f"curl https://api.bridge.xyz/v0/wallets -u {LIVE}:\n\n"
+            f"curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -F 'note={other}'\n")
+    result = check_paste(text, bridge_specs)
+    assert [[(f.kind, f.field) for f in r.findings][:2] for r in result.requests] == [
+        [], [("secret_exposed", "-u"), ("auth_invalid", "basic auth (-u)")],
+        [("secret_exposed", "note"), ("idempotency_key_missing", "Idempotency-Key")]]
+    assert [r.findings[0].actual for r in result.requests[1:]] == ["sk-live-…9f2c", "sk-live-…abcd"]
