@@ -47,6 +47,8 @@ def test_a_crash_in_one_requests_check_is_contained(bridge_specs, monkeypatch, c
     assert result.problems == ["I couldn't check the curl request to https://api.bridge.xyz/v0/wallets: "
                                "that's a bug on our side, and it has been logged."]
     assert "boom" in caplog.text
+    assert [r.getMessage() for r in caplog.records if r.name == "bridgebot.check.checker"] == [
+        "checking a curl request failed"]
 
 
 def test_reader_notes_are_redacted(bridge_specs) -> None:
