@@ -11,7 +11,8 @@ import pytest
 from bridgebot.check import check_paste
 from bridgebot.check import checker as checker_mod
 from bridgebot.check.checker import MAX_FINDINGS_PER_REQUEST, check_request
-from bridgebot.check.model import PastedRequest
+from bridgebot.check.model import PastedRequest, Unresolved
+from bridgebot.check.clientcode import TOO_DEEP_MESSAGE
 from bridgebot.check.paste import read_paste
 from bridgebot.tracking import Store, outbox
 from bridgebot.tracking.threads import forget_events_before, mark_event_seen
@@ -46,6 +47,8 @@ def test_a_crash_in_one_requests_check_is_contained(bridge_specs, monkeypatch, c
     assert result.problems == ["I couldn't check the curl request to https://api.bridge.xyz/v0/wallets: "
                                "that's a bug on our side, and it has been logged."]
     assert "boom" in caplog.text
+    assert [r.getMessage() for r in caplog.records if r.name == "bridgebot.check.checker"] == [
+        "checking a curl request failed"]
 
 
 def test_reader_notes_are_redacted(bridge_specs) -> None:
@@ -562,3 +565,448 @@ def test_header_parameters_openapi_says_to_ignore_are_ignored(tmp_path: Path) ->
     assert [(f.kind, f.location, f.field) for f in findings] == [("missing_required", "header", "X-Api-Version")]
     ok = paste + " -H 'X-Api-Version: 2'"
     assert check_paste(ok, specs).requests[0].findings == []
+
+
+# --- the body and query of a request, exactly (bridgebot/check/checker.py) ------------------------
+
+_THING = {"type": "object", "required": ["n"],
+          "properties": {"n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
+                         "flag": {"type": "boolean"}, "note": {"type": ["string", "null"]}}}
+_BODY_DOC = {
+    "openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+    "paths": {
+        "/things": {
+            "post": {"requestBody": {"required": True, "content": {"application/json": {"schema": _THING}}},
+                     "responses": {"200": {"description": "ok"}}},
+            "get": {"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                                   {"name": "filter", "in": "query", "style": "deepObject", "schema": {
+                                       "type": "object", "properties": {"status": {"enum": ["open", "closed"]}}}}],
+                    "responses": {"200": {"description": "ok"}}}},
+        "/forms": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": _THING}}},
+                            "responses": {"200": {"description": "ok"}}}},
+        "/upload": {"post": {"requestBody": {"content": {"multipart/form-data": {"schema": _THING}}},
+                             "responses": {"200": {"description": "ok"}}}},
+        "/headers": {"get": {"parameters": [
+            {"name": "X-Opt", "in": "header", "schema": {"type": "integer"}},
+            {"name": "X-Req", "in": "header", "required": True, "schema": {"type": "string", "enum": ["a", "b"]}},
+            {"name": "X-Free", "in": "header", "required": True},
+            {"name": "idempotency-key", "in": "header", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}}}},
+        "/search": {"get": {"parameters": [
+            {"name": "q", "in": "query", "required": True},
+            {"name": "status", "in": "query", "required": True, "schema": {"enum": ["open", "closed"]}},
+            {"name": "page", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "ok"}}}},
+        "/either": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": _THING},
+                                                         "application/json": {"schema": _THING}}},
+                             "responses": {"200": {"description": "ok"}}}},
+        "/things/{id}": {"get": {"parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+            {"name": "expand", "in": "query", "schema": {"type": "array", "items": {"enum": ["owner", "tags"]}}}],
+            "responses": {"200": {"description": "ok"}}}},
+        "/blob": {"post": {"requestBody": {"content": {"text/*": {"schema": {"type": "string"}}}},
+                           "responses": {"200": {"description": "ok"}}}},
+        "/any": {"post": {"requestBody": {"required": True, "content": {"*/*": {"schema": {"type": "string"}}}},
+                          "responses": {"200": {"description": "ok"}}}},
+        "/notes": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                            "responses": {"200": {"description": "ok"}}}},
+    }}
+_JSON = [("Content-Type", "application/json")]
+
+
+@pytest.fixture(scope="module")
+def body_specs(tmp_path_factory: pytest.TempPathFactory):
+    from bridgebot.check import SpecSet
+
+    path = tmp_path_factory.mktemp("body") / "t.json"
+    path.write_text(json.dumps(_BODY_DOC))
+    return SpecSet.load([path])
+
+
+@pytest.mark.parametrize("req, said", [
+    # the Content-Type: left out, or not one the endpoint takes (the body is still checked)
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": "x"}'),
+     [("content_type", "header", "Content-Type", "No Content-Type header: this endpoint takes application/json."),
+      ("wrong_type", "body", "n", "`n` must be an integer, got a string `x`.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
+                   headers=[("Content-Type", "text/plain; charset=utf-8")]),
+     [("content_type", "header", "Content-Type",
+       "Content-Type is `text/plain`, but this endpoint takes application/json.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
+                   headers=[("content-type", "application/vnd.t+json")]), []),
+    # an endpoint taking JSON or a form: a body sent without (or with the wrong) Content-Type is read as
+    # what it looks like
+    (PastedRequest("POST", "https://api.t.test/either", source="http", body='{"n": "x"}'),
+     [("content_type", "header", "Content-Type",
+       "No Content-Type header: this endpoint takes application/x-www-form-urlencoded or application/json."),
+      ("wrong_type", "body", "n", "`n` must be an integer, got a string `x`.")]),
+    (PastedRequest("POST", "https://api.t.test/either", source="http", body='{"n": 1}',
+                   headers=[("Content-Type", "text/plain")]),
+     [("content_type", "header", "Content-Type",
+       "Content-Type is `text/plain`, but this endpoint takes application/x-www-form-urlencoded or application/json.")]),
+    (PastedRequest("POST", "https://api.t.test/either", source="http", body="n=1&flag=true",
+                   headers=[("Content-Type", "text/plain")]),
+     [("content_type", "header", "Content-Type",
+       "Content-Type is `text/plain`, but this endpoint takes application/x-www-form-urlencoded or application/json.")]),
+    (PastedRequest("POST", "https://api.t.test/either", source="http", body="n=x",
+                   headers=[("Content-Type", "application/json; charset=utf-8")]),
+     [("malformed_body", "body", "", "The body is not JSON, but this endpoint takes application/json.")]),
+    # a body read from client code is JSON data: a string is not an integer there
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body_value={"n": "5"}, headers=_JSON),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `5`.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body_value={"n": 5, "tags": "a"},
+                   headers=_JSON),
+     [("wrong_type", "body", "tags", "`tags` must be an array, got a string `a`.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body_value=Unresolved("payload"),
+                   headers=_JSON), []),
+    # the same value sent as a form is a string on the wire, cast per the schema
+    (PastedRequest("POST", "https://api.t.test/forms", source="curl", body="n=5&tags[]=a",
+                   headers=[("Content-Type", "application/x-www-form-urlencoded")]), []),
+    (PastedRequest("POST", "https://api.t.test/forms", source="curl", body="n=x&tags=a",
+                   headers=[("Content-Type", "application/x-www-form-urlencoded")]),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `x`."),
+      ("wrong_type", "body", "tags", "`tags` must be an array, got a string `a`. "
+                                     "Send a list as `tags[]=…` (or `tags[0]=…`).")]),
+    (PastedRequest("POST", "https://api.t.test/forms", source="curl", body="n=1&tags[]x=a",
+                   headers=[("Content-Type", "application/x-www-form-urlencoded")]),
+     [("malformed_body", "body", "tags[]x", "The form key `tags[]x` mixes brackets in a way that cannot be read.")]),
+    # JSON shown for a form-only endpoint is a rendering of the form: checked as the form it was
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body='{"n": "5", "tags": {"0": "a"}}'), []),
+    # bodies that cannot be checked, and bodies that should not be there
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1,', headers=_JSON),
+     [("malformed_body", "body", "", "The body is not valid JSON: Expecting property name enclosed in double "
+                                     "quotes at line 1 column 9.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="n=1", headers=_JSON),
+     [("malformed_body", "body", "", "The body is not JSON, but this endpoint takes application/json.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="{", headers=_JSON,
+                   body_error="unterminated object"),
+     [("malformed_body", "body", "", "The body is not valid JSON: unterminated object.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body="?", headers=_JSON,
+                   body_error=TOO_DEEP_MESSAGE),
+     [("malformed_body", "body", "", "The body is nested more than 64 levels deep, so it was not checked: no API "
+                                     "body is that deep.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", headers=_JSON),
+     [("missing_required", "body", "", "POST /things needs a request body (application/json).")]),
+    (PastedRequest("POST", "https://api.t.test/forms", source="http"), []),
+    (PastedRequest("GET", "https://api.t.test/things", source="http", body='{"limit": 1}'),
+     [("malformed_body", "body", "", "GET /things takes no body; send these as query parameters (curl -G) "
+                                     "instead.")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="  \n ", headers=_JSON),
+     [("missing_required", "body", "", "POST /things needs a request body (application/json).")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", form_fields=[]),
+     [("missing_required", "body", "", "POST /things needs a request body (application/json).")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body_value={}, headers=_JSON),
+     [("missing_required", "body", "n", "`n` is required but missing (expected integer).")]),
+    (PastedRequest("POST", "https://api.t.test/blob", source="http", body="a,b", headers=[("Content-Type", "text/csv")]),
+     []),
+    (PastedRequest("POST", "https://api.t.test/blob", source="http", body="<a/>",
+                   headers=[("Content-Type", "application/xml")]),
+     [("content_type", "header", "Content-Type", "Content-Type is `application/xml`, but this endpoint takes text/*.")]),
+    (PastedRequest("POST", "https://api.t.test/any", source="http", body="\x89PNG",
+                   headers=[("Content-Type", "image/png")]), []),
+    (PastedRequest("POST", "https://api.t.test/notes", source="http", body="anything at all",
+                   headers=[("Content-Type", "text/plain")]), []),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="[" * 100_000, headers=_JSON),
+     [("malformed_body", "body", "", "The JSON body is nested more than 64 levels deep.")]),
+    # curl -F: a multipart form, cast like any form
+    (PastedRequest("POST", "https://api.t.test/upload", form_fields=[("n", "7"), ("tags[0]", "a"), ("flag", "true")]),
+     []),
+    (PastedRequest("POST", "https://api.t.test/upload", form_fields=[("n", "x"), ("tags[]x", "a")]),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `x`."),
+      ("malformed_body", "body", "tags[]x", "The form key `tags[]x` mixes brackets in a way that cannot be read.")]),
+    # JSON data shown for a form-only endpoint: every value as the form sends it
+    (PastedRequest("POST", "https://api.t.test/forms", source="json",
+                   body_value={"n": 5, "tags": ["a", 7], "flag": True, "note": None}), []),
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body_value={"n": Unresolved("n"), "flag": False}),
+     []),
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body_value={"n": None, "flag": "yes"}),
+     [("wrong_type", "body", "n", "`n` must not be null; expected integer"),
+      ("wrong_type", "body", "flag", "`flag` must be a boolean, got a string `yes`.")]),
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body="[1, 2]"),
+     [("content_type", "header", "Content-Type",
+       "No Content-Type header: this endpoint takes application/x-www-form-urlencoded."),
+      ("wrong_type", "body", "", "`` must be an object, got an array `[1, 2]`.")]),
+    (PastedRequest("POST", "https://api.t.test/forms", source="json", body='{"n": '),
+     [("content_type", "header", "Content-Type",
+       "No Content-Type header: this endpoint takes application/x-www-form-urlencoded."),
+      ("malformed_body", "body", "", "The body is not valid JSON: Expecting value at line 1 column 6.")]),
+    # header parameters: required ones named, optional ones checked only when sent
+    (PastedRequest("GET", "https://api.t.test/headers", source="http"),
+     [("missing_required", "header", "X-Req", "Header `X-Req` is required."),
+      ("missing_required", "header", "X-Free", "Header `X-Free` is required."),
+      ("idempotency_key_missing", "header", "idempotency-key",
+       "GET /headers needs an `Idempotency-Key` header (a new UUID per request; reuse it only to retry the same "
+       "request).")]),
+    (PastedRequest("GET", "https://api.t.test/headers", source="http",
+                   headers=[("x-opt", "x"), ("X-Req", "c"), ("X-Free", "{}"), ("Idempotency-Key", "k")]),
+     [("wrong_type", "header", "X-Opt", "`X-Opt` must be an integer, got a string `x`."),
+      ("invalid_enum", "header", "X-Req", "`X-Req` is `c`, which is not one of `a`, `b`.")]),
+    (PastedRequest("GET", "https://api.t.test/headers", source="http",
+                   headers=[("X-Opt", "5"), ("X-Req", "a"), ("X-Free", "1"), ("Idempotency-Key", "k")]), []),
+    (PastedRequest("GET", "https://api.t.test/headers", source="fetch", headers_known=False), []),
+    (PastedRequest("GET", "https://api.t.test/headers", source="json"), []),
+    # the path, and a query given as data by SDK code (its run-time values left alone)
+    (PastedRequest("GET", "https://api.t.test/things/abc?expand=owner&expand=tagz", source="http"),
+     [("wrong_type", "path", "id", "`id` must be an integer, got a string `abc`."),
+      ("invalid_enum", "query", "expand[1]", "`expand[1]` is `tagz`, which is not one of `owner`, `tags`. "
+                                             "Did you mean `tags`?")]),
+    (PastedRequest("GET", "https://api.t.test/things/{id}?expand=tags", source="http"), []),
+    (PastedRequest("GET", "https://api.t.test/things/7?expand=owner", source="http"), []),
+    (PastedRequest("GET", "https://api.t.test/things?limit=1&limit=x", source="http"),
+     [("wrong_type", "query", "limit", '`limit` must be an integer, got an array `["1", "x"]`.')]),
+    (PastedRequest("GET", "https://api.t.test/things?limit=1", source="sdk",
+                   query_value={"limit": "many", "limt": Unresolved("n"), "page": 2}),
+     [("wrong_type", "query", "limit", "`limit` must be an integer, got a string `many`."),
+      ("unknown_param", "query", "page", "Unknown query parameter `page`.")]),
+    # the query string
+    (PastedRequest("GET", "https://api.t.test/search", source="http"),
+     [("missing_required", "query", "q", "Query parameter `q` is required."),
+      ("missing_required", "query", "status", "Query parameter `status` is required (one of open, closed).")]),
+    (PastedRequest("GET", "https://api.t.test/search?q=%7B%7D&status=closed&page=2", source="http"), []),
+    (PastedRequest("GET", "https://api.t.test/things?limit=x&limt=2&a[]b=1", source="http"),
+     [("wrong_type", "query", "limit", "`limit` must be an integer, got a string `x`."),
+      ("unknown_param", "query", "limt", "Unknown query parameter `limt`. Did you mean `limit`?"),
+      ("malformed_body", "query", "a[]b", "The query key `a[]b` mixes brackets in a way that cannot be read.")]),
+    (PastedRequest("GET", "https://api.t.test/things?filter[status]=shut&filter[stat]=open", source="http"),
+     [("invalid_enum", "query", "filter[status]", "`filter[status]` is `shut`, which is not one of `open`, `closed`."),
+      ("unknown_param", "query", "filter[stat]", "Unknown field `filter[stat]` in `filter`. Did you mean "
+                                                 "`filter[status]`?")]),
+])
+def test_a_requests_body_and_query_get_exactly_these_findings(body_specs, req, said) -> None:
+    findings = check_request(req, body_specs).findings
+    assert [(f.kind, f.location, f.field, f.message) for f in findings] == said
+
+
+# --- every kind of security scheme: present, missing, or a key sent the wrong way ---------------
+
+_SCHEMES = {
+    "queryKey": {"type": "apiKey", "in": "query", "name": "api_key"},
+    "cookieKey": {"type": "apiKey", "in": "cookie", "name": "session"},
+    "headerKey": {"type": "apiKey", "in": "header", "name": "X-Key"},
+    "digestAuth": {"type": "http", "scheme": "digest"},
+    "basicAuth": {"type": "http", "scheme": "Basic"},
+    "bearerAuth": {"type": "http", "scheme": "bearer"},
+    "oauth": {"type": "oauth2", "flows": {}},
+    "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://t.test/.well-known"},
+}
+_SECURED = {"/q": [{"queryKey": []}], "/c": [{"cookieKey": []}], "/d": [{"digestAuth": []}],
+            "/o": [{"oauth": []}], "/i": [{"oidc": []}], "/b": [{"basicAuth": []}], "/t": [{"bearerAuth": []}],
+            "/both": [{"bearerAuth": [], "headerKey": []}], "/alt": [{"basicAuth": []}, {"headerKey": []}],
+            "/open": []}
+
+
+@pytest.fixture(scope="module")
+def auth_specs(tmp_path_factory: pytest.TempPathFactory):
+    from bridgebot.check import SpecSet
+
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "components": {"securitySchemes": _SCHEMES},
+           "paths": {p: {"get": {"security": sec, "responses": {"200": {"description": "ok"}}}}
+                     for p, sec in _SECURED.items()}}
+    path = tmp_path_factory.mktemp("auth") / "t.json"
+    path.write_text(json.dumps(doc))
+    return SpecSet.load([path])
+
+
+_NO_CREDENTIALS = "No credentials: this endpoint needs "
+
+
+@pytest.mark.parametrize("path, headers, basic, said", [
+    ("/q?api_key=k", [], None, []),  # the key in the query is not an unknown query parameter
+    ("/q?apikey=k", [], None, [
+        ("unknown_param", "apikey", "Unknown query parameter `apikey`."),
+        ("auth_missing", "api_key", _NO_CREDENTIALS + "an `api_key` query.")]),
+    ("/c", [("Cookie", "theme=dark; session=abc")], None, []),
+    ("/c", [("Cookie", "theme=dark")], None, [("auth_missing", "session", _NO_CREDENTIALS + "an `session` cookie.")]),
+    ("/d", [("Authorization", "Digest username=a")], None, []),
+    ("/d", [], None, [("auth_missing", "Authorization", _NO_CREDENTIALS + "digestAuth (http).")]),
+    ("/d", [("Authorization", "   ")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects digestAuth (http).")]),
+    ("/o", [("authorization", "bearer tok")], None, []),
+    ("/o", [("Authorization", "Basic abc")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects oauth (oauth2).")]),
+    ("/o", [], None, [("auth_missing", "Authorization", _NO_CREDENTIALS + "oauth (oauth2).")]),
+    ("/i", [("Authorization", "Bearer tok")], None, []),
+    ("/i", [("Api-Key", "k")], None, [
+        ("auth_invalid", "Api-Key", "The key is sent as Api-Key, but this API expects oidc (openIdConnect).")]),
+    ("/b", [], "k:", []),
+    ("/b", [("Authorization", "basic azo=")], None, []),
+    ("/b", [("X-Api-Key", "k")], None, [
+        ("auth_invalid", "X-Api-Key", "The key is sent as X-Api-Key, but this API expects HTTP Basic auth (`-u KEY:`).")]),
+    ("/t", [("Authorization", "Bearer tok")], None, []),
+    ("/t", [("Authorization", "Bearer ")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects "
+                                          "`Authorization: Bearer <key>`.")]),
+    ("/t", [], "k:", [
+        ("auth_invalid", "basic auth (-u)", "The key is sent as basic auth (-u), but this API expects "
+                                            "`Authorization: Bearer <key>`.")]),
+    ("/both", [("Authorization", "Bearer tok"), ("X-Key", "k")], None, []),
+    ("/both", [("Authorization", "Bearer tok"), ("X-Key", " ")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects "
+                                          "`Authorization: Bearer <key>` + an `X-Key` header.")]),
+    ("/alt", [("X-Key", "k")], None, []),
+    ("/alt", [("Authorization", "Bearer tok")], None, [
+        ("auth_invalid", "Authorization", "The key is sent as Authorization, but this API expects HTTP Basic auth "
+                                          "(`-u KEY:`) or an `X-Key` header.")]),
+    ("/alt", [], None, [
+        ("auth_missing", "Authorization", _NO_CREDENTIALS + "HTTP Basic auth (`-u KEY:`) or an `X-Key` header.")]),
+    ("/open", [], None, []),
+])
+def test_each_security_scheme_is_found_or_named(auth_specs, path, headers, basic, said) -> None:
+    req = PastedRequest("GET", f"https://api.t.test{path}", headers=headers, basic_auth=basic, source="http")
+    findings = check_request(req, auth_specs).findings
+    assert [(f.kind, f.field, f.message) for f in findings] == said
+    for f in findings:
+        if f.kind.startswith("auth"):
+            # what the API takes, one entry per alternative; what was sent, when something was
+            alternatives = f.message.rstrip(".").split(" expects ")[-1].split(" needs ")[-1]
+            assert (f.location, f.expected, f.actual) == (
+                "header", alternatives.split(" or "), f.field if f.kind == "auth_invalid" else None)
+
+
+@pytest.mark.parametrize("method, url, label, findings", [
+    ("GET", "${BASE}/v0/customers?limit=x", "GET /v0/customers", [("wrong_type", "limit")]),
+    ("GET", "${BASE}/customers?limit=x#top", "GET /v0/customers", [("wrong_type", "limit")]),  # under the base path
+    ("GET", "${BASE}/v0/nowhere", None, []),
+    ("PUT", "${BASE}/v0/customers", None, [("wrong_method", "method")]),
+])
+def test_a_request_whose_base_url_is_computed_is_routed_by_its_path(bridge_specs, method, url, label, findings) -> None:
+    req = PastedRequest(method, url, source="fetch", url_partial=True, headers=[("Api-Key", "k")])
+    report = check_request(req, bridge_specs)
+    assert (report.operation.label if report.operation else None) == label
+    assert [(f.kind, f.field) for f in report.findings] == findings
+    assert req.notes == ([] if label or findings else ["the base URL is computed at run time and the path matches no endpoint, "
+                                           "so I could not tell which endpoint this is"])
+
+
+def test_a_value_holding_a_key_is_redacted_and_keeps_its_shape(bridge_specs) -> None:
+    # A finding's `actual` can be an object the developer sent: with a key in the paste, every
+    # string in it is redacted, and its keys and nesting stay as sent.
+    body = json.dumps({"amount": {"value": "10", "note": LIVE, "tags": [LIVE, "x"]}})
+    text = f"curl -X POST https://api.bridge.xyz/v0/transfers -H 'Api-Key: {LIVE}' -H 'Content-Type: application/json' -d '{body}'"
+    result = check_paste(text, bridge_specs)
+    (wrong,) = [f for f in result.findings if f.field == "amount"]
+    assert wrong.kind == "wrong_type"
+    assert wrong.actual == {"value": "10", "note": "sk-live-…9f2c", "tags": ["sk-live-…9f2c", "x"]}
+    assert LIVE not in json.dumps(result.to_dict())
+
+
+def test_a_missing_parameter_or_body_says_what_it_takes(body_specs) -> None:
+    search = check_request(PastedRequest("GET", "https://api.t.test/search", source="http"), body_specs).findings
+    assert [(f.field, f.expected, f.actual) for f in search] == [("q", None, None), ("status", "one of open, closed", None)]
+    things = check_request(PastedRequest("POST", "https://api.t.test/things", source="http"), body_specs).findings
+    assert [(f.expected, f.actual) for f in things] == [(["application/json"], None)]
+    typed = check_request(PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
+                                        headers=[("Content-Type", "text/xml")]), body_specs).findings
+    assert [(f.expected, f.actual) for f in typed] == [(["application/json"], "text/xml")]
+    headers = check_request(PastedRequest("GET", "https://api.t.test/headers", source="http"), body_specs).findings
+    assert [f.expected for f in headers] == ["X-Req", "X-Free", "Idempotency-Key: <uuid>"]
+
+
+_TEST_KEY = "sk-test-0a1b2c3d4e5f6a7b8c9d0e1f2a3b"
+_TO_SANDBOX = ("A live key is sent to the sandbox (api.sandbox.bridge.xyz): the sandbox only takes test keys "
+               "(sk-test-…).")
+_TO_PRODUCTION = ("A test key is sent to production (api.bridge.xyz): production only takes live keys (sk-live-…); "
+                  "use the sandbox host for test keys.")
+
+
+@pytest.mark.parametrize("host, headers, basic, said", [
+    ("api.sandbox.bridge.xyz", [("Api-Key", LIVE)], None, [("Api-Key", _TO_SANDBOX, "a test key", "a live key")]),
+    ("api.sandbox.bridge.xyz:443", [("Api-Key", LIVE)], None, [("Api-Key", _TO_SANDBOX, "a test key", "a live key")]),
+    ("api.bridge.xyz", [("api-key", _TEST_KEY)], None, [("api-key", _TO_PRODUCTION, "a live key", "a test key")]),
+    ("api.bridge.xyz", [("Api-Key", "$KEY"), ("Authorization", f"Bearer {_TEST_KEY.replace('-', '_')}")], None,
+     [("Authorization", _TO_PRODUCTION, "a live key", "a test key")]),
+    ("api.sandbox.bridge.xyz", [("Api-Key", "$KEY")], f"{LIVE}:", [("-u", _TO_SANDBOX, "a test key", "a live key")]),
+    ("api.sandbox.bridge.xyz", [("Api-Key", _TEST_KEY), ("X-Api-Key", LIVE)], None,
+     [("X-Api-Key", _TO_SANDBOX, "a test key", "a live key")]),
+    ("api.sandbox.bridge.xyz", [("Api-Key", _TEST_KEY), ("X-Other", LIVE)], None, []),  # not a credential header
+    ("api.sandbox.bridge.xyz", [("Api-Key", _TEST_KEY)], None, []),
+    ("api.bridge.xyz", [("Api-Key", LIVE)], None, []),
+    ("api.bridge.xyz", [("Api-Key", "xsk-test-0a1b2c3d4e5f6a7b8c9d")], None, []),  # no key prefix at a word start
+])
+def test_a_key_sent_to_the_other_environment_is_named(bridge_specs, host, headers, basic, said) -> None:
+    req = PastedRequest("GET", f"https://{host}/v0/customers", headers=headers, basic_auth=basic, source="http")
+    findings = check_request(req, bridge_specs).findings
+    assert [(f.field, f.message, f.expected, f.actual) for f in findings] == said
+    assert {(f.kind, f.location) for f in findings} <= {("auth_invalid", "header")}
+
+
+@pytest.mark.parametrize("req, found", [
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="{", headers=_JSON, body_error="bad"),
+     [("malformed_body", "valid JSON", None)]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1,', headers=_JSON),
+     [("malformed_body", "valid JSON", None)]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body="n=" + "1" * 50, headers=_JSON),
+     [("malformed_body", "a JSON object", "n=" + "1" * 38)]),
+    (PastedRequest("GET", "https://api.t.test/things", source="http", body="{}"), [("malformed_body", None, "body")]),
+    (PastedRequest("POST", "https://api.t.test/things", source="fetch", body="?", headers=_JSON,
+                   body_error=TOO_DEEP_MESSAGE),
+     [("malformed_body", "at most 64 levels", None)]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}'),
+     [("content_type", ["application/json"], None)]),
+])
+def test_a_body_finding_says_what_was_expected_and_what_was_sent(body_specs, req, found) -> None:
+    findings = check_request(req, body_specs).findings
+    assert [(f.kind, f.expected, f.actual) for f in findings] == found
+
+
+def test_a_write_through_a_client_built_without_credentials_says_so(body_specs) -> None:
+    made = 'new GitHubClient(new ProductHeaderValue("my-app"))' + " " * 200 + "tail"
+    write = PastedRequest("POST", "https://api.t.test/forms", source="sdk", headers_known=False, anonymous_client=made)
+    (finding,) = check_request(write, body_specs).findings
+    assert (finding.kind, finding.location, finding.field, finding.expected, finding.actual) == (
+        "auth_missing", "header", "Authorization", ["a token (the client's credentials)"], None)
+    assert finding.message == (f"The client is built without credentials (`{made[:120]}`) and none are given to it "
+                               "in this paste, so this call is sent unauthenticated: give the client a token.")
+    read = PastedRequest("GET", "https://api.t.test/things", source="sdk", headers_known=False, anonymous_client=made)
+    assert check_request(read, body_specs).findings == []
+    shown = PastedRequest("POST", "https://api.t.test/forms", source="sdk", anonymous_client=made)
+    assert check_request(shown, body_specs).findings == []  # headers shown: the spec's own auth rules apply
+
+
+def test_each_error_is_read_with_the_request_just_before_it(bridge_specs) -> None:
+    # An error without a URL belongs to the request pasted just before it (the first request when
+    # none is before it), and whether that request sent a key decides how a 401 is explained.
+    unauthorized = 'HTTP/1.1 401 Unauthorized\n\n{"message": "nope"}'
+    text = "\n\n".join([
+        '{"code": "invalid_parameters", "message": "bad zero"}',
+        "curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'",
+        unauthorized,
+        "curl -X POST https://api.bridge.xyz/v0/transfers -H 'Content-Type: application/json' -d '{}'",
+        unauthorized,
+    ])
+    result = check_paste(text, bridge_specs)
+    assert [(e.operation.label, e.evidence, [(f.kind, f.message) for f in e.findings]) for e in result.errors] == [
+        ("GET /v0/wallets", "nearest_request", [("invalid_format", "bad zero")]),
+        ("GET /v0/wallets", "nearest_request", [("auth_invalid", _REFUSED)]),
+        ("POST /v0/transfers", "nearest_request", [("auth_missing", _NO_KEY)]),
+    ]
+
+
+def test_a_key_is_reported_first_on_the_request_that_holds_it(bridge_specs) -> None:
+    # A key sent by -u or in a -F form field is found in that request (not the first one), and its
+    # finding comes first there.
+    other = LIVE[:-4] + "abcd"
+    text = (f"curl https://api.bridge.xyz/v0/customers -H 'Api-Key: $K'\n\n"
+            f"curl https://api.bridge.xyz/v0/wallets -u {LIVE}:\n\n"
+            f"curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: $K' -F 'note={other}'\n")
+    result = check_paste(text, bridge_specs)
+    assert [[(f.kind, f.field) for f in r.findings][:2] for r in result.requests] == [
+        [], [("secret_exposed", "-u"), ("auth_invalid", "basic auth (-u)")],
+        [("secret_exposed", "note"), ("idempotency_key_missing", "Idempotency-Key")]]
+    assert [r.findings[0].actual for r in result.requests[1:]] == ["sk-live-…9f2c", "sk-live-…abcd"]
+
+
+@pytest.mark.parametrize("content_type, body, said", [
+    (None, '{"name": 5}', [("wrong_type", "name")]),
+    ("application/x-www-form-urlencoded", '{"name": 5}', [("wrong_type", "name")]),  # curl -d's default
+    ("text/plain", '{"name": "r"}', [("content_type", "Content-Type")]),
+    (None, "name=r", [("content_type", "Content-Type"), ("malformed_body", "")]),
+    ("application/x-www-form-urlencoded", "name=r", [("content_type", "Content-Type"), ("malformed_body", "")]),
+])
+def test_github_reads_a_json_body_sent_without_its_content_type(github_specs, content_type, body, said) -> None:
+    # GitHub parses a JSON body whatever form Content-Type (or none) came with it; not other types,
+    # and not a body that is not JSON.
+    headers = [("Authorization", "token x")] + ([("Content-Type", content_type)] if content_type else [])
+    req = PastedRequest("POST", "https://api.github.com/user/repos", headers=headers, body=body, source="http")
+    assert [(f.kind, f.field) for f in check_request(req, github_specs).findings] == said

@@ -284,6 +284,20 @@ _S, _I, _N = {"type": "string"}, {"type": "integer"}, {"type": "number"}
     ({"anyOf": [{"type": "object", "required": ["z"], "properties": {"a": _S}},
                 {"type": "object", "required": ["y", "q"], "properties": {"b": _S}}]}, {"b": "x"}, False,
      [("missing_required", "y", "`y` is required but missing."), ("missing_required", "q", "`q` is required but missing.")]),
+    # a key the value shares with a branch weighs as much as two findings: one more shared key
+    # outweighs two more findings, not three (a tie goes to the first branch)
+    ({"anyOf": [_obj(x=_I), {**_obj(x=_I, y=_I), "required": ["p", "q"]}]}, {"x": 1, "y": 1}, False,
+     [("missing_required", "p", "`p` is required but missing."), ("missing_required", "q", "`q` is required but missing.")]),
+    ({"anyOf": [_obj(x=_I), {**_obj(x=_I, y=_I), "required": ["p", "q", "r"]}]}, {"x": 1, "y": 1}, False,
+     [("unknown_param", "y", "Unknown field `y`.")]),
+    ({"anyOf": [{**_obj(x=_I, y=_I), "required": ["p", "q", "r"]}, _obj(x=_I)]}, {"x": 1, "y": 1}, False,
+     [("missing_required", "p", "`p` is required but missing."), ("missing_required", "q", "`q` is required but missing."),
+      ("missing_required", "r", "`r` is required but missing.")]),
+    ({"anyOf": [{**_obj(x=_I, y=_I), "required": ["p", "q", "r", "s"]}, _obj(x=_I)]}, {"x": 1, "y": 1}, False,
+     [("unknown_param", "y", "Unknown field `y`.")]),
+    # a value that is not an object: the branch with the fewest findings
+    ({"anyOf": [{"type": "array", "items": _I, "minItems": 3}, {"type": "array", "items": _S}]}, ["a", 1], False,
+     [("wrong_type", "[1]", "`[1]` must be a string, got an integer `1`.")]),
     ({"anyOf": [{"type": "object", "required": ["z"]}, {"type": "object", "required": ["y", "q"]}]}, {}, False,
      [("missing_required", "z", "`z` is required but missing.")]),
     ({"anyOf": [{"type": "object", "required": ["y", "q"]}, {"type": "object", "required": ["z"]}]}, {}, False,
