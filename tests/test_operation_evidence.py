@@ -242,3 +242,70 @@ def test_a_code_two_apis_share_means_what_the_errors_api_says(github_specs, brid
     br = 'POST /v0/customers\n```\n{"code": "invalid", "message": "bad value", "source": {"location": "body", "key": "email"}}\n```'
     err = _one_error(check_paste(br, bridge_specs))
     assert "branch" not in (err.explanation or "")
+
+
+# --- the method and URL an error's text shows around it (readers/operations.py) -------------------
+
+_METDATA = "\n12:00:02 ERROR Stripe error: Received unknown parameter: metdata"
+
+
+@pytest.mark.parametrize("log", [
+    "12:00:01 DEBUG Requesting POST api.stripe.com/v1/customers",        # a host without its scheme
+    "12:00:01 DEBUG stripe: POST https://api.stripe.com/v1/customers.",  # a full URL ending a sentence
+    "12:00:01 DEBUG Request: POST /v1/customers (attempt 1)",            # a path alone
+])
+def test_a_method_and_url_in_a_log_names_the_errors_operation(stripe_specs, log: str) -> None:
+    result = check_paste(log + _METDATA, stripe_specs)
+    assert result.requests == []  # a log line, not a request to check
+    err = _one_error(result)
+    assert (err.operation.label, err.evidence) == ("POST /v1/customers", "method_and_url")
+    assert [(f.kind, f.field) for f in err.findings] == [("unknown_param", "metdata")]
+    assert "a method and URL in the text" in render_check_text(result)
+
+
+def test_a_printed_request_object_takes_its_own_url_not_a_neighbours(github_specs) -> None:
+    # Two calls printed one after the other (each within the other's reach), then the error of the
+    # second: its method goes with the URL printed next to it, not with the first URL in the text.
+    text = ("first call ok: { method: 'GET', url: 'https://api.github.com/repos/o/r' }\n"
+            "second call: { method: 'POST', url: 'https://api.github.com/repos/o/r/issues' }\n"
+            "RequestError [HttpError]: Validation Failed: {\"resource\":\"Issue\",\"code\":\"custom\","
+            "\"field\":\"title\",\"message\":\"title is too long\"}")
+    result = check_paste(text, github_specs)
+    err = _one_error(result)
+    assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/issues", "request_object")
+    assert "the method and URL of a printed request object" in render_check_text(result)
+
+
+@pytest.mark.parametrize("url,label", [
+    # The anchor is on four pages (actions, agents, codespaces, dependabot): the page decides.
+    ("https://docs.github.com/rest/agents/secrets#list-organization-secrets", "GET /orgs/{org}/agents/secrets"),
+    ("https://docs.github.com/en/enterprise-server@3.10/rest/actions/secrets#list-organization-secrets",
+     "GET /orgs/{org}/actions/secrets"),
+    # The spec links the old page (rest/reference/dependabot) and the error today's
+    # (rest/dependabot/secrets): the same first word still picks it.
+    ("https://docs.github.com/rest/dependabot/secrets#create-or-update-an-organization-secret",
+     "PUT /orgs/{org}/dependabot/secrets/{secret_name}"),
+    ("https://docs.github.com/rest/actions/secrets#create-or-update-an-organization-secret",
+     "PUT /orgs/{org}/actions/secrets/{secret_name}"),
+    # A page none of them is on: no guess.
+    ("https://docs.github.com/rest/orgs/orgs#list-organization-secrets", None),
+    ("https://docs.github.com/rest#list-organization-secrets", None),
+])
+def test_a_documentation_anchor_on_several_pages_is_read_by_its_page(github_specs, url: str, label) -> None:
+    err = _one_error(check_paste(f'{{"message": "Bad credentials", "documentation_url": "{url}"}}', github_specs))
+    if label is None:
+        assert err.operation is None and err.evidence is None
+    else:
+        assert (err.operation.label, err.evidence) == (label, "documentation_url")
+
+
+def test_an_api_v3_url_on_another_host_is_not_an_enterprise_server(bridge_specs, github_specs) -> None:
+    # /api/v3/ is GitHub Enterprise's base path, but many APIs use it: only GitHub's own spec is
+    # tried on what follows it, never another API's (Bridge has a GET /customers).
+    error = ('\n12:00:02 ERROR {"code": "invalid_parameters", "message": "bad", '
+             '"source": {"location": "body", "key": "email"}}')
+    err = _one_error(check_paste("12:00:01 DEBUG GET https://erp.acme.test/api/v3/customers" + error, bridge_specs))
+    assert err.operation is None and err.evidence is None
+    both = SpecSet([*bridge_specs.specs, *github_specs.specs])
+    err = _one_error(check_paste("12:00:01 DEBUG POST https://erp.acme.test/api/v3/repos/o/r/issues" + error, both))
+    assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/issues", "enterprise_host")
