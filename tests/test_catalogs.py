@@ -195,6 +195,13 @@ def test_each_catalog_file_reads_its_samples_as_the_file_says(fresh_catalogs, na
             assert err.explanation == said, (name, sample)
             read += 1
     assert read == sum(len(e["samples"]) for e in raw.get("messages") or [])
+    # Each rule keeps its samples as the file wrote them: they are what the entry is tested on
+    # (test_every_entry_matches_its_samples_and_reads_them, the paste fuzz corpus).
+    from bridgebot.check.catalogs import HERE
+
+    cat = load_catalog(HERE / name)
+    assert [list(r.samples) for r in (*cat.messages, *cat.fallback)] == \
+        [e["samples"] for e in (*(raw.get("messages") or []), *(raw.get("fallback") or []))]
     if name == "github.yaml":  # a bare "Not Found" is read by the page it links, and only then
         plain = apply_catalog(PastedError(message="Not Found"))
         assert plain.kind is None and plain.explanation is None
