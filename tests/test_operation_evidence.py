@@ -309,3 +309,28 @@ def test_an_api_v3_url_on_another_host_is_not_an_enterprise_server(bridge_specs,
     both = SpecSet([*bridge_specs.specs, *github_specs.specs])
     err = _one_error(check_paste("12:00:01 DEBUG POST https://erp.acme.test/api/v3/repos/o/r/issues" + error, both))
     assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/issues", "enterprise_host")
+
+
+def test_each_loaded_spec_is_read_by_its_own_operations(tmp_path, monkeypatch) -> None:
+    # The documentation anchors and body fields are indexed once per spec. CPython gives a freed
+    # object's id to the next one, so an index kept by id() served a reloaded spec the operations
+    # of the one before it; here every object gets the same id, as after such a reuse.
+    from bridgebot.check.readers import operations
+
+    monkeypatch.setattr(operations, "id", lambda _obj: 1, raising=False)
+    for path in ("/alpha", "/beta"):
+        doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+               "paths": {path: {"post": {
+                   "externalDocs": {"url": "https://docs.github.com/rest/things/things#make-a-thing"},
+                   "requestBody": {"content": {"application/json": {"schema": {
+                       "type": "object", "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}}}},
+                   "responses": {"200": {"description": "ok"}}}}}}
+        (tmp_path / "things.json").write_text(json.dumps(doc))
+        specs = SpecSet.load([tmp_path / "things.json"], use_cache=False)
+        err = _one_error(check_paste('{"message": "Problems parsing JSON", '
+                                    '"documentation_url": "https://docs.github.com/rest/things/things#make-a-thing"}',
+                                    specs))
+        assert (err.operation.label, err.evidence) == (f"POST {path}", "documentation_url")
+        (req,) = check_paste('I send this:\n```\n{"name": "a", "size": "big"}\n```', specs).requests
+        assert (req.operation.label, req.evidence) == (f"POST {path}", "body_fields")
+        assert [(f.kind, f.field) for f in req.findings] == [("wrong_type", "size")]
