@@ -334,3 +334,56 @@ def test_each_loaded_spec_is_read_by_its_own_operations(tmp_path, monkeypatch) -
         (req,) = check_paste('I send this:\n```\n{"name": "a", "size": "big"}\n```', specs).requests
         assert (req.operation.label, req.evidence) == (f"POST {path}", "body_fields")
         assert [(f.kind, f.field) for f in req.findings] == [("wrong_type", "size")]
+
+
+@pytest.mark.parametrize("line,label", [
+    ("Github query : https://api.github.com/search/code?q=foo+in:file", "GET /search/code"),  # takes GET only
+    ("Github call : https://api.github.com/repos/o/r/issues", None),  # GET and POST: no guess
+])
+def test_an_api_url_shown_without_its_method_names_an_operation_only_if_its_path_takes_one(
+        github_specs, line: str, label) -> None:
+    error = ('\n{"message":"Validation Failed","errors":[{"resource":"Search","field":"q","code":"invalid"}],'
+             '"documentation_url":"https://docs.github.com/v3/search/"}')
+    err = _one_error(check_paste(line + error, github_specs))
+    if label is None:
+        assert err.operation is None and err.evidence is None
+    else:
+        assert (err.operation.label, err.evidence) == (label, "url_single_method")
+        assert [(f.kind, f.field) for f in err.findings] == [("invalid_format", "q")]
+
+
+@pytest.mark.parametrize("log,label", [
+    # The last method and URL before the error, whichever way each is written.
+    ("12:00:01 DEBUG Request: POST /v1/customers (attempt 1)\n"
+     "12:00:02 DEBUG stripe: GET https://api.stripe.com/v1/charges?limit=3" + _METDATA, "GET /v1/charges"),
+    ("12:00:01 DEBUG stripe: GET https://api.stripe.com/v1/charges?limit=3\n"
+     "12:00:02 DEBUG Request: POST /v1/customers (attempt 1)" + _METDATA, "POST /v1/customers"),
+    # None before it: the first after it.
+    (_METDATA.strip() + "\n12:00:03 DEBUG stripe: POST https://api.stripe.com/v1/customers\n"
+     "12:00:04 DEBUG stripe: GET https://api.stripe.com/v1/charges", "POST /v1/customers"),
+])
+def test_the_method_and_url_nearest_before_the_error_names_it(stripe_specs, log: str, label: str) -> None:
+    err = _one_error(check_paste(log, stripe_specs))
+    assert (err.operation.label, err.evidence) == (label, "method_and_url")
+
+
+@pytest.mark.parametrize("body,label", [
+    ('{"email": "a@b.co", "type": "individual"}', "POST /v0/kyc_links"),  # exactly its required fields
+    ('{"email": "a@b.co", "full_name": "A"}', None),  # kyc_links without its required `type`: no guess
+    ('{"on_behalf_of": "cust_1"}', None),  # one field fits too many bodies to tell
+])
+def test_a_bare_body_names_the_one_operation_whose_fields_it_fits(bridge_specs, body: str, label) -> None:
+    result = check_paste(f"I send this:\n```\n{body}\n```", bridge_specs)
+    if label is None:
+        assert result.requests == [] and "no endpoint near it" in result.hints[0]
+    else:
+        (req,) = result.requests
+        assert (req.operation.label, req.evidence, req.findings) == (label, "body_fields", [])
+        assert result.hints == []
+
+
+def test_an_empty_id_is_the_last_path_parameter(stripe_specs) -> None:
+    text = "Stripe::InvalidRequestError: Unrecognized request URL (GET: /v1/customers/cus_1/sources/)."
+    err = _one_error(check_paste(text, stripe_specs))
+    assert (err.operation.label, err.evidence) == ("GET /v1/customers/{customer}/sources/{id}", "error_text")
+    assert [(f.kind, f.field, f.location) for f in err.findings] == [("missing_required", "id", "path")]
