@@ -287,6 +287,13 @@ def test_a_printed_request_object_takes_its_own_url_not_a_neighbours(github_spec
      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"),
     ("https://docs.github.com/rest/actions/secrets#create-or-update-an-organization-secret",
      "PUT /orgs/{org}/actions/secrets/{secret_name}"),
+    # Versions and languages in the page path are not part of it.
+    ("https://docs.github.com/en/enterprise-cloud@latest/rest/agents/secrets#list-organization-secrets",
+     "GET /orgs/{org}/agents/secrets"),
+    ("https://developer.github.com/enterprise/2.20/v3/dependabot/secrets#create-or-update-an-organization-secret",
+     "PUT /orgs/{org}/dependabot/secrets/{secret_name}"),
+    ("https://docs.github.com/en/rest/reference/actions#create-or-update-an-organization-secret",
+     "PUT /orgs/{org}/actions/secrets/{secret_name}"),
     # A page none of them is on: no guess.
     ("https://docs.github.com/rest/orgs/orgs#list-organization-secrets", None),
     ("https://docs.github.com/rest#list-organization-secrets", None),
