@@ -394,3 +394,25 @@ def test_an_empty_id_is_the_last_path_parameter(stripe_specs) -> None:
     err = _one_error(check_paste(text, stripe_specs))
     assert (err.operation.label, err.evidence) == ("GET /v1/customers/{customer}/sources/{id}", "error_text")
     assert [(f.kind, f.field, f.location) for f in err.findings] == [("missing_required", "id", "path")]
+
+
+@pytest.mark.parametrize("log,label,evidence", [
+    # Each API's URL routed in its own spec, under its base path (Bridge's /v0).
+    ("POST https://api.bridge.xyz/v0/transfers", "POST /v0/transfers", "method_and_url"),
+    ("PUT https://api.github.com/repos/o/r/contents/docs/guide/a.md", "PUT /repos/{owner}/{repo}/contents/{path}",
+     "method_and_url"),
+    # An Enterprise Server URL: GitHub's path after /api/v3, with the method it takes.
+    ("POST https://github.example.com/api/v3/repos/o/r/issues", "POST /repos/{owner}/{repo}/issues", "enterprise_host"),
+    ("GET https://github.example.com/api/v3", "GET /", "enterprise_host"),
+    ("DELETE https://github.example.com/api/v3/repos/o/r/issues", None, None),  # no DELETE there
+    ("GET https://github.example.com/api/v3/no/such/thing", None, None),
+])
+def test_a_logged_method_and_url_is_routed_in_its_own_api(bridge_specs, stripe_specs, github_specs,
+                                                          log: str, label, evidence) -> None:
+    every = SpecSet([*bridge_specs.specs, *stripe_specs.specs, *github_specs.specs])
+    error = ('\n12:00:02 ERROR {"message": "Validation Failed", "errors": [{"resource": "Issue", "field": "title", '
+             '"code": "missing_field"}]}' if "github" in log else
+             '\n12:00:02 ERROR {"code": "invalid_parameters", "message": "bad", '
+             '"source": {"location": "body", "key": "amount"}}')
+    err = _one_error(check_paste("12:00:01 DEBUG " + log + error, every))
+    assert (err.operation.label if err.operation else None, err.evidence) == (label, evidence)
