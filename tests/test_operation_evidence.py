@@ -416,3 +416,45 @@ def test_a_logged_method_and_url_is_routed_in_its_own_api(bridge_specs, stripe_s
              '"source": {"location": "body", "key": "amount"}}')
     err = _one_error(check_paste("12:00:01 DEBUG " + log + error, every))
     assert (err.operation.label if err.operation else None, err.evidence) == (label, evidence)
+
+
+@pytest.mark.parametrize("url,label", [
+    ("https://api.github.com/markdown", "POST /markdown"),  # the one method of each path, whichever it is
+    ("https://api.github.com/installation/token", "DELETE /installation/token"),
+    ("https://api.github.com/user/email/visibility", "PATCH /user/email/visibility"),
+    ("https://github.example.com/api/v3/search/code?q=x", "GET /search/code"),  # an Enterprise Server URL
+    ("https://github.example.com/api/v3/markdown", "POST /markdown"),
+])
+def test_a_bare_api_url_of_a_one_method_path_names_it(github_specs, url: str, label: str) -> None:
+    text = f'GitHub call to {url} failed:\n{{"message": "Bad", "documentation_url": "https://docs.github.com/rest"}}'
+    err = _one_error(check_paste(text, github_specs))
+    assert (err.operation.label, err.evidence) == (label, "url_single_method")
+
+
+def test_the_host_decides_between_apis_that_share_a_path(tmp_path) -> None:
+    # Two APIs with the same path: a logged URL is routed in the spec of its own host, whether
+    # the log shows its scheme or not.
+    paths = []
+    for name in ("alpha", "beta"):
+        doc = {"openapi": "3.0.3", "info": {"title": name, "version": "1"},
+               "servers": [{"url": f"https://api.{name}.io"}],
+               "paths": {"/v1/things": {"post": {"responses": {"200": {"description": "ok"}}}}}}
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_text(json.dumps(doc))
+    specs = SpecSet.load(paths, use_cache=False)
+    for log in ("DEBUG POST https://api.beta.io/v1/things", "DEBUG POST api.beta.io/v1/things"):
+        err = _one_error(check_paste(log + "\nERROR Received unknown parameter: colour", specs))
+        assert (err.operation.spec, err.operation.label, err.evidence) == ("beta", "POST /v1/things", "method_and_url")
+
+
+def test_a_printed_request_object_far_into_a_log_takes_its_own_url(github_specs) -> None:
+    # As the two-call test above, past the first 600 characters of the paste, with each URL
+    # printed before its method: the method still takes the URL nearest to it.
+    pad = "".join(f"12:00:{i:02d} INFO polling the queue, nothing new\n" for i in range(16))
+    text = (pad + "call: { url: 'https://api.github.com/repos/o/r/issues', method: 'POST' }\n"
+            "RequestError [HttpError]: Validation Failed: {\"resource\":\"Issue\",\"code\":\"custom\","
+            "\"field\":\"title\",\"message\":\"title is too long\"}\n"
+            "retrying with: { url: 'https://api.github.com/repos/o/r', method: 'GET' }")
+    assert len(pad) > 600
+    err = _one_error(check_paste(text, github_specs))
+    assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/issues", "request_object")
