@@ -326,18 +326,28 @@ def test_each_loaded_spec_is_read_by_its_own_operations(tmp_path, monkeypatch) -
 
     monkeypatch.setattr(operations, "id", lambda _obj: 1, raising=False)
     for path in ("/alpha", "/beta"):
+        ok = {"200": {"description": "ok"}}
         doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
                "paths": {path: {"post": {
                    "externalDocs": {"url": "https://docs.github.com/rest/things/things#make-a-thing"},
                    "requestBody": {"content": {"application/json": {"schema": {
                        "type": "object", "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}}}},
-                   "responses": {"200": {"description": "ok"}}}}}}
+                   "responses": ok}},
+                   # No page, a page without an anchor, and an anchor after a second "#": the last one counts.
+                   path + "/plain": {"get": {"responses": ok}},
+                   path + "/page": {"get": {"externalDocs": {"url": "https://docs.github.com/rest/things"},
+                                            "responses": ok}},
+                   path + "/old": {"get": {"externalDocs": {"url": "https://docs.github.com/rest/old#v1#get-old"},
+                                           "responses": ok}}}}
         (tmp_path / "things.json").write_text(json.dumps(doc))
         specs = SpecSet.load([tmp_path / "things.json"], use_cache=False)
         err = _one_error(check_paste('{"message": "Problems parsing JSON", '
                                     '"documentation_url": "https://docs.github.com/rest/things/things#make-a-thing"}',
                                     specs))
         assert (err.operation.label, err.evidence) == (f"POST {path}", "documentation_url")
+        err = _one_error(check_paste('{"message": "Gone", "documentation_url": "https://docs.github.com/rest/old#v1#get-old"}',
+                                    specs))
+        assert (err.operation.label, err.evidence) == (f"GET {path}/old", "documentation_url")
         (req,) = check_paste('I send this:\n```\n{"name": "a", "size": "big"}\n```', specs).requests
         assert (req.operation.label, req.evidence) == (f"POST {path}", "body_fields")
         assert [(f.kind, f.field) for f in req.findings] == [("wrong_type", "size")]
@@ -426,7 +436,8 @@ def test_a_logged_method_and_url_is_routed_in_its_own_api(bridge_specs, stripe_s
     ("https://github.example.com/api/v3/markdown", "POST /markdown"),
 ])
 def test_a_bare_api_url_of_a_one_method_path_names_it(github_specs, url: str, label: str) -> None:
-    text = f'GitHub call to {url} failed:\n{{"message": "Bad", "documentation_url": "https://docs.github.com/rest"}}'
+    # The URL ends a clause ("…/markdown: failed"): the colon is not part of it.
+    text = f'GitHub call to {url}: failed\n{{"message": "Bad", "documentation_url": "https://docs.github.com/rest"}}'
     err = _one_error(check_paste(text, github_specs))
     assert (err.operation.label, err.evidence) == (label, "url_single_method")
 
@@ -458,3 +469,53 @@ def test_a_printed_request_object_far_into_a_log_takes_its_own_url(github_specs)
     assert len(pad) > 600
     err = _one_error(check_paste(text, github_specs))
     assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/issues", "request_object")
+
+
+def test_the_json_output_of_a_request_its_error_and_its_key_exactly(bridge_specs) -> None:
+    text = ("curl -X POST 'https://api.bridge.xyz/v0/customers?api_key=sk-live-4f3a2b1c0d9e8f7a6b5c' "
+            "-H 'Idempotency-Key: k1' -H 'Content-Type: application/json' -d '{\"type\": \"individual\", "
+            "\"first_name\": \"Ann\", \"last_name\": \"Bo\", \"email\": \"a@b.co\", \"emial\": 1}'\n"
+            'HTTP/1.1 400\n{"code": "invalid_parameters", "message": "Invalid parameters", '
+            '"source": {"location": "body", "key": "emial"}}')
+    key = "sk-live-…6b5c"
+    op = {"spec": "bridge", "method": "POST", "path": "/v0/customers", "operation_id": "createCustomer"}
+    assert json.loads(json.dumps(check_paste(text, bridge_specs).to_dict())) == {
+        "requests": [{
+            "method": "POST", "url": f"https://api.bridge.xyz/v0/customers?api_key={key}", "source": "curl",
+            "operation": {**op, "evidence": "request"},
+            "findings": [
+                {"kind": "secret_exposed", "location": "query", "field": "api_key",
+                 "message": f"A live key ({key}) is visible in this message: rotate it now and delete the message; "
+                            "a key pasted in a shared channel is compromised.",
+                 "expected": "no credentials in shared channels", "actual": key},
+                {"kind": "unknown_param", "location": "query", "field": "api_key",
+                 "message": "Unknown query parameter `api_key`.", "expected": None, "actual": "api_key"},
+                {"kind": "auth_missing", "location": "header", "field": "Api-Key",
+                 "message": "No credentials: this endpoint needs an `Api-Key` header.",
+                 "expected": ["an `Api-Key` header"], "actual": None},
+                {"kind": "unknown_param", "location": "body", "field": "emial",
+                 "message": "Unknown field `emial`. Did you mean `email`?", "expected": ["email"], "actual": "emial"},
+            ]}],
+        "errors": [{
+            "status": 400, "code": "invalid_parameters", "message": "Invalid parameters", "param": "emial",
+            "operation": {**op, "evidence": "nearest_request"},
+            "findings": [{"kind": "invalid_format", "location": "body", "field": "emial",
+                          "message": "Invalid parameters", "expected": None, "actual": "emial"}],
+            "explanation": "A field in the request is invalid. The error's source names the field; fix its value."}],
+        "secrets": [{"kind": "bridge_live_key", "location": "query", "redacted": key}],
+        "problems": [], "hints": [], "incomplete": None,
+    }
+
+
+@pytest.mark.parametrize("body,label", [
+    ('{"url": "https://acme.io/hook", "event_epoch": "webhook_creation", "event_categories": ["customer"]}',
+     "POST /v0/webhooks"),
+    # Every field the update takes, and no other operation's required ones.
+    ('{"url": "https://acme.io/hook", "status": "disabled", "event_categories": ["customer"]}',
+     "PUT /v0/webhooks/{webhookID}"),
+])
+def test_a_bare_body_is_matched_across_every_loaded_api(bridge_specs, stripe_specs, github_specs, body: str,
+                                                        label: str) -> None:
+    every = SpecSet([*bridge_specs.specs, *stripe_specs.specs, *github_specs.specs])
+    (req,) = check_paste(f"I send this:\n```\n{body}\n```", every).requests
+    assert (req.operation.label, req.evidence) == (label, "body_fields")
