@@ -414,6 +414,7 @@ def test_an_empty_id_is_the_last_path_parameter(stripe_specs) -> None:
     # An Enterprise Server URL: GitHub's path after /api/v3, with the method it takes.
     ("POST https://github.example.com/api/v3/repos/o/r/issues", "POST /repos/{owner}/{repo}/issues", "enterprise_host"),
     ("GET https://github.example.com/api/v3", "GET /", "enterprise_host"),
+    ("GET https://api.github.com/repos/acme/X", "GET /repos/{owner}/{repo}", "method_and_url"),  # a repo named X
     ("DELETE https://github.example.com/api/v3/repos/o/r/issues", None, None),  # no DELETE there
     ("GET https://github.example.com/api/v3/no/such/thing", None, None),
 ])
@@ -434,6 +435,7 @@ def test_a_logged_method_and_url_is_routed_in_its_own_api(bridge_specs, stripe_s
     ("https://api.github.com/user/email/visibility", "PATCH /user/email/visibility"),
     ("https://github.example.com/api/v3/search/code?q=x", "GET /search/code"),  # an Enterprise Server URL
     ("https://github.example.com/api/v3/markdown", "POST /markdown"),
+    ("https://api.github.com/users/X", "GET /users/{username}"),  # a one-letter name is the user, not cut
 ])
 def test_a_bare_api_url_of_a_one_method_path_names_it(github_specs, url: str, label: str) -> None:
     # The URL ends a clause ("…/markdown: failed"): the colon is not part of it.
