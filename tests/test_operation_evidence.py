@@ -435,6 +435,9 @@ def test_a_logged_method_and_url_is_routed_in_its_own_api(bridge_specs, stripe_s
     ("https://api.github.com/user/email/visibility", "PATCH /user/email/visibility"),
     ("https://github.example.com/api/v3/search/code?q=x", "GET /search/code"),  # an Enterprise Server URL
     ("https://github.example.com/api/v3/markdown", "POST /markdown"),
+    ("https://github.example.com/api/v3/installation/token", "DELETE /installation/token"),
+    ("https://github.example.com/api/v3/user/email/visibility", "PATCH /user/email/visibility"),
+    ("https://github.example.com/api/v3/orgs/acme/codespaces/access", "PUT /orgs/{org}/codespaces/access"),
     ("https://api.github.com/users/X", "GET /users/{username}"),  # a one-letter name is the user, not cut
 ])
 def test_a_bare_api_url_of_a_one_method_path_names_it(github_specs, url: str, label: str) -> None:
