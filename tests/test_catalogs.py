@@ -71,6 +71,14 @@ def test_a_new_api_is_a_new_file(tmp_path: Path) -> None:
     ("api: x\nmessages:\n  - {pattern: 'a', kind: unknown_param}\n", "needs at least one sample"),
     ("api: x\nmessages:\n  - {pattern: 'a', docs_url: 'b(', kind: null, samples: [{text: a}]}\n", "bad docs_url"),
     ("codes: {}\n", "needs an `api:` name"),
+    ("- api: x\n", "broken.yaml: needs an `api:` name"),  # a list, not a mapping
+    ("api: [x\n", "broken.yaml: not valid YAML"),
+    ("api: x\ncodes:\n  c: just words\n", "broken.yaml code c: needs `kind` and `meaning`"),
+    ("api: x\ncodes:\n  c: {kind: null, meaning: ''}\n", "broken.yaml code c: needs `kind` and `meaning`"),
+    ("api: x\nmessages:\n  - just words\n", "broken.yaml entry 1: needs `pattern` and `kind`"),
+    ("api: x\nfallback:\n  - {pattern: a, kind: null, samples: [{text: a}]}\n  - {pattern: b, kind: null}\n",
+     "broken.yaml entry 2: needs at least one sample"),
+    ("api: x\nmessages:\n  - {pattern: 'a', kind: null, samples: []}\n", "broken.yaml entry 1: needs at least one sample"),
     ("api: x\ncodes:\n  c: {kind: null}\n", "needs `kind` and `meaning`"),
     ("api: x\ncodes:\n  c: {kind: nope, meaning: m}\n", "broken.yaml code c: unknown finding kind 'nope'"),
     ("api: x\nmessages:\n  - {pattern: 'a', samples: [{text: a}]}\n", "broken.yaml entry 1: needs `pattern` and `kind`"),
@@ -195,6 +203,13 @@ def test_each_catalog_file_reads_its_samples_as_the_file_says(fresh_catalogs, na
             assert err.explanation == said, (name, sample)
             read += 1
     assert read == sum(len(e["samples"]) for e in raw.get("messages") or [])
+    # Each rule keeps its samples as the file wrote them: they are what the entry is tested on
+    # (test_every_entry_matches_its_samples_and_reads_them, the paste fuzz corpus).
+    from bridgebot.check.catalogs import HERE
+
+    cat = load_catalog(HERE / name)
+    assert [list(r.samples) for r in (*cat.messages, *cat.fallback)] == \
+        [e["samples"] for e in (*(raw.get("messages") or []), *(raw.get("fallback") or []))]
     if name == "github.yaml":  # a bare "Not Found" is read by the page it links, and only then
         plain = apply_catalog(PastedError(message="Not Found"))
         assert plain.kind is None and plain.explanation is None
@@ -253,3 +268,42 @@ def test_the_catalogs_read_the_same_under_an_ascii_locale() -> None:
                          capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert json.loads(run.stdout) == here
+
+
+def test_a_new_catalogs_entries_are_read_with_every_field_and_default(tmp_path: Path, monkeypatch) -> None:
+    """What a catalog author writes is what the reader says: a field prefix, an implied field, a
+    meaning without a fix, a page-bound entry, and the file's flags (or their defaults)."""
+    from bridgebot.check.readers import errors
+
+    (tmp_path / "acme.yaml").write_text(
+        "api: acme\nhosts: [api.acme.io]\njson_without_content_type: true\nenterprise_base_path: /acme/v2\n"
+        "codes:\n  frozen: {kind: null, meaning: The widget is frozen.}\n"
+        "  too_big: {kind: out_of_range, meaning: Too big., fix: Send less.}\n"
+        "messages:\n"
+        "  - pattern: \"Widget (?P<field>\\\\w+) is bogus\"\n    kind: invalid_format\n    field_prefix: widget.\n"
+        "    meaning: A widget field has the wrong shape.\n    samples: [{text: Widget color is bogus}]\n"
+        "  - pattern: Amount must be positive\n    kind: out_of_range\n    field: amount\n"
+        "    meaning: Amounts are positive.\n    fix: Send a positive amount.\n"
+        "    samples: [{text: Amount must be positive}]\n"
+        "  - pattern: Not here\n    kind: unknown_path\n    docs_url: acme\\.io/docs/paths\n"
+        "    samples: [{text: Not here}]\n"
+        "fallback:\n  - {pattern: Something broke, kind: null, samples: [{text: Something broke}]}\n")
+    (bare_path := tmp_path / "bare").mkdir()
+    (bare_path / "bare.yaml").write_text("api: bare\n")
+    (acme,) = catalogs(tmp_path)
+    (bare,) = catalogs(bare_path)
+    assert (acme.api, acme.hosts, acme.json_without_content_type, acme.enterprise_base_path) == (
+        "acme", frozenset({"api.acme.io"}), True, "/acme/v2")
+    assert (bare.hosts, bare.codes, bare.messages, bare.fallback, bare.json_without_content_type,
+            bare.enterprise_base_path) == (frozenset(), {}, (), (), False, None)
+    assert {c: (i.kind, i.explanation) for c, i in acme.codes.items()} == {
+        "frozen": (None, "The widget is frozen."), "too_big": ("out_of_range", "Too big. Send less.")}
+    assert [(r.api, r.kind) for r in acme.fallback] == [("acme", None)]
+    monkeypatch.setattr(errors, "message_rules", lambda: acme.messages)
+    read = [errors.apply_catalog(PastedError(message=m, docs_url=d)) for m, d in [
+        ("oops: Widget color is bogus", None), ("Amount must be positive", None),
+        ("Not here", "https://acme.io/docs/paths#x"), ("Not here", "https://acme.io/docs/other"), ("Not here", None)]]
+    assert [(e.kind, e.param, e.explanation) for e in read] == [
+        ("invalid_format", "widget.color", "A widget field has the wrong shape."),
+        ("out_of_range", "amount", "Amounts are positive. Send a positive amount."),
+        ("unknown_path", None, None), (None, None, None), (None, None, None)]

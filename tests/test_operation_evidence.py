@@ -242,3 +242,285 @@ def test_a_code_two_apis_share_means_what_the_errors_api_says(github_specs, brid
     br = 'POST /v0/customers\n```\n{"code": "invalid", "message": "bad value", "source": {"location": "body", "key": "email"}}\n```'
     err = _one_error(check_paste(br, bridge_specs))
     assert "branch" not in (err.explanation or "")
+
+
+# --- the method and URL an error's text shows around it (readers/operations.py) -------------------
+
+_METDATA = "\n12:00:02 ERROR Stripe error: Received unknown parameter: metdata"
+
+
+@pytest.mark.parametrize("log", [
+    "12:00:01 DEBUG Requesting POST api.stripe.com/v1/customers",        # a host without its scheme
+    "12:00:01 DEBUG stripe: POST https://api.stripe.com/v1/customers.",  # a full URL ending a sentence
+    "12:00:01 DEBUG Request: POST /v1/customers (attempt 1)",            # a path alone
+])
+def test_a_method_and_url_in_a_log_names_the_errors_operation(stripe_specs, log: str) -> None:
+    result = check_paste(log + _METDATA, stripe_specs)
+    assert result.requests == []  # a log line, not a request to check
+    err = _one_error(result)
+    assert (err.operation.label, err.evidence) == ("POST /v1/customers", "method_and_url")
+    assert [(f.kind, f.field) for f in err.findings] == [("unknown_param", "metdata")]
+    assert "a method and URL in the text" in render_check_text(result)
+
+
+def test_a_printed_request_object_takes_its_own_url_not_a_neighbours(github_specs) -> None:
+    # Two calls printed one after the other (each within the other's reach), then the error of the
+    # second: its method goes with the URL printed next to it, not with the first URL in the text.
+    text = ("first call ok: { method: 'GET', url: 'https://api.github.com/repos/o/r' }\n"
+            "second call: { method: 'POST', url: 'https://api.github.com/repos/o/r/issues' }\n"
+            "RequestError [HttpError]: Validation Failed: {\"resource\":\"Issue\",\"code\":\"custom\","
+            "\"field\":\"title\",\"message\":\"title is too long\"}")
+    result = check_paste(text, github_specs)
+    err = _one_error(result)
+    assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/issues", "request_object")
+    assert "the method and URL of a printed request object" in render_check_text(result)
+
+
+@pytest.mark.parametrize("url,label", [
+    # The anchor is on four pages (actions, agents, codespaces, dependabot): the page decides.
+    ("https://docs.github.com/rest/agents/secrets#list-organization-secrets", "GET /orgs/{org}/agents/secrets"),
+    ("https://docs.github.com/en/enterprise-server@3.10/rest/actions/secrets#list-organization-secrets",
+     "GET /orgs/{org}/actions/secrets"),
+    # The spec links the old page (rest/reference/dependabot) and the error today's
+    # (rest/dependabot/secrets): the same first word still picks it.
+    ("https://docs.github.com/rest/dependabot/secrets#create-or-update-an-organization-secret",
+     "PUT /orgs/{org}/dependabot/secrets/{secret_name}"),
+    ("https://docs.github.com/rest/actions/secrets#create-or-update-an-organization-secret",
+     "PUT /orgs/{org}/actions/secrets/{secret_name}"),
+    # Versions and languages in the page path are not part of it.
+    ("https://docs.github.com/en/enterprise-cloud@latest/rest/agents/secrets#list-organization-secrets",
+     "GET /orgs/{org}/agents/secrets"),
+    ("https://developer.github.com/enterprise/2.20/v3/dependabot/secrets#create-or-update-an-organization-secret",
+     "PUT /orgs/{org}/dependabot/secrets/{secret_name}"),
+    ("https://docs.github.com/en/rest/reference/actions#create-or-update-an-organization-secret",
+     "PUT /orgs/{org}/actions/secrets/{secret_name}"),
+    # A page none of them is on: no guess.
+    ("https://docs.github.com/rest/orgs/orgs#list-organization-secrets", None),
+    ("https://docs.github.com/rest#list-organization-secrets", None),
+])
+def test_a_documentation_anchor_on_several_pages_is_read_by_its_page(github_specs, url: str, label) -> None:
+    err = _one_error(check_paste(f'{{"message": "Bad credentials", "documentation_url": "{url}"}}', github_specs))
+    if label is None:
+        assert err.operation is None and err.evidence is None
+    else:
+        assert (err.operation.label, err.evidence) == (label, "documentation_url")
+
+
+def test_an_api_v3_url_on_another_host_is_not_an_enterprise_server(bridge_specs, github_specs) -> None:
+    # /api/v3/ is GitHub Enterprise's base path, but many APIs use it: only GitHub's own spec is
+    # tried on what follows it, never another API's (Bridge has a GET /customers).
+    error = ('\n12:00:02 ERROR {"code": "invalid_parameters", "message": "bad", '
+             '"source": {"location": "body", "key": "email"}}')
+    err = _one_error(check_paste("12:00:01 DEBUG GET https://erp.acme.test/api/v3/customers" + error, bridge_specs))
+    assert err.operation is None and err.evidence is None
+    both = SpecSet([*bridge_specs.specs, *github_specs.specs])
+    err = _one_error(check_paste("12:00:01 DEBUG POST https://erp.acme.test/api/v3/repos/o/r/issues" + error, both))
+    assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/issues", "enterprise_host")
+
+
+def test_each_loaded_spec_is_read_by_its_own_operations(tmp_path, monkeypatch) -> None:
+    # The documentation anchors and body fields are indexed once per spec. CPython gives a freed
+    # object's id to the next one, so an index kept by id() served a reloaded spec the operations
+    # of the one before it; here every object gets the same id, as after such a reuse.
+    from bridgebot.check.readers import operations
+
+    monkeypatch.setattr(operations, "id", lambda _obj: 1, raising=False)
+    for path in ("/alpha", "/beta"):
+        ok = {"200": {"description": "ok"}}
+        doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+               "paths": {path: {"post": {
+                   "externalDocs": {"url": "https://docs.github.com/rest/things/things#make-a-thing"},
+                   "requestBody": {"content": {"application/json": {"schema": {
+                       "type": "object", "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}}}},
+                   "responses": ok}},
+                   # No page, a page without an anchor, and an anchor after a second "#": the last one counts.
+                   path + "/plain": {"get": {"responses": ok}},
+                   path + "/page": {"get": {"externalDocs": {"url": "https://docs.github.com/rest/things"},
+                                            "responses": ok}},
+                   path + "/old": {"get": {"externalDocs": {"url": "https://docs.github.com/rest/old#v1#get-old"},
+                                           "responses": ok}}}}
+        (tmp_path / "things.json").write_text(json.dumps(doc))
+        specs = SpecSet.load([tmp_path / "things.json"], use_cache=False)
+        err = _one_error(check_paste('{"message": "Problems parsing JSON", '
+                                    '"documentation_url": "https://docs.github.com/rest/things/things#make-a-thing"}',
+                                    specs))
+        assert (err.operation.label, err.evidence) == (f"POST {path}", "documentation_url")
+        err = _one_error(check_paste('{"message": "Gone", "documentation_url": "https://docs.github.com/rest/old#v1#get-old"}',
+                                    specs))
+        assert (err.operation.label, err.evidence) == (f"GET {path}/old", "documentation_url")
+        (req,) = check_paste('I send this:\n```\n{"name": "a", "size": "big"}\n```', specs).requests
+        assert (req.operation.label, req.evidence) == (f"POST {path}", "body_fields")
+        assert [(f.kind, f.field) for f in req.findings] == [("wrong_type", "size")]
+
+
+@pytest.mark.parametrize("line,label", [
+    ("Github query : https://api.github.com/search/code?q=foo+in:file", "GET /search/code"),  # takes GET only
+    ("Github call : https://api.github.com/repos/o/r/issues", None),  # GET and POST: no guess
+])
+def test_an_api_url_shown_without_its_method_names_an_operation_only_if_its_path_takes_one(
+        github_specs, line: str, label) -> None:
+    error = ('\n{"message":"Validation Failed","errors":[{"resource":"Search","field":"q","code":"invalid"}],'
+             '"documentation_url":"https://docs.github.com/v3/search/"}')
+    err = _one_error(check_paste(line + error, github_specs))
+    if label is None:
+        assert err.operation is None and err.evidence is None
+    else:
+        assert (err.operation.label, err.evidence) == (label, "url_single_method")
+        assert [(f.kind, f.field) for f in err.findings] == [("invalid_format", "q")]
+
+
+@pytest.mark.parametrize("log,label", [
+    # The last method and URL before the error, whichever way each is written.
+    ("12:00:01 DEBUG Request: POST /v1/customers (attempt 1)\n"
+     "12:00:02 DEBUG stripe: GET https://api.stripe.com/v1/charges?limit=3" + _METDATA, "GET /v1/charges"),
+    ("12:00:01 DEBUG stripe: GET https://api.stripe.com/v1/charges?limit=3\n"
+     "12:00:02 DEBUG Request: POST /v1/customers (attempt 1)" + _METDATA, "POST /v1/customers"),
+    # None before it: the first after it.
+    (_METDATA.strip() + "\n12:00:03 DEBUG stripe: POST https://api.stripe.com/v1/customers\n"
+     "12:00:04 DEBUG stripe: GET https://api.stripe.com/v1/charges", "POST /v1/customers"),
+])
+def test_the_method_and_url_nearest_before_the_error_names_it(stripe_specs, log: str, label: str) -> None:
+    err = _one_error(check_paste(log, stripe_specs))
+    assert (err.operation.label, err.evidence) == (label, "method_and_url")
+
+
+@pytest.mark.parametrize("body,label", [
+    ('{"email": "a@b.co", "type": "individual"}', "POST /v0/kyc_links"),  # exactly its required fields
+    ('{"email": "a@b.co", "full_name": "A"}', None),  # kyc_links without its required `type`: no guess
+    ('{"on_behalf_of": "cust_1"}', None),  # one field fits too many bodies to tell
+])
+def test_a_bare_body_names_the_one_operation_whose_fields_it_fits(bridge_specs, body: str, label) -> None:
+    result = check_paste(f"I send this:\n```\n{body}\n```", bridge_specs)
+    if label is None:
+        assert result.requests == [] and "no endpoint near it" in result.hints[0]
+    else:
+        (req,) = result.requests
+        assert (req.operation.label, req.evidence, req.findings) == (label, "body_fields", [])
+        assert result.hints == []
+
+
+def test_an_empty_id_is_the_last_path_parameter(stripe_specs) -> None:
+    text = "Stripe::InvalidRequestError: Unrecognized request URL (GET: /v1/customers/cus_1/sources/)."
+    err = _one_error(check_paste(text, stripe_specs))
+    assert (err.operation.label, err.evidence) == ("GET /v1/customers/{customer}/sources/{id}", "error_text")
+    assert [(f.kind, f.field, f.location) for f in err.findings] == [("missing_required", "id", "path")]
+
+
+@pytest.mark.parametrize("log,label,evidence", [
+    # Each API's URL routed in its own spec, under its base path (Bridge's /v0).
+    ("POST https://api.bridge.xyz/v0/transfers", "POST /v0/transfers", "method_and_url"),
+    ("PUT https://api.github.com/repos/o/r/contents/docs/guide/a.md", "PUT /repos/{owner}/{repo}/contents/{path}",
+     "method_and_url"),
+    # An Enterprise Server URL: GitHub's path after /api/v3, with the method it takes.
+    ("POST https://github.example.com/api/v3/repos/o/r/issues", "POST /repos/{owner}/{repo}/issues", "enterprise_host"),
+    ("GET https://github.example.com/api/v3", "GET /", "enterprise_host"),
+    ("GET https://api.github.com/repos/acme/X", "GET /repos/{owner}/{repo}", "method_and_url"),  # a repo named X
+    ("DELETE https://github.example.com/api/v3/repos/o/r/issues", None, None),  # no DELETE there
+    ("GET https://github.example.com/api/v3/no/such/thing", None, None),
+])
+def test_a_logged_method_and_url_is_routed_in_its_own_api(bridge_specs, stripe_specs, github_specs,
+                                                          log: str, label, evidence) -> None:
+    every = SpecSet([*bridge_specs.specs, *stripe_specs.specs, *github_specs.specs])
+    error = ('\n12:00:02 ERROR {"message": "Validation Failed", "errors": [{"resource": "Issue", "field": "title", '
+             '"code": "missing_field"}]}' if "github" in log else
+             '\n12:00:02 ERROR {"code": "invalid_parameters", "message": "bad", '
+             '"source": {"location": "body", "key": "amount"}}')
+    err = _one_error(check_paste("12:00:01 DEBUG " + log + error, every))
+    assert (err.operation.label if err.operation else None, err.evidence) == (label, evidence)
+
+
+@pytest.mark.parametrize("url,label", [
+    ("https://api.github.com/markdown", "POST /markdown"),  # the one method of each path, whichever it is
+    ("https://api.github.com/installation/token", "DELETE /installation/token"),
+    ("https://api.github.com/user/email/visibility", "PATCH /user/email/visibility"),
+    ("https://github.example.com/api/v3/search/code?q=x", "GET /search/code"),  # an Enterprise Server URL
+    ("https://github.example.com/api/v3/markdown", "POST /markdown"),
+    ("https://github.example.com/api/v3/installation/token", "DELETE /installation/token"),
+    ("https://github.example.com/api/v3/user/email/visibility", "PATCH /user/email/visibility"),
+    ("https://github.example.com/api/v3/orgs/acme/codespaces/access", "PUT /orgs/{org}/codespaces/access"),
+    ("https://api.github.com/users/X", "GET /users/{username}"),  # a one-letter name is the user, not cut
+])
+def test_a_bare_api_url_of_a_one_method_path_names_it(github_specs, url: str, label: str) -> None:
+    # The URL ends a clause ("…/markdown: failed"): the colon is not part of it.
+    text = f'GitHub call to {url}: failed\n{{"message": "Bad", "documentation_url": "https://docs.github.com/rest"}}'
+    err = _one_error(check_paste(text, github_specs))
+    assert (err.operation.label, err.evidence) == (label, "url_single_method")
+
+
+def test_the_host_decides_between_apis_that_share_a_path(tmp_path) -> None:
+    # Two APIs with the same path: a logged URL is routed in the spec of its own host, whether
+    # the log shows its scheme or not.
+    paths = []
+    for name in ("alpha", "beta"):
+        doc = {"openapi": "3.0.3", "info": {"title": name, "version": "1"},
+               "servers": [{"url": f"https://api.{name}.io"}],
+               "paths": {"/v1/things": {"post": {"responses": {"200": {"description": "ok"}}}}}}
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_text(json.dumps(doc))
+    specs = SpecSet.load(paths, use_cache=False)
+    for log in ("DEBUG POST https://api.beta.io/v1/things", "DEBUG POST api.beta.io/v1/things"):
+        err = _one_error(check_paste(log + "\nERROR Received unknown parameter: colour", specs))
+        assert (err.operation.spec, err.operation.label, err.evidence) == ("beta", "POST /v1/things", "method_and_url")
+
+
+def test_a_printed_request_object_far_into_a_log_takes_its_own_url(github_specs) -> None:
+    # As the two-call test above, past the first 600 characters of the paste, with each URL
+    # printed before its method: the method still takes the URL nearest to it.
+    pad = "".join(f"12:00:{i:02d} INFO polling the queue, nothing new\n" for i in range(16))
+    text = (pad + "call: { url: 'https://api.github.com/repos/o/r/issues', method: 'POST' }\n"
+            "RequestError [HttpError]: Validation Failed: {\"resource\":\"Issue\",\"code\":\"custom\","
+            "\"field\":\"title\",\"message\":\"title is too long\"}\n"
+            "retrying with: { url: 'https://api.github.com/repos/o/r', method: 'GET' }")
+    assert len(pad) > 600
+    err = _one_error(check_paste(text, github_specs))
+    assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/issues", "request_object")
+
+
+def test_the_json_output_of_a_request_its_error_and_its_key_exactly(bridge_specs) -> None:
+    text = ("curl -X POST 'https://api.bridge.xyz/v0/customers?api_key=sk-live-4f3a2b1c0d9e8f7a6b5c' "
+            "-H 'Idempotency-Key: k1' -H 'Content-Type: application/json' -d '{\"type\": \"individual\", "
+            "\"first_name\": \"Ann\", \"last_name\": \"Bo\", \"email\": \"a@b.co\", \"emial\": 1}'\n"
+            'HTTP/1.1 400\n{"code": "invalid_parameters", "message": "Invalid parameters", '
+            '"source": {"location": "body", "key": "emial"}}')
+    key = "sk-live-…6b5c"
+    op = {"spec": "bridge", "method": "POST", "path": "/v0/customers", "operation_id": "createCustomer"}
+    assert json.loads(json.dumps(check_paste(text, bridge_specs).to_dict())) == {
+        "requests": [{
+            "method": "POST", "url": f"https://api.bridge.xyz/v0/customers?api_key={key}", "source": "curl",
+            "operation": {**op, "evidence": "request"},
+            "findings": [
+                {"kind": "secret_exposed", "location": "query", "field": "api_key",
+                 "message": f"A live key ({key}) is visible in this message: rotate it now and delete the message; "
+                            "a key pasted in a shared channel is compromised.",
+                 "expected": "no credentials in shared channels", "actual": key},
+                {"kind": "unknown_param", "location": "query", "field": "api_key",
+                 "message": "Unknown query parameter `api_key`.", "expected": None, "actual": "api_key"},
+                {"kind": "auth_missing", "location": "header", "field": "Api-Key",
+                 "message": "No credentials: this endpoint needs an `Api-Key` header.",
+                 "expected": ["an `Api-Key` header"], "actual": None},
+                {"kind": "unknown_param", "location": "body", "field": "emial",
+                 "message": "Unknown field `emial`. Did you mean `email`?", "expected": ["email"], "actual": "emial"},
+            ]}],
+        "errors": [{
+            "status": 400, "code": "invalid_parameters", "message": "Invalid parameters", "param": "emial",
+            "operation": {**op, "evidence": "nearest_request"},
+            "findings": [{"kind": "invalid_format", "location": "body", "field": "emial",
+                          "message": "Invalid parameters", "expected": None, "actual": "emial"}],
+            "explanation": "A field in the request is invalid. The error's source names the field; fix its value."}],
+        "secrets": [{"kind": "bridge_live_key", "location": "query", "redacted": key}],
+        "problems": [], "hints": [], "incomplete": None,
+    }
+
+
+@pytest.mark.parametrize("body,label", [
+    ('{"url": "https://acme.io/hook", "event_epoch": "webhook_creation", "event_categories": ["customer"]}',
+     "POST /v0/webhooks"),
+    # Every field the update takes, and no other operation's required ones.
+    ('{"url": "https://acme.io/hook", "status": "disabled", "event_categories": ["customer"]}',
+     "PUT /v0/webhooks/{webhookID}"),
+])
+def test_a_bare_body_is_matched_across_every_loaded_api(bridge_specs, stripe_specs, github_specs, body: str,
+                                                        label: str) -> None:
+    every = SpecSet([*bridge_specs.specs, *stripe_specs.specs, *github_specs.specs])
+    (req,) = check_paste(f"I send this:\n```\n{body}\n```", every).requests
+    assert (req.operation.label, req.evidence) == (label, "body_fields")

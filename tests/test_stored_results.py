@@ -163,3 +163,52 @@ def test_a_stored_result_of_another_version_or_damaged_is_not_used(bridge_specs)
         assert load_result(json.dumps(damaged)) is None, part
     assert load_result(json.dumps({**good, "requests": [{"method": "GET"}]})) is None
     assert load_result("[]") is None
+
+
+def test_a_finding_that_quotes_a_yaml_date_is_stored_and_shown_again(tmp_path) -> None:
+    # A YAML spec's unquoted dates (`enum: [2024-01-01, …]`) are dates, not text, once read: the
+    # finding that lists them is still stored, and comes back with the same words and values.
+    from bridgebot.check import SpecSet
+
+    (tmp_path / "reports.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: Reports, version: '1'}\nservers: [{url: 'https://api.reports.test'}]\n"
+        "paths:\n  /reports:\n    post:\n      requestBody:\n        content:\n          application/json:\n"
+        "            schema:\n              type: object\n              properties:\n"
+        "                period: {type: string, enum: [2024-01-01, 2024-07-01]}\n"
+        "      responses: {'200': {description: ok}}\n")
+    specs = SpecSet.load([tmp_path / "reports.yaml"], use_cache=False)
+    paste = ("curl https://api.reports.test/reports -H 'Content-Type: application/json' "
+             "-d '{\"period\": \"2024-01-02\"}'")
+    result = check_paste(paste, specs)
+    (finding,) = result.findings
+    assert finding.message == ("`period` is `2024-01-02`, which is not one of `2024-01-01`, `2024-07-01`. "
+                               "Did you mean `2024-01-01`?")
+    stored = dump_result(result)
+    assert json.loads(stored)["requests"][0]["findings"][0]["expected"] == ["2024-01-01", "2024-07-01"]
+    back = load_result(stored)
+    assert back is not None
+    assert [(f.kind, f.field, f.message, f.expected, f.actual) for f in back.findings] == [
+        ("invalid_enum", "period", finding.message, ["2024-01-01", "2024-07-01"], "2024-01-02")]
+
+
+def test_a_row_stored_before_suggestions_and_incomplete_were_kept_still_reads(bridge_specs) -> None:
+    # Rows written before findings kept their suggestions (and before "incomplete"): the reply is
+    # rebuilt with the same findings, without "Did you mean" buttons, and as fully checked.
+    result = check_paste(CURL, bridge_specs)
+    old = json.loads(dump_result(result))
+    for r in old["requests"]:
+        for f in r["findings"]:
+            f.pop("suggestions")
+    del old["incomplete"]
+    back = load_result(json.dumps(old))
+    assert back is not None and back.incomplete is None
+    assert [f.to_dict() for f in back.findings] == [f.to_dict() for f in result.findings]
+    assert any(f.suggestions for f in result.findings) and not any(f.suggestions for f in back.findings)
+
+
+def test_a_row_of_the_wrong_shape_is_not_used(bridge_specs) -> None:
+    good = json.loads(dump_result(check_paste(CURL, bridge_specs)))
+    for damaged in ({**good, "requests": 5}, {**good, "secrets": [1]}, {**good, "requests": [None]},
+                    {**good, "errors": [{"status": 400}]}, {**good, "hints": None}, "null", "3"):
+        text = damaged if isinstance(damaged, str) else json.dumps(damaged)
+        assert load_result(text) is None, damaged

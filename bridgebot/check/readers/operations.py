@@ -127,17 +127,16 @@ def empty_id_operation(specs: SpecSet, method: str, path: str) -> tuple[Operatio
     return op, names[-1] if names else None
 
 
-_ANCHORS: dict[int, dict[str, list[Operation]]] = {}
-
-
 def _anchor_index(spec: CompiledSpec) -> dict[str, list[Operation]]:
-    index = _ANCHORS.get(id(spec))
+    """The spec's operations by the anchor of their documentation URL, kept on the spec itself
+    (an index kept by ``id(spec)`` served a freed spec's operations to the next spec given its id)."""
+    index = spec.__dict__.get("_anchors")
     if index is None:
         index = {}
         for op in spec.operations:
             if op.docs_url and "#" in op.docs_url:
                 index.setdefault(op.docs_url.rsplit("#", 1)[1], []).append(op)
-        _ANCHORS[id(spec)] = index
+        spec.__dict__["_anchors"] = index
     return index
 
 
@@ -163,9 +162,6 @@ def docs_operation(specs: SpecSet, url: str) -> Operation | None:
     return found[0] if len(found) == 1 else None
 
 
-_FIELDS: dict[int, list[tuple[Operation, frozenset[str], frozenset[str]]]] = {}
-
-
 def body_operation(specs: SpecSet, body: Any) -> Operation | None:
     """The one operation whose JSON body takes every key of ``body`` and whose required keys it has."""
     if not isinstance(body, dict) or len(body) < 2:
@@ -173,7 +169,7 @@ def body_operation(specs: SpecSet, body: Any) -> Operation | None:
     keys = frozenset(k for k in body if isinstance(k, str))
     fits: list[Operation] = []
     for spec in specs.specs:
-        table = _FIELDS.get(id(spec))
+        table = spec.__dict__.get("_body_fields")  # kept on the spec, as _anchor_index's
         if table is None:
             table = []
             for op in spec.operations:
@@ -181,7 +177,7 @@ def body_operation(specs: SpecSet, body: Any) -> Operation | None:
                     if schema is not None and schema.properties:
                         table.append((op, frozenset(schema.properties), frozenset(schema.required)))
                         break
-            _FIELDS[id(spec)] = table
+            spec.__dict__["_body_fields"] = table
         fits += [op for op, props, required in table if keys <= props and required <= keys]
         if len(fits) > 1:
             return None
