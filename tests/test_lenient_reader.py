@@ -7,7 +7,7 @@ import pytest
 
 from bridgebot.check import check_paste, read_paste
 from bridgebot.check.model import ElidedDict, Unresolved
-from bridgebot.check.paste import MAX_LENIENT_READS
+from bridgebot.check.paste import MAX_LENIENT_READS, MAX_LENIENT_TOTAL
 from bridgebot.check.readers.lenient import _QUOTE_LOOK, LenientError, read_value
 
 
@@ -210,4 +210,13 @@ def test_a_message_gets_up_to_max_lenient_reads_loose_json_values_read(values: i
     # message (a bound on the cost of a message of thousands of them). The last one here is an error.
     text = "\n".join([f"{{'note': {i}}}" for i in range(values - 1)]
                      + ["{'code': 'not_found', 'message': 'Customer not found'}"])
+    assert [e.code for _, e in read_paste(text).errors] == (["not_found"] if read else [])
+
+
+@pytest.mark.parametrize("last, read", [(MAX_LENIENT_TOTAL // 4 - 1, True), (MAX_LENIENT_TOTAL // 4, False)])
+def test_loose_json_is_read_until_max_lenient_total_characters_were(last: int, read: bool) -> None:
+    # Loose values of MAX_LENIENT_TOTAL // 4 characters (the fourth of `last`), then an error: it is
+    # read while fewer than MAX_LENIENT_TOTAL characters were read leniently before it.
+    pads = ["{'pad': '" + "x" * (size - 11) + "'}" for size in [MAX_LENIENT_TOTAL // 4] * 3 + [last]]
+    text = "\n".join(pads + ["{'code': 'not_found', 'message': 'Customer not found'}"])
     assert [e.code for _, e in read_paste(text).errors] == (["not_found"] if read else [])

@@ -398,7 +398,13 @@ _FORM = [("Api-Key", "k"), ("Content-Type", "application/x-www-form-urlencoded")
     ("```curl -X POST https://api.bridge.xyz/v0/customers -H \"Idempotency-Key: `uuidgen`\" -d a=1```",
      [("POST", "https://api.bridge.xyz/v0/customers", "a=1",
        [("Idempotency-Key", "`uuidgen`"), ("Content-Type", "application/x-www-form-urlencoded")])]),
-], ids=["powershell", "inline-code", "prompts", "heredoc-tabs", "block-powershell", "block-backticks"])
+    # Inline code at the start of a message, and after a code block closed earlier.
+    ("`curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'` and see",
+     [("GET", "https://api.bridge.xyz/v0/customers", None, [("Api-Key", "k")])]),
+    ("```\nlog\n```\nrun `curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'` and see",
+     [("GET", "https://api.bridge.xyz/v0/customers", None, [("Api-Key", "k")])]),
+], ids=["powershell", "inline-code", "prompts", "heredoc-tabs", "block-powershell", "block-backticks",
+        "inline-first", "inline-after-block"])
 def test_a_curl_command_ends_where_the_shell_ends_it(text: str, requests) -> None:
     assert [(r.method, r.url, r.body, r.headers) for r in read_paste(text).requests] == requests
 
