@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bridgebot.check import check_paste
+from bridgebot.check import check_paste, read_paste
 from bridgebot.check.model import ElidedDict, Unresolved
+from bridgebot.check.paste import MAX_LENIENT_READS, MAX_LENIENT_TOTAL
 from bridgebot.check.readers.lenient import _QUOTE_LOOK, LenientError, read_value
 
 
@@ -201,3 +202,21 @@ def test_what_a_node_console_left_out_is_unknown_not_a_list(marker: str) -> None
     got, _, _ = read_value("{ address: " + marker + ", tags: [ 'a' ], words: [Objects] }", 0)
     assert isinstance(got["address"], Unresolved) and got["address"] == marker
     assert got["tags"] == ["a"] and isinstance(got["words"], list)  # a real list stays one
+
+
+@pytest.mark.parametrize("values, read", [(MAX_LENIENT_READS, True), (MAX_LENIENT_READS + 1, False)])
+def test_a_message_gets_up_to_max_lenient_reads_loose_json_values_read(values: int, read: bool) -> None:
+    # Python-printed dicts are not JSON: each is read by the lenient reader, up to MAX_LENIENT_READS per
+    # message (a bound on the cost of a message of thousands of them). The last one here is an error.
+    text = "\n".join([f"{{'note': {i}}}" for i in range(values - 1)]
+                     + ["{'code': 'not_found', 'message': 'Customer not found'}"])
+    assert [e.code for _, e in read_paste(text).errors] == (["not_found"] if read else [])
+
+
+@pytest.mark.parametrize("last, read", [(MAX_LENIENT_TOTAL // 4 - 1, True), (MAX_LENIENT_TOTAL // 4, False)])
+def test_loose_json_is_read_until_max_lenient_total_characters_were(last: int, read: bool) -> None:
+    # Loose values of MAX_LENIENT_TOTAL // 4 characters (the fourth of `last`), then an error: it is
+    # read while fewer than MAX_LENIENT_TOTAL characters were read leniently before it.
+    pads = ["{'pad': '" + "x" * (size - 11) + "'}" for size in [MAX_LENIENT_TOTAL // 4] * 3 + [last]]
+    text = "\n".join(pads + ["{'code': 'not_found', 'message': 'Customer not found'}"])
+    assert [e.code for _, e in read_paste(text).errors] == (["not_found"] if read else [])

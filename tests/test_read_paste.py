@@ -391,7 +391,20 @@ _FORM = [("Api-Key", "k"), ("Content-Type", "application/x-www-form-urlencoded")
     # A heredoc with <<- may indent its body and terminator with tabs.
     ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -d @- <<-EOF\n\ta=1\n\tEOF\nafter",
      [("POST", "https://api.bridge.xyz/v0/customers", "a=1", _FORM)]),
-], ids=["powershell", "inline-code", "prompts", "heredoc-tabs"])
+    # A code block opened right before the command is not inline code: its backticks inside
+    # (PowerShell continuations, a `uuidgen` substitution) do not end it.
+    ("```curl.exe -X POST https://api.bridge.xyz/v0/customers `\n  -H 'Api-Key: k' `\n  -d 'a=1'```",
+     [("POST", "https://api.bridge.xyz/v0/customers", "a=1", _FORM)]),
+    ("```curl -X POST https://api.bridge.xyz/v0/customers -H \"Idempotency-Key: `uuidgen`\" -d a=1```",
+     [("POST", "https://api.bridge.xyz/v0/customers", "a=1",
+       [("Idempotency-Key", "`uuidgen`"), ("Content-Type", "application/x-www-form-urlencoded")])]),
+    # Inline code at the start of a message, and after a code block closed earlier.
+    ("`curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'` and see",
+     [("GET", "https://api.bridge.xyz/v0/customers", None, [("Api-Key", "k")])]),
+    ("```\nlog\n```\nrun `curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'` and see",
+     [("GET", "https://api.bridge.xyz/v0/customers", None, [("Api-Key", "k")])]),
+], ids=["powershell", "inline-code", "prompts", "heredoc-tabs", "block-powershell", "block-backticks",
+        "inline-first", "inline-after-block"])
 def test_a_curl_command_ends_where_the_shell_ends_it(text: str, requests) -> None:
     assert [(r.method, r.url, r.body, r.headers) for r in read_paste(text).requests] == requests
 
