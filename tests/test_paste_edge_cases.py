@@ -800,6 +800,19 @@ def test_php_curl_postfields_known_only_at_run_time_are_not_judged(bridge_specs,
     assert pairs(r.findings) == findings
 
 
+def test_php_json_encode_of_a_variable_chain_past_the_readers_depth_is_sent_not_judged(bridge_specs) -> None:
+    # json_encode($p1) where $p1 only reaches its array past the depth the reader follows: the body
+    # is sent as written and not judged (not a "bug on our side" reply).
+    text = ("$p1 = $p2; $p2 = $p3; $p3 = $p4; $p4 = $p5; $p5 = ['email' => 5];\n$ch = curl_init();\n"
+            "curl_setopt($ch, CURLOPT_URL, 'https://api.bridge.xyz/v0/customers');\n"
+            f"curl_setopt($ch, CURLOPT_HTTPHEADER, {PHP_HEADERS});\n"
+            "curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($p1));")
+    result = check_paste(text, bridge_specs)
+    r = one_request(result)
+    assert (label(r), r.request.method, r.request.body) == ("POST /v0/customers", "POST", "json_encode($p1)")
+    assert (pairs(r.findings), result.findings) == ([], [])
+
+
 # --- JavaScript literals: escapes, and the nesting limit's boundary -------------------------------
 
 JS_HEADERS = "{'Api-Key': key, 'Idempotency-Key': id, 'Content-Type': 'application/json'}"
@@ -898,7 +911,16 @@ _PI = "https://api.stripe.com/v1/payment_intents"
     (f"httpx.post('{_PI}', auth=(key, ''), content=payload)",
      ("httpx", "POST", "POST /v1/payment_intents", None, [("content_type", "Content-Type", None)])),
     (f"requests.post('{_PI}', auth=(key, ''), data=payload)",
-     ("requests", "POST", "POST /v1/payment_intents", None, [("content_type", "Content-Type", None)])),
+     ("requests", "POST", "POST /v1/payment_intents", None, [("content_type", "Content-Type", None)])),    # requests.request with the method and the URL bound to names earlier in the snippet.
+    (f"URL = '{_PI}'\nrequests.request('POST', URL, auth=(key, ''), data={{'amount': 'ten', 'currency': 'usd'}})",
+     ("requests", "POST", "POST /v1/payment_intents", "application/x-www-form-urlencoded",
+      [("wrong_type", "amount", "ten")])),
+    (f"VERB = 'post'\nURL = '{_PI}'\nrequests.request(VERB, URL, auth=(key, ''), data={{'amount': 'ten', 'currency': 'usd'}})",
+     ("requests", "POST", "POST /v1/payment_intents", "application/x-www-form-urlencoded",
+      [("wrong_type", "amount", "ten")])),
+    (f"URL = '{_PI}'\nrequests.post(url=URL, auth=(key, ''), data={{'amount': 'ten', 'currency': 'usd'}})",
+     ("requests", "POST", "POST /v1/payment_intents", "application/x-www-form-urlencoded",
+      [("wrong_type", "amount", "ten")])),
 ])
 def test_python_client_bodies_by_data_and_content(stripe_specs, text: str, read) -> None:
     assert _read(text, stripe_specs) == read

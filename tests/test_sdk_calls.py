@@ -293,6 +293,22 @@ def test_runtime_values_stay_unknown(both: SpecSet) -> None:
     assert _one("client.create_pull_request(repo, base, head, title) # octokit", both)[1] == []
 
 
+@pytest.mark.parametrize("text, operation", [
+    ("stripe.charges.refund('ch_1', {customer: 'cus_1', currency: 'usd'}, {idempotencyKey: 'k'})",
+     "POST /v1/charges/{charge}/refunds"),
+    ("$stripe->charges->refund('ch_1', ['customer' => 'cus_1', 'currency' => 'usd'], ['idempotency_key' => 'k']);",
+     "POST /v1/charges/{charge}/refunds"),
+    ("stripe.charges.refund('ch_1', {refund_application_fee: true}, {idempotencyKey: 'k'})",
+     "POST /v1/charges/{charge}/refund"),    ("stripe.Charge.refund('ch_1', customer='cus_1', currency='usd', idempotency_key='k')",
+     "POST /v1/charges/{charge}/refunds"),
+])
+def test_the_params_pick_between_same_named_operations_not_the_options_after_them(both: SpecSet, text: str,
+                                                                                  operation: str) -> None:
+    # charges.refund names both .../refund and .../refunds: the fields of the params pick the one they
+    # belong to (no false "unknown field"), whatever request options follow them.
+    assert _one(text, both)[:2] == (operation, [])
+
+
 def test_idempotency_key_option_is_a_header(both: SpecSet) -> None:
     res = check_paste("stripe.customers.create({email: 'a@b.co'}, {idempotencyKey: 'abc'})", both)
     req = res.requests[0].request
