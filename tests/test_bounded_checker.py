@@ -475,35 +475,6 @@ def test_a_paste_after_the_checker_is_closed_is_said_not_checked(bridge_specs) -
     assert result.incomplete == "error"  # not a new worker started (and left running) to check it
 
 
-def test_the_worker_runs_the_code_of_the_tree_the_bot_was_loaded_from(bridge_specs, monkeypatch, tmp_path) -> None:
-    """Not whatever `bridgebot` a fresh Python would import (another installed version): the tree
-    holding this bounded.py, here a stand-in whose worker answers every paste with its own words."""
-    from bridgebot.check import bounded
-    from bridgebot.check.paste import UnreadablePaste
-
-    tree = tmp_path / "tree"
-    (tree / "bridgebot" / "check").mkdir(parents=True)
-    (tree / "bridgebot" / "__init__.py").write_text("")
-    (tree / "bridgebot" / "check" / "__init__.py").write_text("")
-    (tree / "bridgebot" / "check" / "bounded.py").write_text(
-        "import os\n"
-        "from multiprocessing.connection import Connection\n"
-        "conn_in, conn_out = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)\n"
-        "conn_in.recv_bytes()\n"
-        "conn_out.send(('ready', None))\n"
-        "while True:\n"
-        "    try:\n"
-        "        conn_in.recv_bytes()\n"
-        "    except EOFError:\n"
-        "        break\n"
-        "    conn_out.send(('unreadable', 'answered by the worker of ' + os.path.basename(os.path.dirname(os.path.dirname(__import__('bridgebot').__file__)))))\n")
-    monkeypatch.setattr(bounded, "__file__", str(tree / "bridgebot" / "check" / "bounded.py"))
-    monkeypatch.chdir(tmp_path)  # not the checkout: only the tree's path can lead the worker there
-    with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:
-        with pytest.raises(UnreadablePaste, match="^answered by the worker of tree$"):
-            checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
-
-
 #: A worker that gets ready, then answers every paste with its own script's last lines (below).
 _FAKE_WORKER = (
     "import os\n"
@@ -516,6 +487,25 @@ _FAKE_WORKER = (
     "        conn_in.recv_bytes()\n"
     "    except EOFError:\n"
     "        break\n")
+
+
+def test_the_worker_runs_the_code_of_the_tree_the_bot_was_loaded_from(bridge_specs, monkeypatch, tmp_path) -> None:
+    """Not whatever `bridgebot` a fresh Python would import (another installed version): the tree
+    holding this bounded.py, here a stand-in whose worker answers every paste with its own words."""
+    from bridgebot.check import bounded
+    from bridgebot.check.paste import UnreadablePaste
+
+    tree = tmp_path / "tree"
+    (tree / "bridgebot" / "check").mkdir(parents=True)
+    (tree / "bridgebot" / "__init__.py").write_text("")
+    (tree / "bridgebot" / "check" / "__init__.py").write_text("")
+    (tree / "bridgebot" / "check" / "bounded.py").write_text(
+        _FAKE_WORKER + "    conn_out.send(('unreadable', 'answered by the worker of ' + os.path.basename(os.path.dirname(os.path.dirname(__import__('bridgebot').__file__)))))\n")
+    monkeypatch.setattr(bounded, "__file__", str(tree / "bridgebot" / "check" / "bounded.py"))
+    monkeypatch.chdir(tmp_path)  # not the checkout: only the tree's path can lead the worker there
+    with BoundedChecker(bridge_specs, budget=30.0, max_workers=1) as checker:
+        with pytest.raises(UnreadablePaste, match="^answered by the worker of tree$"):
+            checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
 
 
 def test_a_crash_the_worker_reports_is_said_not_checked_with_the_key_warning_and_the_worker_kept(
