@@ -519,3 +519,74 @@ def test_a_literal_is_checked_as_the_value_it_is_in_every_language(both: SpecSet
                      [(f.kind, f.field, f.actual) for f in q.findings]) for q in res.requests])
     assert got == [[("POST /v1/customers", f"sdk:{lang}", [("wrong_type", "balance", read)])] for _, read in values]
 
+
+
+_FORM = ("Content-Type", "application/x-www-form-urlencoded")
+_JSON = ("Content-Type", "application/json")
+_POSITIONAL = "some arguments are positional or computed, so their field names are not checked"
+_UNREADABLE = "the call's arguments could not be read (broken quotes or brackets), so they are not checked"
+
+
+def _traceback(code: str) -> str:
+    return ("```\nTraceback (most recent call last):\n  File \"/srv/shop/pay.py\", line 31, in charge\n"
+            f"    {code}\nstripe.error.InvalidRequestError: Request req_1: Invalid request\n```")
+
+
+@pytest.mark.parametrize("text, request_read", [
+    # Request options become headers, whichever way each SDK passes them; the SDK's own auth and
+    # client settings (apiKey, api_key, octokit's request/mediaType) are not sent as anything.
+    ("stripe.customers.create({email: 'a@b.co'}, {idempotencyKey: 'abc', apiKey: 'sk_test_x', stripeAccount: 'acct_2'})",
+     ("POST", "https://api.stripe.com/v1/customers", [_FORM, ("Idempotency-Key", "abc"), ("Stripe-Account", "acct_2")],
+      '{"email": "a@b.co"}', None, [])),
+    ("stripe.customers.update('cus_1', {name: 'n'}, {idempotencyKey: 'i'}, {stripeAccount: 'acct_3'})",
+     ("POST", "https://api.stripe.com/v1/customers/cus_1", [_FORM, ("Idempotency-Key", "i"), ("Stripe-Account", "acct_3")],
+      '{"name": "n"}', None, [])),
+    ("stripe.Customer.create(email='a@b.co', idempotency_key='k1', stripe_version='2020-01-01', api_key='sk_x')",
+     ("POST", "https://api.stripe.com/v1/customers",
+      [_FORM, ("Idempotency-Key", "k1"), ("Stripe-Version", "2020-01-01")], '{"email": "a@b.co"}', None, [])),
+    ("var service = new CustomerService();\nservice.Create(new CustomerCreateOptions { Email = \"a@b.co\" }, "
+     "new RequestOptions { IdempotencyKey = \"k9\", StripeAccount = \"acct_9\" }); // Stripe",
+     ("POST", "https://api.stripe.com/v1/customers", [_FORM, ("Idempotency-Key", "k9"), ("Stripe-Account", "acct_9")],
+      '{"email": "a@b.co"}', None, [])),
+    ("import com.stripe.model.Customer;\nCustomerCreateParams params = CustomerCreateParams.builder()"
+     ".setEmail(\"a@b.co\").setIdempotencyKey(\"k5\").build();\nCustomer.create(params);",
+     ("POST", "https://api.stripe.com/v1/customers", [_FORM, ("Idempotency-Key", "k5")], '{"email": "a@b.co"}', None, [])),
+    ("```go\nparams := &stripe.CustomerParams{Params: stripe.Params{IdempotencyKey: stripe.String(\"k1\")}, "
+     "Email: stripe.String(\"a@b.co\")}\nc, err := customer.New(params)\n```",
+     ("POST", "https://api.stripe.com/v1/customers", [_FORM, ("Idempotency-Key", "k1")], '{"email": "a@b.co"}', None, [])),
+    ("await octokit.rest.issues.create({owner: 'o', repo: 'r', title: 't', labels: ['a'], "
+     "headers: {'x-github-api-version': '2022-11-28'}, mediaType: {format: 'raw'}, request: {timeout: 5}})",
+     ("POST", "https://api.github.com/repos/o/r/issues", [_JSON, ("x-github-api-version", "2022-11-28")],
+      '{"title": "t", "labels": ["a"]}', None, [])),
+    # Path values: positional in order (quoted into the URL), named, or "owner/repo" for both; what
+    # the operation has no body for is its query; a non-ASCII value is sent as written.
+    ("stripe.customers.update('cus 1/x', {name: 'é'})",
+     ("POST", "https://api.stripe.com/v1/customers/cus%201%2Fx", [_FORM], '{"name": "é"}', None, [])),
+    ("stripe.Customer.retrieve('cus_1', expand=['x'], stripe_account='acct_1')",
+     ("GET", "https://api.stripe.com/v1/customers/cus_1", [_FORM, ("Stripe-Account", "acct_1")], "{}",
+      {"expand": ["x"]}, [])),
+    ("stripe.customers.list({limit: 3, email: 'x'})",
+     ("GET", "https://api.stripe.com/v1/customers", [_FORM], "{}", {"limit": 3, "email": "x"}, [])),
+    ("octokit.rest.issues.get({owner: 'o', repo: 'r', issue_number: 5})",
+     ("GET", "https://api.github.com/repos/o/r/issues/5", [], None, None, [])),
+    ("octokit.rest.issues.listForRepo({owner: 'o', repo: 'r', perPage: 5, fooBar: 1})",
+     ("GET", "https://api.github.com/repos/o/r/issues", [], None, {"per_page": 5, "foo_bar": 1}, [])),
+    ("stripe.customers.del('cus_1')", ("DELETE", "https://api.stripe.com/v1/customers/cus_1", [_FORM], None, None, [])),
+    ("client = Octokit::Client.new(access_token: token)\nclient.create_issue('octo/site', 'Title', 'Body')",
+     ("POST", "https://api.github.com/repos/octo/site/issues", [_JSON], "{}", None, [_POSITIONAL])),
+    # Fields we cannot see: a **splat, a params object built elsewhere, an unreadable call.
+    ("stripe.Customer.create(email='a@b.co', balance=None, **extra)",
+     ("POST", "https://api.stripe.com/v1/customers", [_FORM], '{"email": "a@b.co", "balance": null}', None,
+      [_POSITIONAL])),
+    ("stripe.Price.create(params)",
+     ("POST", "https://api.stripe.com/v1/prices", [_FORM], "params", None,
+      ["the parameters are in `params`, which is built outside this paste"])),
+    (_traceback("customer = stripe.Customer.create("),
+     ("POST", "https://api.stripe.com/v1/customers", [_FORM], "...", None, [_UNREADABLE])),
+    (_traceback("repo = github_client.get_repo("),
+     ("GET", "https://api.github.com/repos/{owner}/{repo}", [], None, None, [_UNREADABLE])),
+])
+def test_the_request_an_sdk_call_sends(both: SpecSet, text: str, request_read: tuple) -> None:
+    # What the bot shows and checks of an SDK call: method, URL, headers in order, body, query, notes.
+    reqs = [q.request for q in check_paste(text, both).requests if q.request.source.startswith("sdk:")]
+    assert [(r.method, r.url, r.headers, r.body, r.query_value, r.notes) for r in reqs] == [request_read]
