@@ -585,6 +585,39 @@ def _traceback(code: str) -> str:
      ("POST", "https://api.stripe.com/v1/customers", [_FORM], "...", None, [_UNREADABLE])),
     (_traceback("repo = github_client.get_repo("),
      ("GET", "https://api.github.com/repos/{owner}/{repo}", [], None, None, [_UNREADABLE])),
+    # Keys of an options object that are not request options are not sent; nor are octokit's own.
+    ("stripe.customers.create({email: 'a@b.co'}, {idempotencyKey: 'abc', telemetry: {enabled: false}, host: 'h'})",
+     ("POST", "https://api.stripe.com/v1/customers", [_FORM, ("Idempotency-Key", "abc")], '{"email": "a@b.co"}', None, [])),
+    ("octokit.rest.issues.create({owner: 'o', repo: 'r', title: 't'}, {headers: {'x-github-api-version': '2022-11-28'}})",
+     ("POST", "https://api.github.com/repos/o/r/issues", [_JSON, ("x-github-api-version", "2022-11-28")],
+      '{"title": "t"}', None, [])),
+    ("```python\ngh.rest.issues.create(owner='o', repo='r', title='t', headers=extra_headers, body='b')\n```",
+     ("POST", "https://api.github.com/repos/o/r/issues", [_JSON], '{"title": "t", "body": "b"}', None, [])),
+    ("octokit.rest.issues.create({owner: 'o', repo: 'r', title: 't', request: {timeout: 5}, body: 'b'})",
+     ("POST", "https://api.github.com/repos/o/r/issues", [_JSON], '{"title": "t", "body": "b"}', None, [])),
+    # octokit.request's route is the route, not a path value, however the client is reached.
+    ("await this.octokit.request('POST /repos/{owner}/{repo}/issues', {owner: 'o', repo: 'r', title: 't'})",
+     ("POST", "https://api.github.com/repos/o/r/issues", [_JSON], '{"title": "t"}', None, [])),
+    # A path value given by name is not filled again by a positional one; a positional value past
+    # the path's is a field we cannot name, even after a params object built elsewhere.
+    ("stripe.customers.retrieveSource('src_1', {customer: 'cus_1'})",
+     ("GET", "https://api.stripe.com/v1/customers/cus_1/sources/src_1", [_FORM], "{}", None, [])),
+    ("stripe.Price.create(params, 5)",
+     ("POST", "https://api.stripe.com/v1/prices", [_FORM], "params", None,
+      ["the parameters are in `params`, which is built outside this paste", _POSITIONAL])),
+    # "owner/repo" fills both (split at its first slash), then the rest follow; a variable named
+    # like a repository's full name stands for both when fewer values than path names are given.
+    ("client = Octokit::Client.new(access_token: token)\nclient.update_issue('octo/site', 12, title: 'x')",
+     ("PATCH", "https://api.github.com/repos/octo/site/issues/12", [_JSON], '{"title": "x"}', None, [])),
+    ("client = Octokit::Client.new(access_token: token)\nclient.update_issue('octo/site/', 12, title: 'x')",
+     ("PATCH", "https://api.github.com/repos/octo/site%2F/issues/12", [_JSON], '{"title": "x"}', None, [])),
+    ("client = Octokit::Client.new(access_token: token)\nclient.update_issue(repo_name, 12, title: 'x')",
+     ("PATCH", "https://api.github.com/repos/{owner}/{repo}/issues/12", [_JSON], '{"title": "x"}', None, [])),
+    ("```go\nclient := github.NewClient(nil)\nissue, _, err := client.Issues.Get(ctx, repoOwner, repoName, 5)\n```",
+     ("GET", "https://api.github.com/repos/{owner}/{repo}/issues/5", [], None, None, [])),
+    # A query parameter named in another spelling is the spec's.
+    ("octokit.rest.issues.listForRepo({owner: 'o', repo: 'r', 'per-page': 5})",
+     ("GET", "https://api.github.com/repos/o/r/issues", [], None, {"per_page": 5}, [])),
 ])
 def test_the_request_an_sdk_call_sends(both: SpecSet, text: str, request_read: tuple) -> None:
     # What the bot shows and checks of an SDK call: method, URL, headers in order, body, query, notes.
