@@ -618,8 +618,58 @@ def _traceback(code: str) -> str:
     # A query parameter named in another spelling is the spec's.
     ("octokit.rest.issues.listForRepo({owner: 'o', repo: 'r', 'per-page': 5})",
      ("GET", "https://api.github.com/repos/o/r/issues", [], None, {"per_page": 5}, [])),
+    # A body field the spec declares is a field, even when named like a request option.
+    ("stripe.WebhookEndpoint.create(url='https://x.co', enabled_events=['*'], api_version='2023-08-16')",
+     ("POST", "https://api.stripe.com/v1/webhook_endpoints", [_FORM],
+      '{"url": "https://x.co", "enabled_events": ["*"], "api_version": "2023-08-16"}', None, [])),
+    # The repository from the environment (any letter case) stands for owner and repo.
+    ("client = Octokit::Client.new(access_token: token)\nclient.update_issue(ENV['GITHUB_REPOSITORY'], 12, title: 'x')",
+     ("PATCH", "https://api.github.com/repos/{owner}/{repo}/issues/12", [_JSON], '{"title": "x"}', None, [])),
+    # "owner/repo" given to a client's method (not a repository object's) is owner and repo.
+    ("```python\ngithub_client.get_repo('octo/site')\n```",
+     ("GET", "https://api.github.com/repos/octo/site", [], None, None, [])),
+    # A path value named in PascalCase (Go, C#) is not filled again by a positional one.
+    ("stripe.customers.retrieveSource('src_1', {Customer: 'cus_1'})",
+     ("GET", "https://api.stripe.com/v1/customers/cus_1/sources/src_1", [_FORM], "{}", None, [])),
+    # Renaming: the path's name is the old one (positional), the body's the new one; given only by
+    # name, it is the path's.
+    ("```python\ngh.rest.actions.update_repo_variable('octo/site', 'OLD', name='NEW', value='v')\n```",
+     ("PATCH", "https://api.github.com/repos/octo/site/actions/variables/OLD", [_JSON], '{"name": "NEW", "value": "v"}',
+      None, [])),
+    ("octokit.rest.actions.updateRepoVariable({owner: 'o', repo: 'r', name: 'X', value: 'v'})",
+     ("PATCH", "https://api.github.com/repos/o/r/actions/variables/X", [_JSON], '{"value": "v"}', None, [])),
+    # A nested PascalCase field takes the spec's spelling (SSNLast4 is ssn_last_4, not ssn_last4).
+    ("```go\na, err := account.New(&stripe.AccountParams{Type: stripe.String(\"custom\"), "
+     "Individual: &stripe.PersonParams{SSNLast4: stripe.String(\"1234\")}})\n```",
+     ("POST", "https://api.stripe.com/v1/accounts", [_FORM], '{"type": "custom", "individual": {"ssn_last_4": "1234"}}',
+      None, [])),
 ])
 def test_the_request_an_sdk_call_sends(both: SpecSet, text: str, request_read: tuple) -> None:
     # What the bot shows and checks of an SDK call: method, URL, headers in order, body, query, notes.
     reqs = [q.request for q in check_paste(text, both).requests if q.request.source.startswith("sdk:")]
     assert [(r.method, r.url, r.headers, r.body, r.query_value, r.notes) for r in reqs] == [request_read]
+
+
+def test_the_request_read_from_a_spec_without_servers_with_header_parameters(tmp_path) -> None:
+    # A spec of the SDK's API with no servers: the URL's host is a stand-in; a header parameter
+    # given as a field is a header; JSON is the content type sent when the operation takes it
+    # beside a form; a body the spec gives no schema is still the body (not the query).
+    body = {"content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                        "application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}
+    spec = {"openapi": "3.0.0", "info": {"title": "Stripe API (test copy)", "version": "1"}, "paths": {
+        "/v1/widgets": {"post": {"operationId": "PostWidgets", "requestBody": body,
+                                 "parameters": [{"name": "X-Trace", "in": "header", "schema": {"type": "string"}}],
+                                 "responses": {"200": {"description": "ok"}}}},
+        "/v1/notes": {"post": {"operationId": "PostNotes", "requestBody": {"content": {"text/plain": {}}},
+                               "responses": {"200": {"description": "ok"}}}}}}
+    path = tmp_path / "stripe-mini.json"
+    import json
+
+    path.write_text(json.dumps(spec))
+    specs = SpecSet.load([path])
+    got = [(r.method, r.url, r.headers, r.body, r.query_value) for text in
+           ("stripe.widgets.create({name: 'w', x_trace: 't'})", "stripe.notes.create({text: 'hi'})")
+           for r in (q.request for q in check_paste(text, specs).requests)]
+    assert got == [
+        ("POST", "https://api.example.com/v1/widgets", [_JSON, ("X-Trace", "t")], '{"name": "w"}', None),
+        ("POST", "https://api.example.com/v1/notes", [("Content-Type", "text/plain")], '{"text": "hi"}', None)]
