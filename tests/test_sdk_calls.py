@@ -643,6 +643,20 @@ def _traceback(code: str) -> str:
      "Individual: &stripe.PersonParams{SSNLast4: stripe.String(\"1234\")}})\n```",
      ("POST", "https://api.stripe.com/v1/accounts", [_FORM], '{"type": "custom", "individual": {"ssn_last_4": "1234"}}',
       None, [])),
+    # Builder setters: addX(v) adds one item to the list xs, addAllX a list's items (or one value);
+    # putX given a map (not a key and a value) adds nothing.
+    ("import com.stripe.model.PaymentIntent;\nPaymentIntentCreateParams params = PaymentIntentCreateParams.builder()"
+     ".setAmount(100L).setCurrency(\"usd\").addPaymentMethodType(\"card\").addAllPaymentMethodType(List.of(\"link\", "
+     "\"us_bank_account\")).addAllPaymentMethodType(\"klarna\").build();\nPaymentIntent.create(params);",
+     ("POST", "https://api.stripe.com/v1/payment_intents", [_FORM], '{"amount": 100, "currency": "usd", '
+      '"payment_method_types": ["card", "link", "us_bank_account", "klarna"]}', None, [])),
+    ("import com.stripe.model.Invoice;\nInvoiceCreateParams params = InvoiceCreateParams.builder()"
+     ".setCustomer(\"cus_1\").addAllDiscount(List.of(\"d_1\")).build();\nInvoice.create(params);",
+     ("POST", "https://api.stripe.com/v1/invoices", [_FORM], '{"customer": "cus_1", "discounts": ["d_1"]}', None, [])),
+    ("import com.stripe.model.Customer;\nMap<String, String> meta = new HashMap<>();\nmeta.put(\"order\", \"5\");\n"
+     "CustomerCreateParams params = CustomerCreateParams.builder().setEmail(\"a@b.co\").putMetadata(meta).build();\n"
+     "Customer.create(params);",
+     ("POST", "https://api.stripe.com/v1/customers", [_FORM], '{"email": "a@b.co"}', None, [])),
 ])
 def test_the_request_an_sdk_call_sends(both: SpecSet, text: str, request_read: tuple) -> None:
     # What the bot shows and checks of an SDK call: method, URL, headers in order, body, query, notes.
