@@ -687,3 +687,26 @@ def test_the_request_read_from_a_spec_without_servers_with_header_parameters(tmp
     assert got == [
         ("POST", "https://api.example.com/v1/widgets", [_JSON, ("X-Trace", "t")], '{"name": "w"}', None),
         ("POST", "https://api.example.com/v1/notes", [("Content-Type", "text/plain")], '{"text": "hi"}', None)]
+
+
+@pytest.mark.parametrize("text, findings", [
+    # addExpand/AddExpand fill `expand` (singular in the API), not a made-up `expands`.
+    ("import com.stripe.model.Customer;\nCustomerCreateParams params = CustomerCreateParams.builder().setEmail(\"a@b.co\")"
+     ".addAllExpand(List.of(\"sources\")).addExpand(\"tax\").build();\nCustomer.create(params);", []),
+    ("```go\nparams := &stripe.CustomerParams{Email: stripe.String(\"a@b.co\")}\nparams.AddExpand(\"sources\")\n"
+     "c, err := customer.New(params)\n```", []),
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\" };\noptions.AddExpand(\"sources\");\n"
+     "var service = new CustomerService();\nservice.Create(options); // Stripe", []),
+    # Java putAllExtraParam(map): its fields are the request's, each checked by its own name.
+    ("import com.stripe.model.Customer;\nMap<String, Object> extra = new HashMap<>();\nextra.put(\"descripton\", \"x\");\n"
+     "CustomerCreateParams params = CustomerCreateParams.builder().setEmail(\"a@b.co\").putAllExtraParam(extra).build();\n"
+     "Customer.create(params);", [("unknown_param", "descripton")]),
+    # map.putAll(a map made elsewhere) may hold the required currency: not claimed missing, the rest checked.
+    ("// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"amount\", 100);\nparams.putAll(defaults);\n"
+     "PaymentIntent.create(params);", []),
+    ("// stripe\nMap<String, Object> params = new HashMap<>();\nparams.put(\"amount\", \"ten\");\nparams.putAll(defaults);\n"
+     "PaymentIntent.create(params);", [("wrong_type", "amount")]),
+])
+def test_setters_that_fill_expand_extra_params_or_an_unseen_map(both: SpecSet, text: str, findings: list) -> None:
+    # Each said a field was unknown (`expands`, `extra_param`) or missing (currency) that was not.
+    assert _one(text, both)[1] == findings

@@ -224,6 +224,8 @@ class Reader:
             return value
         for method, args in muts:
             vals = [self.value(a, depth + 1) for a in args]
+            if method == "putAll" and not (vals and isinstance(vals[0], dict)) and not isinstance(target, PartialDict):
+                target = PartialDict(target)  # map.putAll(defaults) made elsewhere: may hold any field
             apply_setter(target, method, vals)
         return target
 
@@ -246,7 +248,7 @@ def apply_setter(target: dict[str, Any], method: str, vals: list[Any]) -> None:
         else:
             target[key] = vals[0]
     elif w[:2] == ["add", "all"] and len(w) > 2 and vals:
-        seq = target.setdefault("_".join(w[2:]) + "s", [])
+        seq = target.setdefault(_list_key("_".join(w[2:])), [])
         if isinstance(seq, list):
             seq.extend(vals[0] if isinstance(vals[0], list) else [vals[0]])
     elif w[0] == "add" and len(w) > 1 and vals:
@@ -258,10 +260,13 @@ def apply_setter(target: dict[str, Any], method: str, vals: list[Any]) -> None:
             if isinstance(sub, dict):
                 sub[vals[0]] = vals[1]
             return
-        seq = target.setdefault(key + "s" if not key.endswith("s") else key, [])
+        seq = target.setdefault(_list_key(key), [])
         if isinstance(seq, list):
             seq.append(vals[0])
     elif w[:2] == ["put", "all"] and len(w) > 2 and vals and isinstance(vals[0], dict):
+        if w[2:] == ["extra", "param"]:  # Java putAllExtraParam(map): fields as named
+            target.update(vals[0])
+            return
         sub = target.setdefault("_".join(w[2:]), {})
         if isinstance(sub, dict):
             sub.update(vals[0])
@@ -272,6 +277,12 @@ def apply_setter(target: dict[str, Any], method: str, vals: list[Any]) -> None:
         sub = target.setdefault(key, {})
         if isinstance(sub, dict) and isinstance(vals[0], str):
             sub[vals[0]] = vals[1]
+
+
+def _list_key(key: str) -> str:
+    """The list field an addX/addAllX setter fills: paymentMethodType -> payment_method_types, but
+    every Stripe params class's addExpand fills ``expand`` (singular in the API)."""
+    return key if key.endswith("s") or key == "expand" else key + "s"
 
 
 Partial = PartialDict
