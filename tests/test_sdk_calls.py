@@ -11,6 +11,8 @@ import generate as g
 import sdk_render as r
 from bridgebot.check import check_paste
 from bridgebot.check.specs import SpecSet
+from bridgebot.check.model import Unresolved
+from bridgebot.check.readers.sdk.base import PartialDict
 from bridgebot.check.readers.sdk.index import family_of
 from conftest import STRIPE_SPEC
 
@@ -276,6 +278,150 @@ CASES = [
      [("unknown_param", "expnd")], "sdk:javascript"),
     ("```js\nawait stripe.paymentIntents.create([1, 2]);\n```", "POST /v1/payment_intents", [], "sdk:javascript"),
 ]
+
+
+def _as_read(value: object) -> object:
+    """A value as a reader read it: a run-time value (Unresolved) as ("?", its code), a map read
+    only in part (keys we cannot see) as ("partial", {...})."""
+    if isinstance(value, Unresolved):
+        return ("?", str(value))
+    if isinstance(value, dict):
+        read = {k: _as_read(v) for k, v in value.items()}
+        return ("partial", read) if isinstance(value, PartialDict) else read
+    if isinstance(value, list):
+        return [_as_read(v) for v in value]
+    return value
+
+
+def _balance_read(lang: str, written: str, specs: SpecSet) -> object:
+    """The value read for ``balance`` when ``written`` is given to it in ``lang``'s call (_VALUES)."""
+    res = check_paste(_VALUES[lang][0].format(v=written), specs)
+    assert [q.request.source for q in res.requests] == [f"sdk:{lang}"], written
+    return _as_read(res.requests[0].request.body_value["balance"])
+
+
+#: Per language: (literal as written, value as read) for each kind of literal the reader knows, and
+#: the code it leaves unknown (a run-time value: not type-checked, so never a false finding).
+_READS = {
+    "go": [
+        ('&stripe.SourceParams{Token: stripe.String("tok_1")}', "tok_1"),  # a one-field params type is its value
+        ('&stripe.SourceParams{Token: stripe.String("tok_1"), Type: stripe.String("card")}',
+         {"token": "tok_1", "type": "card"}),
+        ("stripe.SourceParams{}", {}), ("[]string{}", []), ("[2]int64{}", []), ("map[string]string{}", {}),
+        ('-stripe.String("x")', ("?", '-stripe.String("x")')), ("-x", ("?", "-x")), ("- -7", 7),
+        ("&x", ("?", "x")), ("(x)", ("?", "x")), ("x", ("?", "x")),
+        ('String("x")', "x"), ("Int64(7)", 7), ('stripe.StringSlice([]string{"a"})', ["a"]),
+        ("stripe.Int64Slice([]int64{1})", [1]), ("stripe.Foo(7)", ("?", "stripe.Foo(7)")),
+        ('stripe.String("a", "b")', ("?", 'stripe.String("a", "b")')), ("foo()", ("?", "foo()")),
+        ("x.Y", ("?", "x.Y")), ("0x1F", 31), ("1e3", 1000.0), ("1_000", 1000), ('"a\\nb"', "a\nb"),
+        ('`a"b`', 'a"b'), ('""', ""),
+        ('map[string]interface{}{"a": 1, "b": nil}', {"a": 1, "b": None}),
+        ("map[string]interface{}{1: 2}", {}),  # a key that is not a name: left out
+        ('[]interface{}{1, "a", true}', [1, "a", True]),
+        ('&stripe.CustomerParams{Params: stripe.Params{IdempotencyKey: stripe.String("k")}}',
+         {"__options__": {"idempotency_key": "k"}}),
+        ("&stripe.CustomerParams{Params: stripe.Params{}}", {}),
+        ("[]interface{}{/* c */ 1}", [1]), ('map[string]int64{/* c */ "a": 1}', {"a": 1}),
+    ],
+    "javascript": [
+        ("{a: 1, 'b': 2, \"c d\": 3}", {"a": 1, "b": 2, "c d": 3}),
+        ("{[k]: 1, a: 2}", ("partial", {"a": 2})), ("{a, b: 1}", {"a": ("?", "a"), "b": 1}),
+        ("{...base, a: 1}", ("partial", {"a": 1})), ("{...{a: 1}, b: 2}", {"a": 1, "b": 2}),
+        ("{...{a: 1, [k]: 2}, b: 2}", ("partial", {"a": 1, "b": 2})),
+        ("{a: 1, f() { return 1 }}", {"a": 1}), ("{a: 1, /* c */ b: 2}", {"a": 1, "b": 2}),
+        ("[1, /* c */ 2]", [1, 2]), ("`abc`", "abc"), ("`a${b}c`", ("?", "`a${b}c`")),
+        ("0x1F", 31), ("1e3", 1000.0), ("undefined", ("?", "undefined")), ("x", ("?", "x")),
+        ("-x", ("?", "-x")), ("-'a'", ("?", "-'a'")), ("- -7", 7), ("(7)", 7), ("x!", ("?", "x")),
+        ("foo()", ("?", "foo()")), ("x.y", ("?", "x.y")), ('"a\\nb"', "a\nb"), ("''", ""),
+    ],
+    "java": [
+        ('"a\\nb"', "a\nb"), ('""', ""), ("0x1FL", 31), ("10L", 10), ("1e3", 1000.0), ("1.5f", 1.5),
+        ("Long.valueOf(7)", 7), ("Arrays.asList(1, 2)", [1, 2]), ("Collections.singletonList(1)", [1]),
+        ('Map.of("a", 1)', ("?", 'Map.of("a", 1)')), ("List.of()", []),
+        ("Long.valueOf(1, 2)", ("?", "Long.valueOf(1, 2)")), ("foo(1)", ("?", "foo(1)")),
+        ("new HashMap<>()", {}), ("new LinkedHashMap<String, Object>()", {}), ("new TreeMap<>()", {}),
+        ("new ArrayList<>()", []), ("new LinkedList<>()", []), ("new Foo()", ("?", "new Foo()")),
+        ("Status.ACTIVE", "active"), ("Status.active", ("?", "Status.active")), ("x", ("?", "x")),
+        ("-x", ("?", "-x")), ('-"a"', ("?", '-"a"')), ("- -7", 7), ("(long) 7", 7), ("((7))", 7),
+        ("x.y()", ("?", "x.y()")), ('PriceCreateParams.builder().setCurrency("usd").build()', {"currency": "usd"}),
+        ("foo.build()", ("?", "foo.build()")), ("'c'", ("?", "'c'")),
+    ],
+    "python": [
+        ("{'a': 1, \"b\": 2, 3: 4}", {"a": 1, "b": 2, "3": 4}), ("{k: 1, 'a': 2}", ("partial", {"a": 2})),
+        ("{(1, 2): 1, 'a': 2}", ("partial", {"a": 2})), ("{**base, 'a': 1}", ("partial", {"a": 1})),
+        ("{**{'a': 1}, 'b': 2}", {"a": 1, "b": 2}), ("{**{'a': 1, k: 2}, 'b': 2}", ("partial", {"b": 2})),
+        ("{'a': 1,  # c\n 'b': 2}", {"a": 1, "b": 2}), ("(1, 2)", [1, 2]), ("[1,  # c\n 2]", [1, 2]),
+        ('f"a{b}"', ("?", 'f"a{b}"')), ('"a" "b"', "ab"), ('"a" f"{b}"', ("?", '"a" f"{b}"')),
+        ("\"a\" 'b' \"c\"", "abc"), ("0x1F", 31), ("1e3", 1000.0), ("1_000", 1000), ("x", ("?", "x")),
+        ("-x", ("?", "-x")), ("-'a'", ("?", "-'a'")), ("- -7", 7), ("(7)", 7), ("foo()", ("?", "foo()")),
+        ("x.y", ("?", "x.y")), ('""', ""), ("'a\\nb'", "a\nb"), ('"a\\\\b"', "a\\b"), ('b"x"', "x"),
+    ],
+    "php": [
+        ("['a' => 1, \"b\" => 2, 3 => 4]", {"a": 1, "b": 2, "3": 4}), ("array('a' => 1)", {"a": 1}),
+        ("array(1, 2)", [1, 2]), ("[$k => 1, 'a' => 2]", ("partial", {"a": 2})), ('"a\\nb"', "a\nb"),
+        ("'a\\nb'", "a\\nb"), ('"a{$b}"', ("?", '"a{$b}"')), ('"a$b"', ("?", '"a$b"')), ("0x1F", 31),
+        ("1e3", 1000.0), ("$x", ("?", "x")), ("-$x", ("?", "-$x")), ("-'a'", ("?", "-'a'")), ("- -7", 7),
+        ("(7)", 7), ("foo()", ("?", "foo()")), ("Foo::BAR", ("?", "Foo::BAR")), ("''", ""), ("TRUE", True),
+        ("NULL", None),
+    ],
+    "ruby": [
+        ("{a: 1, 'b' => 2, \"c\" => 3, :d => 4}", {"a": 1, "b": 2, "c": 3, "d": 4}),
+        ("{k => 1, a: 2}", ("partial", {"a": 2})), ("{**base, a: 1}", ("partial", {"a": 1})),
+        ('"a#{b}"', ("?", '"a#{b}"')), ("0x1F", 31), ("1e3", 1000.0), ("1_000", 1000), ("x", ("?", "x")),
+        ("-x", ("?", "-x")), ("-'a'", ("?", "-'a'")), ("- -7", 7), ("foo()", ("?", "foo()")),
+        ("X::Y", ("?", "X::Y")), ("''", ""),
+    ],
+    "csharp": [
+        ('new List<string> { "a" }', ["a"]), ("new[] { 1, 2 }", [1, 2]), ("new long[] { 1, 2 }", [1, 2]),
+        ("new Foo { A = 1 }", {"a": 1}), ("new Foo()", {}), ("0x1F", 31), ("0xFFul", 255), ("10L", 10),
+        ("1.5m", 1.5), ("1e3", 1000.0), ("x", ("?", "x")), ("-x", ("?", "-x")), ('-"a"', ("?", '-"a"')),
+        ("- -7", 7), ("(long) 7", 7), ("(7)", 7), ("foo()", ("?", "foo()")), ("X.Y", ("?", "X.Y")),
+        ('@"a\\b"', "a\\b"), ('$"a{b}"', ("?", '$"a{b}"')), ('""', ""), ('"a\\nb"', "a\nb"),
+        ("'c'", ("?", "'c'")), ("default", ("?", "default")),
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_READS))
+def test_each_kind_of_literal_is_read_as_the_value_it_holds_and_run_time_code_stays_unknown(
+        both: SpecSet, lang: str) -> None:
+    # The body the checker is given: a value misread is a wrong finding (or a missed one), and a
+    # run-time value read as a literal would be judged when it must not be.
+    got = [(written, _balance_read(lang, written, both)) for written, _ in _READS[lang]]
+    assert got == _READS[lang]
+
+
+#: Per language: a wrapping written around 7, and how many of them are still read (past the readers'
+#: depth limit the value is left unknown rather than read: the limit keeps a deep paste from
+#: running out of stack).
+_DEPTHS = [
+    ("go", "(", ")", 9), ("go", "-", "", 9), ("go", "stripe.Int64(", ")", 9), ("go", "&", "", 9),
+    ("go", "[]interface{}{", "}", 4), ("go", 'map[string]interface{}{"a": ', "}", 4),
+    ("javascript", "(", ")", 11), ("javascript", "[", "]", 11), ("javascript", "- ", "", 11),
+    ("javascript", "{a: ", "}", 11),
+    ("python", "(", ")", 12), ("python", "[", "]", 12), ("python", "- ", "", 12),
+    ("java", "(", ")", 11), ("java", "List.of(", ")", 11), ("java", "- ", "", 11), ("java", "(long) ", "", 11),
+    ("java", "Long.valueOf(", ")", 11),
+    ("php", "(", ")", 11), ("php", "[", "]", 11), ("php", "- ", "", 11), ("php", "array(", ")", 11),
+    ("ruby", "[", "]", 12), ("ruby", "- ", "", 12), ("ruby", "{a: ", "}", 12),
+    ("csharp", "(", ")", 11), ("csharp", "new List<object> { ", " }", 11), ("csharp", "- ", "", 11),
+    ("csharp", "(long) ", "", 11),
+]
+
+
+def _innermost(value: object) -> object:
+    while isinstance(value, list) and len(value) == 1 or isinstance(value, dict) and set(value) == {"a"}:
+        value = value[0] if isinstance(value, list) else value["a"]
+    return value
+
+
+@pytest.mark.parametrize("lang,opener,closer,last", _DEPTHS)
+def test_a_value_is_read_down_to_the_depth_limit_and_no_further(both: SpecSet, lang: str, opener: str,
+                                                                 closer: str, last: int) -> None:
+    at = _innermost(_balance_read(lang, opener * last + "7" + closer * last, both))
+    past = _innermost(_balance_read(lang, opener * (last + 1) + "7" + closer * (last + 1), both))
+    assert at in (7, -7) and not isinstance(at, bool)
+    assert isinstance(past, tuple) and past[0] == "?"
 
 
 @pytest.mark.parametrize("text,operation,findings,source", CASES, ids=[c[3] + str(i) for i, c in enumerate(CASES)])
