@@ -378,6 +378,13 @@ _READS = {
         ("- -7", 7), ("(long) 7", 7), ("(7)", 7), ("foo()", ("?", "foo()")), ("X.Y", ("?", "X.Y")),
         ('@"a\\b"', "a\\b"), ('$"a{b}"', ("?", '$"a{b}"')), ('""', ""), ('"a\\nb"', "a\nb"),
         ("'c'", ("?", "'c'")), ("default", ("?", "default")),
+        ("new Dictionary<string, object>()", {}), ("new List<long>()", []), ("new List<long> { }", []),
+        ("new IList<long> { }", []), ("new Foo[] { }", []), ("new long[] { }", []),
+        ("new Dictionary<string, long> { }", {}), ("new Foo { }", {}),
+        ("new Foo(1)", ("partial", {})), ("new Dictionary<string, object>(other)", ("partial", {})),
+        ("new Foo(x) { A = 1 }", ("partial", {"a": 1})), ("new() { A = 1 }", {"a": 1}),
+        ('new Dictionary<string, long> { { "a", 1 }, { k, 2 } }', {"a": 1}),
+        ("[1, 2]", [1, 2]), ("[]", []),  # a collection expression (C# 12)
     ],
 }
 

@@ -137,6 +137,8 @@ class CSharpReader(Reader):
                 [self.value(c, depth + 1) for c in node.named_children if c.type != "comment"]
         if t == "initializer_expression":
             return self._initializer(node, depth)
+        if t in ("collection_element", "expression_element"):  # an item of [1, 2] (C# 12)
+            return self.value(node.named_children[0] if node.named_children else None, depth + 1)
         if t == "string_literal":
             return "".join(unquote_escapes(text(c)) if c.type == "escape_sequence" else text(c)
                            for c in node.named_children)
