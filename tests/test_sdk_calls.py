@@ -277,6 +277,20 @@ CASES = [
     ("```js\nawait stripe.customers.retrieve('cus_1', {expnd: ['x']});\n```", "GET /v1/customers/{customer}",
      [("unknown_param", "expnd")], "sdk:javascript"),
     ("```js\nawait stripe.paymentIntents.create([1, 2]);\n```", "POST /v1/payment_intents", [], "sdk:javascript"),
+    # Go: the params type names the resource where the package name (transaction) fits several:
+    # given inline, through a variable, behind & or after ctx and a comment.
+    ("```go\nc := transaction.List(&stripe.IssuingTransactionListParams{})\n```", "GET /v1/issuing/transactions", [],
+     "sdk:go"),
+    ("```go\nc := transaction.List(&stripe.TreasuryTransactionListParams{})\n```", "GET /v1/treasury/transactions",
+     [("missing_required", "financial_account")], "sdk:go"),
+    ("```go\nparams := &stripe.IssuingTransactionListParams{}\nc := transaction.List(params)\n```",
+     "GET /v1/issuing/transactions", [], "sdk:go"),
+    ("```go\nparams := &stripe.TreasuryTransactionListParams{}\nc := transaction.List(params)\n```",
+     "GET /v1/treasury/transactions", [("missing_required", "financial_account")], "sdk:go"),
+    ("```go\nparams := stripe.TreasuryTransactionListParams{}\nc := transaction.List(&params)\n```",
+     "GET /v1/treasury/transactions", [("missing_required", "financial_account")], "sdk:go"),
+    ("```go\nc := transaction.List(ctx, /* all */ &stripe.TreasuryTransactionListParams{})\n```",
+     "GET /v1/treasury/transactions", [("missing_required", "financial_account")], "sdk:go"),
 ]
 
 
