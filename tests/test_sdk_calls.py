@@ -449,6 +449,29 @@ def test_a_value_is_read_down_to_the_depth_limit_and_no_further(both: SpecSet, l
     assert isinstance(past, tuple) and past[0] == "?"
 
 
+@pytest.mark.parametrize("options, header, findings", [
+    ("new RequestOptions()", None, [("missing_required", "currency")]),
+    ('RequestOptions.builder().setIdempotencyKey("k").build()', ("Idempotency-Key", "k"),
+     [("missing_required", "currency")]),
+    ('RequestOptions.builder().setStripeAccount("acct_1").build()', ("Stripe-Account", "acct_1"),
+     [("missing_required", "currency")]),
+    ("new Foo()", None, []),  # a value we cannot see: maybe fields, so a missing one is not claimed
+])
+def test_java_request_options_after_the_params_are_headers_not_fields(both: SpecSet, options: str,
+                                                                      header: tuple[str, str] | None,
+                                                                      findings: list) -> None:
+    # The idempotency key set on a RequestOptions builder was dropped (read as a field of an
+    # options map, not as options).
+    text = ("```java\nimport com.stripe.model.Price;\nMap<String, Object> params = new HashMap<>();\n"
+            f'params.put("unit_amount", 100);\nPrice.create(params, {options});\n```')
+    res = check_paste(text, both)
+    req = res.requests[0].request
+    assert (res.requests[0].operation.label, _as_read(req.body_value)) == \
+        ("POST /v1/prices", {"unit_amount": 100} if findings else ("partial", {"unit_amount": 100}))
+    assert [h for h in req.headers if h[0] != "Content-Type"] == ([header] if header else [])
+    assert [(f.kind, f.field) for f in res.findings] == findings
+
+
 @pytest.mark.parametrize("text,operation,findings,source", CASES, ids=[c[3] + str(i) for i, c in enumerate(CASES)])
 def test_sdk_call_read_and_checked(both: SpecSet, text: str, operation: str, findings: list, source: str) -> None:
     op, got, src = _one(text, both)
