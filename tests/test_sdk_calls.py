@@ -402,9 +402,14 @@ _READS = {
         ("new Foo(1)", ("partial", {})), ("new Dictionary<string, object>(other)", ("partial", {})),
         ("new Foo(x) { A = 1 }", ("partial", {"a": 1})), ("new() { A = 1 }", {"a": 1}),
         ('new Dictionary<string, long> { { "a", 1 }, { k, 2 } }', {"a": 1}),
-        ("[1, 2]", [1, 2]), ("[]", []),  # a collection expression (C# 12)
+        ("[1, 2]", [1, 2]), ("[]", []), ("[1, /* c */ 2]", [1, 2]),  # a collection expression (C# 12)
+        ("new { A = 1 }", ("?", "new { A = 1 }")), ("-x.Y", ("?", "-x.Y")),
     ],
 }
+
+
+for _lang in _READS:  # a subtraction is not a negative literal
+    _READS[_lang].append(("-1 - 2", ("?", "-1 - 2")))
 
 
 @pytest.mark.parametrize("lang", sorted(_READS))
@@ -430,7 +435,7 @@ _DEPTHS = [
     ("php", "(", ")", 11), ("php", "[", "]", 11), ("php", "- ", "", 11), ("php", "array(", ")", 11),
     ("ruby", "[", "]", 12), ("ruby", "- ", "", 12), ("ruby", "{a: ", "}", 12),
     ("csharp", "(", ")", 11), ("csharp", "new List<object> { ", " }", 11), ("csharp", "- ", "", 11),
-    ("csharp", "(long) ", "", 11),
+    ("csharp", "(long) ", "", 11), ("csharp", "[", "]", 3),
 ]
 
 
@@ -444,9 +449,10 @@ def _innermost(value: object) -> object:
 def test_a_value_is_read_down_to_the_depth_limit_and_no_further(both: SpecSet, lang: str, opener: str,
                                                                  closer: str, last: int) -> None:
     at = _innermost(_balance_read(lang, opener * last + "7" + closer * last, both))
-    past = _innermost(_balance_read(lang, opener * (last + 1) + "7" + closer * (last + 1), both))
+    written = opener * (last + 1) + "7" + closer * (last + 1)
+    past = _innermost(_balance_read(lang, written, both))
     assert at in (7, -7) and not isinstance(at, bool)
-    assert isinstance(past, tuple) and past[0] == "?"
+    assert isinstance(past, tuple) and past[0] == "?" and past[1] and past[1] in written
 
 
 @pytest.mark.parametrize("options, header, findings", [
@@ -470,6 +476,15 @@ def test_java_request_options_after_the_params_are_headers_not_fields(both: Spec
         ("POST /v1/prices", {"unit_amount": 100} if findings else ("partial", {"unit_amount": 100}))
     assert [h for h in req.headers if h[0] != "Content-Type"] == ([header] if header else [])
     assert [(f.kind, f.field) for f in res.findings] == findings
+
+
+@pytest.mark.parametrize("options", ["new RequestOptions()", "new Stripe.RequestOptions()"])
+def test_csharp_request_options_alone_are_not_the_params(both: SpecSet, options: str) -> None:
+    # Only request options given: no params object, so the body is missing as a whole (not read as
+    # an empty params object missing each required field).
+    res = check_paste(f"var service = new PaymentIntentService();\nservice.Create({options}); // Stripe", both)
+    assert [(q.operation.label, q.request.body_value, [(f.kind, f.field) for f in q.findings]) for q in res.requests] \
+        == [("POST /v1/payment_intents", None, [("missing_required", "")])]
 
 
 @pytest.mark.parametrize("text,operation,findings,source", CASES, ids=[c[3] + str(i) for i, c in enumerate(CASES)])
