@@ -336,6 +336,8 @@ _READS = {
          {"__options__": {"idempotency_key": "k"}}),
         ("&stripe.CustomerParams{Params: stripe.Params{}}", {}),
         ("[]interface{}{/* c */ 1}", [1]), ('map[string]int64{/* c */ "a": 1}', {"a": 1}),
+        ("[][]int64{{1, 2}, {3}}", [[1, 2], [3]]),  # an element's type left out: {…} alone
+        ('map[string]*stripe.AddressParams{"a": {City: stripe.String("x")}}', {"a": {"city": "x"}}),
     ],
     "javascript": [
         ("{a: 1, 'b': 2, \"c d\": 3}", {"a": 1, "b": 2, "c d": 3}),
@@ -404,6 +406,7 @@ _READS = {
         ('new Dictionary<string, long> { { "a", 1 }, { k, 2 } }', {"a": 1}),
         ("[1, 2]", [1, 2]), ("[]", []), ("[1, /* c */ 2]", [1, 2]),  # a collection expression (C# 12)
         ("new { A = 1 }", ("?", "new { A = 1 }")), ("-x.Y", ("?", "-x.Y")),
+        ("new Dictionary<string, long[]> { }", {}),  # an empty map of arrays is still a map
     ],
 }
 
@@ -476,6 +479,13 @@ def test_java_request_options_after_the_params_are_headers_not_fields(both: Spec
         ("POST /v1/prices", {"unit_amount": 100} if findings else ("partial", {"unit_amount": 100}))
     assert [h for h in req.headers if h[0] != "Content-Type"] == ([header] if header else [])
     assert [(f.kind, f.field) for f in res.findings] == findings
+
+
+def test_csharp_request_options_after_params_built_elsewhere_are_headers(both: SpecSet) -> None:
+    res = check_paste('var service = new CustomerService();\n'
+                      'service.Create(options, new RequestOptions { IdempotencyKey = "k" }); // Stripe', both)
+    req = res.requests[0].request
+    assert (_as_read(req.body_value), req.header("Idempotency-Key"), res.findings) == (("?", "options"), "k", [])
 
 
 @pytest.mark.parametrize("options", ["new RequestOptions()", "new Stripe.RequestOptions()"])

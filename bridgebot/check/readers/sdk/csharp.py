@@ -120,7 +120,7 @@ class CSharpReader(Reader):
                 return Partial() if args is not None and args.named_children else \
                     (Options() if type_name.endswith("RequestOptions") else {})
             out = self._initializer(init, depth)
-            if out == [] and not type_name.startswith(("List", "IList", "[]")) and "[]" not in type_name:
+            if out == [] and not type_name.startswith(("List", "IList")):
                 out = {}  # new Dictionary<string, object> { } / new XOptions { }
             if type_name.endswith("RequestOptions") and isinstance(out, dict):
                 return Options(out)
