@@ -309,7 +309,9 @@ def _as_read(value: object) -> object:
 
 def _balance_read(lang: str, written: str, specs: SpecSet) -> object:
     """The value read for ``balance`` when ``written`` is given to it in ``lang``'s call (_VALUES)."""
-    res = check_paste(_VALUES[lang][0].format(v=written), specs)
+    template = "```ts\nawait stripe.customers.create({{email: 'a@b.co', balance: {v}}});\n```" \
+        if lang == "typescript" else _VALUES[lang][0]
+    res = check_paste(template.format(v=written), specs)
     assert [q.request.source for q in res.requests] == [f"sdk:{lang}"], written
     return _as_read(res.requests[0].request.body_value["balance"])
 
@@ -350,6 +352,10 @@ _READS = {
         ("-x", ("?", "-x")), ("-'a'", ("?", "-'a'")), ("- -7", 7), ("(7)", 7), ("x!", ("?", "x")),
         ("foo()", ("?", "foo()")), ("x.y", ("?", "x.y")), ('"a\\nb"', "a\nb"), ("''", ""),
     ],
+    "typescript": [
+        ("(7 as any)", 7), ("7 satisfies number", 7), ("x!", ("?", "x")), ("('x')!", "x"),
+        ("(7 as unknown as number)", 7),
+    ],
     "java": [
         ('"a\\nb"', "a\nb"), ('""', ""), ("0x1FL", 31), ("10L", 10), ("1e3", 1000.0), ("1.5f", 1.5),
         ("Long.valueOf(7)", 7), ("Arrays.asList(1, 2)", [1, 2]), ("Collections.singletonList(1)", [1]),
@@ -357,6 +363,7 @@ _READS = {
         ("Long.valueOf(1, 2)", ("?", "Long.valueOf(1, 2)")), ("foo(1)", ("?", "foo(1)")),
         ("new HashMap<>()", {}), ("new LinkedHashMap<String, Object>()", {}), ("new TreeMap<>()", {}),
         ("new ArrayList<>()", []), ("new LinkedList<>()", []), ("new Foo()", ("?", "new Foo()")),
+        ("new Map<String, Object>()", {}), ("new List<Long>()", []),  # pseudo-code: still a map, a list
         ("Status.ACTIVE", "active"), ("Status.active", ("?", "Status.active")), ("x", ("?", "x")),
         ("-x", ("?", "-x")), ('-"a"', ("?", '-"a"')), ("- -7", 7), ("(long) 7", 7), ("((7))", 7),
         ("x.y()", ("?", "x.y()")), ('PriceCreateParams.builder().setCurrency("usd").build()', {"currency": "usd"}),
