@@ -495,6 +495,14 @@ def test_csharp_request_options_after_params_built_elsewhere_are_headers(both: S
     assert (_as_read(req.body_value), req.header("Idempotency-Key"), res.findings) == (("?", "options"), "k", [])
 
 
+def test_a_pair_broken_by_a_missing_comma_is_unknown_and_the_pairs_around_it_are_read(both: SpecSet) -> None:
+    # JavaScript: the grammar folds "phone: '1' balance: 'x'" into one pair; its value is unknown
+    # (not judged, and the object is partial: no field claimed missing), the next pair still read.
+    res = check_paste("await stripe.customers.create({email: 'a@b.co', phone: '1' balance: 'x', name: 'n'});", both)
+    assert [(_as_read(q.request.body_value), q.findings) for q in res.requests] == \
+        [(("partial", {"email": "a@b.co", "phone": ("?", "phone: '1' balance: 'x'"), "name": "n"}), [])]
+
+
 @pytest.mark.parametrize("options", ["new RequestOptions()", "new Stripe.RequestOptions()"])
 def test_csharp_request_options_alone_are_not_the_params(both: SpecSet, options: str) -> None:
     # Only request options given: no params object, so the body is missing as a whole (not read as
