@@ -11,6 +11,8 @@ import generate as g
 import sdk_render as r
 from bridgebot.check import check_paste
 from bridgebot.check.specs import SpecSet
+from bridgebot.check.model import Unresolved
+from bridgebot.check.readers.sdk.base import PartialDict
 from bridgebot.check.readers.sdk.index import family_of
 from conftest import STRIPE_SPEC
 
@@ -275,7 +277,240 @@ CASES = [
     ("```js\nawait stripe.customers.retrieve('cus_1', {expnd: ['x']});\n```", "GET /v1/customers/{customer}",
      [("unknown_param", "expnd")], "sdk:javascript"),
     ("```js\nawait stripe.paymentIntents.create([1, 2]);\n```", "POST /v1/payment_intents", [], "sdk:javascript"),
+    # Go: the params type names the resource where the package name (transaction) fits several:
+    # given inline, through a variable, behind & or after ctx and a comment.
+    ("```go\nc := transaction.List(&stripe.IssuingTransactionListParams{})\n```", "GET /v1/issuing/transactions", [],
+     "sdk:go"),
+    ("```go\nc := transaction.List(&stripe.TreasuryTransactionListParams{})\n```", "GET /v1/treasury/transactions",
+     [("missing_required", "financial_account")], "sdk:go"),
+    ("```go\nparams := &stripe.IssuingTransactionListParams{}\nc := transaction.List(params)\n```",
+     "GET /v1/issuing/transactions", [], "sdk:go"),
+    ("```go\nparams := &stripe.TreasuryTransactionListParams{}\nc := transaction.List(params)\n```",
+     "GET /v1/treasury/transactions", [("missing_required", "financial_account")], "sdk:go"),
+    ("```go\nparams := stripe.TreasuryTransactionListParams{}\nc := transaction.List(&params)\n```",
+     "GET /v1/treasury/transactions", [("missing_required", "financial_account")], "sdk:go"),
+    ("```go\nc := transaction.List(ctx, /* all */ &stripe.TreasuryTransactionListParams{})\n```",
+     "GET /v1/treasury/transactions", [("missing_required", "financial_account")], "sdk:go"),
 ]
+
+
+def _as_read(value: object) -> object:
+    """A value as a reader read it: a run-time value (Unresolved) as ("?", its code), a map read
+    only in part (keys we cannot see) as ("partial", {...})."""
+    if isinstance(value, Unresolved):
+        return ("?", str(value))
+    if isinstance(value, dict):
+        read = {k: _as_read(v) for k, v in value.items()}
+        return ("partial", read) if isinstance(value, PartialDict) else read
+    if isinstance(value, list):
+        return [_as_read(v) for v in value]
+    return value
+
+
+def _balance_read(lang: str, written: str, specs: SpecSet) -> object:
+    """The value read for ``balance`` when ``written`` is given to it in ``lang``'s call (_VALUES)."""
+    template = "```ts\nawait stripe.customers.create({{email: 'a@b.co', balance: {v}}});\n```" \
+        if lang == "typescript" else _VALUES[lang][0]
+    res = check_paste(template.format(v=written), specs)
+    assert [q.request.source for q in res.requests] == [f"sdk:{lang}"], written
+    return _as_read(res.requests[0].request.body_value["balance"])
+
+
+#: Per language: (literal as written, value as read) for each kind of literal the reader knows, and
+#: the code it leaves unknown (a run-time value: not type-checked, so never a false finding).
+_READS = {
+    "go": [
+        ('&stripe.SourceParams{Token: stripe.String("tok_1")}', "tok_1"),  # a one-field params type is its value
+        ('&stripe.SourceParams{Token: stripe.String("tok_1"), Type: stripe.String("card")}',
+         {"token": "tok_1", "type": "card"}),
+        ("stripe.SourceParams{}", {}), ("[]string{}", []), ("[2]int64{}", []), ("map[string]string{}", {}),
+        ('-stripe.String("x")', ("?", '-stripe.String("x")')), ("-x", ("?", "-x")), ("- -7", 7),
+        ("&x", ("?", "x")), ("(x)", ("?", "x")), ("x", ("?", "x")),
+        ('String("x")', "x"), ("Int64(7)", 7), ('stripe.StringSlice([]string{"a"})', ["a"]),
+        ("stripe.Int64Slice([]int64{1})", [1]), ("stripe.Foo(7)", ("?", "stripe.Foo(7)")),
+        ('stripe.String("a", "b")', ("?", 'stripe.String("a", "b")')), ("foo()", ("?", "foo()")),
+        ("x.Y", ("?", "x.Y")), ("0x1F", 31), ("1e3", 1000.0), ("1_000", 1000), ('"a\\nb"', "a\nb"),
+        ('`a"b`', 'a"b'), ('""', ""),
+        ('map[string]interface{}{"a": 1, "b": nil}', {"a": 1, "b": None}),
+        ("map[string]interface{}{1: 2}", {}),  # a key that is not a name: left out
+        ('[]interface{}{1, "a", true}', [1, "a", True]),
+        ('&stripe.CustomerParams{Params: stripe.Params{IdempotencyKey: stripe.String("k")}}',
+         {"__options__": {"idempotency_key": "k"}}),
+        ("&stripe.CustomerParams{Params: stripe.Params{}}", {}),
+        ("[]interface{}{/* c */ 1}", [1]), ('map[string]int64{/* c */ "a": 1}', {"a": 1}),
+        ("[][]int64{{1, 2}, {3}}", [[1, 2], [3]]),  # an element's type left out: {…} alone
+        ('map[string]*stripe.AddressParams{"a": {City: stripe.String("x")}}', {"a": {"city": "x"}}),
+    ],
+    "javascript": [
+        ("{a: 1, 'b': 2, \"c d\": 3}", {"a": 1, "b": 2, "c d": 3}),
+        ("{[k]: 1, a: 2}", ("partial", {"a": 2})), ("{a, b: 1}", {"a": ("?", "a"), "b": 1}),
+        ("{...base, a: 1}", ("partial", {"a": 1})), ("{...{a: 1}, b: 2}", {"a": 1, "b": 2}),
+        ("{...{a: 1, [k]: 2}, b: 2}", ("partial", {"a": 1, "b": 2})),
+        ("{a: 1, f() { return 1 }}", {"a": 1}), ("{a: 1, /* c */ b: 2}", {"a": 1, "b": 2}),
+        ("[1, /* c */ 2]", [1, 2]), ("`abc`", "abc"), ("`a${b}c`", ("?", "`a${b}c`")),
+        ("0x1F", 31), ("1e3", 1000.0), ("undefined", ("?", "undefined")), ("x", ("?", "x")),
+        ("-x", ("?", "-x")), ("-'a'", ("?", "-'a'")), ("- -7", 7), ("(7)", 7), ("x!", ("?", "x")),
+        ("foo()", ("?", "foo()")), ("x.y", ("?", "x.y")), ('"a\\nb"', "a\nb"), ("''", ""),
+    ],
+    "typescript": [
+        ("(7 as any)", 7), ("7 satisfies number", 7), ("x!", ("?", "x")), ("('x')!", "x"),
+        ("(7 as unknown as number)", 7),
+    ],
+    "java": [
+        ('"a\\nb"', "a\nb"), ('""', ""), ("0x1FL", 31), ("10L", 10), ("1e3", 1000.0), ("1.5f", 1.5),
+        ("Long.valueOf(7)", 7), ("Arrays.asList(1, 2)", [1, 2]), ("Collections.singletonList(1)", [1]),
+        ('Map.of("a", 1)', ("?", 'Map.of("a", 1)')), ("List.of()", []),
+        ("Long.valueOf(1, 2)", ("?", "Long.valueOf(1, 2)")), ("foo(1)", ("?", "foo(1)")),
+        ("new HashMap<>()", {}), ("new LinkedHashMap<String, Object>()", {}), ("new TreeMap<>()", {}),
+        ("new ArrayList<>()", []), ("new LinkedList<>()", []), ("new Foo()", ("?", "new Foo()")),
+        ("new Map<String, Object>()", {}), ("new List<Long>()", []),  # pseudo-code: still a map, a list
+        ("Status.ACTIVE", "active"), ("Status.active", ("?", "Status.active")), ("x", ("?", "x")),
+        ("-x", ("?", "-x")), ('-"a"', ("?", '-"a"')), ("- -7", 7), ("(long) 7", 7), ("((7))", 7),
+        ("x.y()", ("?", "x.y()")), ('PriceCreateParams.builder().setCurrency("usd").build()', {"currency": "usd"}),
+        ("foo.build()", ("?", "foo.build()")), ("'c'", ("?", "'c'")),
+    ],
+    "python": [
+        ("{'a': 1, \"b\": 2, 3: 4}", {"a": 1, "b": 2, "3": 4}), ("{k: 1, 'a': 2}", ("partial", {"a": 2})),
+        ("{(1, 2): 1, 'a': 2}", ("partial", {"a": 2})), ("{**base, 'a': 1}", ("partial", {"a": 1})),
+        ("{**{'a': 1}, 'b': 2}", {"a": 1, "b": 2}), ("{**{'a': 1, k: 2}, 'b': 2}", ("partial", {"b": 2})),
+        ("{'a': 1,  # c\n 'b': 2}", {"a": 1, "b": 2}), ("(1, 2)", [1, 2]), ("[1,  # c\n 2]", [1, 2]),
+        ('f"a{b}"', ("?", 'f"a{b}"')), ('"a" "b"', "ab"), ('"a" f"{b}"', ("?", '"a" f"{b}"')),
+        ("\"a\" 'b' \"c\"", "abc"), ("0x1F", 31), ("1e3", 1000.0), ("1_000", 1000), ("x", ("?", "x")),
+        ("-x", ("?", "-x")), ("-'a'", ("?", "-'a'")), ("- -7", 7), ("(7)", 7), ("foo()", ("?", "foo()")),
+        ("x.y", ("?", "x.y")), ('""', ""), ("'a\\nb'", "a\nb"), ('"a\\\\b"', "a\\b"), ('b"x"', "x"),
+        ("{'a': 1, 'b': 2 'c': 3}", ("partial", {"a": 1, "b": ("?", "'b': 2 'c': 3")})),
+        ("{'a': 1, 'b' 2}", ("partial", {"a": 1})),
+    ],
+    "php": [
+        ("['a' => 1, \"b\" => 2, 3 => 4]", {"a": 1, "b": 2, "3": 4}), ("array('a' => 1)", {"a": 1}),
+        ("array(1, 2)", [1, 2]), ("[$k => 1, 'a' => 2]", ("partial", {"a": 2})), ('"a\\nb"', "a\nb"),
+        ("'a\\nb'", "a\\nb"), ('"a{$b}"', ("?", '"a{$b}"')), ('"a$b"', ("?", '"a$b"')), ("0x1F", 31),
+        ("1e3", 1000.0), ("$x", ("?", "x")), ("-$x", ("?", "-$x")), ("-'a'", ("?", "-'a'")), ("- -7", 7),
+        ("(7)", 7), ("foo()", ("?", "foo()")), ("Foo::BAR", ("?", "Foo::BAR")), ("''", ""), ("TRUE", True),
+        ('"a{$b->c}"', ("?", '"a{$b->c}"')), ('"a $b->c"', ("?", '"a $b->c"')), ('"a ${b}"', ("?", '"a ${b}"')),
+        ("NULL", None), ("['a' => 1,\n  # c\n  'b' => 2]", {"a": 1, "b": 2}), ("[1,\n  // c\n  2]", [1, 2]),
+    ],
+    "ruby": [
+        ("{a: 1, 'b' => 2, \"c\" => 3, :d => 4}", {"a": 1, "b": 2, "c": 3, "d": 4}),
+        ("{k => 1, a: 2}", ("partial", {"a": 2})), ("{**base, a: 1}", ("partial", {"a": 1})),
+        ('"a#{b}"', ("?", '"a#{b}"')), ("0x1F", 31), ("1e3", 1000.0), ("1_000", 1000), ("x", ("?", "x")),
+        ("-x", ("?", "-x")), ("-'a'", ("?", "-'a'")), ("- -7", 7), ("foo()", ("?", "foo()")),
+        ("X::Y", ("?", "X::Y")), ("''", ""), ("@x", ("?", "@x")), (":x", "x"),
+        ("{a: 1, b: 2 c: 3}", ("partial", {"a": 1, "b": 2})), ('{a: 1, "x#{y}" => 2}', ("partial", {"a": 1})),
+        ("{a: 1,\n  # c\n  b: 2}", {"a": 1, "b": 2}), ("[1,\n  # c\n  2]", [1, 2]),
+    ],
+    "csharp": [
+        ('new List<string> { "a" }', ["a"]), ("new[] { 1, 2 }", [1, 2]), ("new long[] { 1, 2 }", [1, 2]),
+        ("new Foo { A = 1 }", {"a": 1}), ("new Foo()", {}), ("0x1F", 31), ("0xFFul", 255), ("10L", 10),
+        ("1.5m", 1.5), ("1e3", 1000.0), ("x", ("?", "x")), ("-x", ("?", "-x")), ('-"a"', ("?", '-"a"')),
+        ("- -7", 7), ("(long) 7", 7), ("(7)", 7), ("foo()", ("?", "foo()")), ("X.Y", ("?", "X.Y")),
+        ('@"a\\b"', "a\\b"), ('$"a{b}"', ("?", '$"a{b}"')), ('""', ""), ('"a\\nb"', "a\nb"),
+        ("'c'", ("?", "'c'")), ("default", ("?", "default")),
+        ("new Dictionary<string, object>()", {}), ("new List<long>()", []), ("new List<long> { }", []),
+        ("new IList<long> { }", []), ("new Foo[] { }", []), ("new long[] { }", []),
+        ("new Dictionary<string, long> { }", {}), ("new Foo { }", {}),
+        ("new Foo(1)", ("partial", {})), ("new Dictionary<string, object>(other)", ("partial", {})),
+        ("new Foo(x) { A = 1 }", ("partial", {"a": 1})), ("new() { A = 1 }", {"a": 1}),
+        ('new Dictionary<string, long> { { "a", 1 }, { k, 2 } }', {"a": 1}),
+        ("[1, 2]", [1, 2]), ("[]", []), ("[1, /* c */ 2]", [1, 2]),  # a collection expression (C# 12)
+        ("new { A = 1 }", ("?", "new { A = 1 }")), ("-x.Y", ("?", "-x.Y")),
+        ("new Dictionary<string, long[]> { }", {}),  # an empty map of arrays is still a map
+    ],
+}
+
+
+for _lang in _READS:  # a subtraction is not a negative literal
+    _READS[_lang].append(("-1 - 2", ("?", "-1 - 2")))
+
+
+@pytest.mark.parametrize("lang", sorted(_READS))
+def test_each_kind_of_literal_is_read_as_the_value_it_holds_and_run_time_code_stays_unknown(
+        both: SpecSet, lang: str) -> None:
+    # The body the checker is given: a value misread is a wrong finding (or a missed one), and a
+    # run-time value read as a literal would be judged when it must not be.
+    got = [(written, _balance_read(lang, written, both)) for written, _ in _READS[lang]]
+    assert got == _READS[lang]
+
+
+#: Per language: a wrapping written around 7, and how many of them are still read (past the readers'
+#: depth limit the value is left unknown rather than read: the limit keeps a deep paste from
+#: running out of stack).
+_DEPTHS = [
+    ("go", "(", ")", 9), ("go", "-", "", 9), ("go", "stripe.Int64(", ")", 9), ("go", "&", "", 9),
+    ("go", "[]interface{}{", "}", 4), ("go", 'map[string]interface{}{"a": ', "}", 4),
+    ("javascript", "(", ")", 11), ("javascript", "[", "]", 11), ("javascript", "- ", "", 11),
+    ("javascript", "{a: ", "}", 11),
+    ("python", "(", ")", 12), ("python", "[", "]", 12), ("python", "- ", "", 12),
+    ("java", "(", ")", 11), ("java", "List.of(", ")", 11), ("java", "- ", "", 11), ("java", "(long) ", "", 11),
+    ("java", "Long.valueOf(", ")", 11),
+    ("php", "(", ")", 11), ("php", "[", "]", 11), ("php", "- ", "", 11), ("php", "array(", ")", 11),
+    ("ruby", "[", "]", 12), ("ruby", "- ", "", 12), ("ruby", "{a: ", "}", 12),
+    ("csharp", "(", ")", 11), ("csharp", "new List<object> { ", " }", 11), ("csharp", "- ", "", 11),
+    ("csharp", "(long) ", "", 11), ("csharp", "[", "]", 3),
+]
+
+
+def _innermost(value: object) -> object:
+    while isinstance(value, list) and len(value) == 1 or isinstance(value, dict) and set(value) == {"a"}:
+        value = value[0] if isinstance(value, list) else value["a"]
+    return value
+
+
+@pytest.mark.parametrize("lang,opener,closer,last", _DEPTHS)
+def test_a_value_is_read_down_to_the_depth_limit_and_no_further(both: SpecSet, lang: str, opener: str,
+                                                                 closer: str, last: int) -> None:
+    at = _innermost(_balance_read(lang, opener * last + "7" + closer * last, both))
+    written = opener * (last + 1) + "7" + closer * (last + 1)
+    past = _innermost(_balance_read(lang, written, both))
+    assert at in (7, -7) and not isinstance(at, bool)
+    assert isinstance(past, tuple) and past[0] == "?" and past[1] and past[1] in written
+
+
+@pytest.mark.parametrize("options, header, findings", [
+    ("new RequestOptions()", None, [("missing_required", "currency")]),
+    ('RequestOptions.builder().setIdempotencyKey("k").build()', ("Idempotency-Key", "k"),
+     [("missing_required", "currency")]),
+    ('RequestOptions.builder().setStripeAccount("acct_1").build()', ("Stripe-Account", "acct_1"),
+     [("missing_required", "currency")]),
+    ("new Foo()", None, []),  # a value we cannot see: maybe fields, so a missing one is not claimed
+])
+def test_java_request_options_after_the_params_are_headers_not_fields(both: SpecSet, options: str,
+                                                                      header: tuple[str, str] | None,
+                                                                      findings: list) -> None:
+    # The idempotency key set on a RequestOptions builder was dropped (read as a field of an
+    # options map, not as options).
+    text = ("```java\nimport com.stripe.model.Price;\nMap<String, Object> params = new HashMap<>();\n"
+            f'params.put("unit_amount", 100);\nPrice.create(params, {options});\n```')
+    res = check_paste(text, both)
+    req = res.requests[0].request
+    assert (res.requests[0].operation.label, _as_read(req.body_value)) == \
+        ("POST /v1/prices", {"unit_amount": 100} if findings else ("partial", {"unit_amount": 100}))
+    assert [h for h in req.headers if h[0] != "Content-Type"] == ([header] if header else [])
+    assert [(f.kind, f.field) for f in res.findings] == findings
+
+
+def test_csharp_request_options_after_params_built_elsewhere_are_headers(both: SpecSet) -> None:
+    res = check_paste('var service = new CustomerService();\n'
+                      'service.Create(options, new RequestOptions { IdempotencyKey = "k" }); // Stripe', both)
+    req = res.requests[0].request
+    assert (_as_read(req.body_value), req.header("Idempotency-Key"), res.findings) == (("?", "options"), "k", [])
+
+
+def test_a_pair_broken_by_a_missing_comma_is_unknown_and_the_pairs_around_it_are_read(both: SpecSet) -> None:
+    # JavaScript: the grammar folds "phone: '1' balance: 'x'" into one pair; its value is unknown
+    # (not judged, and the object is partial: no field claimed missing), the next pair still read.
+    res = check_paste("await stripe.customers.create({email: 'a@b.co', phone: '1' balance: 'x', name: 'n'});", both)
+    assert [(_as_read(q.request.body_value), q.findings) for q in res.requests] == \
+        [(("partial", {"email": "a@b.co", "phone": ("?", "phone: '1' balance: 'x'"), "name": "n"}), [])]
+
+
+@pytest.mark.parametrize("options", ["new RequestOptions()", "new Stripe.RequestOptions()"])
+def test_csharp_request_options_alone_are_not_the_params(both: SpecSet, options: str) -> None:
+    # Only request options given: no params object, so the body is missing as a whole (not read as
+    # an empty params object missing each required field).
+    res = check_paste(f"var service = new PaymentIntentService();\nservice.Create({options}); // Stripe", both)
+    assert [(q.operation.label, q.request.body_value, [(f.kind, f.field) for f in q.findings]) for q in res.requests] \
+        == [("POST /v1/payment_intents", None, [("missing_required", "")])]
 
 
 @pytest.mark.parametrize("text,operation,findings,source", CASES, ids=[c[3] + str(i) for i, c in enumerate(CASES)])

@@ -146,7 +146,9 @@ def _escape(m: re.Match[str]) -> str:
 
 
 def number(raw: str) -> Any:
-    raw = raw.replace("_", "").rstrip("lLmMdDfFuU")
+    raw = raw.replace("_", "")
+    # Type suffixes (10L, 1.5f, 2m, 3u); a hex literal's d and f are digits (0x1F is 31).
+    raw = raw.rstrip("lLuU") if raw.lower().lstrip("-").startswith("0x") else raw.rstrip("lLmMdDfFuU")
     try:
         return int(raw, 0) if not re.search(r"[.eE]", raw) or raw.lower().startswith("0x") else float(raw)
     except ValueError:

@@ -120,7 +120,7 @@ class CSharpReader(Reader):
                 return Partial() if args is not None and args.named_children else \
                     (Options() if type_name.endswith("RequestOptions") else {})
             out = self._initializer(init, depth)
-            if out == [] and not type_name.startswith(("List", "IList", "[]")) and "[]" not in type_name:
+            if out == [] and not type_name.startswith(("List", "IList")):
                 out = {}  # new Dictionary<string, object> { } / new XOptions { }
             if type_name.endswith("RequestOptions") and isinstance(out, dict):
                 return Options(out)
@@ -137,6 +137,8 @@ class CSharpReader(Reader):
                 [self.value(c, depth + 1) for c in node.named_children if c.type != "comment"]
         if t == "initializer_expression":
             return self._initializer(node, depth)
+        if t in ("collection_element", "expression_element"):  # an item of [1, 2] (C# 12)
+            return self.value(node.named_children[0] if node.named_children else None, depth + 1)
         if t == "string_literal":
             return "".join(unquote_escapes(text(c)) if c.type == "escape_sequence" else text(c)
                            for c in node.named_children)

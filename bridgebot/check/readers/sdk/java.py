@@ -97,6 +97,8 @@ class JavaReader(Reader):
         out: dict[str, Any] = {}
         for method, args in reversed(steps):
             apply_setter(out, method, [self.value(a, depth + 1) for a in args])
+        if set(out) == {"__options__"}:  # RequestOptions.builder().setIdempotencyKey(k).build()
+            return out["__options__"]
         return out
 
     def value(self, node: ts.Node | None, depth: int = 0) -> Any:
