@@ -164,6 +164,12 @@ def _errors(text: str) -> list[tuple]:
     # JSON held in a string under any key, after a line break.
     ('{"details": "\\n  {\\"message\\": \\"Not Found\\", \\"documentation_url\\": \\"https://docs.github.com/rest\\"}"}',
      [(None, None, None, None, "Not Found", None)]),
+    # A numeric "code" is the HTTP status, not an error code.
+    ('{"code": 404, "message": "Not Found", "documentation_url": "https://docs.github.com/rest"}',
+     [(404, None, None, None, "Not Found", None)]),
+    # "field" names the parameter when "param" is absent; a request id is taken out of the text holding it.
+    ('{"type": "validation_error", "message": "Invalid email", "field": "email", "request_id": "req_AbC123 (replayed)"}',
+     [(None, None, "email", "validation_error", "Invalid email", "req_AbC123")]),
     # A bare list of GitHub errors[] entries: each said in words.
     ('[{"resource": "Issue", "field": "title", "code": "missing_field"}]',
      [(None, "missing_field", "title", "Issue", "Issue.title is missing_field", None)]),
