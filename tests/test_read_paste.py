@@ -153,6 +153,26 @@ def _errors(text: str) -> list[tuple]:
      "Error summary:\n  resource: Status\n  code: custom\n  message: sha must be a 40 character SHA1\n"
      "  field: sha // See: https://docs.github.com/rest/commits/statuses#create-a-commit-status",
      [(422, "custom", "sha", "Status", "sha must be a 40 character SHA1", None)]),
+    # A client's error whose "data" holds a Bridge error: read in Bridge's shape (source.key), status kept.
+    ('{"type": "http_error", "message": "Request failed", "status": 400, "data": {"code": "invalid", '
+     '"message": "bad value", "source": {"location": "body", "key": "email"}}}',
+     [(400, "invalid", "email", None, "bad value", None)]),
+    # stripe-python's json_body (the API's error) is read before a wrapper's generic response.
+    ('{"response": {"status": 400, "data": {"message": "Request failed with status code 400", "type": "client_error"}}, '
+     '"json_body": {"error": {"message": "Invalid integer: 1.5", "param": "amount", "type": "invalid_request_error"}}}',
+     [(None, None, "amount", "invalid_request_error", "Invalid integer: 1.5", None)]),
+    # JSON held in a string under any key, after a line break.
+    ('{"details": "\\n  {\\"message\\": \\"Not Found\\", \\"documentation_url\\": \\"https://docs.github.com/rest\\"}"}',
+     [(None, None, None, None, "Not Found", None)]),
+    # A numeric "code" is the HTTP status, not an error code.
+    ('{"code": 404, "message": "Not Found", "documentation_url": "https://docs.github.com/rest"}',
+     [(404, None, None, None, "Not Found", None)]),
+    # "field" names the parameter when "param" is absent; a request id is taken out of the text holding it.
+    ('{"type": "validation_error", "message": "Invalid email", "field": "email", "request_id": "req_AbC123 (replayed)"}',
+     [(None, None, "email", "validation_error", "Invalid email", "req_AbC123")]),
+    # A bare list of GitHub errors[] entries: each said in words.
+    ('[{"resource": "Issue", "field": "title", "code": "missing_field"}]',
+     [(None, "missing_field", "title", "Issue", "Issue.title is missing_field", None)]),
 ])
 def test_error_fields_in_each_shape(text: str, errors: list[tuple]) -> None:
     assert _errors(text) == errors
@@ -441,3 +461,32 @@ def test_an_sdk_idempotency_option_sends_the_header() -> None:
     assert req.header("Idempotency-Key") is not None
     (req,) = read_paste('requests.post("https://api.bridge.xyz/v0/customers", json=body)').requests
     assert req.header("Idempotency-Key") is None
+
+
+def test_a_github_error_keeps_its_documentation_link() -> None:
+    (_, err), = read_paste('{"message": "Not Found", "documentation_url": "https://docs.github.com/rest/repos"}').errors
+    assert (err.message, err.docs_url) == ("Not Found", "https://docs.github.com/rest/repos")
+
+
+def test_an_error_of_a_type_not_named_error_keeps_its_type_and_status() -> None:
+    # Not Stripe's shape (a numeric code, a type not ending in "error"): read as a common error body.
+    assert _errors('{"code": 400, "message": "amount is required", "type": "validation"}') == [
+        (400, "400", None, "validation", "amount is required", None)]
+
+
+def test_each_of_two_heredoc_curls_reads_its_own_body() -> None:
+    text = ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -d @- <<EOF\n"
+            "{\"type\": \"individual\"}\nEOF\n"
+            "curl -X POST https://api.bridge.xyz/v0/transfers -H 'Api-Key: k' -d @- <<EOF\n"
+            "amount=1&currency=usd\nEOF\n")
+    assert [(r.url, r.body) for r in read_paste(text).requests] == [
+        ("https://api.bridge.xyz/v0/customers", '{"type": "individual"}'),
+        ("https://api.bridge.xyz/v0/transfers", "amount=1&currency=usd")]
+
+
+def test_indented_curl_verbose_lines_give_the_request_with_its_headers() -> None:
+    text = ("$ curl -v https://api.bridge.xyz/v0/customers\n  > POST /v0/customers HTTP/1.1\n"
+            "  > Host: api.bridge.xyz\n  > Api-Key: sk-test\n  >\n")
+    req = read_paste(text).requests[-1]
+    assert (req.method, req.url, req.headers) == (
+        "POST", "https://api.bridge.xyz/v0/customers", [("Host", "api.bridge.xyz"), ("Api-Key", "sk-test")])
