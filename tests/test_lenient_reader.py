@@ -290,5 +290,6 @@ def test_computed_and_missing_values_are_unknown_and_quoted_ones_known() -> None
 
 def test_a_value_is_read_from_where_it_starts_up_to_where_the_paste_block_stops() -> None:
     assert read_value('x = {"a": 1}', 4) == ({"a": 1}, 12, set())
+    assert read_value('[1] {"a": 1}', 4) == ({"a": 1}, 12, set())  # not the value before it
     text = "{a: 1\n```\nmore}"
     assert read_value(text, 0, text.index("```")) == ({"a": 1}, text.index("```"), {"literal", "cut_off"})
