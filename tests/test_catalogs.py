@@ -307,3 +307,38 @@ def test_a_new_catalogs_entries_are_read_with_every_field_and_default(tmp_path: 
         ("invalid_format", "widget.color", "A widget field has the wrong shape."),
         ("out_of_range", "amount", "Amounts are positive. Send a positive amount."),
         ("unknown_path", None, None), (None, None, None), (None, None, None)]
+
+
+_NO_KEY = "No API key reached the API: send it in the documented header."
+_REFUSED = ("The API refused the key: check it belongs to this environment (sandbox keys start sk-test, production "
+            "keys sk-live), was not rotated, and is sent in the documented header.")
+
+
+@pytest.mark.parametrize("error, api_codes, findings, explanation", [
+    # A status no rule knows (402) is no finding and no guess about keys.
+    (dict(status=402, message="payment required"), None, [], None),
+    # The API's own template said the key is missing: kept, whatever else the message says.
+    (dict(status=401, message="Invalid API Key provided", kind="auth_missing", explanation="own"), None,
+     [("auth_missing", "header", "", "Invalid API Key provided")], "own"),
+    # A generic "missing parameter" code on a 401 is about the key: the key's explanation, not the code's.
+    (dict(status=401, code="parameter_missing", message="no key"), None,
+     [("auth_missing", "header", "", "no key")], _NO_KEY),
+    (dict(status=401, code="bad_auth", message="that key is invalid"), {"bad_auth": ("invalid_format", "x")},
+     [("auth_invalid", "header", "", "that key is invalid")], _REFUSED),
+    # An API's auth code on a 403: the message says which (missing or refused); its own explanation stays.
+    (dict(status=403, code="no_key", message="API key is invalid"), {"no_key": ("auth_missing", "own words")},
+     [("auth_invalid", "header", "", "API key is invalid")], "own words"),
+    (dict(status=403, code="bad_key", message="No API key provided"), {"bad_key": ("auth_invalid", "own words")},
+     [("auth_missing", "header", "", "No API key provided")], "own words"),
+    # Past 1,000 characters the message is cut there.
+    (dict(status=400, code="invalid_parameters", message="y" * 1200), None,
+     [("invalid_format", "body", "", "y" * 1000)], codes()["invalid_parameters"].explanation),
+], ids=["402", "own-template-missing", "401-missing-code", "401-generic-code", "403-own-missing-code-invalid",
+        "403-own-invalid-code-missing", "long-message"])
+def test_an_errors_auth_finding_and_explanation(error, api_codes, findings, explanation) -> None:
+    from types import SimpleNamespace
+
+    own = {code: SimpleNamespace(kind=kind, explanation=why) for code, (kind, why) in (api_codes or {}).items()}
+    got, said = explain_error(PastedError(**error), None, True, api_codes=own or None)
+    assert [(f.kind, f.location, f.field, f.message) for f in got] == findings
+    assert said == explanation

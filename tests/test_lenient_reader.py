@@ -220,3 +220,76 @@ def test_loose_json_is_read_until_max_lenient_total_characters_were(last: int, r
     pads = ["{'pad': '" + "x" * (size - 11) + "'}" for size in [MAX_LENIENT_TOTAL // 4] * 3 + [last]]
     text = "\n".join(pads + ["{'code': 'not_found', 'message': 'Customer not found'}"])
     assert [e.code for _, e in read_paste(text).errors] == (["not_found"] if read else [])
+
+
+@pytest.mark.parametrize("text, why", [
+    ("...", "only an elision"),
+    ("{a: 1 ]", "`]` closes a `{`"),
+    ("{a: (1)}", "a call, not a literal"),
+    ("{ a: 1 ) }", "a call, not a literal"),
+    ("{ a: 1 ; b: 2 }", "unexpected `;`"),
+    ("{ a = 1 }", "`=` in an object"),
+    ("{{a: 1}}", "an object where a key should be"),
+    ("{a: 1 {b: 2}}", "an object where a key should be"),
+    ("{a b}", "a key without `:`"),
+    ("}", "no value"),
+    ("x", "no value"),
+    # Cut off by our cap (MAX_LENIENT_CHARS), not by the paste: refused, not closed and guessed.
+    ("{a: [" + "1, " * 12000 + "1]}", "too long to read leniently"),
+])
+def test_what_cannot_be_read_is_refused_with_the_reason(text: str, why: str) -> None:
+    with pytest.raises(LenientError) as e:
+        read_value(text, 0)
+    assert str(e.value) == why
+
+
+def test_a_value_json5_refuses_is_refused_without_the_decoders_position_dump() -> None:
+    with pytest.raises(LenientError) as e:
+        read_value('{"a": "\\u12"}', 0)
+    assert "hexadecimal character" in str(e.value) and " near " not in str(e.value)
+
+
+@pytest.mark.parametrize("text, value, end, liberties", [
+    # Commas a console left out between containers at the top level of a list.
+    ("[{a: 1} {b: 2}]", [{"a": 1}, {"b": 2}], 15, {"literal"}),
+    ("[[1] [2]]", [[1], [2]], 9, set()),
+    ("[{a: [[1] [2]]}]", [{"a": [[1], [2]]}], 16, {"literal"}),
+    ("[1,, 2]", [1, 2], 7, {"literal"}),
+    ('{"a"=>1, "b"=>2}', {"a": 1, "b": 2}, 16, {"literal"}),
+    ("{a: '', b: \"\"}", {"a": "", "b": ""}, 14, {"literal"}),
+    ("['y']", ["y"], 5, {"literal"}),
+    ("['say \\\"hi\\\"']", ['say "hi"'], 14, {"literal"}),
+    ("[1., .5, 2]", [1, 0.5, 2], 11, set()),
+    # JSON words are no liberty; a computed value keeps its text up to its own brackets.
+    ("[1, 2, ..., true, false, null]", [1, 2, True, False, None], 30, {"elided"}),
+    ("{a: f(1, [2, 3]), b: Some({c: 1}), d: x\n}", {"a": "f(1, [2, 3])", "b": "Some({c: 1})", "d": "x"}, 41, {"literal"}),
+    # Identifiers that start like a u'', b'', r'' prefix are values, not strings.
+    ("{lib: uXpin, tag: Xavier, b: b'y', r: R\"z\"}", {"lib": "uXpin", "tag": "Xavier", "b": "y", "r": "z"}, 43, {"literal"}),
+    # A key with no value before the object closes: the value is unknown.
+    ("{a: }", {"a": "\u2026"}, 5, {"literal"}),
+    # Cut off: after a comma, inside a prefix, a comment, a word, a nested list.
+    ("[1, 2,", [1, 2], 6, {"cut_off"}),
+    ("[1, u", [1, "u"], 5, {"literal", "cut_off"}),
+    ("[u'", "[\u2026]", 3, {"literal", "cut_off"}),
+    ("[1, # note", [1], 10, {"literal", "cut_off"}),
+    ("[foo", ["foo"], 4, {"literal", "cut_off"}),
+    ("[1, [2", [1, [2]], 6, {"cut_off"}),
+    ('["x"', ["x"], 4, {"cut_off"}),
+    ('["x" ', ["x"], 5, {"cut_off"}),
+])
+def test_more_literals_read_as_written(text: str, value, end: int, liberties: set[str]) -> None:
+    got, got_end, took = read_value(text, 0)
+    assert (got, got_end, took) == (value, end, liberties)
+
+
+def test_computed_and_missing_values_are_unknown_and_quoted_ones_known() -> None:
+    got, _, _ = read_value("{a: f(1, [2, 3]), b: Some({c: 1}), d: 'x', e: uXpin, f: u'y', g: }", 0)
+    assert got == {"a": "f(1, [2, 3])", "b": "Some({c: 1})", "d": "x", "e": "uXpin", "f": "y", "g": "\u2026"}
+    assert {k for k, v in got.items() if isinstance(v, Unresolved)} == {"a", "b", "e", "g"}
+
+
+def test_a_value_is_read_from_where_it_starts_up_to_where_the_paste_block_stops() -> None:
+    assert read_value('x = {"a": 1}', 4) == ({"a": 1}, 12, set())
+    assert read_value('[1] {"a": 1}', 4) == ({"a": 1}, 12, set())  # not the value before it
+    text = "{a: 1\n```\nmore}"
+    assert read_value(text, 0, text.index("```")) == ({"a": 1}, text.index("```"), {"literal", "cut_off"})
