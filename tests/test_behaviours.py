@@ -610,6 +610,11 @@ _BODY_DOC = {
                           "responses": {"200": {"description": "ok"}}}},
         "/notes": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
                             "responses": {"200": {"description": "ok"}}}},
+        "/loose": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {}}},
+                            "responses": {"200": {"description": "ok"}}}},
+        "/json-or-form": {"post": {"requestBody": {"content": {"application/json": {"schema": _THING},
+                                                               "application/x-www-form-urlencoded": {"schema": _THING}}},
+                                   "responses": {"200": {"description": "ok"}}}},
     }}
 _JSON = [("Content-Type", "application/json")]
 
@@ -648,6 +653,12 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
                    headers=[("Content-Type", "text/plain")]),
      [("content_type", "header", "Content-Type",
        "Content-Type is `text/plain`, but this endpoint takes application/x-www-form-urlencoded or application/json.")]),
+    # ... whichever of the two the endpoint lists first
+    (PastedRequest("POST", "https://api.t.test/json-or-form", source="http", body="n=x&flag=true",
+                   headers=[("Content-Type", "text/plain")]),
+     [("content_type", "header", "Content-Type",
+       "Content-Type is `text/plain`, but this endpoint takes application/json or application/x-www-form-urlencoded."),
+      ("wrong_type", "body", "n", "`n` must be an integer, got a string `x`.")]),
     (PastedRequest("POST", "https://api.t.test/either", source="http", body="n=x",
                    headers=[("Content-Type", "application/json; charset=utf-8")]),
      [("malformed_body", "body", "", "The body is not JSON, but this endpoint takes application/json.")]),
@@ -672,6 +683,11 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
      [("malformed_body", "body", "tags[]x", "The form key `tags[]x` mixes brackets in a way that cannot be read.")]),
     # JSON shown for a form-only endpoint is a rendering of the form: checked as the form it was
     (PastedRequest("POST", "https://api.t.test/forms", source="json", body='{"n": "5", "tags": {"0": "a"}}'), []),
+    # ... but not for an endpoint that also takes JSON: there the JSON is the body, and "5" a string
+    (PastedRequest("POST", "https://api.t.test/either", source="json", body='{"n": "5"}', headers=_JSON),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `5`.")]),
+    # a form-only endpoint with no schema for its form: anything shown as JSON is taken as it is
+    (PastedRequest("POST", "https://api.t.test/loose", source="json", body='{"n": "x", "tags": [1]}'), []),
     # bodies that cannot be checked, and bodies that should not be there
     (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1,', headers=_JSON),
      [("malformed_body", "body", "", "The body is not valid JSON: Expecting property name enclosed in double "
@@ -944,6 +960,9 @@ def test_a_key_sent_to_the_other_environment_is_named(bridge_specs, host, header
      [("malformed_body", "at most 64 levels", None)]),
     (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}'),
      [("content_type", ["application/json"], None)]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
+                   headers=[("Content-Type", "text/plain")]),
+     [("content_type", ["application/json"], "text/plain")]),
 ])
 def test_a_body_finding_says_what_was_expected_and_what_was_sent(body_specs, req, found) -> None:
     findings = check_request(req, body_specs).findings

@@ -1035,3 +1035,20 @@ _NO_ENDPOINT_NOTE = ("the base URL is computed at run time and the path matches 
 def test_client_code_headers_and_urls_made_at_run_time(bridge_specs, text: str, label_, findings, notes) -> None:
     r = one_request(check_paste(text, bridge_specs))
     assert (r.request.method, label(r), pairs(r.findings), r.request.notes) == ("GET", label_, findings, notes)
+
+
+_CAP_URL = "https://api.bridge.xyz/v0/customers"
+
+
+@pytest.mark.parametrize("unread, read", [
+    ("fetch(u);\n", f"fetch('{_CAP_URL}')"),
+    ("axios.get(u);\n", f"axios.get('{_CAP_URL}')"),
+    ("requests.get(u)\n", f"requests.get('{_CAP_URL}')"),
+    ("curl_setopt($ch, CURLOPT_TIMEOUT, 5);\n", f"curl_setopt($ch, CURLOPT_URL, '{_CAP_URL}');"),
+])
+def test_only_the_first_50_calls_of_each_kind_are_read(unread: str, read: str) -> None:
+    from bridgebot.check.clientcode import MAX_CALLS, find_code_requests
+
+    assert MAX_CALLS == 50
+    assert [r.url for _, _, r in find_code_requests(unread * 49 + read)] == [_CAP_URL]
+    assert list(find_code_requests(unread * 50 + read)) == []  # the 51st call is past the cap
