@@ -730,6 +730,10 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
     (PastedRequest("POST", "https://api.t.test/upload", form_fields=[("n", "x"), ("tags[]x", "a")]),
      [("wrong_type", "body", "n", "`n` must be an integer, got a string `x`."),
       ("malformed_body", "body", "tags[]x", "The form key `tags[]x` mixes brackets in a way that cannot be read.")]),
+    # -F fields and a -d body both given: the body is what is checked
+    (PastedRequest("POST", "https://api.t.test/upload", source="curl", form_fields=[("n", "7")], body="n=x",
+                   headers=[("Content-Type", "multipart/form-data")]),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `x`.")]),
     # JSON data shown for a form-only endpoint: every value as the form sends it
     (PastedRequest("POST", "https://api.t.test/forms", source="json",
                    body_value={"n": 5, "tags": ["a", 7], "flag": True, "note": None}), []),
