@@ -1052,3 +1052,20 @@ def test_only_the_first_50_calls_of_each_kind_are_read(unread: str, read: str) -
     assert MAX_CALLS == 50
     assert [r.url for _, _, r in find_code_requests(unread * 49 + read)] == [_CAP_URL]
     assert list(find_code_requests(unread * 50 + read)) == []  # the 51st call is past the cap
+
+
+_PERSON_JS = "type: 'individual', first_name: 'Jo', last_name: 'Li', email: 5, residential_address: addr, endorsements: e"
+_PERSON_PY = ("'type': 'individual', 'first_name': 'Jo', 'last_name': 'Li', 'email': 5, 'residential_address': addr, "
+              "'endorsements': e")
+
+
+@pytest.mark.parametrize("text", [
+    f"const url = '{_BC}';\nfetch(url, {{method: 'POST', headers: {_JSH}, body: JSON.stringify({{{_PERSON_JS}}})}})",
+    f"const url = '{_BC}';\naxios.post(url, {{{_PERSON_JS}}}, {{headers: {_JSH}}})",
+    f"url = '{_BC}'\nrequests.post(url, headers={_PYH}, json={{{_PERSON_PY}}})",
+])
+def test_a_url_bound_earlier_is_read_and_body_values_known_only_at_run_time_are_not_judged(bridge_specs, text) -> None:
+    # The URL comes from the assignment above the call; `addr` and `e` are run-time values (an
+    # object and a list in the spec): only the literal 5 is judged.
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.url, label(r), pairs(r.findings)) == (_BC, "POST /v0/customers", [("wrong_type", "email")])
