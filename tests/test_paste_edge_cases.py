@@ -1011,6 +1011,7 @@ _NO_ENDPOINT_NOTE = ("the base URL is computed at run time and the path matches 
     ("fetch('https://api.bridge.xyz/v0/customers', {headers: {'Accept': 'application/json'}})",
      "GET /v0/customers", [("auth_missing", "Api-Key")], []),
     ("fetch('https://api.bridge.xyz/v0/customers', options)", "GET /v0/customers", [], [_RUN_TIME_NOTE]),
+    ("fetch('https://api.bridge.xyz/v0/customers', {})", "GET /v0/customers", [("auth_missing", "Api-Key")], []),
     ("fetch('https://api.bridge.xyz/v0/customers', {headers: myHeaders})", "GET /v0/customers", [], []),
     ("fetch('https://api.bridge.xyz/v0/customers', {...defaults, headers: {'Accept': 'application/json'}})",
      "GET /v0/customers", [], []),
