@@ -1020,16 +1020,18 @@ def test_a_key_is_reported_first_on_the_request_that_holds_it(bridge_specs) -> N
     assert [r.findings[0].actual for r in result.requests[1:]] == ["sk-live-…9f2c", "sk-live-…abcd"]
 
 
-@pytest.mark.parametrize("content_type, body, said", [
-    (None, '{"name": 5}', [("wrong_type", "name")]),
-    ("application/x-www-form-urlencoded", '{"name": 5}', [("wrong_type", "name")]),  # curl -d's default
-    ("text/plain", '{"name": "r"}', [("content_type", "Content-Type")]),
-    (None, "name=r", [("content_type", "Content-Type"), ("malformed_body", "")]),
-    ("application/x-www-form-urlencoded", "name=r", [("content_type", "Content-Type"), ("malformed_body", "")]),
+@pytest.mark.parametrize("content_type, body, said, path", [
+    (None, '{"name": 5}', [("wrong_type", "name")], "/user/repos"),
+    ("application/x-www-form-urlencoded", '{"name": 5}', [("wrong_type", "name")], "/user/repos"),  # curl -d's default
+    ("text/plain", '{"name": "r"}', [("content_type", "Content-Type")], "/user/repos"),
+    (None, "name=r", [("content_type", "Content-Type"), ("malformed_body", "")], "/user/repos"),
+    ("application/x-www-form-urlencoded", "name=r", [("content_type", "Content-Type"), ("malformed_body", "")], "/user/repos"),
+    # an endpoint that takes no JSON at all (text/plain, text/x-markdown): the JSON is not read as its body
+    (None, '{"text": "x"}', [("content_type", "Content-Type")], "/markdown/raw"),
 ])
-def test_github_reads_a_json_body_sent_without_its_content_type(github_specs, content_type, body, said) -> None:
+def test_github_reads_a_json_body_sent_without_its_content_type(github_specs, content_type, body, said, path) -> None:
     # GitHub parses a JSON body whatever form Content-Type (or none) came with it; not other types,
     # and not a body that is not JSON.
     headers = [("Authorization", "token x")] + ([("Content-Type", content_type)] if content_type else [])
-    req = PastedRequest("POST", "https://api.github.com/user/repos", headers=headers, body=body, source="http")
+    req = PastedRequest("POST", f"https://api.github.com{path}", headers=headers, body=body, source="http")
     assert [(f.kind, f.field) for f in check_request(req, github_specs).findings] == said
