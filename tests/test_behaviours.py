@@ -610,6 +610,11 @@ _BODY_DOC = {
                           "responses": {"200": {"description": "ok"}}}},
         "/notes": {"post": {"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
                             "responses": {"200": {"description": "ok"}}}},
+        "/loose": {"post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {}}},
+                            "responses": {"200": {"description": "ok"}}}},
+        "/json-or-form": {"post": {"requestBody": {"content": {"application/json": {"schema": _THING},
+                                                               "application/x-www-form-urlencoded": {"schema": _THING}}},
+                                   "responses": {"200": {"description": "ok"}}}},
     }}
 _JSON = [("Content-Type", "application/json")]
 
@@ -648,6 +653,12 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
                    headers=[("Content-Type", "text/plain")]),
      [("content_type", "header", "Content-Type",
        "Content-Type is `text/plain`, but this endpoint takes application/x-www-form-urlencoded or application/json.")]),
+    # ... whichever of the two the endpoint lists first
+    (PastedRequest("POST", "https://api.t.test/json-or-form", source="http", body="n=x&flag=true",
+                   headers=[("Content-Type", "text/plain")]),
+     [("content_type", "header", "Content-Type",
+       "Content-Type is `text/plain`, but this endpoint takes application/json or application/x-www-form-urlencoded."),
+      ("wrong_type", "body", "n", "`n` must be an integer, got a string `x`.")]),
     (PastedRequest("POST", "https://api.t.test/either", source="http", body="n=x",
                    headers=[("Content-Type", "application/json; charset=utf-8")]),
      [("malformed_body", "body", "", "The body is not JSON, but this endpoint takes application/json.")]),
@@ -672,6 +683,11 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
      [("malformed_body", "body", "tags[]x", "The form key `tags[]x` mixes brackets in a way that cannot be read.")]),
     # JSON shown for a form-only endpoint is a rendering of the form: checked as the form it was
     (PastedRequest("POST", "https://api.t.test/forms", source="json", body='{"n": "5", "tags": {"0": "a"}}'), []),
+    # ... but not for an endpoint that also takes JSON: there the JSON is the body, and "5" a string
+    (PastedRequest("POST", "https://api.t.test/either", source="json", body='{"n": "5"}', headers=_JSON),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `5`.")]),
+    # a form-only endpoint with no schema for its form: anything shown as JSON is taken as it is
+    (PastedRequest("POST", "https://api.t.test/loose", source="json", body='{"n": "x", "tags": [1]}'), []),
     # bodies that cannot be checked, and bodies that should not be there
     (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1,', headers=_JSON),
      [("malformed_body", "body", "", "The body is not valid JSON: Expecting property name enclosed in double "
@@ -714,6 +730,10 @@ def body_specs(tmp_path_factory: pytest.TempPathFactory):
     (PastedRequest("POST", "https://api.t.test/upload", form_fields=[("n", "x"), ("tags[]x", "a")]),
      [("wrong_type", "body", "n", "`n` must be an integer, got a string `x`."),
       ("malformed_body", "body", "tags[]x", "The form key `tags[]x` mixes brackets in a way that cannot be read.")]),
+    # -F fields and a -d body both given: the body is what is checked
+    (PastedRequest("POST", "https://api.t.test/upload", source="curl", form_fields=[("n", "7")], body="n=x",
+                   headers=[("Content-Type", "multipart/form-data")]),
+     [("wrong_type", "body", "n", "`n` must be an integer, got a string `x`.")]),
     # JSON data shown for a form-only endpoint: every value as the form sends it
     (PastedRequest("POST", "https://api.t.test/forms", source="json",
                    body_value={"n": 5, "tags": ["a", 7], "flag": True, "note": None}), []),
@@ -944,6 +964,9 @@ def test_a_key_sent_to_the_other_environment_is_named(bridge_specs, host, header
      [("malformed_body", "at most 64 levels", None)]),
     (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}'),
      [("content_type", ["application/json"], None)]),
+    (PastedRequest("POST", "https://api.t.test/things", source="http", body='{"n": 1}',
+                   headers=[("Content-Type", "text/plain")]),
+     [("content_type", ["application/json"], "text/plain")]),
 ])
 def test_a_body_finding_says_what_was_expected_and_what_was_sent(body_specs, req, found) -> None:
     findings = check_request(req, body_specs).findings
@@ -997,16 +1020,18 @@ def test_a_key_is_reported_first_on_the_request_that_holds_it(bridge_specs) -> N
     assert [r.findings[0].actual for r in result.requests[1:]] == ["sk-live-…9f2c", "sk-live-…abcd"]
 
 
-@pytest.mark.parametrize("content_type, body, said", [
-    (None, '{"name": 5}', [("wrong_type", "name")]),
-    ("application/x-www-form-urlencoded", '{"name": 5}', [("wrong_type", "name")]),  # curl -d's default
-    ("text/plain", '{"name": "r"}', [("content_type", "Content-Type")]),
-    (None, "name=r", [("content_type", "Content-Type"), ("malformed_body", "")]),
-    ("application/x-www-form-urlencoded", "name=r", [("content_type", "Content-Type"), ("malformed_body", "")]),
+@pytest.mark.parametrize("content_type, body, said, path", [
+    (None, '{"name": 5}', [("wrong_type", "name")], "/user/repos"),
+    ("application/x-www-form-urlencoded", '{"name": 5}', [("wrong_type", "name")], "/user/repos"),  # curl -d's default
+    ("text/plain", '{"name": "r"}', [("content_type", "Content-Type")], "/user/repos"),
+    (None, "name=r", [("content_type", "Content-Type"), ("malformed_body", "")], "/user/repos"),
+    ("application/x-www-form-urlencoded", "name=r", [("content_type", "Content-Type"), ("malformed_body", "")], "/user/repos"),
+    # an endpoint that takes no JSON at all (text/plain, text/x-markdown): the JSON is not read as its body
+    (None, '{"text": "x"}', [("content_type", "Content-Type")], "/markdown/raw"),
 ])
-def test_github_reads_a_json_body_sent_without_its_content_type(github_specs, content_type, body, said) -> None:
+def test_github_reads_a_json_body_sent_without_its_content_type(github_specs, content_type, body, said, path) -> None:
     # GitHub parses a JSON body whatever form Content-Type (or none) came with it; not other types,
     # and not a body that is not JSON.
     headers = [("Authorization", "token x")] + ([("Content-Type", content_type)] if content_type else [])
-    req = PastedRequest("POST", "https://api.github.com/user/repos", headers=headers, body=body, source="http")
+    req = PastedRequest("POST", f"https://api.github.com{path}", headers=headers, body=body, source="http")
     assert [(f.kind, f.field) for f in check_request(req, github_specs).findings] == said

@@ -1011,6 +1011,7 @@ _NO_ENDPOINT_NOTE = ("the base URL is computed at run time and the path matches 
     ("fetch('https://api.bridge.xyz/v0/customers', {headers: {'Accept': 'application/json'}})",
      "GET /v0/customers", [("auth_missing", "Api-Key")], []),
     ("fetch('https://api.bridge.xyz/v0/customers', options)", "GET /v0/customers", [], [_RUN_TIME_NOTE]),
+    ("fetch('https://api.bridge.xyz/v0/customers', {})", "GET /v0/customers", [("auth_missing", "Api-Key")], []),
     ("fetch('https://api.bridge.xyz/v0/customers', {headers: myHeaders})", "GET /v0/customers", [], []),
     ("fetch('https://api.bridge.xyz/v0/customers', {...defaults, headers: {'Accept': 'application/json'}})",
      "GET /v0/customers", [], []),
@@ -1035,3 +1036,37 @@ _NO_ENDPOINT_NOTE = ("the base URL is computed at run time and the path matches 
 def test_client_code_headers_and_urls_made_at_run_time(bridge_specs, text: str, label_, findings, notes) -> None:
     r = one_request(check_paste(text, bridge_specs))
     assert (r.request.method, label(r), pairs(r.findings), r.request.notes) == ("GET", label_, findings, notes)
+
+
+_CAP_URL = "https://api.bridge.xyz/v0/customers"
+
+
+@pytest.mark.parametrize("unread, read", [
+    ("fetch(u);\n", f"fetch('{_CAP_URL}')"),
+    ("axios.get(u);\n", f"axios.get('{_CAP_URL}')"),
+    ("requests.get(u)\n", f"requests.get('{_CAP_URL}')"),
+    ("curl_setopt($ch, CURLOPT_TIMEOUT, 5);\n", f"curl_setopt($ch, CURLOPT_URL, '{_CAP_URL}');"),
+])
+def test_only_the_first_50_calls_of_each_kind_are_read(unread: str, read: str) -> None:
+    from bridgebot.check.clientcode import MAX_CALLS, find_code_requests
+
+    assert MAX_CALLS == 50
+    assert [r.url for _, _, r in find_code_requests(unread * 49 + read)] == [_CAP_URL]
+    assert list(find_code_requests(unread * 50 + read)) == []  # the 51st call is past the cap
+
+
+_PERSON_JS = "type: 'individual', first_name: 'Jo', last_name: 'Li', email: 5, residential_address: addr, endorsements: e"
+_PERSON_PY = ("'type': 'individual', 'first_name': 'Jo', 'last_name': 'Li', 'email': 5, 'residential_address': addr, "
+              "'endorsements': e")
+
+
+@pytest.mark.parametrize("text", [
+    f"const url = '{_BC}';\nfetch(url, {{method: 'POST', headers: {_JSH}, body: JSON.stringify({{{_PERSON_JS}}})}})",
+    f"const url = '{_BC}';\naxios.post(url, {{{_PERSON_JS}}}, {{headers: {_JSH}}})",
+    f"url = '{_BC}'\nrequests.post(url, headers={_PYH}, json={{{_PERSON_PY}}})",
+])
+def test_a_url_bound_earlier_is_read_and_body_values_known_only_at_run_time_are_not_judged(bridge_specs, text) -> None:
+    # The URL comes from the assignment above the call; `addr` and `e` are run-time values (an
+    # object and a list in the spec): only the literal 5 is judged.
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.url, label(r), pairs(r.findings)) == (_BC, "POST /v0/customers", [("wrong_type", "email")])

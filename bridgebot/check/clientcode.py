@@ -520,7 +520,9 @@ def _fetch_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             continue
         raw_opts = js_value(args[1], env) if len(args) > 1 else {}
         opts = raw_opts if isinstance(raw_opts, dict) else {}
-        notes = [] if len(args) < 2 or opts or raw_opts is TOO_DEEP else ["the fetch options are computed at run time"]
+        # `{}` written out is options known to be empty, not options made at run time.
+        notes = ([] if len(args) < 2 or opts or raw_opts is TOO_DEEP or type(raw_opts) is dict
+                 else ["the fetch options are computed at run time"])
         headers, known = _headers_arg(opts.get("headers"), "headers" in opts)
         known = known and isinstance(raw_opts, dict) and not isinstance(raw_opts, PartialDict)
         body, _ctype, value = _body_of(opts.get("body"), objects_as_json=False)
