@@ -57,12 +57,8 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
                                 "start sk-test, production keys sk-live), was not rotated, and is sent in the "
                                 "documented header.")
     if kind is None and error.status is not None:
-        kind = {401: "auth_invalid" if request_had_auth else "auth_missing", 405: "wrong_method",
-                415: "content_type"}.get(error.status)
-        if error.status == 401 and explanation is None:
-            explanation = ("The API key was refused: check it is the right environment's key (sk-test for sandbox, "
-                           "sk-live for production) and sent in the documented header."
-                           if request_had_auth else "No API key was sent: add the documented auth header.")
+        # (A 401 never gets here: the auth branch above has given it its kind.)
+        kind = {405: "wrong_method", 415: "content_type"}.get(error.status)
         if error.status == 404 and not code and explanation is None:
             explanation = ("Not found: the path or the object id is wrong, or the object lives in the other "
                            "environment (sandbox vs production).")
