@@ -945,3 +945,29 @@ def test_the_request_read_from_a_spec_without_servers_with_header_parameters(tmp
 def test_setters_that_fill_expand_extra_params_or_an_unseen_map(both: SpecSet, text: str, findings: list) -> None:
     # Each said a field was unknown (`expands`, `extra_param`) or missing (currency) that was not.
     assert _one(text, both)[1] == findings
+
+
+@pytest.mark.parametrize("text, request_read", [
+    # A Laravel facade names the resource in a getter: Stripe::getCharge()->create is POST /v1/charges.
+    ('```php\nStripe::getCharge()->create(["amount" => 100, "currency" => "usd"]);\n```',
+     ("POST", "https://api.stripe.com/v1/charges", '{"amount": 100, "currency": "usd"}')),
+    ('```php\nStripe::getCustomer()->retrieve("cus_1");\n```',
+     ("GET", "https://api.stripe.com/v1/customers/cus_1", None)),
+    # A service injected elsewhere (ASP.NET): its field's name ends in Service, the rest is the resource.
+    ("var pi = await _paymentIntentService.CreateAsync(new PaymentIntentCreateOptions { Amount = 1000, "
+     "Currency = \"usd\" }); // Stripe",
+     ("POST", "https://api.stripe.com/v1/payment_intents", '{"amount": 1000, "currency": "usd"}')),
+    ("var c = _customerService.Get(\"cus_1\"); // Stripe", ("GET", "https://api.stripe.com/v1/customers/cus_1", None)),
+])
+def test_a_resource_named_by_a_facade_getter_or_an_injected_service_field(both: SpecSet, text: str,
+                                                                          request_read: tuple) -> None:
+    reqs = [q.request for q in check_paste(text, both).requests if q.request.source.startswith("sdk:")]
+    assert [(r.method, r.url, r.body) for r in reqs] == [request_read]
+
+
+def test_a_ruby_chain_with_a_call_given_values_two_steps_back_is_still_read(both: SpecSet) -> None:
+    # Stripe::Customer.retrieve('cus_1').sources.list: the id given to the first call in the chain
+    # is the customer's (read as the customer's URL), and the rest of the chain does not stop the reading.
+    text = "Stripe::Customer.retrieve('cus_1').sources.list(limit: 3)"
+    urls = [q.request.url for q in check_paste(text, both).requests if q.request.source == "sdk:ruby"]
+    assert urls and all(u.startswith("https://api.stripe.com/v1/customers/cus_1") for u in urls)
