@@ -1117,3 +1117,20 @@ def test_a_js_url_built_by_a_chain_of_concatenations_is_followed_only_so_far(bri
     text = "\n".join(lines) + f"\nfetch(p{links} + '/v0/customers', {{headers: {{'Api-Key': k}}}})"
     r = one_request(check_paste(text, bridge_specs))
     assert (r.request.url, label(r), pairs(r.findings)) == (url, "GET /v0/customers", [])
+
+
+@pytest.mark.parametrize("headers, findings", [
+    # Headers from a variable or call the paste does not show may hold the key: not claimed missing,
+    # as for fetch, axios, requests and Guzzle...
+    ("$headers", []),
+    ("get_headers()", []),
+    ("[$auth, 'Accept: application/json']", []),
+    ("['Api-Key: ' . $key]", []),
+    # ...but a literal list without it is all there is.
+    ("['Accept: application/json']", [("auth_missing", "Api-Key")]),
+])
+def test_php_curl_headers_made_at_run_time_are_not_claimed_missing(bridge_specs, headers: str, findings) -> None:
+    for text in (f"curl_setopt($ch, CURLOPT_URL, '{_CAP_URL}');\ncurl_setopt($ch, CURLOPT_HTTPHEADER, {headers});",
+                 f"curl_setopt_array($ch, [CURLOPT_URL => '{_CAP_URL}', CURLOPT_HTTPHEADER => {headers}]);"):
+        r = one_request(check_paste(text, bridge_specs))
+        assert (label(r), pairs(r.findings)) == ("GET /v0/customers", findings), text
