@@ -1126,11 +1126,24 @@ def test_a_js_url_built_by_a_chain_of_concatenations_is_followed_only_so_far(bri
     ("get_headers()", []),
     ("[$auth, 'Accept: application/json']", []),
     ("['Api-Key: ' . $key]", []),
-    # ...but a literal list without it is all there is.
+    # ...but a literal list without it is all there is, whatever its values.
     ("['Accept: application/json']", [("auth_missing", "Api-Key")]),
+    ("['X-Trace: ' . $id]", [("auth_missing", "Api-Key")]),
 ])
 def test_php_curl_headers_made_at_run_time_are_not_claimed_missing(bridge_specs, headers: str, findings) -> None:
     for text in (f"curl_setopt($ch, CURLOPT_URL, '{_CAP_URL}');\ncurl_setopt($ch, CURLOPT_HTTPHEADER, {headers});",
                  f"curl_setopt_array($ch, [CURLOPT_URL => '{_CAP_URL}', CURLOPT_HTTPHEADER => {headers}]);"):
         r = one_request(check_paste(text, bridge_specs))
         assert (label(r), pairs(r.findings)) == ("GET /v0/customers", findings), text
+
+
+def test_php_curl_without_a_header_option_sends_none_and_headers_after_a_run_time_one_are_read(bridge_specs) -> None:
+    base = f"curl_setopt($ch, CURLOPT_URL, '{_CAP_URL}');\n"
+    r = one_request(check_paste(base, bridge_specs))
+    assert pairs(r.findings) == [("auth_missing", "Api-Key")]
+    body = ("curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode(['type' => 'individual', 'first_name' => 'Jo', "
+            "'last_name' => 'Li', 'email' => 5]));")
+    text = base + f"curl_setopt($ch, CURLOPT_HTTPHEADER, [$auth, 'Content-Type: application/json']);\n{body}"
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.header("content-type"), label(r), pairs(r.findings)) == (
+        "application/json", "POST /v0/customers", [("wrong_type", "email")])
