@@ -293,3 +293,15 @@ def test_a_value_is_read_from_where_it_starts_up_to_where_the_paste_block_stops(
     assert read_value('[1] {"a": 1}', 4) == ({"a": 1}, 12, set())  # not the value before it
     text = "{a: 1\n```\nmore}"
     assert read_value(text, 0, text.index("```")) == ({"a": 1}, text.index("```"), {"literal", "cut_off"})
+
+
+def test_a_computed_value_runs_to_the_comma_brace_bracket_or_line_end_that_closes_it() -> None:
+    # Any letter (X, ., +, spaces) is part of a computed value: only a top-level `,` `}` `]` or a
+    # line end closes it, so the keys after it are still read.
+    text = ('{type: "invalid_request_error", message: prefix + MAX_LEN_MSG, ids: [a.X, b.Y], code: errs.X\n'
+            ' param: "x"}')
+    got, end, liberties = read_value(text, 0)
+    assert got == {"type": "invalid_request_error", "message": "prefix + MAX_LEN_MSG", "ids": ["a.X", "b.Y"],
+                   "code": "errs.X", "param": "x"}
+    assert {k for k, v in got.items() if isinstance(v, Unresolved)} == {"message", "code"}
+    assert (end, liberties) == (len(text), {"literal"})

@@ -1070,3 +1070,80 @@ def test_a_url_bound_earlier_is_read_and_body_values_known_only_at_run_time_are_
     # object and a list in the spec): only the literal 5 is judged.
     r = one_request(check_paste(text, bridge_specs))
     assert (r.request.url, label(r), pairs(r.findings)) == (_BC, "POST /v0/customers", [("wrong_type", "email")])
+
+
+@pytest.mark.parametrize("text, url", [
+    # A Python f-string bound earlier is the URL called: read in full when it names no variable...
+    (f"url = f'{_BC}'\nrequests.get(url, headers={{'Accept': 'application/json'}})", _BC),
+    (f'url = f"{_BC}"\nrequests.get(url, headers={{"Accept": "application/json"}})', _BC),
+    # ...and with its base made at run time, the path still names the endpoint.
+    ("url = f'{BASE}/v0/customers'\nrequests.get(url, headers={'Accept': 'application/json'})", "{var}/v0/customers"),
+])
+def test_a_python_f_string_url_bound_earlier_is_the_url_called(bridge_specs, text: str, url: str) -> None:
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.url, label(r), pairs(r.findings)) == (url, "GET /v0/customers", [("auth_missing", "Api-Key")])
+
+
+@pytest.mark.parametrize("header, findings", [
+    # A header is split at its first colon: a value holding colons is still the Api-Key's value.
+    ("'Api-Key: sk:test:abc'", [("secret_exposed", "Api-Key")]),
+    ("'Api-Key:k'", []),  # no space after the colon: still the Api-Key header
+    ("'Accept: application/json'", [("auth_missing", "Api-Key")]),
+])
+def test_php_curl_headers_are_split_at_their_first_colon(bridge_specs, header: str, findings) -> None:
+    text = (f"curl_setopt($ch, CURLOPT_URL, '{_CAP_URL}');\n"
+            f"curl_setopt($ch, CURLOPT_HTTPHEADER, [{header}, 'X-Trace: a:b']);")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), pairs(r.findings)) == ("GET /v0/customers", findings)
+
+
+@pytest.mark.parametrize("computed", ["'Jo' + suffix", "'Jo' ? a : b", "'Jo' ?? nick", "'Jo' || nick", "'Jo' && nick"])
+def test_a_js_field_that_starts_with_a_string_but_is_an_expression_is_a_run_time_value(bridge_specs, computed) -> None:
+    # `'Jo' ? a : b`, `'Jo' ?? nick`...: a value known only at run time; the rest of the body is still judged.
+    text = (f"fetch('{_BC}', {{method: 'POST', headers: {{'Api-Key': k, 'Content-Type': 'application/json', "
+            f"'Idempotency-Key': idem}}, body: JSON.stringify({{type: 'individual', first_name: {computed}, "
+            "last_name: 'Li', email: 5})})")
+    r = one_request(check_paste(text, bridge_specs))
+    assert (label(r), pairs(r.findings)) == ("POST /v0/customers", [("wrong_type", "email")])
+
+
+@pytest.mark.parametrize("links, url", [
+    (1, _CAP_URL),
+    (2, "{var}/v0/customers"),  # each `'' + name` costs two of the reader's five levels: not followed
+    (6, "{var}/v0/customers"),
+])
+def test_a_js_url_built_by_a_chain_of_concatenations_is_followed_only_so_far(bridge_specs, links: int, url: str) -> None:
+    lines = ["const p0 = 'https://api.bridge.xyz';"] + [f"const p{k} = '' + p{k - 1};" for k in range(1, links + 1)]
+    text = "\n".join(lines) + f"\nfetch(p{links} + '/v0/customers', {{headers: {{'Api-Key': k}}}})"
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.url, label(r), pairs(r.findings)) == (url, "GET /v0/customers", [])
+
+
+@pytest.mark.parametrize("headers, findings", [
+    # Headers from a variable or call the paste does not show may hold the key: not claimed missing,
+    # as for fetch, axios, requests and Guzzle...
+    ("$headers", []),
+    ("get_headers()", []),
+    ("[$auth, 'Accept: application/json']", []),
+    ("['Api-Key: ' . $key]", []),
+    # ...but a literal list without it is all there is, whatever its values.
+    ("['Accept: application/json']", [("auth_missing", "Api-Key")]),
+    ("['X-Trace: ' . $id]", [("auth_missing", "Api-Key")]),
+])
+def test_php_curl_headers_made_at_run_time_are_not_claimed_missing(bridge_specs, headers: str, findings) -> None:
+    for text in (f"curl_setopt($ch, CURLOPT_URL, '{_CAP_URL}');\ncurl_setopt($ch, CURLOPT_HTTPHEADER, {headers});",
+                 f"curl_setopt_array($ch, [CURLOPT_URL => '{_CAP_URL}', CURLOPT_HTTPHEADER => {headers}]);"):
+        r = one_request(check_paste(text, bridge_specs))
+        assert (label(r), pairs(r.findings)) == ("GET /v0/customers", findings), text
+
+
+def test_php_curl_without_a_header_option_sends_none_and_headers_after_a_run_time_one_are_read(bridge_specs) -> None:
+    base = f"curl_setopt($ch, CURLOPT_URL, '{_CAP_URL}');\n"
+    r = one_request(check_paste(base, bridge_specs))
+    assert pairs(r.findings) == [("auth_missing", "Api-Key")]
+    body = ("curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode(['type' => 'individual', 'first_name' => 'Jo', "
+            "'last_name' => 'Li', 'email' => 5]));")
+    text = base + f"curl_setopt($ch, CURLOPT_HTTPHEADER, [$auth, 'Content-Type: application/json']);\n{body}"
+    r = one_request(check_paste(text, bridge_specs))
+    assert (r.request.header("content-type"), label(r), pairs(r.findings)) == (
+        "application/json", "POST /v0/customers", [("wrong_type", "email")])

@@ -677,8 +677,14 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         method = custom.upper()
     headers: list[tuple[str, str]] = []
     hv = _php_value(opts.get("CURLOPT_HTTPHEADER", ""), env)
+    # Headers from a variable or call not bound in the paste ($headers, get_headers()), or a list
+    # item that is one ([$auth]): they may hold the key, so missing auth is not claimed.
+    headers_known = "CURLOPT_HTTPHEADER" not in opts or isinstance(hv, list)
     if isinstance(hv, list):
         for h in hv:
+            if isinstance(h, Unresolved) and ":" not in h:
+                headers_known = False
+                continue
             name, _, val = str(h).partition(":")
             headers.append((name.strip(), val.strip()))
     body = None
@@ -694,7 +700,7 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         if method == "GET":
             method = "POST"
     yield first, last, PastedRequest(method=method, url=url, headers=headers, body=body, body_value=value,
-                                     source="php")
+                                     source="php", headers_known=headers_known)
 
 
 def _php_assignments(text: str) -> dict[str, str]:
