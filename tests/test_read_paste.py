@@ -508,6 +508,9 @@ def test_each_github_errors_entry_keeps_the_responses_docs_link_and_request_id()
     ("Body is too long (maximum is 65536 characters)", "body"),  # the sentence capitalised it
     ("body is too long (maximum is 65536 characters)", "body"),
     ("URL is too long", "URL"),  # an all-capitals name is kept as written
+    # The sentence's full stop is not part of the name.
+    ("Received unknown parameter: payment_method_configuration. Did you mean payment_method_types?",
+     "payment_method_configuration"),
 ])
 def test_a_field_capitalised_at_the_start_of_an_error_sentence_is_named_as_the_api_spells_it(text: str, param: str) -> None:
     assert [e.param for _, e in read_paste(text).errors] == [param]
