@@ -490,3 +490,89 @@ def test_indented_curl_verbose_lines_give_the_request_with_its_headers() -> None
     req = read_paste(text).requests[-1]
     assert (req.method, req.url, req.headers) == (
         "POST", "https://api.bridge.xyz/v0/customers", [("Host", "api.bridge.xyz"), ("Api-Key", "sk-test")])
+
+
+# --- Fresh-sample survivors (seed 5): errors read as data and as text. ---
+
+def test_each_github_errors_entry_keeps_the_responses_docs_link_and_request_id() -> None:
+    text = ('{"message": "Validation Failed", "request_id": "req_9b2f", "documentation_url": '
+            '"https://docs.github.com/rest/issues", "errors": [{"resource": "Issue", "field": "title", '
+            '"code": "missing_field"}, {"resource": "Issue", "field": "body", "code": "custom", '
+            '"message": "body is too long"}]}')
+    assert [(e.param, e.message, e.request_id, e.docs_url) for _, e in read_paste(text).errors] == [
+        ("title", "Validation Failed: Issue.title is missing_field", "req_9b2f", "https://docs.github.com/rest/issues"),
+        ("body", "body is too long", "req_9b2f", "https://docs.github.com/rest/issues")]
+
+
+@pytest.mark.parametrize("text, param", [
+    ("Body is too long (maximum is 65536 characters)", "body"),  # the sentence capitalised it
+    ("body is too long (maximum is 65536 characters)", "body"),
+    ("URL is too long", "URL"),  # an all-capitals name is kept as written
+    # The sentence's full stop is not part of the name.
+    ("Received unknown parameter: payment_method_configuration. Did you mean payment_method_types?",
+     "payment_method_configuration"),
+])
+def test_a_field_capitalised_at_the_start_of_an_error_sentence_is_named_as_the_api_spells_it(text: str, param: str) -> None:
+    assert [e.param for _, e in read_paste(text).errors] == [param]
+
+
+@pytest.mark.parametrize("text, errors", [
+    # A message with a docs link (Stripe's doc_url) or the parameter it is about is an error by itself.
+    ('{"message": "Invalid email", "doc_url": "https://stripe.com/docs/error-codes/email-invalid"}',
+     [(None, None, None, None, "Invalid email", None)]),
+    ('{"message": "Invalid email", "param": "email"}', [(None, None, "email", None, "Invalid email", None)]),
+    # A message alone is not.
+    ('{"message": "hello"}', []),
+])
+def test_a_message_with_a_docs_link_or_a_param_is_an_error(text: str, errors: list[tuple]) -> None:
+    assert _errors(text) == errors
+
+
+def test_json_held_in_an_error_message_is_read_down_to_the_walk_depth() -> None:
+    from bridgebot.check.readers.errors import MAX_WALK_DEPTH, errors_in
+
+    held = '{"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}'
+
+    def messages(levels: int) -> list:
+        value: object = {"type": "api_error", "message": held}
+        for _ in range(levels):
+            value = [value]
+        return [e.message for e in errors_in(value)]
+
+    # The JSON in the message is two levels below the error holding it: read while within the depth,
+    # else the message is said as written.
+    assert messages(MAX_WALK_DEPTH - 2) == ["Not Found"]
+    assert messages(MAX_WALK_DEPTH - 1) == [held]
+
+
+@pytest.mark.parametrize("text, request_id", [
+    ("Request req_AbC123: Received unknown parameter: emial\nthanks for looking", "req_AbC123"),
+    ("Received unknown parameter: emial (request-id: req_AbC123)\nthanks for looking", "req_AbC123"),
+    # On another line: not this error's.
+    ("Request req_AbC123: ok\nReceived unknown parameter: emial\nthanks", None),
+    ("Received unknown parameter: emial\nRequest req_AbC123: ok", None),
+])
+def test_a_request_id_on_an_error_line_is_that_errors(text: str, request_id) -> None:
+    assert [(e.param, e.request_id) for _, e in read_paste(text).errors] == [("emial", request_id)]
+
+
+@pytest.mark.parametrize("statuses", ['"status": 402', '"statusCode": 402', '"status_code": 402',
+                                      '"status": "error", "statusCode": 402', '"status": 402, "statusCode": 500'])
+def test_the_status_beside_a_stripe_error_wrapper_is_the_errors_status(statuses: str) -> None:
+    # The first of status, statusCode, status_code that is a number ("status": "error" is none).
+    text = (f'{{{statuses}, "error": {{"type": "card_error", "message": "Your card was declined.", '
+            '"code": "card_declined"}}')
+    assert _errors(text) == [(402, "card_declined", None, "card_error", "Your card was declined.", None)]
+
+
+def test_a_status_word_before_a_numeric_status_code_does_not_hide_it() -> None:
+    # Express/JSend style: "status" says "error", "statusCode" has the number (the status was lost).
+    text = '{"status": "error", "statusCode": 422, "code": "invalid_parameters", "message": "Invalid parameters"}'
+    assert _errors(text) == [(422, "invalid_parameters", None, None, "Invalid parameters", None)]
+
+
+def test_raw_http_lines_quoted_with_a_bare_angle_bracket_give_the_request_and_headers() -> None:
+    text = ">POST /v0/customers HTTP/1.1\n>Host: api.bridge.xyz\n>Api-Key: k\n>\n"
+    (req,) = read_paste(text).requests
+    assert (req.method, req.url, req.headers) == (
+        "POST", "https://api.bridge.xyz/v0/customers", [("Host", "api.bridge.xyz"), ("Api-Key", "k")])

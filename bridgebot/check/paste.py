@@ -617,7 +617,9 @@ def error_from_json(value: Any) -> PastedError | None:
     """Read an API error body (Bridge, Stripe, GitHub and common shapes); None if it is not one."""
     if not isinstance(value, dict):
         return None
-    status = _int(value.get("status") or value.get("statusCode") or value.get("status_code"))
+    # The first that is a number: {"status": "error", "statusCode": 422} is a 422.
+    status = next((s for s in map(_int, (value.get("status"), value.get("statusCode"), value.get("status_code")))
+                   if s), None)
     inner = value.get("error")
     if isinstance(inner, dict) and ("message" in inner or "code" in inner or "type" in inner):
         # Stripe: {"error": {"code", "message", "param", "type", "request_log_url"}}
