@@ -571,6 +571,16 @@ def test_a_status_word_before_a_numeric_status_code_does_not_hide_it() -> None:
     assert _errors(text) == [(422, "invalid_parameters", None, None, "Invalid parameters", None)]
 
 
+def test_a_status_word_beside_a_wrapped_error_does_not_hide_its_status_code() -> None:
+    # The same shape with Stripe's error object inside: the walker of nested errors read the word too.
+    text = ('{"status": "error", "statusCode": 422, "error": {"type": "invalid_request_error", '
+            '"code": "parameter_missing", "param": "amount", "message": "Missing required param: amount."}}')
+    assert [e[:3] for e in _errors(text)] == [(422, "parameter_missing", "amount")]
+    # A word alone leaves the status unknown; a number after several words is still found.
+    text = '{"status": "failed", "http_status": "bad", "httpStatus": 409, "message": "Conflict", "code": "conflict", "type": "x"}'
+    assert [e[0] for e in _errors(text)] == [409]
+
+
 def test_raw_http_lines_quoted_with_a_bare_angle_bracket_give_the_request_and_headers() -> None:
     text = ">POST /v0/customers HTTP/1.1\n>Host: api.bridge.xyz\n>Api-Key: k\n>\n"
     (req,) = read_paste(text).requests

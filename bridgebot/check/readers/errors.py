@@ -86,9 +86,10 @@ def errors_in(value: Any, status: int | None = None, depth: int = 0,
     if not isinstance(value, dict):
         return []
     code = value.get("code")
-    status = _int(value.get("status") or value.get("statusCode") or value.get("status_code")
-                  or value.get("http_status") or value.get("httpStatus")
-                  or (code if isinstance(code, int) else None)) or status
+    # The first that is a number: {"status": "error", "statusCode": 422, "error": {…}} is a 422.
+    status = next((s for s in map(_int, (value.get("status"), value.get("statusCode"), value.get("status_code"),
+                                         value.get("http_status"), value.get("httpStatus"),
+                                         code if isinstance(code, int) else None)) if s), None) or status
     if _is_entry(value):
         return [_entry(value, None, status)]
     msg = _message(value)
