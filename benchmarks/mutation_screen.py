@@ -19,8 +19,11 @@ runs past ``--timeout`` seconds is stopped and counted killed, as mutmut counts 
 
 Run it from inside ``mutants/`` (where mutmut made the copies and its stats) with the environment
 ``benchmarks/mutation.py`` gives mutmut: BRIDGEBOT_NO_SLACK_SERVER=1, BRIDGEBOT_SHARED_SPECS,
-BRIDGEBOT_TEST_CACHE_DIR. Results are appended to ``--out`` one line a mutant
-(``killed NAME TEST`` / ``survived NAME`` / ``untested NAME``); a second run skips the names
+BRIDGEBOT_TEST_CACHE_DIR. A test file written after mutmut's stats run (so not in
+mutmut-stats.json) is collected when named in ``--tests``, and its tests are run against every
+mutant screened. Results are appended to ``--out`` one line a mutant
+(``killed NAME HASH TEST`` / ``survived NAME HASH`` / ``untested NAME HASH``, HASH
+being mutmut's hash of the function's text); a second run skips the names
 already there, so a long screen can be stopped and resumed.
 """
 
@@ -33,6 +36,7 @@ import os
 import signal
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -46,11 +50,14 @@ def _on_alarm(signum, frame):  # noqa: ARG001
     raise MutantTimeout("the mutant ran past the screen's timeout")
 
 
-def mutant_names(root: Path) -> list[str]:
-    """Every mutant mutmut made, from the .meta files beside its copies."""
-    names: list[str] = []
+def mutant_names(root: Path) -> dict[str, str]:
+    """Every mutant mutmut made, with the hash of its function's text as mutmut recorded it (a
+    verdict holds only while the function is unchanged), from the .meta files beside its copies."""
+    names: dict[str, str] = {}
     for meta in sorted((root / "bridgebot").rglob("*.py.meta")):
-        names.extend(json.loads(meta.read_text())["exit_code_by_key"])
+        made = json.loads(meta.read_text())
+        for name in made["exit_code_by_key"]:
+            names[name] = made["hash_by_function_name"].get(function_of(name).rpartition(".")[2], "-")
     return names
 
 
@@ -62,10 +69,12 @@ def function_of(mutant: str) -> str:
 class Screen:
     """A pytest plugin that replaces the test loop with the screen."""
 
-    def __init__(self, mutants: list[str], covering: dict[str, list[str]], out: Path,
+    def __init__(self, mutants: dict[str, str], covering: dict[str, list[str]], known: set[str], out: Path,
                  max_test_seconds: float, timeout: float):
         self.mutants = mutants
         self.covering = covering
+        self.known = known  # every test mutmut's stats run saw
+        self.new_tests: list[str] = []
         self.out = out
         self.max_test_seconds = max_test_seconds
         self.timeout = timeout
@@ -102,9 +111,17 @@ class Screen:
 
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         items = {item.nodeid: item for item in session.items}
+        self.new_tests = [nid for nid in items if nid not in self.known]
+        if self.new_tests:
+            print(f"{len(self.new_tests)} tests are not in mutmut-stats.json (newer than it): "
+                  "each is run against every mutant", file=sys.stderr)
         done = set()
         if self.out.exists():
-            done = {line.split()[1] for line in self.out.read_text().splitlines() if len(line.split()) > 1}
+            # A verdict on the function's text of today, not a poisoned run's.
+            for line in self.out.read_text().splitlines():
+                verdict, name, digest, *_ = line.split(maxsplit=3) + ["", "", ""]
+                if verdict != "poisoned" and self.mutants.get(name) == digest:
+                    done.add(name)
         clean_time: dict[str, float] = {}
         clean_ok: dict[str, bool] = {}
 
@@ -118,15 +135,17 @@ class Screen:
             return clean_ok[nid]
 
         with self.out.open("a") as out:
-            for k, name in enumerate(self.mutants, 1):
+            for k, (name, digest) in enumerate(self.mutants.items(), 1):
                 if name in done:
                     continue
                 tests = [nid for nid in self.covering.get(function_of(name), ()) if nid in items]
+                # Tests newer than mutmut's stats (written since) may cover it too: run them all.
+                tests += [nid for nid in self.new_tests if nid not in tests]
                 tests = [nid for nid in tests if clean(nid) and clean_time[nid] <= self.max_test_seconds]
                 tests.sort(key=lambda nid: clean_time[nid])
-                verdict = f"untested {name}"
+                verdict = f"untested {name} {digest}"
                 if tests:
-                    verdict = f"survived {name}"
+                    verdict = f"survived {name} {digest}"
                     for nid in tests:
                         self._set(name)
                         passed = self._run(items[nid], self.timeout)
@@ -136,12 +155,12 @@ class Screen:
                                 # The test fails on the original code now: a mutant left state
                                 # behind (a cache, a module global). No verdict can be trusted
                                 # after that; stop and say which.
-                                out.write(f"poisoned {name} {nid}\n")
+                                out.write(f"poisoned {name} {digest} {nid}\n")
                                 out.flush()
                                 print(f"stopped: {nid} fails on the original code after {name}",
                                       file=sys.stderr)
                                 return True
-                            verdict = f"killed {name} {nid}"
+                            verdict = f"killed {name} {digest} {nid}"
                             break
                 out.write(verdict + "\n")
                 out.flush()
@@ -153,7 +172,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("patterns", nargs="+", help="mutant names or fnmatch patterns, or @FILE of names")
     ap.add_argument("--out", type=Path, required=True, help="results, appended (a re-run resumes)")
-    ap.add_argument("--tests", nargs="*", default=["tests"], help="test files to collect (default: tests)")
+    ap.add_argument("--tests", nargs="*",
+                    help="test files to collect (default: mutmut's test selection in pyproject.toml); "
+                         "a test not in mutmut-stats.json (written since) is run against every mutant")
     ap.add_argument("-k", dest="keyword", help="pytest -k expression to narrow the tests")
     ap.add_argument("--max-test-seconds", type=float, default=2.0,
                     help="leave out tests slower than this in the clean run (default 2)")
@@ -163,7 +184,9 @@ def main() -> int:
     stats = root / "mutmut-stats.json"
     if not stats.exists():
         sys.exit("run from inside mutants/, after mutmut made its stats (benchmarks/mutation.py does)")
-    covering = json.loads(stats.read_text())["tests_by_mangled_function_name"]
+    recorded = json.loads(stats.read_text())
+    covering = recorded["tests_by_mangled_function_name"]
+    known = set(recorded["duration_by_test"])
     every = mutant_names(root)
     wanted: list[str] = []
     for pattern in args.patterns:
@@ -171,15 +194,17 @@ def main() -> int:
             wanted.extend(line.split()[0] for line in Path(pattern[1:]).read_text().splitlines() if line.strip())
         else:
             wanted.extend(fnmatch.filter(every, pattern))
-    wanted = list(dict.fromkeys(wanted))
+    wanted = {name: every[name] for name in dict.fromkeys(wanted) if name in every}
     if not wanted:
         sys.exit("no mutant matches " + " ".join(args.patterns))
     print(f"screening {len(wanted)} mutants", file=sys.stderr)
-    pytest_args = ["-q", "-p", "no:randomly", "-p", "no:cacheprovider", *args.tests]
+    tests = args.tests or tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mutmut"][
+        "pytest_add_cli_args_test_selection"]
+    pytest_args = ["-q", "-p", "no:randomly", "-p", "no:cacheprovider", *tests]
     if args.keyword:
         pytest_args += ["-k", args.keyword]
     os.environ.setdefault("BRIDGEBOT_NO_SLACK_SERVER", "1")
-    screen = Screen(wanted, covering, args.out, args.max_test_seconds, args.timeout)
+    screen = Screen(wanted, covering, known, args.out, args.max_test_seconds, args.timeout)
     pytest.main(pytest_args, plugins=[screen])
     return 0
 
