@@ -836,7 +836,17 @@ _NO_CREDENTIALS = "No credentials: this endpoint needs "
     ("/q?apikey=k", [], None, [
         ("unknown_param", "apikey", "Unknown query parameter `apikey`."),
         ("auth_missing", "api_key", _NO_CREDENTIALS + "an `api_key` query.")]),
+    # Only the key's own name with a value sends it: not a longer name holding it, not an empty value.
+    ("/q?my_api_key=k", [], None, [
+        ("unknown_param", "my_api_key", "Unknown query parameter `my_api_key`."),
+        ("auth_missing", "api_key", _NO_CREDENTIALS + "an `api_key` query.")]),
+    ("/q?api_key=", [], None, [("auth_missing", "api_key", _NO_CREDENTIALS + "an `api_key` query.")]),
+    ("/q?page=2&api_key=k#top", [], None, [("unknown_param", "page", "Unknown query parameter `page`.")]),
     ("/c", [("Cookie", "theme=dark; session=abc")], None, []),
+    ("/c", [("Cookie", "theme=dark; oldsession=abc")], None, [
+        ("auth_missing", "session", _NO_CREDENTIALS + "an `session` cookie.")]),
+    ("/c", [("Cookie", "session=; theme=dark")], None, [
+        ("auth_missing", "session", _NO_CREDENTIALS + "an `session` cookie.")]),
     ("/c", [("Cookie", "theme=dark")], None, [("auth_missing", "session", _NO_CREDENTIALS + "an `session` cookie.")]),
     ("/d", [("Authorization", "Digest username=a")], None, []),
     ("/d", [], None, [("auth_missing", "Authorization", _NO_CREDENTIALS + "digestAuth (http).")]),
@@ -882,6 +892,17 @@ def test_each_security_scheme_is_found_or_named(auth_specs, path, headers, basic
             alternatives = f.message.rstrip(".").split(" expects ")[-1].split(" needs ")[-1]
             assert (f.location, f.expected, f.actual) == (
                 "header", alternatives.split(" or "), f.field if f.kind == "auth_invalid" else None)
+
+
+@pytest.mark.parametrize("query, said", [
+    ({"api_key": "k"}, []),
+    ({"api_key": Unresolved("key")}, []),  # a key from a variable is still sent
+    ({"apiKey": "k"}, [("unknown_param", "apiKey"), ("auth_missing", "api_key")]),
+])
+def test_a_query_key_given_to_sdk_code_as_data_is_sent(auth_specs, query, said) -> None:
+    # SDK readers hand query parameters over as data (query_value), not in the URL.
+    req = PastedRequest("GET", "https://api.t.test/q", query_value=query, source="sdk")
+    assert [(f.kind, f.field) for f in check_request(req, auth_specs).findings] == said
 
 
 @pytest.mark.parametrize("method, url, label, findings", [

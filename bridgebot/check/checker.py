@@ -207,11 +207,15 @@ def check_request(req: PastedRequest, specs: SpecSet) -> RequestReport:
 
 # --- parameters -------------------------------------------------------------------------------
 
+def _query_text(url: str) -> str:
+    """The query string of a pasted URL (between ``?`` and any ``#``)."""
+    return url.split("?", 1)[1].split("#", 1)[0] if "?" in url else ""
+
+
 def _check_params(op: Operation, req: PastedRequest, path_values: dict[str, str],
                   headers_shown: bool = True) -> list[Finding]:
     out: list[Finding] = []
-    query_text = req.url.split("?", 1)[1].split("#", 1)[0] if "?" in req.url else ""
-    pairs = parse_pairs(query_text)
+    pairs = parse_pairs(_query_text(req.url))
     query, bad_keys = decode_form(pairs)
     if req.query_value:
         query.update({k: v for k, v in req.query_value.items() if not isinstance(v, Unresolved)})
@@ -302,9 +306,14 @@ def _scheme_present(s: SecurityScheme, req: PastedRequest) -> bool:
             v = req.header(s.param_name or "")
             return v is not None and not _PLACEHOLDER_AUTH.match(v)
         if s.location == "query":
-            return f"{s.param_name}=" in req.url
+            # The key's own name with a value: `?my_api_key=k` does not send `api_key`.
+            sent: dict[str, Any] = dict(parse_pairs(_query_text(req.url)))
+            if req.query_value:
+                sent.update(req.query_value)
+            return sent.get(s.param_name or "") not in (None, "")
         if s.location == "cookie":
-            return (req.header("cookie") or "").find(f"{s.param_name}=") >= 0
+            pairs = (part.partition("=") for part in (req.header("cookie") or "").split(";"))
+            return any(name.strip() == s.param_name and value.strip() for name, eq, value in pairs if eq)
     if s.type == "http":
         auth = (req.header("authorization") or "").strip()
         if s.scheme == "basic":
