@@ -47,7 +47,7 @@ def test_every_code_says_what_it_means_and_the_fix() -> None:
             # A code two APIs share (Bridge's and GitHub's `invalid`) reads as the first catalog says.
             assert codes()[code].meaning in (explanation or ""), code
             info = codes()[code]
-            if info.kind and not info.kind.startswith("auth"):
+            if info.kind:  # an auth code too: its words ("secret_key_required") do not decide
                 assert [f.kind for f in findings] == [info.kind], code
             elif info.kind is None:
                 assert findings == [], code
@@ -223,7 +223,7 @@ def test_each_apis_codes_give_the_finding_and_the_words_of_its_file(name: str) -
     for code, info in (raw.get("codes") or {}).items():
         findings, explanation = explain_error(PastedError(code=str(code), param="x"), None, True, api_codes=cat.codes)
         assert explanation == f"{info['meaning']} {info.get('fix') or ''}".strip(), (name, code)
-        if info["kind"] and not info["kind"].startswith("auth"):
+        if info["kind"]:
             assert [f.kind for f in findings] == [info["kind"]], (name, code)
         elif info["kind"] is None:
             assert findings == [], (name, code)
@@ -330,11 +330,21 @@ _REFUSED = ("The API refused the key: check it belongs to this environment (sand
      [("auth_invalid", "header", "", "API key is invalid")], "own words"),
     (dict(status=403, code="bad_key", message="No API key provided"), {"bad_key": ("auth_invalid", "own words")},
      [("auth_missing", "header", "", "No API key provided")], "own words"),
+    # An API's auth code whose message says neither: the code's kind, not the words of its name
+    # (Stripe's secret_key_required, with Stripe's own message: a publishable key was sent).
+    (dict(status=401, code="secret_key_required",
+          message="This API call cannot be made with a publishable API key. Please use a secret API key."),
+     {"secret_key_required": ("auth_invalid", "A publishable key was used.")},
+     [("auth_invalid", "header", "", "This API call cannot be made with a publishable API key. Please use a "
+                                     "secret API key.")], "A publishable key was used."),
+    # An unknown code on a 401 whose message says neither: the code's own words.
+    (dict(status=401, code="api_key_missing", message="Access denied."), None,
+     [("auth_missing", "header", "", "Access denied.")], _NO_KEY),
     # Past 1,000 characters the message is cut there.
     (dict(status=400, code="invalid_parameters", message="y" * 1200), None,
      [("invalid_format", "body", "", "y" * 1000)], codes()["invalid_parameters"].explanation),
 ], ids=["402", "own-template-missing", "401-missing-code", "401-generic-code", "403-own-missing-code-invalid",
-        "403-own-invalid-code-missing", "long-message"])
+        "403-own-invalid-code-missing", "own-auth-code-plain-message", "unknown-code-words", "long-message"])
 def test_an_errors_auth_finding_and_explanation(error, api_codes, findings, explanation) -> None:
     from types import SimpleNamespace
 

@@ -18,6 +18,10 @@ ERROR_CODES: dict[str, tuple[str | None, str]] = {code: (info.kind, info.explana
 _MESSAGE_RULES: list[tuple[re.Pattern[str], str]] = [(r.pattern, r.kind) for r in fallback_rules() if r.kind]
 
 
+_SAYS_MISSING = re.compile(r"(?i)missing|did not provide|no api.key|not provided|required")
+_SAYS_REFUSED = re.compile(r"(?i)invalid|incorrect|expired|revoked|not valid|bad credentials|unauthori[sz]ed")
+
+
 def explain_error(error: PastedError, operation: Operation | None, request_had_auth: bool | None,
                   api_codes: dict[str, CodeInfo] | None = None) -> tuple[list[Finding], str | None]:
     """Findings for an error response, and a sentence on what it means.
@@ -49,8 +53,19 @@ def explain_error(error: PastedError, operation: Operation | None, request_had_a
     if error.kind in ("auth_missing", "auth_invalid"):
         pass  # the API's own wording said which (a restricted key "does not have the required permissions")
     elif error.status == 401 or auth_field or kind in ("auth_missing", "auth_invalid"):
-        says_missing = re.search(r"(?i)missing|did not provide|no api.key|not provided|required", message + " " + code)
-        kind = "auth_missing" if says_missing or (request_had_auth is False and not message) else "auth_invalid"
+        # What the message says decides; then the kind the API gives its code (Stripe's
+        # `secret_key_required` is a publishable key sent, not a missing one: its name is no clue);
+        # then an unknown code's own words.
+        code_kind = known[0] if known is not None and known[0] in ("auth_missing", "auth_invalid") else None
+        if _SAYS_MISSING.search(message):
+            kind = "auth_missing"
+        elif _SAYS_REFUSED.search(message):
+            kind = "auth_invalid"
+        elif code_kind:
+            kind = code_kind
+        else:
+            kind = "auth_missing" if _SAYS_MISSING.search(code) or (request_had_auth is False and not message) \
+                else "auth_invalid"
         if known is None or known[0] in (None, "invalid_format", "missing_required"):
             explanation = ("No API key reached the API: send it in the documented header." if kind == "auth_missing"
                            else "The API refused the key: check it belongs to this environment (sandbox keys "
