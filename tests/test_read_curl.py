@@ -8,6 +8,7 @@ import pytest
 
 from bridgebot.check import check_paste
 from bridgebot.check.curl import PasteError, parse_curl, tokenize
+from bridgebot.check.paste import read_paste
 
 
 @pytest.mark.parametrize(
@@ -182,3 +183,31 @@ def test_a_json_body_from_a_heredoc_is_the_body() -> None:
     assert (r.method, r.body, r.notes) == ("POST", '{"a": 1}', [])
     r = parse_curl("curl https://h/v0/x -d @-", stdin="a=1\n")
     assert (r.method, r.body, r.notes) == ("POST", "a=1", [])
+
+
+_HEREDOC_CURL = ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' "
+                 "-H 'Content-Type: application/json' -d @- <<EOF\n")
+
+
+@pytest.mark.parametrize("after, body, note", [
+    # No closing EOF: the shell reads the body to the end of its input; here the JSON value ends it,
+    # so the response pasted after it is still read as the error.
+    ('{"type": "individual"}\n\nResponse:\n{"code": "invalid_parameters", "message": "email is invalid"}\n',
+     '{"type": "individual"}', "the heredoc has no closing `EOF` line: its body is read as the JSON after it"),
+    # A body that is not JSON (or broken JSON) runs to the end of the code block, or of the message.
+    ("amount=1&currency=usd\n```\nwhy 400?", "amount=1&currency=usd",
+     "the heredoc has no closing `EOF` line: its body is read to the end of the code block"),
+    ('{"type": "individual"\n', '{"type": "individual"',
+     "the heredoc has no closing `EOF` line: its body is read to the end of the message"),
+    # Hostile: nesting past Python's recursion limit is no JSON value: to the end, not a crash.
+    ("[" * 100_000, "[" * 100_000,
+     "the heredoc has no closing `EOF` line: its body is read to the end of the message"),
+    # Nothing after the command: the body is not in the paste.
+    ("", "", "the body is read from the file -, which the paste does not show"),
+], ids=["json-then-response", "form-to-fence", "broken-json-to-end", "deep-nesting", "nothing"])
+def test_a_heredoc_without_its_terminator_reads_the_body_the_shell_would(after, body, note) -> None:
+    paste = read_paste(_HEREDOC_CURL + after)
+    req = paste.requests[0]
+    assert (req.method, req.body, req.notes) == ("POST", body, [note])
+    if "Response" in after:
+        assert [(e.code, e.message) for _, e in paste.errors] == [("invalid_parameters", "email is invalid")]

@@ -205,15 +205,17 @@ def read_paste(raw: str | bytes, specs: Any = None) -> Paste:
             # Inline code: `curl …` ends at the closing backtick.
             close = text.find("`", m.start())
             end = min(end, close) if close >= 0 else end
-        stdin, end = _heredoc(text, m.start(), end)
+        stdin, end, heredoc_note = _heredoc(text, m.start(), end)
         command = text[m.start():end]
         if re.search(r"\\\n>", command) and not re.search(r"\\\n(?!>)", command):
             command = re.sub(r"\n>[ \t]?", "\n", command)  # the shell's continuation prompt ("> ")
         if _prose_curl(command):
             continue  # "the curl verbose output": the word, not a command
         try:
-            add_request(m.start(), end, parse_curl(command.split("<<")[0] if stdin is not None
-                                                   else command, stdin=stdin))
+            req = parse_curl(command.split("<<")[0] if stdin is not None else command, stdin=stdin)
+            if heredoc_note:
+                req.notes.append(heredoc_note)
+            add_request(m.start(), end, req)
         except PasteError as e:
             taken.append((m.start(), end))
             paste.problems.append(f"I couldn't read the curl command on line {_line_of(text, m.start())}: {e}.")
@@ -409,16 +411,36 @@ def _command_extent(text: str, start: int) -> int:
     return n
 
 
-def _heredoc(text: str, start: int, end: int) -> tuple[str | None, int]:
-    """``curl … -d @- <<'EOF'`` followed by the body and ``EOF``: (body, end past the terminator)."""
+def _heredoc(text: str, start: int, end: int) -> tuple[str | None, int, str | None]:
+    """``curl … -d @- <<'EOF'`` followed by the body and ``EOF``: (body, end past the terminator,
+    a note when the terminator is missing).
+
+    Without its terminator the shell reads the body to the end of its input (and warns); in a
+    paste that is the end of the code block the command is in, or of the message."""
     m = re.search(r"<<-?\s*(['\"]?)(\w+)\1", text[start:end])
     if not m:
-        return None, end
+        return None, end, None
     term = re.compile(rf"(?m)^[ \t]*{re.escape(m.group(2))}[ \t]*$")
     t = term.search(text, end)
-    if not t:
-        return None, end
-    return text[end + 1:t.start()], t.end()
+    if t:
+        return text[end + 1:t.start()], t.end(), None
+    fence = text.find("```", end)
+    stop = fence if fence >= 0 else len(text)
+    rest = text[end + 1:stop]
+    if not rest.strip():
+        return None, end, None  # nothing after the command: the body is not in the paste
+    lead = len(rest) - len(rest.lstrip())
+    if rest[lead:lead + 1] in ("{", "["):
+        # A JSON body ends where its value does: what follows (the response, a question) is not it.
+        try:
+            _, size = json.JSONDecoder().raw_decode(rest, lead)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return (rest[:size], end + 1 + size,
+                    f"the heredoc has no closing `{m.group(2)}` line: its body is read as the JSON after it")
+    where = "code block" if fence >= 0 else "message"
+    return (rest, stop, f"the heredoc has no closing `{m.group(2)}` line: its body is read to the end of the {where}")
 
 
 def _raw_http(text: str, m: re.Match[str]) -> tuple[int, PastedRequest]:
