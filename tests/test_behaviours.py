@@ -1056,3 +1056,14 @@ def test_github_reads_a_json_body_sent_without_its_content_type(github_specs, co
     headers = [("Authorization", "token x")] + ([("Content-Type", content_type)] if content_type else [])
     req = PastedRequest("POST", f"https://api.github.com{path}", headers=headers, body=body, source="http")
     assert [(f.kind, f.field) for f in check_request(req, github_specs).findings] == said
+
+
+@pytest.mark.parametrize("text, status", [
+    ('{"status": true, "statusCode": 422, "code": "invalid_parameters", "message": "Invalid"}', 422),
+    ('{"status": true, "statusCode": 402, "error": {"type": "card_error", "message": "declined", '
+     '"code": "card_declined"}}', 402),
+    ('{"status": false, "code": "invalid_parameters", "message": "Invalid"}', None),
+])
+def test_a_json_true_or_false_status_is_no_http_status(text: str, status) -> None:
+    # Some APIs send "status": true/false for success; it is not status 1 (it hid the statusCode).
+    assert [e.status for _, e in read_paste(text).errors] == [status]

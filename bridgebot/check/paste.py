@@ -799,7 +799,8 @@ def _str(v: Any) -> str | None:
 
 
 def _int(v: Any) -> int | None:
+    """A status as a number: 422 or "422"; a JSON true or false is no status (int(True) is 1)."""
     try:
-        return int(v) if v is not None else None
+        return int(v) if v is not None and not isinstance(v, bool) else None
     except (TypeError, ValueError):
         return None
