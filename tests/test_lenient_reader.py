@@ -32,6 +32,10 @@ from bridgebot.check.readers.lenient import _QUOTE_LOOK, LenientError, read_valu
     ('{amount: 1, // cents\n  currency: "usd" # lower case\n}', {"amount": 1, "currency": "usd"}, {"literal"}),
     ("{msg: 'can\\'t parse', n: 1}", {"msg": "can't parse", "n": 1}, {"literal"}),
     ('{msg: "say \\"hi\\"", n: 1}', {"msg": 'say "hi"', "n": 1}, {"literal"}),
+    # A single-quoted string's escapes read as JS and Python read them; a raw string keeps its own.
+    ("{msg: 'line 1\\nline 2', n: 1}", {"msg": "line 1\nline 2", "n": 1}, {"literal"}),
+    ("{name: 'caf\\u00e9 \\x41', path: 'C:\\\\tmp'}", {"name": "caf\u00e9 A", "path": "C:\\tmp"}, {"literal"}),
+    ("{pattern: r'\\d+', say: '\"hi\"'}", {"pattern": "\\d+", "say": '"hi"'}, {"literal"}),
     # Plain JSON but for trailing commas (before a newline or a space): still a liberty taken.
     ('{"a": [1, 2,\n], "b": 1, }', {"a": [1, 2], "b": 1}, {"literal"}),
     ('[{"a": 1},\t]', [{"a": 1}], {"literal"}),

@@ -153,6 +153,7 @@ def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
             i += 2 if c == "=" else 1
             continue
         if c in "\"'" or (c in "uUbBrR" and i + 1 < n and s[i + 1] in "\"'"):
+            raw = c in "rR"
             if c not in "\"'":
                 liberties.add("literal")
                 i += 1
@@ -170,7 +171,7 @@ def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
                 token = s[i:j + 1]
                 if c == "'":
                     liberties.add("literal")
-                    token = json.dumps(s[i + 1:j].replace("\\'", "'").replace('\\"', '"'))
+                    token = json.dumps(_single_quoted(s[i + 1:j], raw))
                 last = _unescaped_end(s, j, c) if not (stack[-1] == "{" and expect[-1] in ("key", "sep")) else None
                 if last is not None:
                     # message: "Invalid val: ["1", "2"] must be…": quotes printed unescaped inside
@@ -236,6 +237,20 @@ def _normalize(s: str, i: int, n: int, liberties: set[str]) -> tuple[str, int]:
 _KEY_AHEAD = re.compile(r"""(?:[A-Za-z_$][\w$]{0,200}|"[^"\n]{0,200}"|'[^'\n]{0,200}')[ \t]*(?:[:=]|$)""", re.M)
 #: How far along its line a value's unescaped inner quotes are looked for (keeps it linear).
 _QUOTE_LOOK = 500
+
+
+def _single_quoted(body: str, raw: bool) -> str:
+    """The text of a single-quoted JS or Python string: its escapes read as those languages do
+    (``'it\\n'`` holds a newline), a raw string's kept; quotes unescaped either way."""
+    if not raw and "\\" in body:
+        try:
+            value = pyjson5.decode("'" + body + "'")  # JSON5's strings are JS's
+        except Exception:  # noqa: BLE001 - an escape JS does not know: read it as written
+            pass
+        else:
+            if isinstance(value, str):
+                return value
+    return body.replace("\\'", "'").replace('\\"', '"')
 
 
 def _unescaped_end(s: str, j: int, quote: str) -> int | None:
