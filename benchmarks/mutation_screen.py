@@ -10,8 +10,9 @@ collects the tests once, builds the fixtures once, and then, for each mutant, se
 the mutated function (mutmut-stats.json), fastest first, until one fails: about a second a mutant.
 
 What it says is a screen, not a score: ``killed`` means a covering test failed under the mutant and
-passed again right after under the original code (so no state left behind by the mutant made it
-fail); ``survived`` means every covering test that ran passed. A survivor may still be killed by a
+passed again right after under the original code (when it does not, the fixtures and caches are
+built afresh and the test asked again, original then mutant: state a mutant left behind, like an
+index kept on a session's spec, makes no kill; the screen stops if the original still fails); ``survived`` means every covering test that ran passed. A survivor may still be killed by a
 test the screen left out (slower than ``--max-test-seconds`` in the clean run, or failing there) or
 by state it shares with other tests: confirm survivors with mutmut (``benchmarks/mutation.py``) or a
 plain ``MUTANT_UNDER_TEST=NAME python -m pytest`` run before judging one equivalent. A mutant that
@@ -101,6 +102,17 @@ class Screen:
         return not any(r.failed for r in reports)
 
     @staticmethod
+    def _reset(session: pytest.Session) -> None:
+        """Tear every fixture down (the next test builds its session fixtures again) and empty the
+        package's lru caches: state that outlived the mutant which computed it."""
+        session._setupstate.teardown_exact(None)
+        for module_name, module in list(sys.modules.items()):
+            if module_name.startswith("bridgebot") and module is not None:
+                for value in list(vars(module).values()):
+                    if callable(getattr(value, "cache_clear", None)):
+                        value.cache_clear()
+
+    @staticmethod
     def _set(name: str) -> None:
         os.environ["MUTANT_UNDER_TEST"] = name
         try:
@@ -150,16 +162,22 @@ class Screen:
                         self._set(name)
                         passed = self._run(items[nid], self.timeout)
                         self._set("")
-                        if not passed:
+                        if not passed and not self._run(items[nid], self.timeout):
+                            # The test fails on the original code now: the mutant left state behind
+                            # (a cache, an index kept on a session's spec). Build every fixture and
+                            # cache afresh, then ask again: original, then mutant.
+                            self._reset(session)
                             if not self._run(items[nid], self.timeout):
-                                # The test fails on the original code now: a mutant left state
-                                # behind (a cache, a module global). No verdict can be trusted
-                                # after that; stop and say which.
                                 out.write(f"poisoned {name} {digest} {nid}\n")
                                 out.flush()
-                                print(f"stopped: {nid} fails on the original code after {name}",
-                                      file=sys.stderr)
+                                print(f"stopped: {nid} fails on the original code after {name}, even with "
+                                      "fresh fixtures and caches", file=sys.stderr)
                                 return True
+                            self._set(name)
+                            passed = self._run(items[nid], self.timeout)
+                            self._set("")
+                            self._reset(session)  # what the mutant computed and kept is not kept
+                        if not passed:
                             verdict = f"killed {name} {digest} {nid}"
                             break
                 out.write(verdict + "\n")
