@@ -76,12 +76,12 @@ class Screen:
         self.covering = covering
         self.known = known  # every test mutmut's stats run saw
         self.new_tests: list[str] = []
+        self.timeout_now = timeout
         self.out = out
         self.max_test_seconds = max_test_seconds
         self.timeout = timeout
 
-    @staticmethod
-    def _run(item: pytest.Item, timeout: float) -> bool:
+    def _run(self, item: pytest.Item, timeout: float) -> bool:
         """Run one test (setup, call, teardown); True when it passed or skipped.
 
         Fixtures wider than the test (the session's compiled specs, a module's) are kept: the test
@@ -90,16 +90,33 @@ class Screen:
         from _pytest.runner import runtestprotocol
 
         item.session._setupstate.teardown_exact(item)
-        signal.signal(signal.SIGALRM, _on_alarm)
-        # A repeating alarm: code that swallows the first exception is interrupted again.
-        signal.setitimer(signal.ITIMER_REAL, timeout, 1.0)
+        self.timeout_now = timeout
         try:
             reports = runtestprotocol(item, nextitem=item.parent, log=False)
-        except MutantTimeout:
+        except Exception:  # noqa: BLE001 - pytest itself failed on what the mutant did (a report it
+            # could not write): the test did not pass; start the next one from fresh fixtures.
+            self._reset(item.session)
             return False
+        return not any(r.failed for r in reports)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item):
+        return (yield from self._timed())
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        return (yield from self._timed())
+
+    def _timed(self):
+        """Stop a setup or a test that runs too long (an endless loop): a repeating alarm, so code
+        that swallows the first exception is interrupted again, and only while the test's own code
+        runs (never while pytest writes its report)."""
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.timeout_now, 1.0)
+        try:
+            return (yield)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        return not any(r.failed for r in reports)
 
     @staticmethod
     def _reset(session: pytest.Session) -> None:
