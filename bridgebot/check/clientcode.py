@@ -607,8 +607,8 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             continue
         headers, known = _headers_arg(py_value(kwargs["headers"], env) if "headers" in kwargs else None,
                                       "headers" in kwargs)
-        # A client or session object may carry default headers we can't see.
-        known = known and m.group(1) in ("requests", "httpx")
+        # A client or session object may carry default headers we can't see, and so may `**kwargs`.
+        known = known and m.group(1) in ("requests", "httpx") and not any(a.startswith("**") for a in args)
         body: str | None = None
         ctype: str | None = None
         value: Any = None

@@ -1,0 +1,203 @@
+"""Requests read out of pasted client code (fetch, axios, requests/httpx, PHP curl, Guzzle), exactly.
+
+Each case is a snippet as a developer would paste it and the request read from it, every field
+compared. What the code computes at run time is marked: ``<name>`` for a value read as unknown
+(:class:`Unresolved`), ``{..., "...": "keys unknown"}`` for an object with a spread we cannot see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bridgebot.check import read_paste
+from bridgebot.check.clientcode import PartialDict
+from bridgebot.check.model import PastedRequest, Unresolved
+
+
+def marked(value: Any) -> Any:
+    """``value`` with what is known only at run time made visible (Unresolved compares equal to str)."""
+    if isinstance(value, Unresolved):
+        return f"<{value}>"
+    if isinstance(value, dict):
+        out = {k: marked(v) for k, v in value.items()}
+        if isinstance(value, PartialDict):
+            out["..."] = "keys unknown"
+        return out
+    if isinstance(value, (list, tuple)):
+        return type(value)(marked(v) for v in value)
+    return value
+
+
+def requests_in(text: str) -> list[dict[str, Any]]:
+    """Every request read from ``text``, as a dict of its fields with unknown values marked."""
+    return [{
+        "method": r.method, "url": marked(r.url), "headers": [(k, marked(v)) for k, v in r.headers],
+        "body": marked(r.body), "body_value": marked(r.body_value), "source": r.source,
+        "basic_auth": r.basic_auth, "notes": r.notes, "body_error": r.body_error,
+        "headers_known": r.headers_known, "url_partial": r.url_partial,
+    } for r in read_paste(text).requests]
+
+
+def request(method: str, url: str, **fields: Any) -> dict[str, Any]:
+    """The expected request: the defaults of a request with nothing but a method and URL."""
+    out: dict[str, Any] = {"method": method, "url": url, "headers": [], "body": None, "body_value": None,
+                           "source": "fetch", "basic_auth": None, "notes": [], "body_error": None,
+                           "headers_known": True, "url_partial": False}
+    out.update(fields)
+    return out
+
+
+API = "https://api.x.test/v1/things"
+
+# --- Python requests / httpx ----------------------------------------------------------------------
+
+PYTHON_CASES = [
+    # requests.request(method, url, …): the method upper-cased, a body bound earlier, params added to
+    # a query string already there (lists repeated, as requests does), auth=(user, password).
+    ('payload = {"name": "Ada", "tags": ["a", "b"]}\n'
+     f'resp = requests.request("post", "{API}?expand=owner", json=payload, params={{"ids": [1, 2]}}, '
+     'auth=("sk_live", "pw"), headers={"X-Trace": "t-1"})',
+     [request("POST", f"{API}?expand=owner&ids=1&ids=2", source="requests", basic_auth="sk_live:pw",
+              headers=[("X-Trace", "t-1"), ("Content-Type", "application/json")],
+              body='{"name": "Ada", "tags": ["a", "b"]}', body_value={"name": "Ada", "tags": ["a", "b"]})]),
+    # A call never closed does not stop the next one being read; a dict as data= is a form.
+    (f'resp = requests.get("{API}", params={{"a": 1}}\n'
+     f'r = requests.post("{API}", data={{"tag": ["x", "y"], "n": "A"}})',
+     [request("POST", API, source="requests", body="tag=x&tag=y&n=A",
+              headers=[("Content-Type", "application/x-www-form-urlencoded")])]),
+    # A request() without its URL, and a URL computed by a call, are skipped; the URL as url= is read.
+    ('r = requests.request("GET")\nr = requests.get(url_for("things"))\n'
+     f'r = httpx.get(url="{API}")',
+     [request("GET", API, source="httpx")]),
+    # A client or session may carry default headers (auth among them): headers not known. Bytes as
+    # data= and a string as content= are the body as written.
+    (f"r = client.post(\"{API}\", data=b'{{\"a\": 1}}')\n"
+     f'r = session.put("{API}/1", content="plain text")',
+     [request("POST", API, source="requests", body='{"a": 1}', headers_known=False),
+      request("PUT", f"{API}/1", source="requests", body="plain text", headers_known=False)]),
+    # requests takes basic auth from a 2-tuple only; json=None sends no body.
+    (f'r = requests.get("{API}", auth=["user", "pw"], json=None)',
+     [request("GET", API, source="requests")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", PYTHON_CASES)
+def test_python_client_calls_are_read_exactly(text: str, expected: list[dict[str, Any]]) -> None:
+    assert requests_in(text) == expected
+
+
+# --- JavaScript fetch and axios -------------------------------------------------------------------
+
+FETCH_CASES = [
+    # A call never closed, one with no arguments and one whose URL is a bare variable are skipped;
+    # the call after them is read.
+    (f"fetch('{API}'\nfetch();\nfetch(thingsUrl);\nconst res = await fetch('{API}');",
+     [request("GET", API)]),
+    # Options made at run time (noted, headers unknown); `{}` written out (nothing unknown); a spread
+    # of defaults beside a method (the method read, headers unknown).
+    (f"const res = await fetch('{API}', options);\nawait fetch('{API}', {{}});\n"
+     f"await fetch('{API}', {{ ...defaults, method: 'delete' }});",
+     [request("GET", API, headers_known=False, notes=["the fetch options are computed at run time"]),
+      request("GET", API),
+      request("DELETE", API, headers_known=False)]),
+    # A string body goes as text/plain unless a Content-Type is set (in any case); headers from a
+    # variable are unknown; JSON.stringify(x) is x as JSON.
+    (f"await fetch('{API}', {{ method: 'post', headers: hdrs, body: 'name=Ada' }});\n"
+     f"await fetch('{API}', {{ method: 'PUT', headers: {{ 'content-type': 'application/json' }}, "
+     "body: JSON.stringify({ name: 'Ada' }) });",
+     [request("POST", API, body="name=Ada", headers=[("Content-Type", "text/plain;charset=UTF-8")],
+              headers_known=False),
+      request("PUT", API, body='{"name": "Ada"}', body_value={"name": "Ada"},
+              headers=[("content-type", "application/json")])]),
+]
+
+
+@pytest.mark.parametrize("text, expected", FETCH_CASES)
+def test_fetch_calls_are_read_exactly(text: str, expected: list[dict[str, Any]]) -> None:
+    assert requests_in(text) == expected
+
+
+AXIOS_CASES = [
+    # params added to a query string already there, or starting one; config headers read.
+    (f"const res = await axios.get('{API}?limit=5', {{ headers: {{ 'Api-Key': 'k-1' }}, params: {{ status: 'open' }} }});\n"
+     f"await axios.head('{API}', {{ params: {{ q: 'a b' }} }});",
+     [request("GET", f"{API}?limit=5&status=open", source="axios", headers=[("Api-Key", "k-1")]),
+      request("HEAD", f"{API}?q=a+b", source="axios")]),
+    # A config made elsewhere may hold headers; a base URL made at run time routes by path.
+    ("const res = await axios.delete(`${BASE}/things/1`, config);",
+     [request("DELETE", "<{var}/things/1>", source="axios", headers_known=False, url_partial=True)]),
+    # Skipped: never closed, no arguments, a config without a url, a URL in a variable not bound here.
+    (f"axios.get('{API}'\naxios();\naxios({{ method: 'post', data: {{ a: 1 }} }});\naxios.get(thingsUrl);\n"
+     f"await axios({{ method: 'patch', url: '{API}/1', data: {{ name: 'Ada' }}, headers: {{ 'Api-Key': 'k-1' }} }});",
+     [request("PATCH", f"{API}/1", source="axios", body='{"name": "Ada"}', body_value={"name": "Ada"},
+              headers=[("Api-Key", "k-1"), ("Content-Type", "application/json")])]),
+    # axios.request without a method is a GET; put(url, data, config) with data bound earlier and its
+    # own Content-Type kept; post(url) with no data sends no body.
+    (f"const body = {{ name: 'Ada' }};\nawait axios.request({{ url: '{API}' }});\n"
+     f"await axios.put('{API}/1', body, {{ headers: {{ 'Content-Type': 'application/merge-patch+json' }} }});\n"
+     f"await axios.post('{API}');",
+     [request("GET", API, source="axios"),
+      request("PUT", f"{API}/1", source="axios", body='{"name": "Ada"}', body_value={"name": "Ada"},
+              headers=[("Content-Type", "application/merge-patch+json")]),
+      request("POST", API, source="axios")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", AXIOS_CASES)
+def test_axios_calls_are_read_exactly(text: str, expected: list[dict[str, Any]]) -> None:
+    assert requests_in(text) == expected
+
+
+# --- PHP Guzzle -----------------------------------------------------------------------------------
+
+GUZZLE_CASES = [
+    # request(METHOD, url, options): a header from a variable is sent (value unknown); `json` adds the
+    # Content-Type Guzzle sends.
+    (f"$response = $client->request('PUT', '{API}/1', ['headers' => ['Api-Key' => $key], 'json' => ['name' => 'Ada']]);",
+     [request("PUT", f"{API}/1", source="guzzle", headers=[("Api-Key", "<$key>"), ("Content-Type", "application/json")],
+              body='{"name": "Ada"}', body_value={"name": "Ada"})]),
+    # A URL bound earlier; form_params as a form (null and nested arrays left out, as
+    # http_build_query does); an …Async call on a path.
+    (f"$url = '{API}';\n"
+     "$r = $client->post($url, ['form_params' => ['name' => 'Ada', 'note' => null, 'tags' => ['a']]]);\n"
+     "$r = $client->getAsync('/v1/things');",
+     [request("POST", API, source="guzzle", body="name=Ada",
+              headers=[("Content-Type", "application/x-www-form-urlencoded")]),
+      request("GET", "/v1/things", source="guzzle")]),
+    # Skipped: a method in a variable, request() without a URL, no arguments, a URL that is neither
+    # absolute nor a path. A `body` string is sent as written, beside its own Content-Type.
+    (f"$r = $client->request($method, '{API}');\n$r = $client->request('GET');\n$r = $client->get();\n"
+     "$r = $client->get('things');\n"
+     f"$r = $this->http->patch('{API}/1', ['headers' => ['content-type' => 'application/merge-patch+json'], "
+     "'body' => 'name=Ada']);",
+     [request("PATCH", f"{API}/1", source="guzzle", body="name=Ada",
+              headers=[("content-type", "application/merge-patch+json")])]),
+    # Headers from a variable are not known. A `json` variable is sent, its value unknown.
+    (f"$r = $client->post('{API}', ['headers' => $headers, 'json' => $payload]);",
+     [request("POST", API, source="guzzle", headers_known=False, body='"$payload"', body_value="<$payload>",
+              headers=[("Content-Type", "application/json")])]),
+]
+
+
+@pytest.mark.parametrize("text, expected", GUZZLE_CASES)
+def test_guzzle_calls_are_read_exactly(text: str, expected: list[dict[str, Any]]) -> None:
+    assert requests_in(text) == expected
+
+
+def test_guzzle_form_params_are_sent_as_http_build_query_writes_them() -> None:
+    # Numbers were left out of the form, so a required `amount` sent as 10 was reported missing.
+    text = (f"$r = $client->post('{API}', ['form_params' => ['name' => 'Ada', 'amount' => 10, 'rate' => 1.5, "
+            "'active' => true, 'trial' => false, 'note' => null]]);")
+    assert requests_in(text) == [request("POST", API, source="guzzle", body="name=Ada&amount=10&rate=1.5&active=1&trial=0",
+                                         headers=[("Content-Type", "application/x-www-form-urlencoded")])]
+
+
+@pytest.mark.parametrize("text, source", [
+    (f"$r = $client->post('{API}', $options);", "guzzle"),
+    (f'r = requests.post("{API}", **kwargs)', "requests"),
+])
+def test_options_made_elsewhere_leave_the_headers_unknown(text: str, source: str) -> None:
+    # They may hold the key: "no credentials" was claimed for a call that sends them.
+    assert requests_in(text) == [request("POST", API, source=source, headers_known=False)]
