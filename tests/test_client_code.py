@@ -7,6 +7,7 @@ compared. What the code computes at run time is marked: ``<name>`` for a value r
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -201,3 +202,91 @@ def test_guzzle_form_params_are_sent_as_http_build_query_writes_them() -> None:
 def test_options_made_elsewhere_leave_the_headers_unknown(text: str, source: str) -> None:
     # They may hold the key: "no credentials" was claimed for a call that sends them.
     assert requests_in(text) == [request("POST", API, source=source, headers_known=False)]
+
+
+def test_a_form_body_nested_past_the_limit_is_said_to_be_too_deep() -> None:
+    from bridgebot.check.clientcode import MAX_NESTING, TOO_DEEP_MESSAGE
+
+    deep = "[" * MAX_NESTING + "]" * MAX_NESTING
+    text = f'requests.post("{API}", data={{"tags": {deep}}})'
+    assert requests_in(text) == [request("POST", API, source="requests", body_error=TOO_DEEP_MESSAGE)]
+
+
+# --- PHP curl -------------------------------------------------------------------------------------
+
+PHP_CURL_CASES = [
+    # One curl_setopt per option: CUSTOMREQUEST upper-cased (a body does not make it POST), header
+    # lines split at their first colon, json_encode of an array bound earlier.
+    ("$data = ['name' => 'Ada', 'tags' => ['a', 'b'], 'active' => true, 'n' => 2];\n$ch = curl_init();\n"
+     f"curl_setopt($ch, CURLOPT_URL, '{API}/1');\ncurl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'patch');\n"
+     "curl_setopt($ch, CURLOPT_HTTPHEADER, ['Api-Key: ' . $key, 'X-Note: a:b', 'Content-Type: application/json']);\n"
+     "curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($data));",
+     [request("PATCH", f"{API}/1", source="php",
+              headers=[("Api-Key", "$key"), ("X-Note", "a:b"), ("Content-Type", "application/json")],
+              body='{"name": "Ada", "tags": ["a", "b"], "active": true, "n": 2}',
+              body_value={"name": "Ada", "tags": ["a", "b"], "active": True, "n": 2})]),
+    # A call never closed and one short of its value are passed over; the URL from a variable;
+    # CURLOPT_POST; a header line held in a variable ([$auth]) leaves the headers unknown; an array
+    # as POSTFIELDS is a form.
+    ("curl_setopt($ch, CURLOPT_HEADER\ncurl_setopt($ch);\n"
+     f'$url = "{API}";\ncurl_setopt($ch, CURLOPT_URL, $url);\ncurl_setopt($ch, CURLOPT_POST, 1);\n'
+     "curl_setopt($ch, CURLOPT_HTTPHEADER, [$auth, 'Accept: application/json']);\n"
+     "curl_setopt($ch, CURLOPT_POSTFIELDS, ['name' => 'Ada', 'n' => 2]);",
+     [request("POST", API, source="php", headers=[("Accept", "application/json")], headers_known=False,
+              body="name=Ada&n=2")]),
+    # curl_setopt_array: headers from a variable (unknown), a body from a variable (sent, value
+    # unknown) makes it a POST.
+    (f"curl_setopt_array($ch, [CURLOPT_URL => '{API}', CURLOPT_HTTPHEADER => $headers, CURLOPT_POSTFIELDS => $body]);",
+     [request("POST", API, source="php", headers_known=False, body="<$body>", body_value="<$body>")]),
+    # PHP values: a double-quoted string with variables, false, null, a negative number, array(), a
+    # number as a key, a string joined to a variable (sent, value unknown).
+    ("curl_setopt($ch, CURLOPT_URL, \"https://api.x.test/v1/things/{$id}\");\n"
+     "curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode(['s' => \"Hi {$name}, $x!\", 'd' => false, 'e' => null, "
+     "'f' => -1.5, 'h' => array(1, 2), 7 => 'seven', 'g' => 'Key ' . $k]));",
+     [request("POST", f"{API}/{{var}}", source="php",
+              body='{"s": "Hi {var}, {var}!", "d": false, "e": null, "f": -1.5, "h": [1, 2], "7": "seven", '
+                   '"g": "Key $k"}',
+              body_value={"s": "Hi {var}, {var}!", "d": False, "e": None, "f": -1.5, "h": [1, 2], "7": "seven",
+                          "g": "<Key $k>"})]),
+    # No URL: no request.
+    ("curl_setopt($ch, CURLOPT_RETURNTRANSFER, true);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, 'a=1');", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", PHP_CURL_CASES)
+def test_php_curl_options_are_read_exactly(text: str, expected: list[dict[str, Any]]) -> None:
+    assert requests_in(text) == expected
+
+
+def test_a_php_curl_method_made_at_run_time_is_not_a_method_named_for_the_variable() -> None:
+    # CURLOPT_CUSTOMREQUEST, $verb was read as a method "$VERB", and "does not take $VERB" reported.
+    text = (f"curl_setopt($ch, CURLOPT_URL, \"{API}/{{$id}}\");\ncurl_setopt($ch, CURLOPT_CUSTOMREQUEST, $verb);")
+    assert requests_in(text) == [request("GET", f"{API}/{{var}}", source="php",
+                                         notes=["the method is computed at run time"])]
+
+
+@pytest.mark.parametrize("php, value", [
+    # Escapes as PHP reads them: \\' and \\\\ in single quotes; \\", \\$ and \\n in double quotes.
+    ("'O\\'Brien'", "O'Brien"),
+    ("'C:\\\\dir'", "C:\\dir"),
+    ('"Cost: \\$5 for {$name}\\n"', "Cost: $5 for {var}\n"),
+    # PHP's constants are case-insensitive.
+    ("TRUE", True), ("False", False), ("NULL", None),
+    # Literals joined with `.` are known.
+    ("'ord' . '_' . '42'", "ord_42"),
+    # json_encode inside an array is a string of JSON, not the array.
+    ("json_encode(['plan' => 'pro'])", '{"plan": "pro"}'),
+    ("json_encode($extra)", "<json_encode($extra)>"),
+])
+def test_php_values_are_read_as_php_reads_them(php: str, value: Any) -> None:
+    text = f"$client->post('{API}', ['json' => ['v' => {php}]]);"
+    assert [r["body_value"] for r in requests_in(text)] == [{"v": value}]
+
+
+def test_a_php_body_nested_four_arrays_deep_keeps_its_field_names() -> None:
+    # Each array counted toward the limit on variables followed (5): the fourth level came out as a
+    # field named "'line1'" (quotes and all) with an unknown value.
+    text = ("$data = ['payment_method_data' => ['billing_details' => ['address' => ['line1' => '1 Main St']]]];\n"
+            f"curl_setopt($ch, CURLOPT_URL, '{API}');\ncurl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($data));")
+    body = {"payment_method_data": {"billing_details": {"address": {"line1": "1 Main St"}}}}
+    assert requests_in(text) == [request("POST", API, source="php", body=json.dumps(body), body_value=body)]

@@ -673,7 +673,10 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
     if "CURLOPT_POST" in opts:
         method = "POST"
     custom = _php_value(opts.get("CURLOPT_CUSTOMREQUEST", ""), env)
-    if isinstance(custom, str) and custom:
+    notes: list[str] = []
+    if isinstance(custom, Unresolved) and custom:  # CURLOPT_CUSTOMREQUEST, $method: not a method named "$METHOD"
+        notes.append("the method is computed at run time")
+    elif isinstance(custom, str) and custom:
         method = custom.upper()
     headers: list[tuple[str, str]] = []
     hv = _php_value(opts.get("CURLOPT_HTTPHEADER", ""), env)
@@ -700,7 +703,7 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         if method == "GET":
             method = "POST"
     yield first, last, PastedRequest(method=method, url=url, headers=headers, body=body, body_value=value,
-                                     source="php", headers_known=headers_known)
+                                     source="php", headers_known=headers_known, notes=notes)
 
 
 def _php_assignments(text: str) -> dict[str, str]:
@@ -729,21 +732,30 @@ def _php_array_inner(expr: str) -> str:
     return m.group(1) if m else expr
 
 
-def _php_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
+_PHP_ESCAPES = {"'": re.compile(r"\\([\\'])"), '"': re.compile(r'\\([\\"$nrt])')}
+_PHP_ESCAPED = {"n": "\n", "r": "\r", "t": "\t"}
+
+
+def _php_value(expr: str, env: dict[str, str], depth: int = 0, nesting: int = 0) -> Any:
+    """Read a PHP literal. ``depth`` counts variables followed (``$a = $b; $b = $a;`` ends there);
+    ``nesting`` counts arrays and calls around ``expr`` (a body is as deep as the API makes it)."""
     expr = expr.strip()
-    if depth > 5:
+    if depth > 5 or nesting > MAX_NESTING:
         return _UNRESOLVED
     m = re.fullmatch(r"json_encode\((.*)\)", expr, re.S)
     if m:
-        value = _php_value(m.group(1), env, depth + 1)
+        value = _php_value(m.group(1), env, depth, nesting + 1)
         return Unresolved(expr) if value is _UNRESOLVED else _Stringified(value)
     m = re.fullmatch(r"\$(\w+)", expr)
     if m:
-        return _php_value(env[m.group(1)], env, depth + 1) if m.group(1) in env else Unresolved(expr)
+        return _php_value(env[m.group(1)], env, depth + 1, nesting) if m.group(1) in env else Unresolved(expr)
     if expr.startswith(("[", "array")):
         items = split_args(_php_array_inner(expr))
-        def item(part: str) -> Any:  # past the depth limit: a value known only at run time
-            value = _php_value(part, env, depth + 1)
+        def item(part: str) -> Any:  # past a limit: a value known only at run time
+            value = _php_value(part, env, depth, nesting + 1)
+            if isinstance(value, _Stringified):  # 'metadata' => json_encode([...]): a string of JSON
+                inner = value.value
+                return Unresolved(part.strip()) if isinstance(inner, Unresolved) else json.dumps(inner, default=str)
             return Unresolved(part.strip()) if value is _UNRESOLVED else value
 
         if any("=>" in it for it in items):
@@ -755,15 +767,19 @@ def _php_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
         return [item(it) for it in items]
     q = expr[:1]
     if q in ("'", '"') and expr.endswith(q) and len(expr) >= 2 and not re.search(rf"(?<!\\){q}", expr[1:-1]):
-        return re.sub(r"\{?\$\w+\}?", "{var}", expr[1:-1]) if q == '"' else expr[1:-1]
-    if expr in ("true", "false"):
-        return expr == "true"
+        text = re.sub(r"(?<!\\)\{?\$\w+\}?", "{var}", expr[1:-1]) if q == '"' else expr[1:-1]
+        return _PHP_ESCAPES[q].sub(lambda e: _PHP_ESCAPED.get(e.group(1), e.group(1)), text)
+    if expr.lower() in ("true", "false"):  # PHP's constants are case-insensitive: TRUE, False
+        return expr.lower() == "true"
     if re.fullmatch(r"-?\d+(\.\d+)?", expr):
         return json.loads(expr)
     parts = split_top(expr, ".")
     if len(parts) > 1:  # "Api-Key: " . $key
-        values = [_php_value(x, env, depth + 1) for x in parts]
-        return Unresolved("".join(str(x) if x is not _UNRESOLVED else "{var}" for x in values))
+        values = [_php_value(x, env, depth, nesting + 1) for x in parts]
+        joined = "".join(str(x) if x is not _UNRESOLVED else "{var}" for x in values)
+        if all(isinstance(x, str) and not isinstance(x, Unresolved) for x in values):
+            return joined  # 'https://api.x.test' . '/v1/things': every part known
+        return Unresolved(joined)
     if expr.lower() == "null":
         return None
     return Unresolved(expr)
