@@ -143,6 +143,17 @@ AXIOS_CASES = [
       request("PUT", f"{API}/1", source="axios", body='{"name": "Ada"}', body_value={"name": "Ada"},
               headers=[("Content-Type", "application/merge-patch+json")]),
       request("POST", API, source="axios")]),
+    # A URL constant and a variable assigned a call (sent, value unknown) in a config; patch(url, data);
+    # params made elsewhere leave the URL as written.
+    ("const THINGS_URL = 'https://api.x.test/v1/things';\nconst region = fetchRegion();\n"
+     "await axios({ url: THINGS_URL, method: 'post', data: { region } });\n"
+     "await axios.patch(`${THINGS_URL}/1`, { name: 'Ada' });\n"
+     "await axios.get(THINGS_URL, { params: searchParams });",
+     [request("POST", API, source="axios", body='{"region": "region"}', body_value={"region": "<region>"},
+              headers=[("Content-Type", "application/json")]),
+      request("PATCH", f"{API}/1", source="axios", body='{"name": "Ada"}', body_value={"name": "Ada"},
+              headers=[("Content-Type", "application/json")]),
+      request("GET", API, source="axios")]),
 ]
 
 
@@ -204,12 +215,25 @@ def test_options_made_elsewhere_leave_the_headers_unknown(text: str, source: str
     assert requests_in(text) == [request("POST", API, source=source, headers_known=False)]
 
 
-def test_a_form_body_nested_past_the_limit_is_said_to_be_too_deep() -> None:
+_DEEP = "[" * 64 + "]" * 64  # MAX_NESTING levels inside the body object: one more than it reads
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f'requests.post("{API}", data={{"tags": {_DEEP}}})', request("POST", API, source="requests")),
+    (f'requests.post("{API}", json={{"tags": {_DEEP}}})',
+     request("POST", API, source="requests", headers=[("Content-Type", "application/json")])),
+    # axios would send the object as JSON.
+    (f"axios.post('{API}', {{ tags: {_DEEP} }})",
+     request("POST", API, source="axios", headers=[("Content-Type", "application/json")])),
+    # fetch's options hold the body: none of them is read (method, headers), only that it is too deep.
+    (f"fetch('{API}', {{ method: 'POST', body: JSON.stringify({{ tags: {_DEEP} }}) }})",
+     request("GET", API, headers_known=False)),
+])
+def test_a_body_nested_past_the_limit_is_said_to_be_too_deep(text: str, expected: dict[str, Any]) -> None:
     from bridgebot.check.clientcode import MAX_NESTING, TOO_DEEP_MESSAGE
 
-    deep = "[" * MAX_NESTING + "]" * MAX_NESTING
-    text = f'requests.post("{API}", data={{"tags": {deep}}})'
-    assert requests_in(text) == [request("POST", API, source="requests", body_error=TOO_DEEP_MESSAGE)]
+    assert _DEEP.count("[") == MAX_NESTING
+    assert requests_in(text) == [{**expected, "body_error": TOO_DEEP_MESSAGE}]
 
 
 # --- PHP curl -------------------------------------------------------------------------------------
