@@ -314,3 +314,31 @@ def test_a_php_body_nested_four_arrays_deep_keeps_its_field_names() -> None:
             f"curl_setopt($ch, CURLOPT_URL, '{API}');\ncurl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($data));")
     body = {"payment_method_data": {"billing_details": {"address": {"line1": "1 Main St"}}}}
     assert requests_in(text) == [request("POST", API, source="php", body=json.dumps(body), body_value=body)]
+
+
+def test_python_literals_in_a_body_are_read_as_python_reads_them() -> None:
+    text = ('base = {"currency": "usd"}\naddress = {"line1": "1 Main St"}\n'
+            'payload = {**base, "amount": -5, "offset": -n, "ids": (1, 2), "tags": {"a"}, 1: "one", "ok": True, '
+            '"no": False, "none": None, "address": address, "note": f"Hi {name}!", "full": "a" + "b", '
+            '"part": "a" + suffix, "num": 1 + 2}\n'
+            f'r = requests.post("{API}", json=payload)\n'
+            # A spread of a dict not bound here, or a key named at run time: more keys than we see.
+            f'r = requests.post("{API}", json={{**defaults, "a": 1}})\n'
+            f'r = requests.post("{API}", json={{field: 1, "a": 2}})\n'
+            # json.dumps(x) as data is x as JSON, sent with no Content-Type (requests sets none for a string).
+            f'r = requests.post("{API}", data=json.dumps({{"a": [1, 2]}}))')
+    value = {"currency": "usd", "amount": -5, "offset": "<-n>", "ids": (1, 2), "tags": ["a"], "1": "one", "ok": True,
+             "no": False, "none": None, "address": {"line1": "1 Main St"}, "note": "<Hi {var}!>", "full": "ab",
+             "part": "<asuffix>", "num": "<1 + 2>"}
+    json_type = [("Content-Type", "application/json")]
+    assert requests_in(text) == [
+        request("POST", API, source="requests", headers=json_type, body_value=value,
+                body='{"currency": "usd", "amount": -5, "offset": "-n", "ids": [1, 2], "tags": ["a"], "1": "one", '
+                     '"ok": true, "no": false, "none": null, "address": {"line1": "1 Main St"}, "note": "Hi {var}!", '
+                     '"full": "ab", "part": "asuffix", "num": "1 + 2"}'),
+        request("POST", API, source="requests", headers=json_type, body='{"a": 1}',
+                body_value={"a": 1, "...": "keys unknown"}),
+        request("POST", API, source="requests", headers=json_type, body='{"a": 2}',
+                body_value={"a": 2, "...": "keys unknown"}),
+        request("POST", API, source="requests", body='{"a": [1, 2]}', body_value={"a": [1, 2]}),
+    ]
