@@ -342,3 +342,31 @@ def test_python_literals_in_a_body_are_read_as_python_reads_them() -> None:
                 body_value={"a": 2, "...": "keys unknown"}),
         request("POST", API, source="requests", body='{"a": [1, 2]}', body_value={"a": [1, 2]}),
     ]
+
+
+
+def test_javascript_literals_in_a_body_are_read_as_javascript_reads_them() -> None:
+    text = ("const NAME = 'Ada';\nconst extra = { plan: 'pro' };\n"
+            f"await axios.post('{API}', {{\n"
+            "  // who\n"
+            "  a: 'caf\\u00e9', b: \"tab\\there\\nnl\\rcr\", c: 'it\\'s', d: \"back\\\\slash\", h: 'A\\u00C9', i: 'bad \\uZZ',\n"
+            "  e: `Hi ${NAME}!`, f: `Hi ${ user.name }`, g: `id ${ id }`, t: `plain`,\n"
+            "  /* numbers */ j: [1, 2, ], k: -1.5e3, l: null, m: undefined, n: true, o: false,\n"
+            "  'quoted key': 1, \"dq\": 2, $dollar: 3, ...extra, NAME,\n"
+            "  s: 'Bearer ' + token, u: BASE + '/x', v: 'a' + 'b', w: cond ? 'x' : 'y',\n"
+            "});\n"
+            # A key named at run time, or a spread of something not bound here: more keys than we see.
+            f"await axios.post('{API}', {{ [field]: 1, b: 2 }});\n"
+            f"await axios.post('{API}', {{ ...rest, b: 2 }});")
+    value = {"a": "café", "b": "tab\there\nnl\rcr", "c": "it's", "d": "back\\slash", "h": "AÉ", "i": "bad uZZ",
+             "e": "Hi Ada!", "f": "<Hi {var}>", "g": "<id {var}>", "t": "plain", "j": [1, 2], "k": -1500.0,
+             "l": None, "m": None, "n": True, "o": False, "quoted key": 1, "dq": 2, "$dollar": 3, "plan": "pro",
+             "NAME": "Ada", "s": "<Bearer {var}>", "u": "<{var}/x>", "v": "ab", "w": "<cond ? 'x' : 'y'>"}
+    json_type = [("Content-Type", "application/json")]
+    partial = {"b": 2, "...": "keys unknown"}
+    assert requests_in(text) == [
+        request("POST", API, source="axios", headers=json_type, body=json.dumps(value).replace('"<', '"').replace('>"', '"'),
+                body_value=value),
+        request("POST", API, source="axios", headers=json_type, body='{"b": 2}', body_value=partial),
+        request("POST", API, source="axios", headers=json_type, body='{"b": 2}', body_value=partial),
+    ]
