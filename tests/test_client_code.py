@@ -186,6 +186,13 @@ GUZZLE_CASES = [
      "'body' => 'name=Ada']);",
      [request("PATCH", f"{API}/1", source="guzzle", body="name=Ada",
               headers=[("content-type", "application/merge-patch+json")])]),
+    # request(METHOD, url) with no options; form_params beside a Content-Type of its own (kept, not doubled).
+    (f"$r = $client->request('GET', '{API}');\n"
+     f"$r = $client->put('{API}/1', ['headers' => ['Content-Type' => 'application/x-www-form-urlencoded; charset=UTF-8'], "
+     "'form_params' => ['name' => 'Ada']]);",
+     [request("GET", API, source="guzzle"),
+      request("PUT", f"{API}/1", source="guzzle", body="name=Ada",
+              headers=[("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")])]),
     # Headers from a variable are not known. A `json` variable is sent, its value unknown.
     (f"$r = $client->post('{API}', ['headers' => $headers, 'json' => $payload]);",
      [request("POST", API, source="guzzle", headers_known=False, body='"$payload"', body_value="<$payload>",
@@ -370,3 +377,24 @@ def test_javascript_literals_in_a_body_are_read_as_javascript_reads_them() -> No
         request("POST", API, source="axios", headers=json_type, body='{"b": 2}', body_value=partial),
         request("POST", API, source="axios", headers=json_type, body='{"b": 2}', body_value=partial),
     ]
+
+
+
+def test_a_guzzle_call_is_read_from_its_receiver_so_its_line_is_not_called_unreadable() -> None:
+    # The call's span starts at `$client` / `$this->client`, not at `->post`: else the line was
+    # also reported as "a Guzzle call, which I can't read yet".
+    text = (f"$client->post('{API}', ['json' => ['a' => 1]]);\n"
+            "$res = $this->client->get('/v1/things');")
+    paste = read_paste(text)
+    assert (paste.problems, paste.request_offsets) == ([], [0, text.index("$this")])
+    assert [(r.method, r.url) for r in paste.requests] == [("POST", API), ("GET", "/v1/things")]
+
+
+def test_only_the_first_50_guzzle_calls_are_read() -> None:
+    from bridgebot.check.clientcode import MAX_CALLS
+    from bridgebot.check.readers.guzzle import guzzle_requests
+
+    unread, read = "$client->get($u);\n", f"$client->get('{API}');"
+    assert MAX_CALLS == 50
+    assert [r.url for _, _, r in guzzle_requests(unread * 49 + read)] == [API]
+    assert list(guzzle_requests(unread * 50 + read)) == []  # the 51st call is past the cap
