@@ -398,3 +398,21 @@ def test_only_the_first_50_guzzle_calls_are_read() -> None:
     assert MAX_CALLS == 50
     assert [r.url for _, _, r in guzzle_requests(unread * 49 + read)] == [API]
     assert list(guzzle_requests(unread * 50 + read)) == []  # the 51st call is past the cap
+
+
+def test_javascript_numbers_calls_and_stringify_in_a_body() -> None:
+    text = ("const payload = { name: 'Ada' };\n"
+            f"await fetch('{API}', {{ method: 'POST', body: JSON.stringify(payload, null, 2) }});\n"
+            # Stringifying something not bound here: a body is sent, its value unknown.
+            f"await fetch('{API}', {{ method: 'POST', body: JSON.stringify(form) }});\n"
+            f"await axios.post('{API}', {{ k2: 2E3, k3: 1e-2, p: fn(a, [b, c]), q: items[0], r: `${{a}}${{b}}` + 'x', "
+            "z: 'a' + 5 });")
+    text_plain = [("Content-Type", "text/plain;charset=UTF-8")]
+    assert requests_in(text) == [
+        request("POST", API, body='{"name": "Ada"}', body_value={"name": "Ada"}, headers=text_plain),
+        request("POST", API, body='"form"', body_value="<form>", headers=text_plain),
+        request("POST", API, source="axios", headers=[("Content-Type", "application/json")],
+                body='{"k2": 2000.0, "k3": 0.01, "p": "fn(a, [b, c])", "q": "items[0]", "r": "{var}x", "z": "\'a\' + 5"}',
+                body_value={"k2": 2000.0, "k3": 0.01, "p": "<fn(a, [b, c])>", "q": "<items[0]>", "r": "<{var}x>",
+                            "z": "<'a' + 5>"}),
+    ]
