@@ -279,6 +279,11 @@ PHP_CURL_CASES = [
                    '"g": "Key $k"}',
               body_value={"s": "Hi {var}, {var}!", "d": False, "e": None, "f": -1.5, "h": [1, 2], "7": "seven",
                           "g": "<Key $k>"})]),
+    # CURLOPT_POST alone is a POST with no body; a method bound to a variable earlier.
+    (f"curl_setopt($ch, CURLOPT_URL, '{API}');\ncurl_setopt($ch, CURLOPT_POST, true);",
+     [request("POST", API, source="php")]),
+    (f"$method = 'DELETE';\ncurl_setopt($ch, CURLOPT_URL, '{API}/1');\ncurl_setopt($ch, CURLOPT_CUSTOMREQUEST, $method);",
+     [request("DELETE", f"{API}/1", source="php")]),
     # No URL: no request.
     ("curl_setopt($ch, CURLOPT_RETURNTRANSFER, true);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, 'a=1');", []),
 ]
@@ -308,6 +313,7 @@ def test_a_php_curl_method_made_at_run_time_is_not_a_method_named_for_the_variab
     # json_encode inside an array is a string of JSON, not the array.
     ("json_encode(['plan' => 'pro'])", '{"plan": "pro"}'),
     ("json_encode($extra)", "<json_encode($extra)>"),
+    ("json_encode(json_encode(['a' => 1]))", json.dumps(json.dumps({"a": 1}))),
 ])
 def test_php_values_are_read_as_php_reads_them(php: str, value: Any) -> None:
     text = f"$client->post('{API}', ['json' => ['v' => {php}]]);"

@@ -745,6 +745,8 @@ def _php_value(expr: str, env: dict[str, str], depth: int = 0, nesting: int = 0)
     m = re.fullmatch(r"json_encode\((.*)\)", expr, re.S)
     if m:
         value = _php_value(m.group(1), env, depth, nesting + 1)
+        if isinstance(value, _Stringified):  # json_encode(json_encode(...)): a JSON string of JSON
+            value = value.value if isinstance(value.value, Unresolved) else json.dumps(value.value)
         return Unresolved(expr) if value is _UNRESOLVED else _Stringified(value)
     m = re.fullmatch(r"\$(\w+)", expr)
     if m:
