@@ -96,6 +96,8 @@ FETCH_CASES = [
     # the call after them is read.
     (f"fetch('{API}'\nfetch();\nfetch(thingsUrl);\nconst res = await fetch('{API}');",
      [request("GET", API)]),
+    # A URL made by a call at run time: no URL to check, no request (the format string is not it).
+    (f"const url = format('{API}/%s', id);\nfetch(url);", []),
     # Options made at run time (noted, headers unknown); `{}` written out (nothing unknown); a spread
     # of defaults beside a method (the method read, headers unknown).
     (f"const res = await fetch('{API}', options);\nawait fetch('{API}', {{}});\n"
@@ -422,3 +424,18 @@ def test_javascript_numbers_calls_and_stringify_in_a_body() -> None:
                 body_value={"k2": 2000.0, "k3": 0.01, "p": "<fn(a, [b, c])>", "q": "<items[0]>", "r": "<{var}x>",
                             "z": "<'a' + 5>"}),
     ]
+
+
+
+def test_php_variables_are_followed_five_deep_and_a_loop_ends() -> None:
+    # A multi-line json_encode([...]); '' and a single-quoted '$5' (no interpolation) read as written.
+    text = ("$a = $b; $b = $c; $c = $d; $d = $e; $e = $f; $f = 'deep';\n$g = $g;\n"
+            f"curl_setopt($ch, CURLOPT_URL, '{API}');\n"
+            "curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode([\n"
+            "    'five' => $b,\n    'six' => $a,\n    'key' => 'Key ' . $a,\n    'loop' => $g,\n"
+            "    'empty' => '',\n    'single' => 'Cost: $5',\n]));")
+    assert requests_in(text) == [request(
+        "POST", API, source="php",
+        body='{"five": "deep", "six": "$a", "key": "Key {var}", "loop": "$g", "empty": "", "single": "Cost: $5"}',
+        body_value={"five": "deep", "six": "<$a>", "key": "<Key {var}>", "loop": "<$g>", "empty": "",
+                    "single": "Cost: $5"})]
