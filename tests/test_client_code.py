@@ -439,3 +439,20 @@ def test_php_variables_are_followed_five_deep_and_a_loop_ends() -> None:
         body='{"five": "deep", "six": "$a", "key": "Key {var}", "loop": "$g", "empty": "", "single": "Cost: $5"}',
         body_value={"five": "deep", "six": "<$a>", "key": "<Key {var}>", "loop": "<$g>", "empty": "",
                     "single": "Cost: $5"})]
+
+
+def test_python_names_are_followed_five_deep_into_a_body() -> None:
+    # data=json.dumps(payload): payload's names followed (a dict in a list, a URL joined to a base);
+    # five names deep at most (payload, a, b, c, d: e is not followed); a name bound to a value too
+    # deep to read is sent, its value unknown; "a" + 5 is not a string.
+    deep = "[" * 64 + "]" * 64
+    text = (f'BASE = "https://api.x.test/v1"\ndeep = {deep}\n'
+            'a = [b]\nb = [c]\nc = [d]\nd = [e]\ne = [f]\nf = "end"\naddress = {"line1": "1 Main St"}\n'
+            'payload = {"items": [address], "url": BASE + "/x", "mix": "a" + 5, "tags": deep, "chain": a, "from_b": b}\n'
+            'r = requests.post(BASE + "/things", data=json.dumps(payload))')
+    assert requests_in(text) == [request(
+        "POST", f"{API}", source="requests",
+        body='{"items": [{"line1": "1 Main St"}], "url": "https://api.x.test/v1/x", "mix": "\'a\' + 5", "tags": "deep", '
+             '"chain": [[[["e"]]]], "from_b": [[[["f"]]]]}',
+        body_value={"items": [{"line1": "1 Main St"}], "url": "https://api.x.test/v1/x", "mix": "<'a' + 5>",
+                    "tags": "<deep>", "chain": [[[["<e>"]]]], "from_b": [[[["<f>"]]]]})]

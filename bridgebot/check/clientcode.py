@@ -411,9 +411,7 @@ def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
         return tuple(items) if isinstance(node, ast.Tuple) else items
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         return -node.operand.value  # type: ignore[operator]
-    if isinstance(node, ast.Name):
-        if node.id in ("True", "False", "None"):
-            return {"True": True, "False": False, "None": None}[node.id]
+    if isinstance(node, ast.Name):  # (True, False and None are ast.Constant)
         if node.id in env and depth < 5:
             value = py_value(env[node.id], {k: v for k, v in env.items() if k != node.id}, depth + 1)
             return Unresolved(node.id) if value is _UNRESOLVED or value is TOO_DEEP else value
