@@ -445,7 +445,7 @@ def test_python_names_are_followed_five_deep_into_a_body() -> None:
     # data=json.dumps(payload): payload's names followed (a dict in a list, a URL joined to a base);
     # five names deep at most (payload, a, b, c, d: e is not followed); a name bound to a value too
     # deep to read is sent, its value unknown; "a" + 5 is not a string.
-    deep = "[" * 64 + "]" * 64
+    deep = "[" * 65 + "]" * 65
     text = (f'BASE = "https://api.x.test/v1"\ndeep = {deep}\n'
             'a = [b]\nb = [c]\nc = [d]\nd = [e]\ne = [f]\nf = "end"\naddress = {"line1": "1 Main St"}\n'
             'payload = {"items": [address], "url": BASE + "/x", "mix": "a" + 5, "tags": deep, "chain": a, "from_b": b}\n'
