@@ -361,11 +361,12 @@ def test_python_literals_in_a_body_are_read_as_python_reads_them() -> None:
 
 
 def test_javascript_literals_in_a_body_are_read_as_javascript_reads_them() -> None:
-    text = ("const NAME = 'Ada';\nconst extra = { plan: 'pro' };\n"
+    text = ("const NAME = 'Ada';\nconst first = 'Jo';\nconst extra = { plan: 'pro' };\n"
             f"await axios.post('{API}', {{\n"
             "  // who\n"
             "  a: 'caf\\u00e9', b: \"tab\\there\\nnl\\rcr\", c: 'it\\'s', d: \"back\\\\slash\", h: 'A\\u00C9', i: 'bad \\uZZ',\n"
-            "  e: `Hi ${NAME}!`, f: `Hi ${ user.name }`, g: `id ${ id }`, t: `plain`,\n"
+            "  e: `Hi ${NAME}!`, f: `Hi ${ user.name }`, g: `id ${ id }`, t: `plain`, e2: `${first}-${NAME}`,\n"
+            "  dash: 'a\\u2014b', lit: 'costs ${price}',\n"
             "  /* numbers */ j: [1, 2, ], k: -1.5e3, l: null, m: undefined, n: true, o: false,\n"
             "  'quoted key': 1, \"dq\": 2, $dollar: 3, ...extra, NAME,\n"
             "  s: 'Bearer ' + token, u: BASE + '/x', v: 'a' + 'b', w: cond ? 'x' : 'y',\n"
@@ -374,7 +375,8 @@ def test_javascript_literals_in_a_body_are_read_as_javascript_reads_them() -> No
             f"await axios.post('{API}', {{ [field]: 1, b: 2 }});\n"
             f"await axios.post('{API}', {{ ...rest, b: 2 }});")
     value = {"a": "café", "b": "tab\there\nnl\rcr", "c": "it's", "d": "back\\slash", "h": "AÉ", "i": "bad uZZ",
-             "e": "Hi Ada!", "f": "<Hi {var}>", "g": "<id {var}>", "t": "plain", "j": [1, 2], "k": -1500.0,
+             "e": "Hi Ada!", "f": "<Hi {var}>", "g": "<id {var}>", "t": "plain", "e2": "Jo-Ada", "dash": "a\u2014b",
+             "lit": "costs ${price}", "j": [1, 2], "k": -1500.0,
              "l": None, "m": None, "n": True, "o": False, "quoted key": 1, "dq": 2, "$dollar": 3, "plan": "pro",
              "NAME": "Ada", "s": "<Bearer {var}>", "u": "<{var}/x>", "v": "ab", "w": "<cond ? 'x' : 'y'>"}
     json_type = [("Content-Type", "application/json")]
