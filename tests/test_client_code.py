@@ -458,3 +458,29 @@ def test_python_names_are_followed_five_deep_into_a_body() -> None:
              '"chain": [[[["e"]]]], "from_b": [[[["f"]]]]}',
         body_value={"items": [{"line1": "1 Main St"}], "url": "https://api.x.test/v1/x", "mix": "<'a' + 5>",
                     "tags": "<deep>", "chain": [[[["<e>"]]]], "from_b": [[[["<f>"]]]]})]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A constant used in a function above it (its line the last, with no newline); a name bound to a
+    # name (not followed: the header says which variable); brackets closed by the wrong one (unknown).
+    ("const key = XAPI_KEY;\nconst ids = [1, 2};\n"
+     "async function load() { return fetch(THINGS_URL, { method: 'POST', headers: { 'Api-Key': key }, "
+     "body: JSON.stringify({ ids }) }); }\n"
+     f"const THINGS_URL = '{API}'",
+     [request("POST", API, headers=[("Api-Key", "key"), ("Content-Type", "text/plain;charset=UTF-8")],
+              body='{"ids": "ids"}', body_value={"ids": "<ids>"})]),
+    # A Python line ending in `;` (or in an X: only `;` is cut); a paste cut off right after `name =`.
+    (f'url = "{API}";\nlabel = "v-" + INDEX\nr = requests.get(url, params={{"label": label}})\nbody = ',
+     [request("GET", f"{API}?label=v-INDEX", source="requests")]),
+    (f'fetch("{API}", opts);\nconst opts = ',
+     [request("GET", API, headers_known=False, notes=["the fetch options are computed at run time"])]),
+])
+def test_variables_bound_in_the_snippet_are_followed_as_written(text: str, expected: list[dict[str, Any]]) -> None:
+    assert requests_in(text) == expected
+
+
+def test_only_the_first_200_assignments_are_read() -> None:
+    filler = "".join(f"const v{i} = {i};\n" for i in range(199))
+    call = f"const url = '{API}';\nfetch(url);"
+    assert [r["url"] for r in requests_in(filler + call)] == [API]
+    assert requests_in("const v = 0;\n" + filler + call) == []  # the 201st assignment is not read
