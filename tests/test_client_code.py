@@ -484,3 +484,18 @@ def test_only_the_first_200_assignments_are_read() -> None:
     call = f"const url = '{API}';\nfetch(url);"
     assert [r["url"] for r in requests_in(filler + call)] == [API]
     assert requests_in("const v = 0;\n" + filler + call) == []  # the 201st assignment is not read
+
+
+def test_javascript_objects_written_compactly_with_comments_and_spreads() -> None:
+    text = ("const base = { ...defaults, plan: 'pro' };\n"
+            # A spread of an object with keys unknown keeps them unknown; no spaces after `:` and `,`;
+            # two block comments; a key starting with X.
+            f"await axios.post('{API}', {{...base,a:1,b:'x', /* one */ X_Trace: 't', /* two */ c: 3}});\n"
+            # A line comment that swallows the closing brace: the object is not read.
+            f"await axios.post('{API}', {{ a: 1, // the rest is cut off }});")
+    value = {"plan": "pro", "a": 1, "b": "x", "X_Trace": "t", "c": 3}
+    assert requests_in(text) == [
+        request("POST", API, source="axios", headers=[("Content-Type", "application/json")], body=json.dumps(value),
+                body_value={**value, "...": "keys unknown"}),
+        request("POST", API, source="axios"),
+    ]
