@@ -499,3 +499,33 @@ def test_javascript_objects_written_compactly_with_comments_and_spreads() -> Non
                 body_value={**value, "...": "keys unknown"}),
         request("POST", API, source="axios"),
     ]
+
+
+def _levels(n: int) -> str:
+    return "[" * n + "]" * n
+
+
+@pytest.mark.parametrize("body, too_deep", [
+    # Brackets inside strings do not count: after an empty string, after an escaped quote.
+    ('{"a": "", "note": "' + "(" * 70 + '"}', False),
+    ('{"q": "say \\"' + "(" * 70 + '\\""}', False),
+    # Brackets closed before do not count: seventy one-item lists side by side are two levels deep.
+    ("[" + ", ".join(['["x"]'] * 70) + "]", False),
+    # The object is level 1, so 64 more levels are one too many: after a string ending in an escaped
+    # backslash, after an empty list beside them, after a name.
+    ('{"path": "C:\\\\", "tags": ' + _levels(64) + "}", True),
+    ('{"a": {"b": [], "c": ' + _levels(63) + "}}", True),
+    ('{"n": XLIMIT, "deep": ' + _levels(64) + "}", True),
+    ('{"n": XLIMIT, "deep": ' + _levels(63) + "}", False),
+])
+def test_how_deep_a_python_body_is_counts_brackets_outside_strings(body: str, too_deep: bool) -> None:
+    from bridgebot.check.clientcode import TOO_DEEP_MESSAGE
+
+    [read] = requests_in(f'requests.post("{API}", json={body})')
+    assert (read["body_error"], read["body"] is None) == ((TOO_DEEP_MESSAGE, True) if too_deep else (None, False))
+
+
+def test_a_python_string_never_closed_is_an_unknown_value() -> None:
+    text = f'label = "unclosed\nr = requests.post("{API}", json={{"label": label}})'
+    assert requests_in(text) == [request("POST", API, source="requests", headers=[("Content-Type", "application/json")],
+                                         body='{"label": "label"}', body_value={"label": "<label>"})]
