@@ -529,3 +529,37 @@ def test_a_python_string_never_closed_is_an_unknown_value() -> None:
     text = f'label = "unclosed\nr = requests.post("{API}", json={{"label": label}})'
     assert requests_in(text) == [request("POST", API, source="requests", headers=[("Content-Type", "application/json")],
                                          body='{"label": "label"}', body_value={"label": "<label>"})]
+
+
+def test_a_call_is_read_up_to_20000_characters_long_wherever_it_is() -> None:
+    from bridgebot.check.clientcode import MAX_SPAN
+
+    head, tail = f"fetch('{API}', {{ method: 'POST', body: '", "' });"
+    fill = MAX_SPAN - (len(head) - head.index("(")) - len("' })")  # the call's brackets span MAX_SPAN exactly
+    assert [r["body"] for r in requests_in(head + "y" * fill + tail)] == ["y" * fill]
+    assert requests_in(head + "y" * (fill + 1) + tail) == []  # one character more: not read
+    # 20,000 characters before a call do not count toward it.
+    assert requests_in("// " + "z" * MAX_SPAN + f"\nfetch('{API}');") == [request("GET", API)]
+
+
+def test_javascript_values_that_cannot_be_read_are_sent_as_written() -> None:
+    text = (f"await fetch('{API}', {{ method: 'POST', body: JSON.stringify() }});\n"
+            f"await fetch('{API}', {{ method: 'POST', body: JSON.stringify({{ a: 1, : 2 }}) }});\n"
+            # A block comment never closed: the object is not read. One closed right before a key.
+            f"await axios.post('{API}', {{ a: 1, /* unclosed }});\n"
+            f"await axios.post('{API}', {{/* c */b: 2}});")
+    plain, json_type = [("Content-Type", "text/plain;charset=UTF-8")], [("Content-Type", "application/json")]
+    assert requests_in(text) == [
+        request("POST", API, headers=plain, body="JSON.stringify()", body_value="<JSON.stringify()>"),
+        request("POST", API, headers=plain, body="JSON.stringify({ a: 1, : 2 })",
+                body_value="<JSON.stringify({ a: 1, : 2 })>"),
+        request("POST", API, source="axios"),
+        request("POST", API, source="axios", headers=json_type, body='{"b": 2}', body_value={"b": 2}),
+    ]
+
+
+def test_a_guzzle_call_on_a_call_result_starts_at_the_arrow() -> None:
+    # No `$name` right before `->get`: the call's span starts at the arrow.
+    text = f"$res = $this->client()->get('{API}');"
+    paste = read_paste(text)
+    assert (paste.problems, paste.request_offsets) == ([], [text.index("->get")])
