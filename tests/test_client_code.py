@@ -563,3 +563,49 @@ def test_a_guzzle_call_on_a_call_result_starts_at_the_arrow() -> None:
     text = f"$res = $this->client()->get('{API}');"
     paste = read_paste(text)
     assert (paste.problems, paste.request_offsets) == ([], [text.index("->get")])
+
+
+@pytest.mark.parametrize("text, body, value", [
+    # JSON.stringify / json.dumps inside a body is a string of JSON (it was the repr of an object);
+    # of something not known here, a string not known.
+    (f"await fetch('{API}', {{ method: 'POST', body: JSON.stringify({{ meta: JSON.stringify({{ a: 1 }}), "
+     "list: [JSON.stringify([1])], who: JSON.stringify({ id }) }) });",
+     '{"meta": "{\\"a\\": 1}", "list": ["[1]"], "who": "{\\"id\\": \\"id\\"}"}',
+     {"meta": '{"a": 1}', "list": ["[1]"], "who": '<{"id": "id"}>'}),
+    (f'requests.post("{API}", json={{"meta": json.dumps({{"a": 1}}), "l": [json.dumps(x)]}})',
+     '{"meta": "{\\"a\\": 1}", "l": ["\\"x\\""]}', {"meta": '{"a": 1}', "l": ['<"x">']}),
+    (f'requests.post("{API}", data={{"meta": json.dumps({{"a": 1}})}})', "meta=%7B%22a%22%3A+1%7D", None),
+])
+def test_json_made_inside_a_body_is_a_string_of_json(text: str, body: str, value: Any) -> None:
+    [read] = requests_in(text)
+    assert (read["body"], read["body_value"]) == (body, value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A variable bound to an object that cannot be read, and one not bound here: sent, value
+    # unknown (the body names the variable). A null header is sent empty; a compact array.
+    ("const body = { a: 1, : 2 };\n"
+     f"await axios.post('{API}', body);\nawait axios.post('{API}', INBOX);\n"
+     f"await fetch('{API}', {{ headers: {{ 'Api-Key': 'k', 'X-Debug': null }}, body: {{tags:['a','b','c']}} }});",
+     [request("POST", API, source="axios", body="body", body_value="<body>"),
+      request("POST", API, source="axios", body="INBOX", body_value="<INBOX>"),
+      request("GET", API, headers=[("Api-Key", "k"), ("X-Debug", ""), ("Content-Type", "text/plain;charset=UTF-8")],
+              body='{"tags": ["a", "b", "c"]}', body_value={"tags": ["a", "b", "c"]})]),
+    # curl_setopt_array with array( … ) over several lines, then options made elsewhere (not read).
+    (f"curl_setopt_array($ch, array(\n    CURLOPT_URL => '{API}',\n    CURLOPT_CUSTOMREQUEST => 'PUT',\n));\n"
+     "curl_setopt_array($ch, $options);",
+     [request("PUT", API, source="php")]),
+    # PHP assignments written on one line without spaces.
+    (f"$u = '{API}';$m = 'PATCH';\ncurl_setopt($ch, CURLOPT_URL, $u);\ncurl_setopt($ch, CURLOPT_CUSTOMREQUEST, $m);",
+     [request("PATCH", API, source="php")]),
+    # A Python value with a syntax error is sent, value unknown; one nested past what Python's own
+    # parser takes (200 levels) is too deep, not unknown.
+    (f'payload = {{"a": 1 "b": 2}}\nrequests.post("{API}", json=payload)\n'
+     f'requests.put("{API}", json={{"d": {"[" * 210 + "]" * 210}}})',
+     [request("POST", API, source="requests", headers=[("Content-Type", "application/json")], body="payload",
+              body_value="<payload>"),
+      request("PUT", API, source="requests", headers=[("Content-Type", "application/json")],
+              body_error="the body is nested more than 64 levels deep")]),
+])
+def test_values_read_as_far_as_they_can_be(text: str, expected: list[dict[str, Any]]) -> None:
+    assert requests_in(text) == expected

@@ -352,6 +352,31 @@ class _Stringified:
         self.value = value
 
 
+def _nested(value: Any) -> Any:
+    """A body's value with each ``JSON.stringify(x)`` / ``json.dumps(x)`` inside it as the string it
+    is, x's JSON (``metadata: JSON.stringify({...})``), known only if all of x is."""
+    if isinstance(value, _Stringified):
+        inner = _nested(value.value)
+        text = json.dumps(inner, default=str)
+        return Unresolved(text) if _unknown_inside(inner) else text
+    if isinstance(value, dict):
+        out = {k: _nested(v) for k, v in value.items()}
+        return PartialDict(out) if isinstance(value, PartialDict) else out
+    if isinstance(value, (list, tuple)):
+        return type(value)(_nested(v) for v in value)
+    return value
+
+
+def _unknown_inside(value: Any) -> bool:
+    if isinstance(value, Unresolved) or isinstance(value, PartialDict):
+        return True
+    if isinstance(value, dict):
+        return any(_unknown_inside(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_unknown_inside(v) for v in value)
+    return False
+
+
 def py_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
     """Read a Python literal; names bound earlier in the snippet are followed."""
     try:
@@ -475,12 +500,14 @@ def _body_of(value: Any, objects_as_json: bool) -> tuple[str | None, str | None,
     if value is _UNRESOLVED or value is None or value is TOO_DEEP:
         return None, None, None
     if isinstance(value, _Stringified):
-        return json.dumps(value.value, default=str), None, value.value
+        inner = _nested(value.value)
+        return json.dumps(inner, default=str), None, inner
     if isinstance(value, Unresolved):
         return str(value), None, value
     if isinstance(value, str):
         return value, None, None
     if isinstance(value, (dict, list)):
+        value = _nested(value)
         return json.dumps(value, default=str), "application/json" if objects_as_json else None, value
     return None, None, None
 
@@ -620,7 +647,7 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             data = py_value(kwargs["data"], env)
             too_deep = data is TOO_DEEP
             if isinstance(data, dict):
-                body, ctype = urlencode(data, doseq=True), "application/x-www-form-urlencoded"
+                body, ctype = urlencode(_nested(data), doseq=True), "application/x-www-form-urlencoded"
             else:
                 body, _, value = _body_of(data.decode() if isinstance(data, bytes) else data, objects_as_json=False)
         elif "content" in kwargs:
