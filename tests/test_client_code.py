@@ -609,3 +609,13 @@ def test_json_made_inside_a_body_is_a_string_of_json(text: str, body: str, value
 ])
 def test_values_read_as_far_as_they_can_be(text: str, expected: list[dict[str, Any]]) -> None:
     assert requests_in(text) == expected
+
+
+def test_a_call_inside_another_is_read_and_brackets_that_never_match_stop_both() -> None:
+    from bridgebot.check.clientcode import find_code_requests
+
+    text = (f"await axios.post('{API}', {{ note: await fetch('https://other.test/x').then(r => r.text()) }});\n"
+            f"fetch('{API}', {{ a: 1 );\n"  # closed by the wrong bracket
+            f"axios.post('{API}', fetch('https://other.test/y'")  # never closed
+    assert [(r.source, r.method, r.url) for _, _, r in find_code_requests(text)] == [
+        ("fetch", "GET", "https://other.test/x"), ("axios", "POST", API)]
