@@ -448,15 +448,15 @@ def test_python_names_are_followed_five_deep_into_a_body() -> None:
     # five names deep at most (payload, a, b, c, d: e is not followed); a name bound to a value too
     # deep to read is sent, its value unknown; "a" + 5 is not a string.
     deep = "[" * 65 + "]" * 65
-    text = (f'BASE = "https://api.x.test/v1"\ndeep = {deep}\n'
+    text = (f'BASE = "https://api.x.test/v1"\nSUFFIX = "/y"\ndeep = {deep}\n'
             'a = [b]\nb = [c]\nc = [d]\nd = [e]\ne = [f]\nf = "end"\naddress = {"line1": "1 Main St"}\n'
-            'payload = {"items": [address], "url": BASE + "/x", "mix": "a" + 5, "tags": deep, "chain": a, "from_b": b}\n'
+            'payload = {"items": [address], "url": BASE + "/x", "url2": "/v1" + SUFFIX, "mix": "a" + 5, "tags": deep, "chain": a, "from_b": b}\n'
             'r = requests.post(BASE + "/things", data=json.dumps(payload))')
     assert requests_in(text) == [request(
         "POST", f"{API}", source="requests",
-        body='{"items": [{"line1": "1 Main St"}], "url": "https://api.x.test/v1/x", "mix": "\'a\' + 5", "tags": "deep", '
+        body='{"items": [{"line1": "1 Main St"}], "url": "https://api.x.test/v1/x", "url2": "/v1/y", "mix": "\'a\' + 5", "tags": "deep", '
              '"chain": [[[["e"]]]], "from_b": [[[["f"]]]]}',
-        body_value={"items": [{"line1": "1 Main St"}], "url": "https://api.x.test/v1/x", "mix": "<'a' + 5>",
+        body_value={"items": [{"line1": "1 Main St"}], "url": "https://api.x.test/v1/x", "url2": "/v1/y", "mix": "<'a' + 5>",
                     "tags": "<deep>", "chain": [[[["<e>"]]]], "from_b": [[[["<f>"]]]]})]
 
 
@@ -598,11 +598,13 @@ def test_json_made_inside_a_body_is_a_string_of_json(text: str, body: str, value
     # PHP assignments written on one line without spaces.
     (f"$u = '{API}';$m = 'PATCH';\ncurl_setopt($ch, CURLOPT_URL, $u);\ncurl_setopt($ch, CURLOPT_CUSTOMREQUEST, $m);",
      [request("PATCH", API, source="php")]),
-    # A Python value with a syntax error is sent, value unknown; one nested past what Python's own
-    # parser takes (200 levels) is too deep, not unknown.
-    (f'payload = {{"a": 1 "b": 2}}\nrequests.post("{API}", json=payload)\n'
+    # A Python value with a syntax error is sent, value unknown (or, written in the call, not read);
+    # one nested past what Python's own parser takes (200 levels) is too deep, not unknown.
+    (f'requests.patch("{API}", json={{"a": 1 "b": 2}})\n'
+     f'payload = {{"a": 1 "b": 2}}\nrequests.post("{API}", json=payload)\n'
      f'requests.put("{API}", json={{"d": {"[" * 210 + "]" * 210}}})',
-     [request("POST", API, source="requests", headers=[("Content-Type", "application/json")], body="payload",
+     [request("PATCH", API, source="requests"),
+      request("POST", API, source="requests", headers=[("Content-Type", "application/json")], body="payload",
               body_value="<payload>"),
       request("PUT", API, source="requests", headers=[("Content-Type", "application/json")],
               body_error="the body is nested more than 64 levels deep")]),
