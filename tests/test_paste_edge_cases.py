@@ -801,9 +801,9 @@ def test_php_curl_postfields_known_only_at_run_time_are_not_judged(bridge_specs,
 
 
 def test_php_json_encode_of_a_variable_chain_past_the_readers_depth_is_sent_not_judged(bridge_specs) -> None:
-    # json_encode($p1) where $p1 only reaches its array past the depth the reader follows: the body
-    # is sent as written and not judged (not a "bug on our side" reply).
-    text = ("$p1 = $p2; $p2 = $p3; $p3 = $p4; $p4 = $p5; $p5 = ['email' => 5];\n$ch = curl_init();\n"
+    # json_encode($p1) where $p1 only reaches its array past the depth the reader follows (five
+    # variables): the body is sent as written and not judged (not a "bug on our side" reply).
+    text = ("$p1 = $p2; $p2 = $p3; $p3 = $p4; $p4 = $p5; $p5 = $p6; $p6 = ['email' => 5];\n$ch = curl_init();\n"
             "curl_setopt($ch, CURLOPT_URL, 'https://api.bridge.xyz/v0/customers');\n"
             f"curl_setopt($ch, CURLOPT_HTTPHEADER, {PHP_HEADERS});\n"
             "curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($p1));")

@@ -352,6 +352,31 @@ class _Stringified:
         self.value = value
 
 
+def _nested(value: Any) -> Any:
+    """A body's value with each ``JSON.stringify(x)`` / ``json.dumps(x)`` inside it as the string it
+    is, x's JSON (``metadata: JSON.stringify({...})``), known only if all of x is."""
+    if isinstance(value, _Stringified):
+        inner = _nested(value.value)
+        text = json.dumps(inner, default=str)
+        return Unresolved(text) if _unknown_inside(inner) else text
+    if isinstance(value, dict):
+        out = {k: _nested(v) for k, v in value.items()}
+        return PartialDict(out) if isinstance(value, PartialDict) else out
+    if isinstance(value, (list, tuple)):
+        return type(value)(_nested(v) for v in value)
+    return value
+
+
+def _unknown_inside(value: Any) -> bool:
+    if isinstance(value, Unresolved) or isinstance(value, PartialDict):
+        return True
+    if isinstance(value, dict):
+        return any(_unknown_inside(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_unknown_inside(v) for v in value)
+    return False
+
+
 def py_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
     """Read a Python literal; names bound earlier in the snippet are followed."""
     try:
@@ -411,9 +436,7 @@ def _py(node: ast.AST, env: dict[str, str], depth: int) -> Any:
         return tuple(items) if isinstance(node, ast.Tuple) else items
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         return -node.operand.value  # type: ignore[operator]
-    if isinstance(node, ast.Name):
-        if node.id in ("True", "False", "None"):
-            return {"True": True, "False": False, "None": None}[node.id]
+    if isinstance(node, ast.Name):  # (True, False and None are ast.Constant)
         if node.id in env and depth < 5:
             value = py_value(env[node.id], {k: v for k, v in env.items() if k != node.id}, depth + 1)
             return Unresolved(node.id) if value is _UNRESOLVED or value is TOO_DEEP else value
@@ -477,12 +500,14 @@ def _body_of(value: Any, objects_as_json: bool) -> tuple[str | None, str | None,
     if value is _UNRESOLVED or value is None or value is TOO_DEEP:
         return None, None, None
     if isinstance(value, _Stringified):
-        return json.dumps(value.value, default=str), None, value.value
+        inner = _nested(value.value)
+        return json.dumps(inner, default=str), None, inner
     if isinstance(value, Unresolved):
         return str(value), None, value
     if isinstance(value, str):
         return value, None, None
     if isinstance(value, (dict, list)):
+        value = _nested(value)
         return json.dumps(value, default=str), "application/json" if objects_as_json else None, value
     return None, None, None
 
@@ -607,8 +632,8 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             continue
         headers, known = _headers_arg(py_value(kwargs["headers"], env) if "headers" in kwargs else None,
                                       "headers" in kwargs)
-        # A client or session object may carry default headers we can't see.
-        known = known and m.group(1) in ("requests", "httpx")
+        # A client or session object may carry default headers we can't see, and so may `**kwargs`.
+        known = known and m.group(1) in ("requests", "httpx") and not any(a.startswith("**") for a in args)
         body: str | None = None
         ctype: str | None = None
         value: Any = None
@@ -622,7 +647,7 @@ def _python_calls(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             data = py_value(kwargs["data"], env)
             too_deep = data is TOO_DEEP
             if isinstance(data, dict):
-                body, ctype = urlencode(data, doseq=True), "application/x-www-form-urlencoded"
+                body, ctype = urlencode(_nested(data), doseq=True), "application/x-www-form-urlencoded"
             else:
                 body, _, value = _body_of(data.decode() if isinstance(data, bytes) else data, objects_as_json=False)
         elif "content" in kwargs:
@@ -673,7 +698,10 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
     if "CURLOPT_POST" in opts:
         method = "POST"
     custom = _php_value(opts.get("CURLOPT_CUSTOMREQUEST", ""), env)
-    if isinstance(custom, str) and custom:
+    notes: list[str] = []
+    if isinstance(custom, Unresolved) and custom:  # CURLOPT_CUSTOMREQUEST, $method: not a method named "$METHOD"
+        notes.append("the method is computed at run time")
+    elif isinstance(custom, str) and custom:
         method = custom.upper()
     headers: list[tuple[str, str]] = []
     hv = _php_value(opts.get("CURLOPT_HTTPHEADER", ""), env)
@@ -700,7 +728,7 @@ def _php_curl(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         if method == "GET":
             method = "POST"
     yield first, last, PastedRequest(method=method, url=url, headers=headers, body=body, body_value=value,
-                                     source="php", headers_known=headers_known)
+                                     source="php", headers_known=headers_known, notes=notes)
 
 
 def _php_assignments(text: str) -> dict[str, str]:
@@ -729,21 +757,32 @@ def _php_array_inner(expr: str) -> str:
     return m.group(1) if m else expr
 
 
-def _php_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
+_PHP_ESCAPES = {"'": re.compile(r"\\([\\'])"), '"': re.compile(r'\\([\\"$nrt])')}
+_PHP_ESCAPED = {"n": "\n", "r": "\r", "t": "\t"}
+
+
+def _php_value(expr: str, env: dict[str, str], depth: int = 0, nesting: int = 0) -> Any:
+    """Read a PHP literal. ``depth`` counts variables followed (``$a = $b; $b = $a;`` ends there);
+    ``nesting`` counts arrays and calls around ``expr`` (a body is as deep as the API makes it)."""
     expr = expr.strip()
-    if depth > 5:
+    if depth > 5 or nesting > MAX_NESTING:
         return _UNRESOLVED
     m = re.fullmatch(r"json_encode\((.*)\)", expr, re.S)
     if m:
-        value = _php_value(m.group(1), env, depth + 1)
+        value = _php_value(m.group(1), env, depth, nesting + 1)
+        if isinstance(value, _Stringified):  # json_encode(json_encode(...)): a JSON string of JSON
+            value = value.value if isinstance(value.value, Unresolved) else json.dumps(value.value)
         return Unresolved(expr) if value is _UNRESOLVED else _Stringified(value)
     m = re.fullmatch(r"\$(\w+)", expr)
     if m:
-        return _php_value(env[m.group(1)], env, depth + 1) if m.group(1) in env else Unresolved(expr)
+        return _php_value(env[m.group(1)], env, depth + 1, nesting) if m.group(1) in env else Unresolved(expr)
     if expr.startswith(("[", "array")):
         items = split_args(_php_array_inner(expr))
-        def item(part: str) -> Any:  # past the depth limit: a value known only at run time
-            value = _php_value(part, env, depth + 1)
+        def item(part: str) -> Any:  # past a limit: a value known only at run time
+            value = _php_value(part, env, depth, nesting + 1)
+            if isinstance(value, _Stringified):  # 'metadata' => json_encode([...]): a string of JSON
+                inner = value.value
+                return Unresolved(part.strip()) if isinstance(inner, Unresolved) else json.dumps(inner, default=str)
             return Unresolved(part.strip()) if value is _UNRESOLVED else value
 
         if any("=>" in it for it in items):
@@ -755,15 +794,19 @@ def _php_value(expr: str, env: dict[str, str], depth: int = 0) -> Any:
         return [item(it) for it in items]
     q = expr[:1]
     if q in ("'", '"') and expr.endswith(q) and len(expr) >= 2 and not re.search(rf"(?<!\\){q}", expr[1:-1]):
-        return re.sub(r"\{?\$\w+\}?", "{var}", expr[1:-1]) if q == '"' else expr[1:-1]
-    if expr in ("true", "false"):
-        return expr == "true"
+        text = re.sub(r"(?<!\\)\{?\$\w+\}?", "{var}", expr[1:-1]) if q == '"' else expr[1:-1]
+        return _PHP_ESCAPES[q].sub(lambda e: _PHP_ESCAPED.get(e.group(1), e.group(1)), text)
+    if expr.lower() in ("true", "false"):  # PHP's constants are case-insensitive: TRUE, False
+        return expr.lower() == "true"
     if re.fullmatch(r"-?\d+(\.\d+)?", expr):
         return json.loads(expr)
     parts = split_top(expr, ".")
     if len(parts) > 1:  # "Api-Key: " . $key
-        values = [_php_value(x, env, depth + 1) for x in parts]
-        return Unresolved("".join(str(x) if x is not _UNRESOLVED else "{var}" for x in values))
+        values = [_php_value(x, env, depth, nesting + 1) for x in parts]
+        joined = "".join(str(x) if x is not _UNRESOLVED else "{var}" for x in values)
+        if all(isinstance(x, str) and not isinstance(x, Unresolved) for x in values):
+            return joined  # 'https://api.x.test' . '/v1/things': every part known
+        return Unresolved(joined)
     if expr.lower() == "null":
         return None
     return Unresolved(expr)

@@ -45,8 +45,9 @@ def guzzle_requests(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         url = _php_value(args[0], env)
         if not isinstance(url, str) or not re.match(r"(?:https?://|/|\{var\})", url):
             continue
-        opts = _php_value(args[1], env) if len(args) > 1 else {}
-        opts = opts if isinstance(opts, dict) else {}
+        raw_opts = _php_value(args[1], env) if len(args) > 1 else {}
+        # Options made elsewhere (`$options`, a call) may hold the headers and the body.
+        opts = raw_opts if isinstance(raw_opts, dict) else {}
         headers, known = _headers(opts.get("headers"), "headers" in opts)
         body, value = None, None
         if "json" in opts:
@@ -55,7 +56,9 @@ def guzzle_requests(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
             if not any(k.lower() == "content-type" for k, _ in headers):
                 headers.append(("Content-Type", "application/json"))  # what Guzzle sends with `json`
         elif isinstance(opts.get("form_params"), dict):
-            body = urlencode({k: v for k, v in opts["form_params"].items() if isinstance(v, str)})
+            # As PHP's http_build_query writes them: numbers as written, true/false as 1/0, null left out.
+            body = urlencode({k: ("1" if v else "0") if isinstance(v, bool) else v
+                              for k, v in opts["form_params"].items() if isinstance(v, (str, int, float))})
             if not any(k.lower() == "content-type" for k, _ in headers):
                 headers.append(("Content-Type", "application/x-www-form-urlencoded"))
         elif isinstance(opts.get("body"), (str, _Stringified)):
@@ -65,7 +68,7 @@ def guzzle_requests(text: str) -> Iterator[tuple[int, int, PastedRequest]]:
         start = m.start() - (len(receiver.group(0)) if receiver else 0)
         yield start, end, PastedRequest(
             method=method.upper(), url=url, headers=headers, body=body, body_value=value, source="guzzle",
-            headers_known=known and isinstance(opts, dict), url_partial=url.startswith("{var}"))
+            headers_known=known and isinstance(raw_opts, dict), url_partial=url.startswith("{var}"))
 
 
 def _headers(value: Any, given: bool) -> tuple[list[tuple[str, str]], bool]:
