@@ -144,3 +144,24 @@ def test_the_code_block_after_a_block_of_output_is_still_read(both_specs: SpecSe
     assert [(q.operation.label if q.operation else None, q.request.source) for q in res.requests] == [
         ("POST /v1/customers", "sdk:javascript")]
     assert [(f.kind, f.field) for f in res.findings] == [("unknown_param", "descripton")]
+
+
+@pytest.mark.parametrize("text", [
+    # Brackets opened and closed before the cut (an object, a list, a call) are not closed again.
+    "```js\nconst pi = await stripe.paymentIntents.create({\n  amount: 100,\n  currency: 'usd',\n"
+    "  metadata: {order: String(5)},\n  payment_method_types: ['card'],\n  confirm: 'yes',\n",
+    # A string on the block's first character ('use strict'), then the call cut off.
+    "```js\n'use strict';\nconst pi = await stripe.paymentIntents.create({\n  amount: 100,\n  currency: 'usd',\n"
+    "  confirm: 'yes',\n",
+    # Strings before the cut: an escaped quote, an empty string, a template literal over two lines.
+    "```js\nconst pi = await stripe.paymentIntents.create({\n  amount: 100,\n  currency: 'usd',\n"
+    "  description: 'Bob\\'s \\'best\\'',\n  metadata: {a: '', b: `two\nlines`},\n  confirm: 'yes',\n",
+    # A name with a capital X (not a quote) before the cut.
+    "```js\nconst X_IDEMPOTENCY = 'k1';\nconst pi = await stripe.paymentIntents.create({\n  amount: 100,\n"
+    "  currency: 'usd',\n  confirm: 'yes',\n",
+])
+def test_a_paste_cut_off_mid_call_is_closed_and_its_arguments_checked(both_specs: SpecSet, text: str) -> None:
+    res = check_paste(text, both_specs)
+    assert [(q.operation.label if q.operation else None, q.request.notes) for q in res.requests] == [
+        ("POST /v1/payment_intents", [])]
+    assert [(f.kind, f.field) for f in res.findings] == [("wrong_type", "confirm")]
