@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...specs import CompiledSpec, Operation
-from .base import norm, singular, words
+from .base import norm, words
 from .rules import rules
 
 
@@ -88,7 +88,7 @@ _SINGLETON_VERBS = {"GET": ("retrieve",), "POST": ("update",), "DELETE": ("delet
 
 def _index_by_path(idx: Index, op: Operation, family: str) -> None:
     crud = rules()["families"][family]["crud"]
-    segs = [s for s in op.path.strip("/").split("/") if s]
+    segs = [s for s in op.path.split("/") if s]
     if segs and re.fullmatch(r"v\d+", segs[0]):
         segs = segs[1:]
     if not segs:
@@ -97,7 +97,10 @@ def _index_by_path(idx: Index, op: Operation, family: str) -> None:
     literals = tuple(norm(s) for s, p in zip(segs, is_param) if not p)
     if not literals:
         return
-    shape = "item" if is_param[-1] else "collection"
+    # A lone singular segment (/v1/account, /v1/balance) is one object, not a collection:
+    # accounts.retrieve() is GET /v1/account, accounts.list() GET /v1/accounts.
+    singleton = len(segs) == 1 and not segs[0].endswith("s")
+    shape = "item" if is_param[-1] or singleton else "collection"
     verbs = [v for v, (m, sh) in crud.items() if m == op.method and sh == shape]
     if not (len(segs) >= 2 and not is_param[-1] and is_param[-2]):
         for verb in verbs:
@@ -117,8 +120,7 @@ def _index_by_path(idx: Index, op: Operation, family: str) -> None:
             idx.add(literals[:-1], last, op)
             for verb in verbs:
                 idx.add(literals[:-1], verb + last, op)
-    if len(literals) >= 2 and is_param[-1] and len(segs) >= 3 and is_param[-3 if len(segs) >= 3 else 0]:
+    if len(literals) >= 2 and is_param[-1] and len(segs) >= 3 and is_param[-3]:
         # customers/{customer}/sources/{id}: retrieveSource, updateSource, deleteSource
         for verb in verbs:
             idx.add(literals[:-1], verb + literals[-1], op)
-    _ = singular
