@@ -72,7 +72,7 @@ def errors_in(value: Any, status: int | None = None, depth: int = 0,
         return []
     if isinstance(value, str):
         text = value.strip()
-        if text.startswith("{") and ("message" in text or "error" in text):
+        if text.startswith("{"):
             try:
                 return errors_in(json.loads(text), status, depth + 1, fallback)
             except (ValueError, RecursionError):
@@ -109,10 +109,16 @@ def errors_in(value: Any, status: int | None = None, depth: int = 0,
             # says so (cut at 20 here, 25 entries lost 5 without a word).
             return [_entry(e, err, status) for e in entries[:50]]
         nested = [e for k in ("raw", "error", "json_body", "response", "data") for e in
-                  errors_in(value.get(k), status, depth + 1, fallback)] if depth < MAX_WALK_DEPTH else []
+                  errors_in(value.get(k), status, depth + 1, fallback)]
         if nested:  # the inner, rawer error says more (param, code)
             return nested
         return [err]
+    held = value.get("error")
+    if isinstance(held, str) and held.lstrip().startswith("{"):
+        # {"error": "{\"message\": …}"}: the JSON error in the string, not the string as a code.
+        nested = errors_in(held, status, depth + 1, fallback)
+        if nested:
+            return nested
     found = fallback(value) if fallback is not None else None
     if found is not None:
         found.status = found.status or status

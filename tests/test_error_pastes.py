@@ -1,0 +1,159 @@
+"""API errors pasted in the shapes clients, proxies and SDKs print them: each read as the API said it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridgebot.check import read_paste
+from bridgebot.check.model import PastedError
+
+
+def _errors(paste: str) -> list[PastedError]:
+    return [err for _pos, err in read_paste(paste).errors]
+
+
+@pytest.mark.parametrize("paste, errors", [
+    # A gateway that wrapped the OAuth server's answer in its own message: the OAuth error inside.
+    ('{"statusCode": 401, "message": "{\\"error\\":\\"invalid_token\\",'
+     '\\"error_description\\":\\"The access token expired\\"}"}',
+     [PastedError(status=401, code="invalid_token", message="The access token expired")]),
+    # Bridge's error (its field in source.key) wrapped the same way.
+    ('{"code": 400, "message": "{\\"code\\": \\"invalid_parameters\\", \\"message\\": \\"Invalid parameters\\", '
+     '\\"source\\": {\\"location\\": \\"body\\", \\"key\\": \\"amount\\"}}"}',
+     [PastedError(status=400, code="invalid_parameters", message="Invalid parameters", param="amount",
+                  location="body")]),
+    # A Stripe error a logger stored as a JSON string under "error": the error, not the string as its code.
+    ('{"level": "error", "error": "{\\"message\\": \\"No such customer: cus_123\\", '
+     '\\"type\\": \\"invalid_request_error\\", \\"param\\": \\"customer\\"}"}',
+     [PastedError(message="No such customer: cus_123", param="customer", type="invalid_request_error")]),
+    # A Lambda proxy response whose body is the error as a string, keyed "detail" (no "message").
+    ('{"statusCode": 400, "body": "{\\"detail\\": \\"Amount must be positive\\", \\"code\\": \\"invalid_amount\\", '
+     '\\"param\\": \\"amount\\"}"}',
+     [PastedError(status=400, code="invalid_amount", message="Amount must be positive", param="amount")]),
+])
+def test_an_error_held_as_json_in_a_string_is_read_as_the_api_sent_it(paste: str, errors) -> None:
+    assert _errors(paste) == errors
+
+
+def test_errors_listed_under_a_response_keep_the_status_of_the_response() -> None:
+    paste = ('{"status": 422, "data": [{"resource": "Issue", "field": "title", "code": "missing_field"}, '
+             '{"resource": "Issue", "field": "labels", "code": "invalid", "message": "labels must be a list"}]}')
+    assert [(e.status, e.type, e.param, e.code, e.message) for e in _errors(paste)] == [
+        (422, "Issue", "title", "missing_field", "Issue.title is missing_field"),
+        (422, "Issue", "labels", "invalid", "labels must be a list"),
+    ]
+
+
+@pytest.mark.parametrize("key", ["status", "statusCode", "status_code", "http_status", "httpStatus"])
+def test_the_status_is_read_under_each_name_sdks_print_it_with(key: str) -> None:
+    # stripe-node prints statusCode, stripe-python http_status, requests status_code, Java httpStatus.
+    paste = ('{"%s": 402, "raw": {"type": "card_error", "code": "card_declined", '
+             '"message": "Your card was declined."}}' % key)
+    assert [(e.status, e.code, e.type) for e in _errors(paste)] == [(402, "card_declined", "card_error")]
+
+
+def test_a_numeric_error_code_is_not_taken_for_the_http_status() -> None:
+    paste = '{"code": "10001", "message": "Invalid signature", "type": "api_error"}'
+    assert [(e.status, e.code, e.message) for e in _errors(paste)] == [(None, "10001", "Invalid signature")]
+
+
+def test_json_in_a_message_after_a_line_break_is_read() -> None:
+    paste = ('{"code": 502, "message": "\\n  {\\"message\\": \\"Bad credentials\\", '
+             '\\"documentation_url\\": \\"https://docs.github.com/rest\\"}"}')
+    assert [(e.status, e.message, e.docs_url) for e in _errors(paste)] == [
+        (502, "Bad credentials", "https://docs.github.com/rest")]
+
+
+@pytest.mark.parametrize("key", ["raw", "error", "json_body", "response", "data"])
+def test_the_rawer_error_an_sdk_exception_holds_is_the_one_read(key: str) -> None:
+    # stripe-node keeps the API's error in raw, stripe-python in json_body: it names the param.
+    paste = ('{"type": "StripeInvalidRequestError", "code": "resource_missing", "message": "No such customer", '
+             '"%s": {"type": "invalid_request_error", "code": "resource_missing", '
+             '"message": "No such customer: \'cus_123\'", "param": "customer"}}' % key)
+    assert [(e.type, e.param, e.message) for e in _errors(paste)] == [
+        ("invalid_request_error", "customer", "No such customer: 'cus_123'")]
+
+
+def test_errors_wrapped_in_errors_are_read_down_to_the_walk_depth() -> None:
+    from bridgebot.check.readers.errors import MAX_WALK_DEPTH, errors_in
+
+    def wrapped(levels: int):
+        value = {"type": "invalid_request_error", "message": "Missing required param: amount.", "param": "amount"}
+        for _ in range(levels):
+            value = {"type": "api_error", "message": "Request failed", "raw": value}
+        return value
+
+    assert [e.param for e in errors_in(wrapped(MAX_WALK_DEPTH))] == ["amount"]
+    assert [(e.param, e.message) for e in errors_in(wrapped(MAX_WALK_DEPTH + 1))] == [(None, "Request failed")]
+
+
+@pytest.mark.parametrize("position, found", [(49, ["amount"]), (50, [])])
+def test_a_list_is_searched_for_errors_in_its_first_fifty_items(position: int, found) -> None:
+    from bridgebot.check.readers.errors import errors_in
+
+    items: list = [{"id": i} for i in range(60)]
+    items[position] = {"type": "invalid_request_error", "message": "Missing required param: amount.", "param": "amount"}
+    assert [e.param for e in errors_in(items)] == found
+
+
+def test_a_stripe_error_printed_as_a_quoted_json_string_is_read() -> None:
+    paste = ('Stripe said: "{\\"error\\": {\\"type\\": \\"invalid_request_error\\", '
+             '\\"message\\": \\"Missing required param: amount.\\", \\"param\\": \\"amount\\"}}"')
+    assert [(e.type, e.param, e.message) for e in _errors(paste)] == [
+        ("invalid_request_error", "amount", "Missing required param: amount.")]
+
+
+_DECLINED = '{"type": "card_error", "code": "card_declined", "message": "Your card was declined."}'
+_UNEXPECTED = ('{"type": "invalid_request_error", "code": "payment_intent_unexpected_state", '
+               '"message": "This PaymentIntent could not be confirmed."}')
+
+
+@pytest.mark.parametrize("key", ["error", "raw", "json_body", "jsonBody", "body", "response", "data", "errors",
+                                 "err", "cause"])
+def test_the_error_an_exception_holds_is_read_before_an_old_error_printed_beside_it(key: str) -> None:
+    # The payment intent printed first still holds its last (older) error: the exception's own is the one.
+    paste = '{"payment_intent": {"id": "pi_1", "last_payment_error": %s}, "%s": %s}' % (_DECLINED, key, _UNEXPECTED)
+    assert [e.code for e in _errors(paste)] == ["payment_intent_unexpected_state"]
+
+
+@pytest.mark.parametrize("paste", [
+    '{"status_code": 400, "content": %s}' % _UNEXPECTED,
+    '{"status_code": 400, "body": %s}' % _UNEXPECTED,
+], ids=["any-key", "container"])
+def test_an_error_under_a_response_keeps_the_responses_status(paste: str) -> None:
+    assert [(e.status, e.code) for e in _errors(paste)] == [(400, "payment_intent_unexpected_state")]
+
+
+@pytest.mark.parametrize("key", ["response", "details"])
+def test_a_bridge_error_nested_in_a_response_names_its_field(key: str) -> None:
+    paste = ('{"%s": {"code": "invalid_parameters", "message": "Invalid parameters", '
+             '"source": {"location": "body", "key": "amount"}}}' % key)
+    assert [(e.code, e.param, e.location) for e in _errors(paste)] == [("invalid_parameters", "amount", "body")]
+
+
+def test_errors_in_a_cause_chain_are_read_down_to_the_walk_depth() -> None:
+    from bridgebot.check.readers.errors import MAX_WALK_DEPTH, errors_in
+
+    def chained(levels: int):
+        value = {"type": "invalid_request_error", "message": "Missing required param: amount.", "param": "amount"}
+        for _ in range(levels):
+            value = {"name": "Error", "cause": value}
+        return value
+
+    assert [e.param for e in errors_in(chained(MAX_WALK_DEPTH))] == ["amount"]
+    assert errors_in(chained(MAX_WALK_DEPTH + 1)) == []
+
+
+def test_a_quoted_json_error_cut_off_does_not_hide_the_whole_one_after_it() -> None:
+    paste = ('first try: "{\\"message\\": \\"Validation Fa\n'
+             'second try: "{\\"message\\": \\"Not Found\\", \\"documentation_url\\": \\"https://docs.github.com/rest\\"}"')
+    assert [(e.message, e.docs_url) for e in _errors(paste)] == [("Not Found", "https://docs.github.com/rest")]
+
+
+def test_a_php_var_dump_of_a_stripe_error_is_read() -> None:
+    # var_dump($e->getJsonBody())
+    paste = ('array(1) {\n  ["error"]=>\n  array(3) {\n    ["type"]=>\n    string(21) "invalid_request_error"\n'
+             '    ["message"]=>\n    string(31) "Missing required param: amount."\n'
+             '    ["param"]=>\n    string(6) "amount"\n  }\n}')
+    assert [(e.type, e.param, e.message) for e in _errors(paste)] == [
+        ("invalid_request_error", "amount", "Missing required param: amount.")]
