@@ -97,11 +97,9 @@ class CSharpReader(Reader):
                 call.hints.append(text(inner.child_by_field_name("type")))
             elif inner.type == "identifier" and text(inner) in self.types:
                 call.hints.append(self.types[text(inner)])
-            name = a.child_by_field_name("name")
-            if name is not None and len(a.named_children) > 1:
-                call.kwargs[text(name)] = self.value(inner)
-            else:
-                call.args.append(self.value(inner))
+            # A named argument (options: ..., id: ...) names the method's parameter, not a field
+            # of the request: taken in the order written, like a positional one.
+            call.args.append(self.value(inner))
         return call
 
     def value(self, node: ts.Node | None, depth: int = 0) -> Any:
