@@ -104,6 +104,14 @@ def test_csharp_services_and_named_arguments(both: SpecSet, text: str, request_r
     ("Stripe::Checkout::Session.create(mode: 'payment', success_url: 'https://x.co')",
      ("POST", "https://api.stripe.com/v1/checkout/sessions", '{"mode": "payment", "success_url": "https://x.co"}',
       None, []), []),
+    # Without its namespace a bare Session is checkout's: FinancialConnections' is read from the scope.
+    ("Stripe::FinancialConnections::Session.retrieve('fcsess_1')",
+     ("GET", "https://api.stripe.com/v1/financial_connections/sessions/fcsess_1", None, None, []), []),
+    ("$stripe->financialConnections->sessions->retrieve('fcsess_1');",
+     ("GET", "https://api.stripe.com/v1/financial_connections/sessions/fcsess_1", None, None, []), []),
+    ("import com.stripe.model.billingportal.Session;\nMap<String, Object> params = new HashMap<>();\n"
+     "params.put(\"customer\", \"cus_1\");\nSession session = Session.create(params);",
+     ("POST", "https://api.stripe.com/v1/billing_portal/sessions", '{"customer": "cus_1"}', None, []), []),
     ("$session = $stripe->checkout->sessions->create(['mode' => 'payment', 'success_url' => 'https://x.co']);",
      ("POST", "https://api.stripe.com/v1/checkout/sessions", '{"mode": "payment", "success_url": "https://x.co"}',
       None, []), []),
@@ -125,3 +133,27 @@ def test_csharp_services_and_named_arguments(both: SpecSet, text: str, request_r
 def test_the_chain_before_the_method_names_the_resource(both: SpecSet, text: str, request_read: tuple,
                                                         findings: list) -> None:
     assert (_requests(text, both), _findings(text, both)) == ([request_read], findings)
+
+
+_CUSTOMER = ("POST", "https://api.stripe.com/v1/customers", '{"email": "a@b.co", "balance": "x"}', None, [])
+
+
+@pytest.mark.parametrize("text, request_read", [
+    # A comment among the arguments is not an argument (it was read as a positional value).
+    ("stripe.Customer.create(\n    email='a@b.co',  # the customer's\n    balance='x',\n)", _CUSTOMER),
+    ("Stripe::Customer.create(\n  email: 'a@b.co', # the customer's\n  balance: 'x'\n)", _CUSTOMER),
+    ("await stripe.customers.create(\n  {email: 'a@b.co', balance: 'x'}, // the customer's\n);", _CUSTOMER),
+    ("var options = new CustomerCreateOptions\n{\n    Email = \"a@b.co\", // the customer\n    Balance = \"x\",\n};\n"
+     "var service = new CustomerService();\nservice.Create(options); // Stripe", _CUSTOMER),
+    # A Ruby block given to the call is not a value sent.
+    ("Stripe::Customer.list(limit: 3, &block)",
+     ("GET", "https://api.stripe.com/v1/customers", "{}", {"limit": 3}, [])),
+    # A C# index initializer: the key in brackets is the key (it was read as `["order"]`).
+    ("var options = new CustomerCreateOptions { Email = \"a@b.co\", Balance = \"x\", "
+     "Metadata = new Dictionary<string, string> { [\"order\"] = \"6735\" } };\n"
+     "var service = new CustomerService();\nservice.Create(options); // Stripe",
+     ("POST", "https://api.stripe.com/v1/customers", '{"email": "a@b.co", "balance": "x", "metadata": {"order": "6735"}}',
+      None, [])),
+])
+def test_comments_blocks_and_index_initializers_in_a_call(both: SpecSet, text: str, request_read: tuple) -> None:
+    assert _requests(text, both) == [request_read]

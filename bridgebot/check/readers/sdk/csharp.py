@@ -166,6 +166,13 @@ class CSharpReader(Reader):
             out: dict[str, Any] = {}
             for c in kids:
                 left = c.child_by_field_name("left")
+                if left is not None and left.type == "element_binding_expression":
+                    # new Dictionary<string, string> { ["order"] = "6735" }: the key is in the brackets
+                    arg = next((a for a in left.named_children if a.type == "argument" and a.named_children), None)
+                    key = self.value(arg.named_children[-1], depth + 1) if arg is not None else None
+                    if isinstance(key, str) and not isinstance(key, Unresolved):
+                        out[key] = self.value(c.child_by_field_name("right"), depth + 1)
+                    continue
                 if left is not None and left.type == "element_access_expression":
                     continue
                 out[text(left)] = self.value(c.child_by_field_name("right"), depth + 1)
