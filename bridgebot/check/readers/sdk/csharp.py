@@ -97,11 +97,9 @@ class CSharpReader(Reader):
                 call.hints.append(text(inner.child_by_field_name("type")))
             elif inner.type == "identifier" and text(inner) in self.types:
                 call.hints.append(self.types[text(inner)])
-            name = a.child_by_field_name("name")
-            if name is not None and len(a.named_children) > 1:
-                call.kwargs[text(name)] = self.value(inner)
-            else:
-                call.args.append(self.value(inner))
+            # A named argument (options: ..., id: ...) names the method's parameter, not a field
+            # of the request: taken in the order written, like a positional one.
+            call.args.append(self.value(inner))
         return call
 
     def value(self, node: ts.Node | None, depth: int = 0) -> Any:
@@ -168,6 +166,13 @@ class CSharpReader(Reader):
             out: dict[str, Any] = {}
             for c in kids:
                 left = c.child_by_field_name("left")
+                if left is not None and left.type == "element_binding_expression":
+                    # new Dictionary<string, string> { ["order"] = "6735" }: the key is in the brackets
+                    arg = next((a for a in left.named_children if a.type == "argument" and a.named_children), None)
+                    key = self.value(arg.named_children[-1], depth + 1) if arg is not None else None
+                    if isinstance(key, str) and not isinstance(key, Unresolved):
+                        out[key] = self.value(c.child_by_field_name("right"), depth + 1)
+                    continue
                 if left is not None and left.type == "element_access_expression":
                     continue
                 out[text(left)] = self.value(c.child_by_field_name("right"), depth + 1)
