@@ -157,3 +157,23 @@ _CUSTOMER = ("POST", "https://api.stripe.com/v1/customers", '{"email": "a@b.co",
 ])
 def test_comments_blocks_and_index_initializers_in_a_call(both: SpecSet, text: str, request_read: tuple) -> None:
     assert _requests(text, both) == [request_read]
+
+
+def _nested(n: int, root: str) -> str:
+    return "(" * n + root + ")" * n
+
+
+@pytest.mark.parametrize("text, read", [
+    # The readers walk a call's chain at most 12 nodes deep (sdk.base.MAX_DEPTH; each pair of
+    # brackets is one node). Where the chain's root names the resource (`stripe.Customer`), it is
+    # read up to that depth and not past it: a hostile paste gets no deep recursion.
+    *[(f"```python\nc = {_nested(n, 'stripe.Customer')}.create(email='a@b.co')\n```", n <= 11)
+      for n in (0, 11, 12, 2000)],
+    *[(f"```ruby\nc = {_nested(n, 'Stripe::Customer')}.create(email: 'a@b.co')\n```", n <= 12)
+      for n in (0, 12, 13, 2000)],
+], ids=["py-0", "py-11", "py-12", "py-2000", "rb-0", "rb-12", "rb-13", "rb-2000"])
+def test_a_chain_is_read_down_to_the_readers_depth_and_no_further(stripe_specs: SpecSet, text: str,
+                                                                    read: bool) -> None:
+    body = '{"email": "a@b.co"}'
+    assert _requests(text, stripe_specs) == ([("POST", "https://api.stripe.com/v1/customers", body, None, [])]
+                                             if read else [])
