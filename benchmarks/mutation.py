@@ -4,6 +4,7 @@
     python benchmarks/mutation.py --sample 120 check.paste desk ...  # a seeded random sample per module
     python benchmarks/mutation.py --report [--sample 120] MODULE...  # scores from the last runs only
     python benchmarks/mutation.py --sample 40 --screen MODULE...     # screen in-process first (below)
+    python benchmarks/mutation.py --sample 40 --screen-only MODULE... # the screen alone: lower bounds
 
 A module is a prefix of mutant names: ``check.readers.sdk`` takes every SDK reader. ``--sample N``
 runs N mutants drawn at random (``--seed``, default 1) from each module, all of them when it has
@@ -22,6 +23,8 @@ turn (about 1 s a mutant here, against 20-60 s through mutmut under load). A mut
 covering test failed under it and passed under the original code right after) counts as killed;
 every other goes through mutmut as before, so a survivor is always mutmut's verdict. Its verdicts
 are kept in mutants/screen.txt with the hash of the function's text and dropped when it changes.
+``--screen-only`` runs no mutmut: what the screen did not kill counts as surviving, so each score is
+a lower bound (a survivor may yet be killed by a test slower than the screen's limit).
 """
 
 from __future__ import annotations
@@ -137,20 +140,25 @@ SCREEN = ROOT / "mutants" / "screen.txt"  # the in-process screen's verdicts (be
 def screen_kills() -> set[str]:
     """Mutants the in-process screen killed while their function's text was what it is today (a
     function mutmut remade since has new mutants under the same names: its old verdicts are void)."""
+    return {name for name, verdict in screen_verdicts().items() if verdict == "killed"}
+
+
+def screen_verdicts() -> dict[str, str]:
+    """The screen's last verdict on each mutant (killed, survived, untested) on today's text."""
     if not SCREEN.exists():
-        return set()
+        return {}
     today: dict[str, str] = {}
     for meta in (ROOT / "mutants" / "bridgebot").rglob("*.py.meta"):
         made = json.loads(meta.read_text())
         for name in made["exit_code_by_key"]:
             func = name.rsplit("__mutmut_", 1)[0].rpartition(".")[2]
             today[name] = made["hash_by_function_name"].get(func, "")
-    kills = set()
+    verdicts = {}
     for line in SCREEN.read_text().splitlines():
         verdict, name, digest, *_ = line.split(maxsplit=3) + ["", "", ""]
-        if verdict == "killed" and today.get(name) == digest:
-            kills.add(name)
-    return kills
+        if verdict in ("killed", "survived", "untested") and today.get(name) == digest:
+            verdicts[name] = verdict
+    return verdicts
 
 
 def screen(names: list[str]) -> float:
@@ -295,6 +303,9 @@ def main() -> None:
     ap.add_argument("--screen", action="store_true",
                     help="screen the sample in one process first (benchmarks/mutation_screen.py, about 1 s a "
                          "mutant); only the mutants it does not kill go through mutmut")
+    ap.add_argument("--screen-only", action="store_true",
+                    help="screen the sample and run no mutmut: a mutant the screen did not kill counts as "
+                         "surviving, so each score is a lower bound")
     args = ap.parse_args()
     took: dict[str, float] = {}
     chosen: dict[str, list[str]] = {}
@@ -322,11 +333,11 @@ def main() -> None:
         auto = json.loads(cache_file.read_text()) if cache_file.exists() else {}
         todo = [n for picked in chosen.values() for n in picked
                 if done.get(n) not in KILLED and n not in equiv and not auto.get(n)]
-        if todo and args.screen:
+        if todo and (args.screen or args.screen_only):
             took["screen"] = screen(todo)
             kills = screen_kills()
             todo = [n for n in todo if n not in kills]
-        if todo:
+        if todo and not args.screen_only:
             took["sample"] = run("sample", todo, args.jobs)
     elif not args.report:
         for module in args.modules:
@@ -334,8 +345,12 @@ def main() -> None:
     res, equiv = results(), equivalents()
     # A mutant mutmut has not run (or ran before the function changed) counts as killed when the
     # screen killed it on today's text; a verdict of mutmut's own stands.
-    screened = {n for n in screen_kills() if res.get(n, "not checked") == "not checked"}
+    verdicts = screen_verdicts()
+    screened = {n for n, v in verdicts.items() if v == "killed" and res.get(n, "not checked") == "not checked"}
     res.update(dict.fromkeys(screened, "killed"))
+    if args.screen_only:  # what the screen did not kill, and mutmut has not run, survives (a lower bound)
+        res.update({n: f"{v} (screen)" for n, v in verdicts.items()
+                    if v != "killed" and res.get(n, "not checked") == "not checked"})
     if chosen:
         keep = {n for picked in chosen.values() for n in picked}
         res = {k: v for k, v in res.items() if k in keep}
