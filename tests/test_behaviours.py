@@ -1067,3 +1067,10 @@ def test_github_reads_a_json_body_sent_without_its_content_type(github_specs, co
 def test_a_json_true_or_false_status_is_no_http_status(text: str, status) -> None:
     # Some APIs send "status": true/false for success; it is not status 1 (it hid the statusCode).
     assert [e.status for _, e in read_paste(text).errors] == [status]
+
+
+@pytest.mark.parametrize("key", ["request_id", "requestId"])
+def test_the_request_id_an_error_body_carries_is_kept_whatever_its_form(key: str) -> None:
+    # Not only Stripe's req_… ids (found in the text): the id the body names under either spelling.
+    text = f'{{"code": "invalid_parameters", "message": "bad", "{key}": "abc-123"}}'
+    assert [e.request_id for _, e in read_paste(text).errors] == ["abc-123"]

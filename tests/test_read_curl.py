@@ -199,14 +199,19 @@ _HEREDOC_CURL = ("curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: 
      "the heredoc has no closing `EOF` line: its body is read to the end of the code block"),
     ('{"type": "individual"\n', '{"type": "individual"',
      "the heredoc has no closing `EOF` line: its body is read to the end of the message"),
+    # The same in a fenced block: the body ends at the closing fence, not at the opening one.
+    ("amount=1&currency=usd\n```\nwhy 400?", "amount=1&currency=usd",
+     "the heredoc has no closing `EOF` line: its body is read to the end of the code block"),
     # Hostile: nesting past Python's recursion limit is no JSON value: to the end, not a crash.
     ("[" * 100_000, "[" * 100_000,
      "the heredoc has no closing `EOF` line: its body is read to the end of the message"),
     # Nothing after the command: the body is not in the paste.
     ("", "", "the body is read from the file -, which the paste does not show"),
-], ids=["json-then-response", "form-to-fence", "broken-json-to-end", "deep-nesting", "nothing"])
-def test_a_heredoc_without_its_terminator_reads_the_body_the_shell_would(after, body, note) -> None:
-    paste = read_paste(_HEREDOC_CURL + after)
+], ids=["json-then-response", "form-to-fence", "broken-json-to-end", "fenced-form-to-fence", "deep-nesting",
+        "nothing"])
+def test_a_heredoc_without_its_terminator_reads_the_body_the_shell_would(after, body, note, request) -> None:
+    fenced = request.node.callspec.id.startswith("fenced")
+    paste = read_paste(("```\n" if fenced else "") + _HEREDOC_CURL + after)
     req = paste.requests[0]
     assert (req.method, req.body, req.notes) == ("POST", body, [note])
     if "Response" in after:
