@@ -1074,3 +1074,21 @@ def test_the_request_id_an_error_body_carries_is_kept_whatever_its_form(key: str
     # Not only Stripe's req_… ids (found in the text): the id the body names under either spelling.
     text = f'{{"code": "invalid_parameters", "message": "bad", "{key}": "abc-123"}}'
     assert [e.request_id for _, e in read_paste(text).errors] == ["abc-123"]
+
+
+def test_a_raw_requests_broken_json_body_is_kept_whole_to_the_end_of_the_paste() -> None:
+    # Unfenced, nothing after it: the malformed body runs to the paste's last character.
+    text = ("POST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\nContent-Type: application/json\n\n"
+            '{"type": "individual", "first_name": "Jo",}')
+    (req,) = read_paste(text).requests
+    assert (req.url, req.body) == ("https://api.bridge.xyz/v0/customers", '{"type": "individual", "first_name": "Jo",}')
+
+
+def test_form_text_after_curl_verbose_request_lines_is_the_response_not_the_body() -> None:
+    # curl -v prints the request as "> " lines and never its body: a form-encoded line after them is
+    # the response (an OAuth token endpoint's), not what was sent.
+    text = ("> POST /oauth/token HTTP/1.1\n> Host: api.example.test\n"
+            "> Content-Type: application/x-www-form-urlencoded\n>\n"
+            "access_token=abc&token_type=bearer\n")
+    (req,) = read_paste(text).requests
+    assert (req.method, req.url, req.body) == ("POST", "https://api.example.test/oauth/token", None)
