@@ -1092,3 +1092,18 @@ def test_form_text_after_curl_verbose_request_lines_is_the_response_not_the_body
             "access_token=abc&token_type=bearer\n")
     (req,) = read_paste(text).requests
     assert (req.method, req.url, req.body) == ("POST", "https://api.example.test/oauth/token", None)
+
+
+@pytest.mark.parametrize("line", ["[INFO] sending the request", "[stripe] retrying after 2s", "[warn] slow"])
+def test_a_log_lines_bracketed_tag_is_not_a_body(line: str) -> None:
+    # "[INFO]" read leniently is a one-word list: it became a second request whose body was
+    # malformed ("Expecting value at line 1 column 2").
+    text = f'{line}\nPOST /v0/customers\n{{"type": "individual"}}'
+    assert [(r.method, r.url, r.body) for r in read_paste(text).requests] == [
+        ("POST", "/v0/customers", '{"type": "individual"}')]
+
+
+def test_a_list_of_names_in_code_is_still_a_value() -> None:
+    # Not prose after it: JS code's `[a, b]` stays a (partly unknown) list.
+    (req,) = read_paste('POST /v0/things\n[first, second]\n').requests
+    assert (req.method, req.url, req.body) == ("POST", "/v0/things", "[first, second]")

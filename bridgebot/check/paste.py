@@ -533,6 +533,9 @@ def _json_values(text: str, taken: _Spans):
                 lenient_tries += 1
                 lenient = _lenient(text, start)
                 lenient_chars += (lenient[1] - start) if lenient else min(n - start, MAX_LENIENT_CHARS)
+            if lenient is not None and _log_prefix(text, start, lenient):
+                pos = start + 1  # "[INFO] sending the request": a log line, not a list
+                continue
             if lenient is not None:
                 value, end, liberties = lenient
                 if isinstance(value, (dict, list)):
@@ -581,6 +584,14 @@ def _strict_error(body: str) -> str:
     except RecursionError:
         return "it is nested too deeply"
     return "it is not JSON"
+
+
+def _log_prefix(text: str, start: int, lenient: tuple[Any, int, set[str]]) -> bool:
+    """A bracketed word read leniently as a list, with prose after it on its line: the level or
+    tag of a log line (``[INFO] sending request``, ``[stripe] retrying``), not a value."""
+    value, end, liberties = lenient
+    return (text[start] == "[" and isinstance(value, list) and "literal" in liberties
+            and re.match(r"[ \t]*[A-Za-z]", text[end:end + 200]) is not None)
 
 
 def _lenient(text: str, start: int) -> tuple[Any, int, set[str]] | None:
