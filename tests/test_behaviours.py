@@ -1107,3 +1107,14 @@ def test_a_list_of_names_in_code_is_still_a_value() -> None:
     # Not prose after it: JS code's `[a, b]` stays a (partly unknown) list.
     (req,) = read_paste('POST /v0/things\n[first, second]\n').requests
     assert (req.method, req.url, req.body) == ("POST", "/v0/things", "[first, second]")
+
+
+@pytest.mark.parametrize("body, error", [
+    ('{"type": "individual", "amount": 10 20 ]', "Expecting ',' delimiter at line 1 column 37 of the JSON"),
+    ('{"a": @@@ }', "Expecting value at line 1 column 7 of the JSON"),
+])
+def test_a_broken_body_after_a_paragraph_gets_its_own_parse_error_once(body: str, error: str) -> None:
+    # The body runs to the end of its own paragraph, found from where the parser stopped (a blank
+    # line before it once ended it before it began: one "ends early" request per retry).
+    text = f"POST /v0/customers\n\nHere is my body:\n\n{body}\n\nthanks, it fails"
+    assert [(r.method, r.body, r.body_error) for r in read_paste(text).requests] == [("POST", body, error)]
