@@ -808,11 +808,12 @@ _SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer"},
     "oauth": {"type": "oauth2", "flows": {}},
     "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://t.test/.well-known"},
+    "mtls": {"type": "mutualTLS"},
 }
 _SECURED = {"/q": [{"queryKey": []}], "/c": [{"cookieKey": []}], "/d": [{"digestAuth": []}],
             "/o": [{"oauth": []}], "/i": [{"oidc": []}], "/b": [{"basicAuth": []}], "/t": [{"bearerAuth": []}],
             "/both": [{"bearerAuth": [], "headerKey": []}], "/alt": [{"basicAuth": []}, {"headerKey": []}],
-            "/open": []}
+            "/m": [{"mtls": []}], "/open": []}
 
 
 @pytest.fixture(scope="module")
@@ -842,6 +843,10 @@ _NO_CREDENTIALS = "No credentials: this endpoint needs "
         ("auth_missing", "api_key", _NO_CREDENTIALS + "an `api_key` query.")]),
     ("/q?api_key=", [], None, [("auth_missing", "api_key", _NO_CREDENTIALS + "an `api_key` query.")]),
     ("/q?page=2&api_key=k#top", [], None, [("unknown_param", "page", "Unknown query parameter `page`.")]),
+    # The fragment is not part of the query: `?api_key=#top` sends an empty key.
+    ("/q?api_key=#top", [], None, [("auth_missing", "api_key", _NO_CREDENTIALS + "an `api_key` query.")]),
+    # A client certificate (mutualTLS) never shows in a paste: it is not claimed missing.
+    ("/m", [], None, []),
     ("/c", [("Cookie", "theme=dark; session=abc")], None, []),
     ("/c", [("Cookie", "theme=dark; oldsession=abc")], None, [
         ("auth_missing", "session", _NO_CREDENTIALS + "an `session` cookie.")]),
