@@ -18,7 +18,7 @@ from typing import Any
 from .clientcode import find_code_requests
 from .curl import PasteError, parse_curl
 from .model import PastedError, PastedRequest, Unresolved
-from .readers.errors import apply_catalog, errors_in, text_errors
+from .readers.errors import apply_catalog, errors_in, first_status, text_errors
 from .readers.guzzle import guzzle_requests
 from .readers.printed import printed_requests
 from .readers.lenient import MAX_LENIENT_CHARS, LenientError, read_value
@@ -430,17 +430,21 @@ def _heredoc(text: str, start: int, end: int) -> tuple[str | None, int, str | No
     if not rest.strip():
         return None, end, None  # nothing after the command: the body is not in the paste
     lead = len(rest) - len(rest.lstrip())
-    if rest[lead:lead + 1] in ("{", "["):
-        # A JSON body ends where its value does: what follows (the response, a question) is not it.
-        try:
-            _, size = json.JSONDecoder().raw_decode(rest, lead)
-        except (ValueError, RecursionError):
-            pass
-        else:
-            return (rest[:size], end + 1 + size,
-                    f"the heredoc has no closing `{m.group(2)}` line: its body is read as the JSON after it")
+    # A JSON body ends where its value does: what follows (the response, a question) is not it.
+    size = _json_end(rest, lead) if rest[lead:lead + 1] in ("{", "[") else None
+    if size is not None:
+        return (rest[:size], end + 1 + size,
+                f"the heredoc has no closing `{m.group(2)}` line: its body is read as the JSON after it")
     where = "code block" if fence >= 0 else "message"
     return (rest, stop, f"the heredoc has no closing `{m.group(2)}` line: its body is read to the end of the {where}")
+
+
+def _json_end(text: str, start: int) -> int | None:
+    """Where the JSON value at ``text[start]`` ends, or None when none parses there."""
+    try:
+        return json.JSONDecoder().raw_decode(text, start)[1]
+    except (ValueError, RecursionError):
+        return None
 
 
 def _raw_http(text: str, m: re.Match[str]) -> tuple[int, PastedRequest]:
@@ -470,11 +474,11 @@ def _raw_http(text: str, m: re.Match[str]) -> tuple[int, PastedRequest]:
     stripped = rest.lstrip()
     if stripped.startswith(("{", "[")):
         offset = pos + (len(rest) - len(stripped))
-        try:
-            _, length = json.JSONDecoder().raw_decode(stripped)
+        length = _json_end(stripped, 0)
+        if length is not None:
             body = stripped[:length]
             end = offset + length
-        except (json.JSONDecodeError, RecursionError):
+        else:
             # Keep the whole rest of the block: the checker reports the body as malformed.
             block_end = text.find("```", offset)
             end = block_end if block_end >= 0 else len(text)
@@ -651,8 +655,7 @@ def error_from_json(value: Any) -> PastedError | None:
     if not isinstance(value, dict):
         return None
     # The first that is a number: {"status": "error", "statusCode": 422} is a 422.
-    status = next((s for s in map(_int, (value.get("status"), value.get("statusCode"), value.get("status_code")))
-                   if s), None)
+    status = first_status(value.get("status"), value.get("statusCode"), value.get("status_code"))
     inner = value.get("error")
     if isinstance(inner, dict) and ("message" in inner or "code" in inner or "type" in inner):
         # Stripe: {"error": {"code", "message", "param", "type", "request_log_url"}}
@@ -807,11 +810,3 @@ def _str(v: Any) -> str | None:
     if v is None:
         return None
     return v if isinstance(v, str) else json.dumps(v)
-
-
-def _int(v: Any) -> int | None:
-    """A status as a number: 422 or "422"; a JSON true or false is no status (int(True) is 1)."""
-    try:
-        return int(v) if v is not None and not isinstance(v, bool) else None
-    except (TypeError, ValueError):
-        return None

@@ -39,6 +39,11 @@ def _int(v: Any) -> int | None:
         return None
 
 
+def first_status(*values: Any) -> int | None:
+    """The first of ``values`` that is a status number (422 or "422"; a word or true/false is none)."""
+    return next((s for s in map(_int, values) if s), None)
+
+
 def _message(d: dict[str, Any]) -> str | None:
     for key in ("message", "description", "error_description", "detail", "Message"):
         if isinstance(d.get(key), str) and d[key].strip():
@@ -87,9 +92,9 @@ def errors_in(value: Any, status: int | None = None, depth: int = 0,
         return []
     code = value.get("code")
     # The first that is a number: {"status": "error", "statusCode": 422, "error": {…}} is a 422.
-    status = next((s for s in map(_int, (value.get("status"), value.get("statusCode"), value.get("status_code"),
-                                         value.get("http_status"), value.get("httpStatus"),
-                                         code if isinstance(code, int) else None)) if s), None) or status
+    status = first_status(value.get("status"), value.get("statusCode"), value.get("status_code"),
+                          value.get("http_status"), value.get("httpStatus"),
+                          code if isinstance(code, int) else None) or status
     if _is_entry(value):
         return [_entry(value, None, status)]
     msg = _message(value)

@@ -246,10 +246,9 @@ def _single_quoted(body: str, raw: bool) -> str:
         try:
             value = pyjson5.decode("'" + body + "'")  # JSON5's strings are JS's
         except Exception:  # noqa: BLE001 - an escape JS does not know: read it as written
-            pass
-        else:
-            if isinstance(value, str):
-                return value
+            value = None
+        if isinstance(value, str):
+            return value
     return body.replace("\\'", "'").replace('\\"', '"')
 
 
