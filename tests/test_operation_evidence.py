@@ -524,3 +524,20 @@ def test_a_bare_body_is_matched_across_every_loaded_api(bridge_specs, stripe_spe
     every = SpecSet([*bridge_specs.specs, *stripe_specs.specs, *github_specs.specs])
     (req,) = check_paste(f"I send this:\n```\n{body}\n```", every).requests
     assert (req.operation.label, req.evidence) == (label, "body_fields")
+
+
+def test_a_request_object_whose_url_opens_the_paste_is_read() -> None:
+    """An axios-style config pasted on its own: the url key is the paste's first character."""
+    from bridgebot.check.readers.operations import mentions
+
+    text = "url: 'https://api.github.com/repos/o/r/issues',\nmethod: 'POST',\nstatus: 422"
+    assert [(m.pos, m.method, m.url, m.evidence) for m in mentions(text)] == [
+        (text.index("method"), "POST", "https://api.github.com/repos/o/r/issues", "request_object")]
+
+
+def test_a_documentation_anchor_is_found_whatever_spec_comes_after_it(bridge_specs, github_specs) -> None:
+    # The anchor is looked up in every loaded spec; a later spec without it (Bridge's) keeps GitHub's hit.
+    both = SpecSet([*github_specs.specs, *bridge_specs.specs])
+    err = _one_error(check_paste('{"message": "Invalid request.", "documentation_url": '
+                                 '"https://docs.github.com/rest/pulls/pulls#create-a-pull-request"}', both))
+    assert (err.operation.label, err.evidence) == ("POST /repos/{owner}/{repo}/pulls", "documentation_url")

@@ -17,6 +17,7 @@ from bridgebot.check.paste import read_paste
         ("curl -H 'A: b c' x", ["curl", "-H", "A: b c", "x"]),
         ('curl -d "a=\\"q\\"" x', ["curl", "-d", 'a="q"', "x"]),
         ("curl -H $'Api-Key: k\\x41\\n' x", ["curl", "-H", "Api-Key: kA\n", "x"]),
+        ("curl -H $'Api-Key: \\x4A\\x4b' x", ["curl", "-H", "Api-Key: JK", "x"]),  # hex in either case
         ("curl \\\n  -X POST \\\n  x", ["curl", "-X", "POST", "x"]),
         ("curl ^\n -X POST x", ["curl", "-X", "POST", "x"]),
         ("curl a\\ b", ["curl", "a b"]),
@@ -26,6 +27,10 @@ from bridgebot.check.paste import read_paste
         ("curl -H $'A: b\\q' x", ["curl", "-H", "A: b\\q", "x"]),
         # A backslash-newline inside single quotes reaches the body; outside, it joins the lines.
         ("curl \\\n -d 'a \\\nb' x", ["curl", "-d", "a \\\nb", "x"]),
+        # Inside double quotes that hold an apostrophe, a backslash-newline joins the lines (the
+        # shell drops both), and an escaped quote after a line break is still just a quote.
+        ('curl -d "it\'s a\\\nb" u', ["curl", "-d", "it's ab", "u"]),
+        ('curl -d "a\n\\"b\\"" u', ["curl", "-d", 'a\n"b"', "u"]),
         # A comment after a body that spans lines ends the command; the body is read whole.
         ("curl x -d '{\n  \"a\": 1\n}' # create it\n", ["curl", "x", "-d", '{\n  "a": 1\n}']),
         # Chrome's "Copy as cURL (cmd)" escapes every special character with ^.

@@ -9,6 +9,7 @@ import pytest
 
 from bridgebot.tracking import Refusal, Store, TrackingError, events_of, open_thread, state_of, transition
 from bridgebot.tracking.threads import TRANSITIONS, get_thread
+from bridgebot.tracking.threads import thread_by_ts as th_by_ts
 
 
 @pytest.fixture
@@ -49,6 +50,7 @@ def test_every_allowed_transition_changes_the_thread_and_records_who_when_from_t
         stored = get_thread(db, t.id)
         last = events_of(db, t.id)[-1]
     assert state_of(stored) == after and stored.assignee_id == holder
+    assert t == stored, "the caller's thread is brought up to date: it equals the stored row, field for field"
     assert (last["kind"], last["from_value"], last["to_value"]) == event
     assert (last["actor_id"], last["at"]) == (by, 200.0)
     if after == "resolved":
@@ -152,3 +154,11 @@ def test_two_specialists_claiming_at_the_same_moment_exactly_one_wins(tmp_path: 
         assert get_thread(store.db, thread_id).assignee_id == winners[0]
         claims = [e for e in events_of(store.db, thread_id) if e["kind"] == "claimed"]
         assert [e["to_value"] for e in claims] == winners
+
+
+def test_a_thread_found_by_its_slack_timestamp_has_the_default_id_prefix(store) -> None:
+    with store.transaction() as db:
+        t = open_thread(db, channel_id="C1", thread_ts="100.1", author_id="U_DEV", opened_at=100.0,
+                        customer_team_id="T_EXT", text="help")
+        found = th_by_ts(db, "C1", "100.1")
+    assert found is not None and found.short_id == t.short_id == f"BB-{t.id}"

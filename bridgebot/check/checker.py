@@ -155,7 +155,7 @@ def _sandbox_hosts(spec: Any) -> set[str]:
 
 def _route_partial(req: PastedRequest, specs: SpecSet) -> Any:
     """Route ``{var}/customers`` by its path: as given, or under each server's base path."""
-    m = re.search(r"/[^?#]*", re.sub(r"^[^/]*", "", req.url, count=1))
+    m = re.search(r"/[^?#]*", req.url)  # the path starts at the first slash, after any {var}
     path = m.group(0) if m else "/"
     for spec in specs.specs:
         for server in spec.servers:
