@@ -230,6 +230,26 @@ def _spec_with_query(tmp_path: Path, param: dict) -> "SpecSet":
     return SpecSet.load([path])
 
 
+@pytest.mark.parametrize("links, findings", [(30, [("wrong_type", "limit")]), (49, [("wrong_type", "limit")]),
+                                             (51, [("unknown_param", "limit")])])
+def test_a_parameter_reached_through_a_chain_of_refs_is_checked_up_to_fifty_links(
+        tmp_path: Path, links: int, findings: list) -> None:
+    # A spec may alias a parameter through other aliases; the chain is followed 50 links deep
+    # (a cycle or a hostile spec stops there: the operation then has no such parameter).
+    from bridgebot.check import SpecSet
+
+    params = {f"p{i}": {"$ref": f"#/components/parameters/p{i + 1}"} for i in range(links)}
+    params[f"p{links}"] = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "components": {"parameters": params},
+           "paths": {"/things": {"get": {"parameters": [{"$ref": "#/components/parameters/p0"}],
+                                         "responses": {"200": {"description": "ok"}}}}}}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc))
+    report = check_request(PastedRequest("GET", "https://api.t.test/things?limit=ten"), SpecSet.load([path], use_cache=False))
+    assert [(f.kind, f.field) for f in report.findings] == findings
+
+
 @pytest.mark.parametrize("style, explode, url, want", [
     ("form", False, "ids=a,b", []),
     ("form", False, "ids=a,zz", [("invalid_enum", "ids[1]")]),
