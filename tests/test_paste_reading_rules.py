@@ -1,0 +1,29 @@
+"""How a message is read into requests and errors: the limits and the small rules of each reader."""
+
+from __future__ import annotations
+
+from bridgebot.check import read_paste
+
+CURL = "curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'\n"
+RAW_GET = "GET /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n"
+CAP_NOTE = "This message holds more than 20 requests; I checked the first 20."
+
+
+def test_a_log_dump_of_curls_and_raw_http_says_the_cap_once() -> None:
+    paste = read_paste(CURL * 21 + RAW_GET)
+    assert len(paste.requests) == 20
+    assert paste.problems == [CAP_NOTE]
+
+
+def test_curls_past_the_cap_are_not_read_so_none_is_reported_broken() -> None:
+    # The 22nd curl has no URL: it is past the 20 checked, so the reply says nothing about it.
+    paste = read_paste(CURL * 21 + "curl -H 'Api-Key: $K'\n")
+    assert len(paste.requests) == 20
+    assert paste.problems == [CAP_NOTE]
+
+
+def test_a_message_is_read_for_its_first_hundred_curl_mentions() -> None:
+    # A bound on the work per message: a hundred "curl" words in prose, then a command, is read no further.
+    prose = "we use curl here\n" * 100
+    assert read_paste(prose + CURL).requests == []
+    assert len(read_paste(prose[17:] + CURL).requests) == 1
