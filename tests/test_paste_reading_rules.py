@@ -27,3 +27,16 @@ def test_a_message_is_read_for_its_first_hundred_curl_mentions() -> None:
     prose = "we use curl here\n" * 100
     assert read_paste(prose + CURL).requests == []
     assert len(read_paste(prose[17:] + CURL).requests) == 1
+
+
+def test_a_curl_word_inside_a_command_does_not_stop_the_commands_after_it() -> None:
+    paste = read_paste("curl https://api.bridge.xyz/v0/wallets -A 'bot, via curl 8.4'\n"
+                       "curl https://api.bridge.xyz/v0/customers\n")
+    assert [r.url for r in paste.requests] == ["https://api.bridge.xyz/v0/wallets", "https://api.bridge.xyz/v0/customers"]
+
+
+def test_curl_in_a_sentence_with_an_apostrophe_is_a_word_not_an_unclosed_quote() -> None:
+    paste = read_paste("I ran curl against the user's endpoint and got\n"
+                       '{"code": "not_found", "message": "Customer not found"}')
+    assert (paste.requests, paste.problems) == ([], [])
+    assert [e.code for _, e in paste.errors] == ["not_found"]
