@@ -37,6 +37,11 @@ def test_a_curl_word_inside_a_command_does_not_stop_the_commands_after_it() -> N
 
 def test_curl_in_a_sentence_with_an_apostrophe_is_a_word_not_an_unclosed_quote() -> None:
     paste = read_paste("I ran curl against the user's endpoint and got\n"
-                       '{"code": "not_found", "message": "Customer not found"}')
+                       '{"code": "not_found", "message": "Customer not found"}\nany idea why?')
     assert (paste.requests, paste.problems) == ([], [])
     assert [e.code for _, e in paste.errors] == ["not_found"]
+
+
+def test_a_command_after_curl_named_in_a_sentence_is_read() -> None:
+    paste = read_paste("why does curl fail here? I ran\ncurl https://api.bridge.xyz/v0/customers\n")
+    assert [r.url for r in paste.requests] == ["https://api.bridge.xyz/v0/customers"]
