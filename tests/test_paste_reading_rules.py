@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from bridgebot.check import read_paste
 
 CURL = "curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'\n"
@@ -45,3 +47,19 @@ def test_curl_in_a_sentence_with_an_apostrophe_is_a_word_not_an_unclosed_quote()
 def test_a_command_after_curl_named_in_a_sentence_is_read() -> None:
     paste = read_paste("why does curl fail here? I ran\ncurl https://api.bridge.xyz/v0/customers\n")
     assert [r.url for r in paste.requests] == ["https://api.bridge.xyz/v0/customers"]
+
+
+def test_a_curl_command_on_one_line_longer_than_a_sentence_is_read() -> None:
+    body = '{"first_name": "' + "a" * 1200 + '"}'
+    paste = read_paste(f"curl -X POST https://api.bridge.xyz/v0/customers -H 'Api-Key: k' -d '{body}'")
+    assert [(r.method, r.body) for r in paste.requests] == [("POST", body)]
+
+
+def test_a_quarter_million_character_line_of_curl_words_is_read_quickly() -> None:
+    # Each "curl" word is told from a command by its first sentence's worth of text, not by
+    # measuring the rest of the line (a hundred times over: 8 s here).
+    text = "a " + "curl is it `x` " * 16000
+    started = time.perf_counter()
+    paste = read_paste(text)
+    assert time.perf_counter() - started < 2
+    assert (paste.requests, paste.problems) == ([], [])
