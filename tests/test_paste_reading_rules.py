@@ -63,3 +63,47 @@ def test_a_quarter_million_character_line_of_curl_words_is_read_quickly() -> Non
     paste = read_paste(text)
     assert time.perf_counter() - started < 2
     assert (paste.requests, paste.problems) == ([], [])
+
+
+def test_a_command_after_a_long_line_of_curl_words_is_read() -> None:
+    paste = read_paste("curl is what we use " * 80 + "\ncurl https://api.bridge.xyz/v0/customers\n")
+    assert [r.url for r in paste.requests] == ["https://api.bridge.xyz/v0/customers"]
+
+
+def test_a_backtick_later_in_the_message_does_not_make_a_curl_at_its_start_inline_code() -> None:
+    paste = read_paste('curl -X POST https://api.bridge.xyz/v0/customers -H "Idempotency-Key: `uuidgen`" -d a=1\n'
+                       "and it fails with `400`")
+    assert [(r.url, r.header("Idempotency-Key"), r.body) for r in paste.requests] == [
+        ("https://api.bridge.xyz/v0/customers", "`uuidgen`", "a=1")]
+    assert paste.problems == []
+
+
+def test_a_code_block_opened_right_before_curl_after_other_text_is_not_inline_code() -> None:
+    paste = read_paste("see\n```curl.exe -X POST https://api.bridge.xyz/v0/customers `\n  -H 'Api-Key: k' `\n"
+                       "  -d 'a=1'```")
+    assert [(r.method, r.header("Api-Key"), r.body) for r in paste.requests] == [("POST", "k", "a=1")]
+
+
+def test_inline_code_ends_at_its_first_closing_backtick() -> None:
+    paste = read_paste("run `curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'` and then `ls -la /tmp`")
+    assert [(r.url, r.headers) for r in paste.requests] == [("https://api.bridge.xyz/v0/customers", [("Api-Key", "k")])]
+    assert paste.problems == []
+
+
+def test_inline_code_never_closed_runs_to_the_end_of_the_command() -> None:
+    paste = read_paste("`curl https://api.bridge.xyz/v0/customers -H 'Api-Key: k'")
+    assert [(r.url, r.headers) for r in paste.requests] == [("https://api.bridge.xyz/v0/customers", [("Api-Key", "k")])]
+
+
+def test_a_heredoc_before_a_curl_is_not_that_curls_body() -> None:
+    paste = read_paste("curl -X POST https://api.bridge.xyz/v0/customers -d @- <<EOF\n{\"type\": \"individual\"}\nEOF\n"
+                       "curl https://api.bridge.xyz/v0/wallets\n{\"data\": []}\n")
+    assert [(r.url, r.body, r.notes) for r in paste.requests] == [
+        ("https://api.bridge.xyz/v0/customers", '{"type": "individual"}', []),
+        ("https://api.bridge.xyz/v0/wallets", None, []),
+    ]
+
+
+def test_a_quoted_body_line_starting_with_a_prompt_sign_is_kept_as_written() -> None:
+    (req,) = read_paste("curl -X POST https://api.bridge.xyz/v0/customers -d 'note=see\n> the quote'").requests
+    assert req.body == "note=see\n> the quote"
