@@ -107,3 +107,37 @@ def test_a_heredoc_before_a_curl_is_not_that_curls_body() -> None:
 def test_a_quoted_body_line_starting_with_a_prompt_sign_is_kept_as_written() -> None:
     (req,) = read_paste("curl -X POST https://api.bridge.xyz/v0/customers -d 'note=see\n> the quote'").requests
     assert req.body == "note=see\n> the quote"
+
+
+def test_a_heredoc_body_is_not_read_as_shell_words() -> None:
+    # An apostrophe in the body would be an unclosed quote in the command: the body is fed on stdin.
+    (req,) = read_paste("curl -X POST https://api.bridge.xyz/v0/customers -d @- <<'EOF'\nnote=it's late\nEOF\n").requests
+    assert req.body == "note=it's late"
+
+
+def test_a_body_with_a_double_angle_but_no_heredoc_is_kept_whole() -> None:
+    (req,) = read_paste("curl -X POST https://api.bridge.xyz/v0/customers -d 'note=a<<b'").requests
+    assert req.body == "note=a<<b"
+
+
+def test_shell_prompts_are_dropped_only_when_every_continuation_has_one() -> None:
+    (req,) = read_paste("curl -X POST https://api.bridge.xyz/v0/customers \\\n  -H 'Api-Key: k' \\\n"
+                        "  -d 'note=a \\\n> b'").requests
+    assert req.body == "note=a \\\n> b"
+
+
+def test_a_command_after_curl_named_in_inline_code_is_read() -> None:
+    paste = read_paste("the `curl output` at https://status.bridge.xyz was empty, so I ran\n"
+                       "curl https://api.bridge.xyz/v0/customers\n")
+    assert [r.url for r in paste.requests] == ["https://api.bridge.xyz/v0/customers"]
+
+
+def test_a_curl_without_a_url_is_named_by_its_own_line() -> None:
+    paste = read_paste("hi\ncurl -H 'Api-Key: k'\nthanks\nbye")
+    assert paste.problems == ["I couldn't read the curl command on line 2: the curl command has no URL."]
+
+
+def test_a_raw_http_request_before_a_curl_is_read_with_it() -> None:
+    paste = read_paste("GET /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\ncurl https://api.bridge.xyz/v0/wallets\n")
+    assert [(r.source, r.url) for r in paste.requests] == [
+        ("http", "https://api.bridge.xyz/v0/customers"), ("curl", "https://api.bridge.xyz/v0/wallets")]
