@@ -141,3 +141,29 @@ def test_a_raw_http_request_before_a_curl_is_read_with_it() -> None:
     paste = read_paste("GET /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\ncurl https://api.bridge.xyz/v0/wallets\n")
     assert [(r.source, r.url) for r in paste.requests] == [
         ("http", "https://api.bridge.xyz/v0/customers"), ("curl", "https://api.bridge.xyz/v0/wallets")]
+
+
+def test_client_code_before_a_curl_is_read_with_it() -> None:
+    paste = read_paste("requests.get('https://api.bridge.xyz/v0/customers', headers={'Api-Key': key})\n"
+                       "curl https://api.bridge.xyz/v0/wallets\n")
+    assert [r.url for r in paste.requests] == ["https://api.bridge.xyz/v0/customers", "https://api.bridge.xyz/v0/wallets"]
+
+
+def test_an_idempotency_key_later_in_the_message_is_not_the_code_calls() -> None:
+    paste = read_paste("fetch('https://api.bridge.xyz/v0/customers', {method: 'POST', body: JSON.stringify(c)})\n"
+                       "curl -X POST https://api.bridge.xyz/v0/transfers -H 'Idempotency-Key: 4f8e1c7a'\n")
+    assert [(r.url, r.header("Idempotency-Key")) for r in paste.requests] == [
+        ("https://api.bridge.xyz/v0/customers", None), ("https://api.bridge.xyz/v0/transfers", "4f8e1c7a")]
+
+
+def test_an_sdk_call_before_a_curl_is_read_with_it(stripe_specs) -> None:
+    paste = read_paste("await stripe.customers.create({email: 'a@b.co'});\ncurl https://api.stripe.com/v1/customers\n",
+                       stripe_specs)
+    assert [r.source for r in paste.requests][1:] == ["curl"] and len(paste.requests) == 2
+
+
+def test_a_body_assigned_to_a_variable_an_sdk_call_sends_is_no_bare_body(stripe_specs) -> None:
+    paste = read_paste('const params = {"email": "jo@example.com", "name": "Jo"};\n'
+                       "const customer = await stripe.customers.create(params);\n", stripe_specs)
+    assert len(paste.requests) == 1
+    assert (paste.bare_bodies, paste.hints) == ([], [])
