@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from bridgebot.check import read_paste
 
 CURL = "curl https://api.bridge.xyz/v0/wallets -H 'Api-Key: $K'\n"
@@ -167,3 +169,23 @@ def test_a_body_assigned_to_a_variable_an_sdk_call_sends_is_no_bare_body(stripe_
                        "const customer = await stripe.customers.create(params);\n", stripe_specs)
     assert len(paste.requests) == 1
     assert (paste.bare_bodies, paste.hints) == ([], [])
+
+
+def test_a_body_assigned_on_the_first_line_to_a_one_letter_name_is_no_bare_body() -> None:
+    paste = read_paste('b = {"email": "a@b.co"}\nrequests.post("https://api.bridge.xyz/v0/customers", json=b)\n')
+    assert len(paste.requests) == 1
+    assert (paste.bare_bodies, paste.hints) == ([], [])
+
+
+def test_an_error_after_a_body_assigned_in_code_is_read() -> None:
+    paste = read_paste('payload = {"email": "a@b.co"}\nrequests.post("https://api.bridge.xyz/v0/customers", json=payload)\n'
+                       'got:\n{"code": "not_found", "message": "Customer not found"}\n')
+    assert [e.code for _, e in paste.errors] == ["not_found"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_a_broken_json_body_under_a_method_that_sends_one_is_that_requests_body(method: str) -> None:
+    paste = read_paste(f'{method} /v0/customers/cus_1\n{{"email" "a@b.co"}}')
+    assert [(r.method, r.header("Content-Type"), r.body_error) for r in paste.requests] == [
+        (method, "application/json", "Expecting ':' delimiter at line 1 column 10 of the JSON")]
+    assert paste.problems == []
