@@ -189,3 +189,26 @@ def test_a_broken_json_body_under_a_method_that_sends_one_is_that_requests_body(
     assert [(r.method, r.header("Content-Type"), r.body_error) for r in paste.requests] == [
         (method, "application/json", "Expecting ':' delimiter at line 1 column 10 of the JSON")]
     assert paste.problems == []
+
+
+def test_json_that_cannot_be_read_is_named_by_its_own_line_and_the_rest_is_read() -> None:
+    paste = read_paste('hi\n{"a" 1}\n\nthen\n{"code": "not_found", "message": "Customer not found"}\nthanks')
+    assert paste.problems == ["The JSON on line 2 could not be read: Expecting ':' delimiter at line 1 column 6 of the JSON."]
+    assert [e.code for _, e in paste.errors] == ["not_found"]
+
+
+def test_a_body_after_an_object_in_a_log_line_is_read() -> None:
+    paste = read_paste('INFO sent {"a": 1} ok\nPOST /v0/customers\n{"type": "individual"}')
+    assert [(r.method, r.url, r.body) for r in paste.requests] == [("POST", "/v0/customers", '{"type": "individual"}')]
+
+
+def test_a_body_after_a_curls_printed_response_is_read() -> None:
+    paste = read_paste('curl https://api.bridge.xyz/v0/wallets\n{"data": []}\nPOST /v0/customers\n{"type": "individual"}')
+    assert [(r.method, r.body) for r in paste.requests] == [("GET", None), ("POST", '{"type": "individual"}')]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_a_json_body_under_a_method_that_sends_one_is_that_requests_body(method: str) -> None:
+    paste = read_paste(f'{method} /v0/customers/cus_1\n{{"email": "a@b.co"}}')
+    assert [(r.method, r.header("Content-Type"), r.body) for r in paste.requests] == [
+        (method, "application/json", '{"email": "a@b.co"}')]
