@@ -212,3 +212,40 @@ def test_a_json_body_under_a_method_that_sends_one_is_that_requests_body(method:
     paste = read_paste(f'{method} /v0/customers/cus_1\n{{"email": "a@b.co"}}')
     assert [(r.method, r.header("Content-Type"), r.body) for r in paste.requests] == [
         (method, "application/json", '{"email": "a@b.co"}')]
+
+
+HTTP_POST = "POST /v0/customers HTTP/1.1\nHost: api.bridge.xyz\n\n"
+
+
+@pytest.mark.parametrize("body", ['  {"type": "individual"}', '\n{"type": "individual"}', '[{"type": "individual"}]',
+                                  '        {"type": "individual", "address": {"city": "X"}}'],
+                         ids=["indented", "after-a-second-blank-line", "array", "indented-nested"])
+def test_a_raw_http_json_body_is_read_once_as_its_body(body: str) -> None:
+    paste = read_paste(HTTP_POST + body + "\n")
+    assert [r.body for r in paste.requests] == [body.strip()]
+    assert (paste.hints, paste.problems) == ([], [])
+
+
+def test_a_broken_raw_http_body_ends_at_its_own_code_block() -> None:
+    (req,) = read_paste("```\n" + HTTP_POST + '{"type": "individual",\n```\nand the reply\n```\nHTTP/1.1 400\n```').requests
+    assert req.body == '{"type": "individual",'
+
+
+@pytest.mark.parametrize("after", ["\n\nthanks for the help\n\nbye", "\n```\nand then\n```\nbye\n```"], ids=["paragraphs", "blocks"])
+def test_a_raw_http_form_body_ends_at_its_paragraph_or_block(after: str) -> None:
+    (req,) = read_paste(("```\n" if "```" in after else "") + HTTP_POST + "type=individual&email=a%40b.co" + after).requests
+    assert req.body == "type=individual&email=a%40b.co"
+
+
+def test_json_printed_after_a_raw_http_form_request_is_its_response() -> None:
+    paste = read_paste(HTTP_POST + "type=individual\n\n{\"id\": \"cus_1\", \"type\": \"individual\"}")
+    assert [(r.method, r.body) for r in paste.requests] == [("POST", "type=individual")]
+
+
+@pytest.mark.parametrize("request_line, host, url", [
+    ("GET /v0/customers HTTP/1.1", "", "/v0/customers"),
+    ("GET /v0/customers HTTP/1.1", "Host: api.bridge.xyz\n", "https://api.bridge.xyz/v0/customers"),
+    ("GET https://api.bridge.xyz/v0/customers HTTP/1.1", "Host: api.bridge.xyz\n", "https://api.bridge.xyz/v0/customers"),
+], ids=["no-host", "host", "absolute-form"])
+def test_a_raw_http_url_is_its_target_on_its_host(request_line: str, host: str, url: str) -> None:
+    assert [r.url for r in read_paste(f"{request_line}\n{host}\n").requests] == [url]
