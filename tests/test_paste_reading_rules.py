@@ -249,3 +249,9 @@ def test_json_printed_after_a_raw_http_form_request_is_its_response() -> None:
 ], ids=["no-host", "host", "absolute-form"])
 def test_a_raw_http_url_is_its_target_on_its_host(request_line: str, host: str, url: str) -> None:
     assert [r.url for r in read_paste(f"{request_line}\n{host}\n").requests] == [url]
+
+
+@pytest.mark.parametrize("data", ['"note=say \\"hi"', "'path=C:\\'"], ids=["escaped-double-quote", "backslash-in-single-quotes"])
+def test_a_quoted_value_ends_where_the_shell_ends_it(data: str) -> None:
+    paste = read_paste(f"curl -X POST https://api.bridge.xyz/v0/customers -d {data}\ncurl https://api.bridge.xyz/v0/wallets\n")
+    assert [r.url for r in paste.requests] == ["https://api.bridge.xyz/v0/customers", "https://api.bridge.xyz/v0/wallets"]
