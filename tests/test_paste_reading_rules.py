@@ -255,3 +255,13 @@ def test_a_raw_http_url_is_its_target_on_its_host(request_line: str, host: str, 
 def test_a_quoted_value_ends_where_the_shell_ends_it(data: str) -> None:
     paste = read_paste(f"curl -X POST https://api.bridge.xyz/v0/customers -d {data}\ncurl https://api.bridge.xyz/v0/wallets\n")
     assert [r.url for r in paste.requests] == ["https://api.bridge.xyz/v0/customers", "https://api.bridge.xyz/v0/wallets"]
+
+
+def test_a_request_line_inside_a_curls_quoted_body_is_part_of_that_body() -> None:
+    paste = read_paste("curl -X POST https://api.bridge.xyz/v0/notes -d 'text=see\nGET /v0/customers HTTP/1.1\n'\n")
+    assert [(r.method, r.url) for r in paste.requests] == [("POST", "https://api.bridge.xyz/v0/notes")]
+
+
+def test_line_numbers_count_a_message_that_opens_with_a_blank_line() -> None:
+    paste = read_paste("\nhi\ncurl -H 'Api-Key: k'\nbye")
+    assert paste.problems == ["I couldn't read the curl command on line 3: the curl command has no URL."]
