@@ -565,3 +565,60 @@ def test_the_cache_is_written_beside_itself_whatever_the_system_temp_folder(pets
         load_spec(pets_yaml)
     assert caplog.text == ""
     assert [p.suffix for p in cache.iterdir()] == [".pickle"]
+
+
+def test_a_changed_compiler_never_reads_an_old_cache(tmp_path: Path, cache: Path, pets_yaml: Path,
+                                                     monkeypatch) -> None:
+    """The cache key ends with a fingerprint of the compiler's own source (specs.py, schema.py and
+    model.py): after an upgrade that compiles differently, a spec is compiled afresh, not unpickled
+    in its old form."""
+    load_spec(pets_yaml)
+    (cached,) = cache.glob("pets-*.pickle")
+    fingerprint = cached.stem.rsplit("-", 1)[1]
+    assert fingerprint == specs_mod._compiler_fingerprint() and len(fingerprint) == 16
+    # the compiler's files copied elsewhere: the same bytes give the same key, a change to any one another
+    compiler = tmp_path / "compiler"
+    compiler.mkdir()
+    names = ("specs.py", "schema.py", "model.py")
+    for name in names:
+        (compiler / name).write_bytes((Path(specs_mod.__file__).parent / name).read_bytes())
+    monkeypatch.setattr(specs_mod, "__file__", str(compiler / "specs.py"))
+    seen = [specs_mod._compiler_fingerprint()]
+    for name in names:
+        with (compiler / name).open("ab") as f:
+            f.write(b"\n# changed\n")
+        seen.append(specs_mod._compiler_fingerprint())
+    assert seen[0] == fingerprint and len(set(seen)) == 4
+
+
+def test_a_parameter_without_a_name_or_place_is_left_out(tmp_path: Path, cache: Path) -> None:
+    """An invalid spec still loads: a parameter lacking `name` or `in` is skipped, the rest checked."""
+    specs = _shop_with(tmp_path, {"/tickets": {"get": {"parameters": [
+        {"in": "query", "required": True, "schema": {"type": "string"}},
+        {"name": "nowhere", "required": True, "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer"}}]}}})
+    key = [("X-Shop-Key", "k_1")]
+    assert [f[:2] for f in _findings(specs, "GET", "https://eu.shop.test/v2/tickets?limit=x", key)] == [
+        ("wrong_type", "limit")]
+    assert [p.name for p in specs.route("GET", "https://eu.shop.test/v2/tickets").operation.params] == ["limit"]
+
+
+def test_a_top_level_multi_segment_key_takes_the_whole_path_but_not_the_root(tmp_path: Path, cache: Path) -> None:
+    """A blob store's `/{key}` (x-multi-segment) holds the whole path, slashes and all; `/` alone
+    is no key, and where the spec has a `/` of its own, a one-letter key is still a key."""
+    key = {"name": "key", "in": "path", "required": True, "x-multi-segment": True, "schema": {"type": "string"}}
+    doc = {"openapi": "3.1.0", "info": {"title": "Blobs", "version": "1"}, "servers": [{"url": "https://blobs.test"}],
+           "paths": {"/{key}": {"get": {"parameters": [key], "responses": {"200": {"description": "OK"}}}}}}
+    p = tmp_path / "blobs.json"
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    route = specs.route("GET", "https://blobs.test/docs/guides/INDEX")
+    assert (route.operation.path, route.path_params) == ("/{key}", {"key": "docs/guides/INDEX"})
+    (miss,) = specs.route("GET", "https://blobs.test/").findings
+    assert (miss.kind, miss.actual) == ("unknown_path", "/")
+    doc["paths"]["/"] = {"get": {"operationId": "listBlobs", "responses": {"200": {"description": "OK"}}}}
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    assert specs.route("GET", "https://blobs.test/").operation.operation_id == "listBlobs"
+    route = specs.route("GET", "https://blobs.test/X")
+    assert (route.operation.path, route.path_params) == ("/{key}", {"key": "X"})
