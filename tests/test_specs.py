@@ -622,3 +622,49 @@ def test_a_top_level_multi_segment_key_takes_the_whole_path_but_not_the_root(tmp
     assert specs.route("GET", "https://blobs.test/").operation.operation_id == "listBlobs"
     route = specs.route("GET", "https://blobs.test/X")
     assert (route.operation.path, route.path_params) == ("/{key}", {"key": "X"})
+
+
+@pytest.mark.parametrize("servers, hosts_and_bases, url", [
+    (None, [(None, "")], "/pets"),                                        # none: paths from the root
+    (["https://api.test/v1"], [(None, "")], "/pets"),                     # not Server Objects: as if none
+    (["junk", {"url": "https://api.test/v1/"}], [("api.test", "/v1")], "https://api.test/v1/pets"),
+    ([{"description": "no url"}], [(None, "")], "/pets"),                 # an object without a url is "/"
+    ([{"url": "https://api.test/{version}", "variables": {"version": {"enum": ["v1"]}}}],  # no default
+     [("api.test", "")], "https://api.test/pets"),
+    ([{"url": "v1"}], [(None, "/v1")], "/v1/pets"),                      # relative, without its slash
+    ([{"url": "https://fx.test/FX"}], [("fx.test", "/FX")], "https://fx.test/FX/pets"),
+], ids=["none", "strings", "junk-then-trailing-slash", "no-url", "variable-without-default", "relative", "ends-in-x"])
+def test_servers_are_read_as_real_specs_write_them(tmp_path: Path, cache: Path, servers, hosts_and_bases,
+                                                   url: str) -> None:
+    doc = json.loads(json.dumps(PETSTORE_31))
+    doc.pop("servers")
+    if servers is not None:
+        doc["servers"] = servers
+    p = tmp_path / "pets.json"
+    p.write_text(json.dumps(doc))
+    spec = load_spec(p, validate=False)
+    assert [(s.host, s.base_path) for s in spec.servers] == hosts_and_bases
+    assert SpecSet([spec]).route("GET", url).operation.operation_id == "listPets"
+
+
+def test_broken_parts_of_a_spec_are_skipped_and_the_rest_still_checked(tmp_path: Path, cache: Path) -> None:
+    """A path item that is no object does not hide the paths after it, and a security scheme that
+    is no object asks for nothing (the validator's problem is said once when the spec loads)."""
+    ok = {"200": {"description": "OK"}}
+    doc = {"openapi": "3.1.0", "info": {"title": "Notes", "version": "1"}, "servers": [{"url": "https://notes.test"}],
+           "components": {"securitySchemes": {"docs": "see our docs"}},
+           "paths": {"/broken": "not a path item",
+                     "/notes": {"get": {"security": [{"docs": []}], "responses": ok}}}}
+    p = tmp_path / "notes.json"
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    assert sorted(specs.specs[0].paths) == ["/notes"]
+    assert _findings(specs, "GET", "https://notes.test/notes") == []
+
+
+def test_a_document_compiled_in_memory_is_named_by_its_name() -> None:
+    """compile_spec without a file: errors name the spec, and it has no source file to re-read."""
+    with pytest.raises(SpecError) as raised:
+        specs_mod.compile_spec({"openapi": "2.0"}, "legacy")
+    assert str(raised.value) == "legacy: not an OpenAPI 3.x document (openapi: 2.0)"
+    assert specs_mod.compile_spec(PETSTORE_31, "pets").source == ""
