@@ -241,6 +241,9 @@ def test_a_compiled_spec_keeps_its_parameters_and_auth(shop: Path) -> None:
     assert [f[:2] for f in _findings(specs, "GET", f"{base}/exports/x.csv/two", key)] == [("wrong_type", "part")]
     op = specs.route("GET", f"{base}/orders").operation
     assert (op.summary, op.docs_url) == ("List orders", "https://docs.shop.test/orders#list")
+    # where auth is optional, a query parameter the endpoint does not take is still named
+    assert _findings(specs, "POST", f"{base}/orders?sort=new") == [
+        ("unknown_param", "sort", "Unknown query parameter `sort`.")]
 
 
 @pytest.mark.parametrize("url, template", [
@@ -483,7 +486,10 @@ def test_less_common_declarations_are_compiled_as_openapi_says(tmp_path: Path, c
     # a .json file is read as JSON, whatever it holds
     ("s.json", b"openapi: 3.1.0\n", "cannot parse the spec: Expecting value: line 1 column 1 (char 0)"),
     ("s.yaml", b"42\n", "not an OpenAPI document"),
-], ids=["not-utf8", "bad-json", "yaml-in-a-json-file", "a-number"])
+    # JSON under a .yaml name (after blank space) is read as JSON too: JSON's words for its error
+    ("s.yaml", b'\n {"openapi": "3.1.0",}', "cannot parse the spec: Expecting property name enclosed in double "
+                                            "quotes: line 2 column 22 (char 22)"),
+], ids=["not-utf8", "bad-json", "yaml-in-a-json-file", "a-number", "json-in-a-yaml-file"])
 def test_an_unreadable_spec_says_why_word_for_word(tmp_path: Path, cache: Path, name: str, content: bytes,
                                                    says: str) -> None:
     p = tmp_path / name
@@ -668,3 +674,28 @@ def test_a_document_compiled_in_memory_is_named_by_its_name() -> None:
         specs_mod.compile_spec({"openapi": "2.0"}, "legacy")
     assert str(raised.value) == "legacy: not an OpenAPI 3.x document (openapi: 2.0)"
     assert specs_mod.compile_spec(PETSTORE_31, "pets").source == ""
+
+
+def test_specs_load_without_libyaml(tmp_path: Path, cache: Path, monkeypatch) -> None:
+    """PyYAML built without libyaml has no CSafeLoader: its pure-Python SafeLoader reads the spec."""
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    p = tmp_path / "pets.yaml"
+    p.write_text(yaml.safe_dump(PETSTORE_31))
+    assert load_spec(p, validate=False).paths["/pets"]["GET"].operation_id == "listPets"
+
+
+def test_a_literal_segment_ending_in_x_wins_over_a_parameter(tmp_path: Path, cache: Path) -> None:
+    specs = _shop_with(tmp_path, {"/indices/SPX": {"get": {"operationId": "getSpx"}},
+                                  "/indices/{symbol}": {"get": {"operationId": "getIndex", "parameters": [
+                                      {"name": "symbol", "in": "path", "required": True, "schema": {"type": "string"}}]}}})
+    assert specs.route("GET", "https://eu.shop.test/v2/indices/SPX").operation.operation_id == "getSpx"
+    assert specs.route("GET", "https://eu.shop.test/v2/indices/NDX").operation.operation_id == "getIndex"
+
+
+def test_a_parameter_without_a_schema_is_named_without_a_type(tmp_path: Path, cache: Path) -> None:
+    """A parameter with neither `schema` nor `content` (invalid, still used) is required as declared,
+    and its message names no type (not "any value")."""
+    specs = _shop_with(tmp_path, {"/lookup": {"get": {"parameters": [{"name": "q", "in": "query", "required": True}]}}})
+    assert _findings(specs, "GET", "https://eu.shop.test/v2/lookup", [("X-Shop-Key", "k_1")]) == [
+        ("missing_required", "q", "Query parameter `q` is required.")]
+    assert _findings(specs, "GET", "https://eu.shop.test/v2/lookup?q=anything", [("X-Shop-Key", "k_1")]) == []
