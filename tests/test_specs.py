@@ -88,7 +88,8 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(cache: Path, pets_yaml: Path, c
     with caplog.at_level(logging.WARNING):
         spec = load_spec(pets_yaml)
     assert "/pets" in spec.paths
-    assert "ignoring unreadable spec cache" in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignoring unreadable spec cache {cached}: invalid load key, 'n'."]
 
 
 def test_unwritable_cache_still_loads(tmp_path: Path, pets_yaml: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,6 +110,7 @@ def test_an_invalid_spec_is_reported_once_but_still_usable(tmp_path: Path, cache
     # the warning names the file and the problem (the logger's own name always contains "spec")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "broken.json" in warnings[0] and "nowhere" in warnings[0], warnings
+    assert warnings == [f"spec {p}: {spec.problems[0]}"]
 
 
 @pytest.mark.parametrize("content, message", [("{not json", "cannot parse"), ("- a\n- b\n", "not an OpenAPI document"),
@@ -699,3 +701,34 @@ def test_a_parameter_without_a_schema_is_named_without_a_type(tmp_path: Path, ca
     assert _findings(specs, "GET", "https://eu.shop.test/v2/lookup", [("X-Shop-Key", "k_1")]) == [
         ("missing_required", "q", "Query parameter `q` is required.")]
     assert _findings(specs, "GET", "https://eu.shop.test/v2/lookup?q=anything", [("X-Shop-Key", "k_1")]) == []
+
+
+def test_a_spec_from_the_cache_names_the_file_it_was_loaded_from(tmp_path: Path, cache: Path) -> None:
+    """The same spec in two folders shares one cache file; each load names its own file (the answers
+    index re-reads the spec from there)."""
+    first, second = tmp_path / "a" / "pets.yaml", tmp_path / "b" / "pets.yaml"
+    for p in (first, second):
+        p.parent.mkdir()
+        p.write_text(yaml.safe_dump(PETSTORE_31))
+    assert load_spec(first).source == str(first)
+    assert load_spec(second).source == str(second)
+    assert len(list(cache.glob("pets-*.pickle"))) == 1
+
+
+def test_a_spec_that_cannot_be_cached_leaves_nothing_behind(tmp_path: Path, cache: Path, pets_yaml: Path,
+                                                           monkeypatch, caplog) -> None:
+    """A compiled spec too deep to pickle is still used, said once, and no half-written file stays in
+    the cache folder (one more at every start of the bot, otherwise)."""
+    import pickle
+
+    def too_deep(obj, file, protocol=None):
+        file.write(b"half a pickle")
+        raise RecursionError("maximum recursion depth exceeded while pickling an object")
+
+    monkeypatch.setattr(pickle, "dump", too_deep)
+    with caplog.at_level(logging.WARNING):
+        assert "/pets" in load_spec(pets_yaml).paths
+    assert [r.getMessage() for r in caplog.records] == [
+        "could not cache spec pets (it still works, only slower to start): "
+        "maximum recursion depth exceeded while pickling an object"]
+    assert list(cache.iterdir()) == []
