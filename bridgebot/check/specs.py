@@ -403,7 +403,7 @@ def _write_cache(cache_file: Path, spec: CompiledSpec) -> None:
     except (OSError, pickle.PicklingError, RecursionError) as e:
         log.warning("could not cache spec %s (it still works, only slower to start): %s", spec.name, e)
         if tmp is not None:  # half a pickle, left by every start of the bot otherwise
-            Path(tmp).unlink(missing_ok=True)
+            os.remove(tmp)
 
 
 def spec_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
