@@ -732,3 +732,42 @@ def test_a_spec_that_cannot_be_cached_leaves_nothing_behind(tmp_path: Path, cach
         "could not cache spec pets (it still works, only slower to start): "
         "maximum recursion depth exceeded while pickling an object"]
     assert list(cache.iterdir()) == []
+
+
+def test_a_spec_set_loaded_without_the_cache_writes_none(tmp_path: Path, cache: Path, pets_yaml: Path) -> None:
+    assert [s.title for s in SpecSet.load([pets_yaml], use_cache=False).specs] == ["Pets"]
+    assert not cache.exists() or list(cache.iterdir()) == []
+
+
+def test_a_url_is_routed_in_the_spec_of_its_host(tmp_path: Path, cache: Path) -> None:
+    """Two APIs with the same path: the URL's host says whose it is, whichever spec was loaded first."""
+    loaded = []
+    for name in ("alpha", "beta"):
+        doc = {"openapi": "3.1.0", "info": {"title": name, "version": "1"}, "servers": [{"url": f"https://{name}.test"}],
+               "paths": {"/v1/items": {"get": {"operationId": f"{name}Items", "responses": {"200": {"description": "OK"}}}}}}
+        p = tmp_path / f"{name}.json"
+        p.write_text(json.dumps(doc))
+        loaded.append(load_spec(p))
+    specs = SpecSet(loaded)
+    assert specs.route("GET", "https://beta.test/v1/items").operation.operation_id == "betaItems"
+    assert specs.route("GET", "https://alpha.test/v1/items").operation.operation_id == "alphaItems"
+    assert specs.route("GET", "/v1/items").operation.operation_id == "alphaItems"  # no host: the first that has it
+
+
+def test_the_longest_base_path_is_tried_first_and_a_base_path_alone_is_its_root(tmp_path: Path, cache: Path) -> None:
+    """Servers at `/` and `/v2`: `/v2/users` is `/users` under /v2, not `/{tenant}/users` with tenant v2;
+    `/v2` alone is the spec's `/`."""
+    ok = {"200": {"description": "OK"}}
+    tenant = {"name": "tenant", "in": "path", "required": True, "schema": {"type": "string"}}
+    doc = {"openapi": "3.1.0", "info": {"title": "Users", "version": "1"},
+           "servers": [{"url": "https://users.test"}, {"url": "https://users.test/v2"}],
+           "paths": {"/": {"get": {"operationId": "home", "responses": ok}},
+                     "/users": {"get": {"operationId": "listUsers", "responses": ok}},
+                     "/{tenant}/users": {"get": {"operationId": "listTenantUsers", "parameters": [tenant],
+                                                 "responses": ok}}}}
+    p = tmp_path / "users.json"
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    assert specs.route("GET", "https://users.test/v2/users").operation.operation_id == "listUsers"
+    assert specs.route("GET", "https://users.test/acme/users").operation.operation_id == "listTenantUsers"
+    assert specs.route("GET", "https://users.test/v2").operation.operation_id == "home"
