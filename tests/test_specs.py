@@ -771,3 +771,8 @@ def test_the_longest_base_path_is_tried_first_and_a_base_path_alone_is_its_root(
     assert specs.route("GET", "https://users.test/v2/users").operation.operation_id == "listUsers"
     assert specs.route("GET", "https://users.test/acme/users").operation.operation_id == "listTenantUsers"
     assert specs.route("GET", "https://users.test/v2").operation.operation_id == "home"
+
+
+def test_with_no_spec_loaded_every_path_is_unknown() -> None:
+    (finding,) = SpecSet([]).route("GET", "https://api.test/v1/items").findings
+    assert (finding.kind, finding.message) == ("unknown_path", "No endpoint `/v1/items` on api.test in the API reference.")
