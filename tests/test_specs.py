@@ -140,6 +140,7 @@ def test_routes(cache: Path, pets_yaml: Path, method: str, url: str, found: str)
     "method, url, kind, suggestion",
     [
         ("GET", "https://pets.example.com/pets", "unknown_path", "/api/v2/pets"),
+        ("GET", "https://pets.example.com/pets/p1", "unknown_path", "/api/v2/pets/p1"),  # the base path left out
         ("GET", "https://pets.example.com/api/v2/pest", "unknown_path", "/api/v2/pets"),
         ("GET", "https://pets.example.com/api/v2/pets/p1/photo/x.png", "unknown_path",
          "/api/v2/pets/{petId}/photos/{name}.png"),
