@@ -149,6 +149,7 @@ def test_a_worker_that_died_is_replaced(bridge_specs) -> None:
         checker._idle[0].process.wait()
         result = checker.check(f"curl {CUSTOMERS} -H 'Api-Key: $K'")
         assert result.incomplete is None and result.requests[0].operation is not None
+        assert checker._workers == 1  # the dead worker is counted out and its replacement in: max_workers holds
 
 
 def test_the_text_report_says_a_paste_could_not_be_fully_checked(bridge_specs) -> None:

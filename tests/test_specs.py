@@ -88,7 +88,8 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(cache: Path, pets_yaml: Path, c
     with caplog.at_level(logging.WARNING):
         spec = load_spec(pets_yaml)
     assert "/pets" in spec.paths
-    assert "ignoring unreadable spec cache" in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignoring unreadable spec cache {cached}: invalid load key, 'n'."]
 
 
 def test_unwritable_cache_still_loads(tmp_path: Path, pets_yaml: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,6 +110,7 @@ def test_an_invalid_spec_is_reported_once_but_still_usable(tmp_path: Path, cache
     # the warning names the file and the problem (the logger's own name always contains "spec")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "broken.json" in warnings[0] and "nowhere" in warnings[0], warnings
+    assert warnings == [f"spec {p}: {spec.problems[0]}"]
 
 
 @pytest.mark.parametrize("content, message", [("{not json", "cannot parse"), ("- a\n- b\n", "not an OpenAPI document"),
@@ -138,6 +140,7 @@ def test_routes(cache: Path, pets_yaml: Path, method: str, url: str, found: str)
     "method, url, kind, suggestion",
     [
         ("GET", "https://pets.example.com/pets", "unknown_path", "/api/v2/pets"),
+        ("GET", "https://pets.example.com/pets/p1", "unknown_path", "/api/v2/pets/p1"),  # the base path left out
         ("GET", "https://pets.example.com/api/v2/pest", "unknown_path", "/api/v2/pets"),
         ("GET", "https://pets.example.com/api/v2/pets/p1/photo/x.png", "unknown_path",
          "/api/v2/pets/{petId}/photos/{name}.png"),
@@ -241,6 +244,9 @@ def test_a_compiled_spec_keeps_its_parameters_and_auth(shop: Path) -> None:
     assert [f[:2] for f in _findings(specs, "GET", f"{base}/exports/x.csv/two", key)] == [("wrong_type", "part")]
     op = specs.route("GET", f"{base}/orders").operation
     assert (op.summary, op.docs_url) == ("List orders", "https://docs.shop.test/orders#list")
+    # where auth is optional, a query parameter the endpoint does not take is still named
+    assert _findings(specs, "POST", f"{base}/orders?sort=new") == [
+        ("unknown_param", "sort", "Unknown query parameter `sort`.")]
 
 
 @pytest.mark.parametrize("url, template", [
@@ -483,7 +489,10 @@ def test_less_common_declarations_are_compiled_as_openapi_says(tmp_path: Path, c
     # a .json file is read as JSON, whatever it holds
     ("s.json", b"openapi: 3.1.0\n", "cannot parse the spec: Expecting value: line 1 column 1 (char 0)"),
     ("s.yaml", b"42\n", "not an OpenAPI document"),
-], ids=["not-utf8", "bad-json", "yaml-in-a-json-file", "a-number"])
+    # JSON under a .yaml name (after blank space) is read as JSON too: JSON's words for its error
+    ("s.yaml", b'\n {"openapi": "3.1.0",}', "cannot parse the spec: Expecting property name enclosed in double "
+                                            "quotes: line 2 column 22 (char 22)"),
+], ids=["not-utf8", "bad-json", "yaml-in-a-json-file", "a-number", "json-in-a-yaml-file"])
 def test_an_unreadable_spec_says_why_word_for_word(tmp_path: Path, cache: Path, name: str, content: bytes,
                                                    says: str) -> None:
     p = tmp_path / name
@@ -565,3 +574,206 @@ def test_the_cache_is_written_beside_itself_whatever_the_system_temp_folder(pets
         load_spec(pets_yaml)
     assert caplog.text == ""
     assert [p.suffix for p in cache.iterdir()] == [".pickle"]
+
+
+def test_a_changed_compiler_never_reads_an_old_cache(tmp_path: Path, cache: Path, pets_yaml: Path,
+                                                     monkeypatch) -> None:
+    """The cache key ends with a fingerprint of the compiler's own source (specs.py, schema.py and
+    model.py): after an upgrade that compiles differently, a spec is compiled afresh, not unpickled
+    in its old form."""
+    load_spec(pets_yaml)
+    (cached,) = cache.glob("pets-*.pickle")
+    fingerprint = cached.stem.rsplit("-", 1)[1]
+    assert fingerprint == specs_mod._compiler_fingerprint() and len(fingerprint) == 16
+    # the compiler's files copied elsewhere: the same bytes give the same key, a change to any one another
+    compiler = tmp_path / "compiler"
+    compiler.mkdir()
+    names = ("specs.py", "schema.py", "model.py")
+    for name in names:
+        (compiler / name).write_bytes((Path(specs_mod.__file__).parent / name).read_bytes())
+    monkeypatch.setattr(specs_mod, "__file__", str(compiler / "specs.py"))
+    seen = [specs_mod._compiler_fingerprint()]
+    for name in names:
+        with (compiler / name).open("ab") as f:
+            f.write(b"\n# changed\n")
+        seen.append(specs_mod._compiler_fingerprint())
+    assert seen[0] == fingerprint and len(set(seen)) == 4
+
+
+def test_a_parameter_without_a_name_or_place_is_left_out(tmp_path: Path, cache: Path) -> None:
+    """An invalid spec still loads: a parameter lacking `name` or `in` is skipped, the rest checked."""
+    specs = _shop_with(tmp_path, {"/tickets": {"get": {"parameters": [
+        {"in": "query", "required": True, "schema": {"type": "string"}},
+        {"name": "nowhere", "required": True, "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer"}}]}}})
+    key = [("X-Shop-Key", "k_1")]
+    assert [f[:2] for f in _findings(specs, "GET", "https://eu.shop.test/v2/tickets?limit=x", key)] == [
+        ("wrong_type", "limit")]
+    assert [p.name for p in specs.route("GET", "https://eu.shop.test/v2/tickets").operation.params] == ["limit"]
+
+
+def test_a_top_level_multi_segment_key_takes_the_whole_path_but_not_the_root(tmp_path: Path, cache: Path) -> None:
+    """A blob store's `/{key}` (x-multi-segment) holds the whole path, slashes and all; `/` alone
+    is no key, and where the spec has a `/` of its own, a one-letter key is still a key."""
+    key = {"name": "key", "in": "path", "required": True, "x-multi-segment": True, "schema": {"type": "string"}}
+    doc = {"openapi": "3.1.0", "info": {"title": "Blobs", "version": "1"}, "servers": [{"url": "https://blobs.test"}],
+           "paths": {"/{key}": {"get": {"parameters": [key], "responses": {"200": {"description": "OK"}}}}}}
+    p = tmp_path / "blobs.json"
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    route = specs.route("GET", "https://blobs.test/docs/guides/INDEX")
+    assert (route.operation.path, route.path_params) == ("/{key}", {"key": "docs/guides/INDEX"})
+    (miss,) = specs.route("GET", "https://blobs.test/").findings
+    assert (miss.kind, miss.actual) == ("unknown_path", "/")
+    doc["paths"]["/"] = {"get": {"operationId": "listBlobs", "responses": {"200": {"description": "OK"}}}}
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    assert specs.route("GET", "https://blobs.test/").operation.operation_id == "listBlobs"
+    route = specs.route("GET", "https://blobs.test/X")
+    assert (route.operation.path, route.path_params) == ("/{key}", {"key": "X"})
+
+
+@pytest.mark.parametrize("servers, hosts_and_bases, url", [
+    (None, [(None, "")], "/pets"),                                        # none: paths from the root
+    (["https://api.test/v1"], [(None, "")], "/pets"),                     # not Server Objects: as if none
+    (["junk", {"url": "https://api.test/v1/"}], [("api.test", "/v1")], "https://api.test/v1/pets"),
+    ([{"description": "no url"}], [(None, "")], "/pets"),                 # an object without a url is "/"
+    ([{"url": "https://api.test/{version}", "variables": {"version": {"enum": ["v1"]}}}],  # no default
+     [("api.test", "")], "https://api.test/pets"),
+    ([{"url": "v1"}], [(None, "/v1")], "/v1/pets"),                      # relative, without its slash
+    ([{"url": "https://fx.test/FX"}], [("fx.test", "/FX")], "https://fx.test/FX/pets"),
+], ids=["none", "strings", "junk-then-trailing-slash", "no-url", "variable-without-default", "relative", "ends-in-x"])
+def test_servers_are_read_as_real_specs_write_them(tmp_path: Path, cache: Path, servers, hosts_and_bases,
+                                                   url: str) -> None:
+    doc = json.loads(json.dumps(PETSTORE_31))
+    doc.pop("servers")
+    if servers is not None:
+        doc["servers"] = servers
+    p = tmp_path / "pets.json"
+    p.write_text(json.dumps(doc))
+    spec = load_spec(p, validate=False)
+    assert [(s.host, s.base_path) for s in spec.servers] == hosts_and_bases
+    assert SpecSet([spec]).route("GET", url).operation.operation_id == "listPets"
+
+
+def test_broken_parts_of_a_spec_are_skipped_and_the_rest_still_checked(tmp_path: Path, cache: Path) -> None:
+    """A path item that is no object does not hide the paths after it, and a security scheme that
+    is no object asks for nothing (the validator's problem is said once when the spec loads)."""
+    ok = {"200": {"description": "OK"}}
+    doc = {"openapi": "3.1.0", "info": {"title": "Notes", "version": "1"}, "servers": [{"url": "https://notes.test"}],
+           "components": {"securitySchemes": {"docs": "see our docs"}},
+           "paths": {"/broken": "not a path item",
+                     "/notes": {"get": {"security": [{"docs": []}], "responses": ok}}}}
+    p = tmp_path / "notes.json"
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    assert sorted(specs.specs[0].paths) == ["/notes"]
+    assert _findings(specs, "GET", "https://notes.test/notes") == []
+
+
+def test_a_document_compiled_in_memory_is_named_by_its_name() -> None:
+    """compile_spec without a file: errors name the spec, and it has no source file to re-read."""
+    with pytest.raises(SpecError) as raised:
+        specs_mod.compile_spec({"openapi": "2.0"}, "legacy")
+    assert str(raised.value) == "legacy: not an OpenAPI 3.x document (openapi: 2.0)"
+    assert specs_mod.compile_spec(PETSTORE_31, "pets").source == ""
+
+
+def test_specs_load_without_libyaml(tmp_path: Path, cache: Path, monkeypatch) -> None:
+    """PyYAML built without libyaml has no CSafeLoader: its pure-Python SafeLoader reads the spec."""
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    p = tmp_path / "pets.yaml"
+    p.write_text(yaml.safe_dump(PETSTORE_31))
+    assert load_spec(p, validate=False).paths["/pets"]["GET"].operation_id == "listPets"
+
+
+def test_a_literal_segment_ending_in_x_wins_over_a_parameter(tmp_path: Path, cache: Path) -> None:
+    specs = _shop_with(tmp_path, {"/indices/SPX": {"get": {"operationId": "getSpx"}},
+                                  "/indices/{symbol}": {"get": {"operationId": "getIndex", "parameters": [
+                                      {"name": "symbol", "in": "path", "required": True, "schema": {"type": "string"}}]}}})
+    assert specs.route("GET", "https://eu.shop.test/v2/indices/SPX").operation.operation_id == "getSpx"
+    assert specs.route("GET", "https://eu.shop.test/v2/indices/NDX").operation.operation_id == "getIndex"
+
+
+def test_a_parameter_without_a_schema_is_named_without_a_type(tmp_path: Path, cache: Path) -> None:
+    """A parameter with neither `schema` nor `content` (invalid, still used) is required as declared,
+    and its message names no type (not "any value")."""
+    specs = _shop_with(tmp_path, {"/lookup": {"get": {"parameters": [{"name": "q", "in": "query", "required": True}]}}})
+    assert _findings(specs, "GET", "https://eu.shop.test/v2/lookup", [("X-Shop-Key", "k_1")]) == [
+        ("missing_required", "q", "Query parameter `q` is required.")]
+    assert _findings(specs, "GET", "https://eu.shop.test/v2/lookup?q=anything", [("X-Shop-Key", "k_1")]) == []
+
+
+def test_a_spec_from_the_cache_names_the_file_it_was_loaded_from(tmp_path: Path, cache: Path) -> None:
+    """The same spec in two folders shares one cache file; each load names its own file (the answers
+    index re-reads the spec from there)."""
+    first, second = tmp_path / "a" / "pets.yaml", tmp_path / "b" / "pets.yaml"
+    for p in (first, second):
+        p.parent.mkdir()
+        p.write_text(yaml.safe_dump(PETSTORE_31))
+    assert load_spec(first).source == str(first)
+    assert load_spec(second).source == str(second)
+    assert len(list(cache.glob("pets-*.pickle"))) == 1
+
+
+def test_a_spec_that_cannot_be_cached_leaves_nothing_behind(tmp_path: Path, cache: Path, pets_yaml: Path,
+                                                           monkeypatch, caplog) -> None:
+    """A compiled spec too deep to pickle is still used, said once, and no half-written file stays in
+    the cache folder (one more at every start of the bot, otherwise)."""
+    import pickle
+
+    def too_deep(obj, file, protocol=None):
+        file.write(b"half a pickle")
+        raise RecursionError("maximum recursion depth exceeded while pickling an object")
+
+    monkeypatch.setattr(pickle, "dump", too_deep)
+    with caplog.at_level(logging.WARNING):
+        assert "/pets" in load_spec(pets_yaml).paths
+    assert [r.getMessage() for r in caplog.records] == [
+        "could not cache spec pets (it still works, only slower to start): "
+        "maximum recursion depth exceeded while pickling an object"]
+    assert list(cache.iterdir()) == []
+
+
+def test_a_spec_set_loaded_without_the_cache_writes_none(tmp_path: Path, cache: Path, pets_yaml: Path) -> None:
+    assert [s.title for s in SpecSet.load([pets_yaml], use_cache=False).specs] == ["Pets"]
+    assert not cache.exists() or list(cache.iterdir()) == []
+
+
+def test_a_url_is_routed_in_the_spec_of_its_host(tmp_path: Path, cache: Path) -> None:
+    """Two APIs with the same path: the URL's host says whose it is, whichever spec was loaded first."""
+    loaded = []
+    for name in ("alpha", "beta"):
+        doc = {"openapi": "3.1.0", "info": {"title": name, "version": "1"}, "servers": [{"url": f"https://{name}.test"}],
+               "paths": {"/v1/items": {"get": {"operationId": f"{name}Items", "responses": {"200": {"description": "OK"}}}}}}
+        p = tmp_path / f"{name}.json"
+        p.write_text(json.dumps(doc))
+        loaded.append(load_spec(p))
+    specs = SpecSet(loaded)
+    assert specs.route("GET", "https://beta.test/v1/items").operation.operation_id == "betaItems"
+    assert specs.route("GET", "https://alpha.test/v1/items").operation.operation_id == "alphaItems"
+    assert specs.route("GET", "/v1/items").operation.operation_id == "alphaItems"  # no host: the first that has it
+
+
+def test_the_longest_base_path_is_tried_first_and_a_base_path_alone_is_its_root(tmp_path: Path, cache: Path) -> None:
+    """Servers at `/` and `/v2`: `/v2/users` is `/users` under /v2, not `/{tenant}/users` with tenant v2;
+    `/v2` alone is the spec's `/`."""
+    ok = {"200": {"description": "OK"}}
+    tenant = {"name": "tenant", "in": "path", "required": True, "schema": {"type": "string"}}
+    doc = {"openapi": "3.1.0", "info": {"title": "Users", "version": "1"},
+           "servers": [{"url": "https://users.test"}, {"url": "https://users.test/v2"}],
+           "paths": {"/": {"get": {"operationId": "home", "responses": ok}},
+                     "/users": {"get": {"operationId": "listUsers", "responses": ok}},
+                     "/{tenant}/users": {"get": {"operationId": "listTenantUsers", "parameters": [tenant],
+                                                 "responses": ok}}}}
+    p = tmp_path / "users.json"
+    p.write_text(json.dumps(doc))
+    specs = SpecSet([load_spec(p)])
+    assert specs.route("GET", "https://users.test/v2/users").operation.operation_id == "listUsers"
+    assert specs.route("GET", "https://users.test/acme/users").operation.operation_id == "listTenantUsers"
+    assert specs.route("GET", "https://users.test/v2").operation.operation_id == "home"
+
+
+def test_with_no_spec_loaded_every_path_is_unknown() -> None:
+    (finding,) = SpecSet([]).route("GET", "https://api.test/v1/items").findings
+    assert (finding.kind, finding.message) == ("unknown_path", "No endpoint `/v1/items` on api.test in the API reference.")

@@ -393,6 +393,7 @@ def load_spec(path: str | Path, *, use_cache: bool = True, validate: bool = True
 
 
 def _write_cache(cache_file: Path, spec: CompiledSpec) -> None:
+    tmp = None
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
@@ -401,6 +402,8 @@ def _write_cache(cache_file: Path, spec: CompiledSpec) -> None:
         os.replace(tmp, cache_file)  # atomic: another process never reads half a file
     except (OSError, pickle.PicklingError, RecursionError) as e:
         log.warning("could not cache spec %s (it still works, only slower to start): %s", spec.name, e)
+        if tmp is not None:  # half a pickle, left by every start of the bot otherwise
+            os.remove(tmp)
 
 
 def spec_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
