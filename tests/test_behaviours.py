@@ -230,6 +230,24 @@ def _spec_with_query(tmp_path: Path, param: dict) -> "SpecSet":
     return SpecSet.load([path])
 
 
+@pytest.mark.parametrize("body, findings", [
+    ('{"name": "a"}', []),
+    ('{"name": ', [("malformed_body", "The body is not valid JSON: Expecting value at line 1 column 9.")]),
+    ("name=a", [("malformed_body", "The body is not JSON, but this endpoint takes application/json.")]),
+])
+def test_a_json_body_the_spec_gives_no_schema_is_still_read_as_json(tmp_path: Path, body: str, findings) -> None:
+    from bridgebot.check import SpecSet
+
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "paths": {"/things": {"post": {"requestBody": {"content": {"application/json": {}}},
+                                          "responses": {"200": {"description": "ok"}}}}}}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc))
+    req = PastedRequest("POST", "https://api.t.test/things", [("Content-Type", "application/json")], body)
+    report = check_request(req, SpecSet.load([path], use_cache=False))
+    assert [(f.kind, f.message) for f in report.findings] == findings
+
+
 @pytest.mark.parametrize("links, findings", [(30, [("wrong_type", "limit")]), (49, [("wrong_type", "limit")]),
                                              (51, [("unknown_param", "limit")])])
 def test_a_parameter_reached_through_a_chain_of_refs_is_checked_up_to_fifty_links(

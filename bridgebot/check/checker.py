@@ -450,17 +450,21 @@ def _check_body(op: Operation, req: PastedRequest, json_anyway: bool = False) ->
                                expected=accepted, actual=sent))
         chosen = next((a for a in accepted if ("json" in a) == looks_json), accepted[0])
     schema, _encoding = op.body[chosen]
-    if schema is None or not ("json" in chosen or chosen.startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data"))):
+    if not ("json" in chosen or chosen.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))):
         return out  # text/plain, octet-stream…: the body is the value itself, nothing to decode
+    if schema is None and "json" not in chosen:
+        return out  # a form the spec does not describe: nothing to check it against
+    # (JSON the spec gives no schema for is still read: broken JSON is said, the fields are not checked)
     if req.body_value is not None:
         # Read from client code: may hold values only known at run time (Unresolved).
-        if isinstance(req.body_value, Unresolved):
+        if isinstance(req.body_value, Unresolved) or schema is None:
             return out
         ctx = CheckContext(location="body", form=False, style="json")
         check(schema, req.body_value, ctx)
         return out + ctx.findings
     if req.form_fields is not None and not req.body:
+        if schema is None:
+            return out
         data, bad = decode_form(req.form_fields)
         return out + _check_decoded(schema, data, bad, form=True)
     if looks_json:
@@ -473,6 +477,8 @@ def _check_body(op: Operation, req: PastedRequest, json_anyway: bool = False) ->
             return out + [Finding(kind="malformed_body", location="body", field="",
                                   message=f"The body is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}.",
                                   expected="valid JSON", actual=None)]
+        if schema is None:
+            return out
         ctx = CheckContext(location="body", form=False, style="json")
         check(schema, data, ctx)
         return out + ctx.findings
