@@ -1,0 +1,55 @@
+"""JSON values found in a paste: where one starts, and the bounds that keep a long log cheap to read."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridgebot.check.paste import read_paste
+
+#: JSON that neither the strict nor the lenient reader can read (a missing comma, a stray bracket).
+BROKEN = '{"count": 1 "data": ]}'
+#: A body in JavaScript's syntax: only the lenient reader reads it.
+LOOSE_BODY = "POST /v0/customers\n{type: 'individual'}"
+
+
+def _log(lines: int) -> str:
+    return "".join(f"worker {i} finished its batch without trouble\n" for i in range(lines))
+
+
+@pytest.mark.parametrize("bodies, said", [(20, 20), (21, 20)])
+def test_unreadable_json_is_reported_for_the_first_twenty(bodies: int, said: int) -> None:
+    paste = read_paste("\n\n".join([BROKEN] * bodies))
+    assert len(paste.problems) == said
+    assert paste.problems[-1] == (f"The JSON on line {2 * said - 1} could not be read: "
+                                  "Expecting ',' delimiter at line 1 column 13 of the JSON.")
+
+
+@pytest.mark.parametrize("unreadable, found", [(50, ["resource_missing"]), (51, [])])
+def test_reading_json_stops_after_fifty_unreadable_values(unreadable: int, found) -> None:
+    # A log of broken JSON is read for its first fifty values: an error after them is still read.
+    error = '{"error": {"code": "resource_missing", "message": "No such customer"}}'
+    paste = read_paste("\n\n".join([BROKEN] * unreadable + [error]))
+    assert [e.code for _pos, e in paste.errors] == found
+
+
+def test_a_log_lines_tag_does_not_use_up_the_lenient_reads() -> None:
+    # "[INFO]" is read leniently once and passed over: the JavaScript body after it is still read.
+    text = "[INFO] sending the request\n" + LOOSE_BODY
+    assert [(r.method, r.url, r.body) for r in read_paste(text).requests] == [
+        ("POST", "/v0/customers", "{type: 'individual'}")]
+
+
+def test_a_failed_lenient_read_near_the_end_of_a_long_paste_costs_only_the_rest_of_it() -> None:
+    # Three unreadable values at the end of a 37,000-character log: each failed lenient read is
+    # charged the few characters left after it, so the JavaScript body after them is still read.
+    text = _log(800) + "\n" + "\n\n".join([BROKEN] * 3) + "\n\n" + _log(10) + "\n" + LOOSE_BODY + "\n"
+    paste = read_paste(text)
+    assert [(r.method, r.url, r.body) for r in paste.requests] == [("POST", "/v0/customers", "{type: 'individual'}")]
+    assert len(paste.problems) == 3
+
+
+def test_an_error_logged_mid_line_with_a_capitalized_first_key_is_read() -> None:
+    # Go and .NET services log structs with their field names capitalized.
+    paste = read_paste('2024-05-01 10:00:01 ERROR issue sync failed '
+                       '{"Errors": [{"resource": "Issue", "field": "title", "code": "missing_field"}]}')
+    assert [(e.type, e.param, e.code) for _pos, e in paste.errors] == [("Issue", "title", "missing_field")]
