@@ -53,3 +53,12 @@ def test_an_error_logged_mid_line_with_a_capitalized_first_key_is_read() -> None
     paste = read_paste('2024-05-01 10:00:01 ERROR issue sync failed '
                        '{"Errors": [{"resource": "Issue", "field": "title", "code": "missing_field"}]}')
     assert [(e.type, e.param, e.code) for _pos, e in paste.errors] == [("Issue", "title", "missing_field")]
+
+
+def test_unreadable_json_in_a_code_block_hides_nothing_after_the_block() -> None:
+    # The broken body is passed over to the end of its own code block, not to the last fence in
+    # the message (nor from the fence that opens it): the error in the next block is still read.
+    paste = read_paste('I send this:\n```\n{"amount": 10, "currency": ]}\n```\nand get back:\n```\n'
+                       'HTTP/1.1 400 Bad Request\n```')
+    assert [e.status for _pos, e in paste.errors] == [400]
+    assert paste.problems == ["The JSON on line 3 could not be read: Expecting value at line 1 column 28 of the JSON."]
