@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bridgebot.check.paste import read_paste
+from bridgebot.check.paste import MAX_LENIENT_READS, read_paste
 
 #: JSON that neither the strict nor the lenient reader can read (a missing comma, a stray bracket).
 BROKEN = '{"count": 1 "data": ]}'
@@ -62,3 +62,21 @@ def test_unreadable_json_in_a_code_block_hides_nothing_after_the_block() -> None
                        'HTTP/1.1 400 Bad Request\n```')
     assert [e.status for _pos, e in paste.errors] == [400]
     assert paste.problems == ["The JSON on line 3 could not be read: Expecting value at line 1 column 28 of the JSON."]
+
+
+def _loose_values() -> str:
+    """As many JavaScript objects as get a lenient read: the values after them are read strictly."""
+    return "".join(f"{{id: {i}, type: 'individual'}}\n" for i in range(MAX_LENIENT_READS))
+
+
+def test_a_code_fence_inside_a_broken_bodys_string_does_not_end_it() -> None:
+    # A markdown field holding a fence: the body is broken later on, not cut off at the fence.
+    paste = read_paste(_loose_values() + '{"description": "Run ```make``` first", "amount": ]}\n')
+    assert paste.problems == [f"The JSON on line {MAX_LENIENT_READS + 1} could not be read: "
+                              "Expecting value at line 1 column 51 of the JSON."]
+
+
+def test_a_body_cut_off_at_its_code_blocks_closing_fence_is_said_to_end_early() -> None:
+    paste = read_paste(_loose_values() + '```\n{"amount": 10,\n```\nThe API says nothing back.')
+    assert paste.problems == [f"The JSON on line {MAX_LENIENT_READS + 2} could not be read: "
+                              "it ends early (cut off?) at line 2 column 1 of the JSON."]
