@@ -157,3 +157,83 @@ def test_a_php_var_dump_of_a_stripe_error_is_read() -> None:
              '    ["param"]=>\n    string(6) "amount"\n  }\n}')
     assert [(e.type, e.param, e.message) for e in _errors(paste)] == [
         ("invalid_request_error", "amount", "Missing required param: amount.")]
+
+
+_LOG_URL = "https://dashboard.stripe.com/test/logs/req_Ab12Cd?t=1700000000"
+
+
+@pytest.mark.parametrize("value, error", [
+    # Stripe: the error object under "error", its request id in the dashboard's log URL.
+    ({"statusCode": 404, "error": {"code": "resource_missing", "message": "No such customer: 'cus_1'",
+                                   "param": "customer", "type": "invalid_request_error", "request_log_url": _LOG_URL}},
+     PastedError(status=404, code="resource_missing", message="No such customer: 'cus_1'", param="customer",
+                 type="invalid_request_error", request_id="req_Ab12Cd")),
+    # Any one of message, code or type makes the object under "error" an error; no log URL, no id.
+    ({"error": {"type": "api_error"}}, PastedError(type="api_error")),
+    ({"error": {"code": "rate_limit"}}, PastedError(code="rate_limit")),
+    ({"error": {"message": "Something went wrong"}}, PastedError(message="Something went wrong")),
+    ({"error": {"message": "Something went wrong", "request_log_url": "https://example.test/logs"}},
+     PastedError(message="Something went wrong")),
+    # Bridge: code and message, the field in source.key and where it was in source.location.
+    ({"status": 400, "code": "invalid_parameters", "message": "Invalid parameters",
+      "source": {"location": "body", "key": "amount"}},
+     PastedError(status=400, code="invalid_parameters", message="Invalid parameters", param="amount", location="body")),
+    # source.key as a map of fields to what is wrong with each: every field, said after the message.
+    ({"code": "invalid_parameters", "message": "Invalid parameters",
+      "source": {"location": "body", "key": {"address.city": "must be set", "address.zip": "is invalid"}}},
+     PastedError(code="invalid_parameters", message="Invalid parameters: address.city must be set; address.zip is invalid",
+                 param="address.city,address.zip", location="body")),
+    # OAuth-style: "error" a code, its sentence in error_description or detail; a map of fields as the message.
+    ({"error": "invalid_token", "error_description": "The access token expired"},
+     PastedError(code="invalid_token", message="The access token expired")),
+    ({"error": "not_found", "detail": "No such transfer"}, PastedError(code="not_found", message="No such transfer")),
+    ({"error": "invalid_parameters", "source": {"key": {"amount": "must be positive"}}},
+     PastedError(code="invalid_parameters", message="amount must be positive", param="amount")),
+    # The body's own code and message come before the OAuth-style "error" word.
+    ({"error": "invalid_request", "code": "E42", "message": "Bad currency"},
+     PastedError(code="E42", message="Bad currency")),
+    # The location and name of a missing header or query parameter.
+    ({"code": "missing_header", "message": "A header is missing", "location": "header", "name": "Idempotency-Key"},
+     PastedError(code="missing_header", message="A header is missing", param="Idempotency-Key", location="header")),
+    ({"code": "validation", "message": "Bad request", "name": "ValidationError"},
+     PastedError(code="validation", message="Bad request")),
+    # A list of errors: the first one's code, message and field, unless the body has its own.
+    ({"errors": [{"code": "too_small", "message": "Amount is too small", "field": "amount"}], "request_id": "r-123"},
+     PastedError(code="too_small", message="Amount is too small", param="amount", request_id="r-123")),
+    ({"errors": [{"code": "invalid", "param": "currency"}], "requestId": "r-456"},
+     PastedError(code="invalid", param="currency", request_id="r-456")),
+    ({"code": "validation_failed", "message": "Validation failed", "errors": [{"code": "too_small", "field": "amount"}]},
+     PastedError(code="validation_failed", message="Validation failed", param="amount")),
+    # GitHub: a message with documentation_url, or with errors[] that are plain strings.
+    ({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, PastedError(message="Not Found")),
+    ({"message": "Validation Failed", "errors": ["name is too short"]}, PastedError(message="Validation Failed")),
+])
+def test_error_bodies_in_the_shapes_apis_send_are_read(value, error) -> None:
+    from bridgebot.check.paste import error_from_json
+
+    assert error_from_json(value) == error
+
+
+@pytest.mark.parametrize("key", ["status", "statusCode", "status_code"])
+def test_an_error_bodys_status_is_read_under_each_name(key: str) -> None:
+    from bridgebot.check.paste import error_from_json
+
+    assert error_from_json({key: 422, "code": "invalid", "message": "Bad"}) == PastedError(
+        status=422, code="invalid", message="Bad")
+    # {"status": "error", "statusCode": 422}: the first that is a number.
+    assert error_from_json({"status": "error", key: 422, "code": "invalid", "message": "Bad"}).status == 422
+
+
+@pytest.mark.parametrize("value", [
+    ["code", "message"],
+    {"message": "Hello"},  # a message alone is any JSON with a message, not an error
+    {"code": "ok"},
+    {"documentation_url": "https://docs.github.com/rest"},
+    {"error": {"reason": "unknown"}},
+    {"errors": []},
+    {"errors": ["name is too short"]},
+], ids=["list", "message", "code", "docs", "error-object", "no-errors", "string-errors"])
+def test_json_that_is_not_an_error_body_is_not_read_as_one(value) -> None:
+    from bridgebot.check.paste import error_from_json
+
+    assert error_from_json(value) is None
