@@ -80,3 +80,8 @@ def test_a_body_cut_off_at_its_code_blocks_closing_fence_is_said_to_end_early() 
     paste = read_paste(_loose_values() + '```\n{"amount": 10,\n```\nThe API says nothing back.')
     assert paste.problems == [f"The JSON on line {MAX_LENIENT_READS + 2} could not be read: "
                               "it ends early (cut off?) at line 2 column 1 of the JSON."]
+
+
+def test_the_column_of_a_broken_body_is_counted_from_its_line_when_the_paste_opens_with_a_line_break() -> None:
+    assert read_paste("\n" + BROKEN).problems == [
+        "The JSON on line 2 could not be read: Expecting ',' delimiter at line 1 column 13 of the JSON."]
