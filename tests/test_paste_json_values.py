@@ -85,3 +85,15 @@ def test_a_body_cut_off_at_its_code_blocks_closing_fence_is_said_to_end_early() 
 def test_the_column_of_a_broken_body_is_counted_from_its_line_when_the_paste_opens_with_a_line_break() -> None:
     assert read_paste("\n" + BROKEN).problems == [
         "The JSON on line 2 could not be read: Expecting ',' delimiter at line 1 column 13 of the JSON."]
+
+
+@pytest.mark.parametrize("body, reason", [
+    # Cut off in its last word, at the end of the message or of its paragraph.
+    ('{"livemode": t\n', "it ends early (cut off?) at line 1 column 14"),
+    ('{"livemode": t\n\nThat is all I have.', "it ends early (cut off?) at line 1 column 14"),
+    # Broken a character before the paragraph ends: a wrong character, not a cut.
+    ('{"amount": 10 ]]\n\nThat is all I have.', "Expecting ',' delimiter at line 1 column 15"),
+])
+def test_a_body_broken_at_its_last_character_is_said_to_end_early(body: str, reason: str) -> None:
+    assert read_paste(_loose_values() + body).problems == [
+        f"The JSON on line {MAX_LENIENT_READS + 1} could not be read: {reason} of the JSON."]
