@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bridgebot.check.paste import MAX_LENIENT_READS, read_paste
+from bridgebot.check.paste import MAX_JSON_DEPTH, MAX_LENIENT_READS, read_paste
 
 #: JSON that neither the strict nor the lenient reader can read (a missing comma, a stray bracket).
 BROKEN = '{"count": 1 "data": ]}'
@@ -97,3 +97,41 @@ def test_the_column_of_a_broken_body_is_counted_from_its_line_when_the_paste_ope
 def test_a_body_broken_at_its_last_character_is_said_to_end_early(body: str, reason: str) -> None:
     assert read_paste(_loose_values() + body).problems == [
         f"The JSON on line {MAX_LENIENT_READS + 1} could not be read: {reason} of the JSON."]
+
+
+def test_a_line_comment_in_a_body_read_strictly_is_named() -> None:
+    assert read_paste(_loose_values() + '{"amount": 10 // cents\n}').problems == [
+        f"The JSON on line {MAX_LENIENT_READS + 1} could not be read: "
+        "JSON does not allow comments at line 1 column 15 of the JSON."]
+
+
+@pytest.mark.parametrize("levels, error", [
+    (MAX_JSON_DEPTH, None), (MAX_JSON_DEPTH + 1, f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep")])
+def test_a_body_is_read_down_to_the_depth_limit(levels: int, error) -> None:
+    body = '{"a": ' * (levels - 1) + "{}" + "}" * (levels - 1)
+    (req,) = read_paste("POST /v0/transfers\n" + body).requests
+    assert (req.body, req.body_error) == (body, error)
+
+
+@pytest.mark.parametrize("body, said", [
+    # A JavaScript variable as a value, a cut-off literal, a block comment: each told as JSON would.
+    ('{"amount": n}', "Expecting value at line 1 column 12"),
+    ('{"livemode": t', "it ends early (cut off?) at line 1 column 14"),
+    ('{"amount": 10 /* cents */}', "JSON does not allow comments at line 1 column 15"),
+])
+def test_why_a_loose_body_is_not_json_is_said_as_a_json_parser_would(body: str, said: str) -> None:
+    (req,) = read_paste("POST /v0/transfers\n" + body).requests
+    assert (req.method, req.url, req.body_error) == ("POST", "/v0/transfers", f"{said} of the JSON")
+
+
+def test_the_body_method_named_before_a_body_wins_over_a_get_named_after_it() -> None:
+    (req,) = read_paste('I PUT /v0/customers/c_1 (after a GET /v0/customers/c_1):\n{"first_name": "Jo"}').requests
+    assert (req.method, req.url) == ("PUT", "/v0/customers/c_1")
+
+
+@pytest.mark.parametrize("distance, sent", [(600, [("POST", "/v0/transfers")]), (601, [])])
+def test_a_bodys_endpoint_is_looked_for_in_the_600_characters_before_it(distance: int, sent) -> None:
+    head = "POST /v0/transfers "
+    text = head + "x" * (distance - len(head) - 1) + '\n{"amount": "10.0"}'
+    assert text.index("{") == distance
+    assert [(r.method, r.url) for r in read_paste(text).requests] == sent
