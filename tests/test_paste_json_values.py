@@ -124,14 +124,39 @@ def test_why_a_loose_body_is_not_json_is_said_as_a_json_parser_would(body: str, 
     assert (req.method, req.url, req.body_error) == ("POST", "/v0/transfers", f"{said} of the JSON")
 
 
-def test_the_body_method_named_before_a_body_wins_over_a_get_named_after_it() -> None:
-    (req,) = read_paste('I PUT /v0/customers/c_1 (after a GET /v0/customers/c_1):\n{"first_name": "Jo"}').requests
-    assert (req.method, req.url) == ("PUT", "/v0/customers/c_1")
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_the_body_method_named_before_a_body_wins_over_a_get_named_after_it(method: str) -> None:
+    text = f'I {method} /v0/customers/c_1 (after a GET /v0/customers/c_1):\n{{"first_name": "Jo"}}'
+    (req,) = read_paste(text).requests
+    assert (req.method, req.url) == (method, "/v0/customers/c_1")
 
 
-@pytest.mark.parametrize("distance, sent", [(600, [("POST", "/v0/transfers")]), (601, [])])
-def test_a_bodys_endpoint_is_looked_for_in_the_600_characters_before_it(distance: int, sent) -> None:
-    head = "POST /v0/transfers "
+def test_a_body_with_a_get_named_after_it_is_that_gets_response() -> None:
+    paste = read_paste('{"id": "tr_1", "state": "pending"}\nis what GET /v0/transfers/tr_1 returns.')
+    assert (paste.requests, paste.bare_bodies, paste.problems) == ([], [], [])
+
+
+@pytest.mark.parametrize("before", ["I POST ", "I sent this to ", ""])
+def test_an_endpoint_at_the_end_of_a_sentence_loses_the_full_stop_only(before: str) -> None:
+    text = before + 'https://api.bridge.xyz/v0/transfers/tr_9X.\n{"amount": "10.0"}'
+    assert [(r.method, r.url) for r in read_paste(text).requests] == [
+        ("POST", "https://api.bridge.xyz/v0/transfers/tr_9X")]
+
+
+@pytest.mark.parametrize("head, url", [("POST /v0/transfers ", "/v0/transfers"),
+                                       ("https://api.bridge.xyz/v0/transfers ", "https://api.bridge.xyz/v0/transfers")])
+@pytest.mark.parametrize("distance, found", [(600, True), (601, False)])
+def test_a_bodys_endpoint_is_looked_for_in_the_600_characters_before_it(head: str, url: str, distance: int,
+                                                                          found: bool) -> None:
     text = head + "x" * (distance - len(head) - 1) + '\n{"amount": "10.0"}'
     assert text.index("{") == distance
-    assert [(r.method, r.url) for r in read_paste(text).requests] == sent
+    assert [(r.method, r.url) for r in read_paste(text).requests] == ([("POST", url)] if found else [])
+
+
+def test_a_message_of_many_javascript_error_dumps_is_read_for_its_first_twenty() -> None:
+    # Each dump holds a symbol key, so only the JavaScript reader reads it; it looks at twenty.
+    text = "\n".join(f"{{ code: 'odd_{i}', message: 'Something odd happened', [Symbol(kCapture)]: false }}"
+                     for i in range(21))
+    paste = read_paste(text)
+    assert [e.code for _pos, e in paste.errors] == [f"odd_{i}" for i in range(20)]
+    assert paste.problems == []
