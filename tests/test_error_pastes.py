@@ -237,3 +237,27 @@ def test_json_that_is_not_an_error_body_is_not_read_as_one(value) -> None:
     from bridgebot.check.paste import error_from_json
 
     assert error_from_json(value) is None
+
+
+@pytest.mark.parametrize("body, code", [("", None), ('\n{"code": "invalid_parameters", "message": "Invalid parameters"}',
+                                                     "invalid_parameters")])
+def test_the_url_a_client_exception_names_is_kept_with_its_status(body: str, code) -> None:
+    paste = ("requests.exceptions.HTTPError: 400 Client Error: Bad Request for url: "
+             "https://api.bridge.xyz/v0/customers" + body)
+    assert [(e.status, e.url, e.code) for e in _errors(paste)] == [(400, "https://api.bridge.xyz/v0/customers", code)]
+
+
+@pytest.mark.parametrize("line", ["HTTP/1.1 200 OK", "Request failed with status code 304"])
+@pytest.mark.parametrize("before, read", [(99, True), (100, False)])
+def test_status_lines_are_read_for_the_first_hundred(line: str, before: int, read: bool) -> None:
+    # A log of thousands of status lines is read for its first hundred (each may pair with an error).
+    failed = line.replace("200 OK", "402 Payment Required").replace("304", "402")
+    assert [e.status for e in _errors(f"{line}\n" * before + failed + "\n")] == ([402] if read else [])
+
+
+@pytest.mark.parametrize("before, request_id", [(99, "req_last"), (100, None)])
+def test_request_id_lines_are_read_for_the_first_hundred(before: int, request_id) -> None:
+    # The ids logged far (3,000+ characters) from any error pair with none; the first hundred are read.
+    log = "".join(f"request-id: req_{i}\n" for i in range(before)) + "." * 3100 + "\n"
+    paste = log + "HTTP/1.1 402 Payment Required\nrequest-id: req_last\n"
+    assert [(e.status, e.request_id) for e in _errors(paste)] == [(402, request_id)]
