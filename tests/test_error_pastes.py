@@ -261,3 +261,11 @@ def test_request_id_lines_are_read_for_the_first_hundred(before: int, request_id
     log = "".join(f"request-id: req_{i}\n" for i in range(before)) + "." * 3100 + "\n"
     paste = log + "HTTP/1.1 402 Payment Required\nrequest-id: req_last\n"
     assert [(e.status, e.request_id) for e in _errors(paste)] == [(402, request_id)]
+
+
+@pytest.mark.parametrize("distance, errors", [(2999, [(404, "not_found")]), (3000, [(404, None), (None, "not_found")])])
+def test_a_status_line_pairs_with_an_error_starting_less_than_3000_characters_after_it(distance: int, errors) -> None:
+    status = "HTTP/1.1 404 Not Found\n"
+    text = status + "x" * (distance - len(status) - 1) + '\n{"code": "not_found", "message": "Customer not found"}'
+    assert text.index("{") == distance
+    assert [(e.status, e.code) for e in _errors(text)] == errors
