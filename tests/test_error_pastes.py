@@ -269,3 +269,17 @@ def test_a_status_line_pairs_with_an_error_starting_less_than_3000_characters_af
     text = status + "x" * (distance - len(status) - 1) + '\n{"code": "not_found", "message": "Customer not found"}'
     assert text.index("{") == distance
     assert [(e.status, e.code) for e in _errors(text)] == errors
+
+
+_NOT_FOUND = '{"code": "not_found", "message": "Customer not found"}'
+
+
+@pytest.mark.parametrize("distance, request_id", [(2999, "9b2f-11"), (3000, None)])
+def test_a_request_id_pairs_with_an_error_starting_less_than_3000_characters_from_it(distance: int, request_id) -> None:
+    after = _NOT_FOUND + "\n" + "x" * (distance - len(_NOT_FOUND) - 2) + "\nx-request-id: 9b2f-11"
+    assert after.index("x-request-id") == distance
+    line = "x-request-id: 9b2f-11\n"
+    before = line + "x" * (distance - len(line) - 1) + "\n" + _NOT_FOUND
+    assert before.index("{") == distance
+    assert [e.request_id for e in _errors(after)] == [request_id]
+    assert [e.request_id for e in _errors(before)] == [request_id]
