@@ -283,3 +283,10 @@ def test_a_request_id_pairs_with_an_error_starting_less_than_3000_characters_fro
     assert before.index("{") == distance
     assert [e.request_id for e in _errors(after)] == [request_id]
     assert [e.request_id for e in _errors(before)] == [request_id]
+
+
+@pytest.mark.parametrize("repeats, params", [(499, ["amount", "currency"]), (500, ["amount"])])
+def test_errors_written_as_text_are_read_for_the_first_five_hundred(repeats: int, params) -> None:
+    # A log repeating one error is said once; the text readers stop after five hundred matches.
+    paste = "Missing required param: amount.\n" * repeats + "Missing required param: currency.\n"
+    assert [e.param for e in _errors(paste)] == params
