@@ -160,3 +160,12 @@ def test_a_message_of_many_javascript_error_dumps_is_read_for_its_first_twenty()
     paste = read_paste(text)
     assert [e.code for _pos, e in paste.errors] == [f"odd_{i}" for i in range(20)]
     assert paste.problems == []
+
+
+@pytest.mark.parametrize("offset, sent", [(298, [("POST", "/v0/transfers")]), (299, [("POST", "/v0/transfers")]), (310, [])])
+def test_an_endpoint_named_in_the_300_characters_after_a_body_is_read_whole(offset: int, sent) -> None:
+    # The URL of one named near the end of that stretch was cut there ("POST /").
+    body = '{"amount": "10.0"}'
+    text = body + "\n" + "y" * (offset - 7) + " POST /v0/transfers"
+    assert text.index("/") - len(body) == offset
+    assert [(r.method, r.url) for r in read_paste(text).requests] == sent
