@@ -290,3 +290,10 @@ def test_errors_written_as_text_are_read_for_the_first_five_hundred(repeats: int
     # A log repeating one error is said once; the text readers stop after five hundred matches.
     paste = "Missing required param: amount.\n" * repeats + "Missing required param: currency.\n"
     assert [e.param for e in _errors(paste)] == params
+
+
+def test_a_message_inside_a_quoted_json_error_is_said_once_and_the_errors_after_it_are_read() -> None:
+    paste = ('first try: "{\\"error\\": {\\"message\\": \\"Missing required param: amount.\\", \\"param\\": \\"amount\\"}}"\n'
+             'then: Missing required param: currency.')
+    assert [(e.param, e.message) for e in _errors(paste)] == [
+        ("amount", "Missing required param: amount."), ("currency", "Missing required param: currency.")]
