@@ -297,3 +297,20 @@ def test_a_message_inside_a_quoted_json_error_is_said_once_and_the_errors_after_
              'then: Missing required param: currency.')
     assert [(e.param, e.message) for e in _errors(paste)] == [
         ("amount", "Missing required param: amount."), ("currency", "Missing required param: currency.")]
+
+
+_GO_HEADER = "POST https://api.github.com/repos/o/r/issues: 422 Validation Failed ["
+
+
+def test_go_githubs_entries_take_the_status_of_their_header_wherever_it_is_in_the_paste() -> None:
+    paste = "x" * 800 + "\n" + _GO_HEADER + "{Resource:Issue Field:title Code:missing_field}]"
+    assert [(e.status, e.method, e.param, e.code) for e in _errors(paste)] == [(422, "POST", "title", "missing_field")]
+
+
+@pytest.mark.parametrize("distance, status", [(1499, 422), (1500, None)])
+def test_go_githubs_entries_take_their_headers_status_up_to_1500_characters_after_it(distance: int, status) -> None:
+    first = "{Resource:Issue Field:body Code:custom Message:"
+    paste = (_GO_HEADER + first + "y" * (distance - len(_GO_HEADER) - len(first) - 2)
+             + "} {Resource:Issue Field:title Code:missing_field}]")
+    assert paste.index("{Resource:Issue Field:title") == distance
+    assert [(e.status, e.param) for e in _errors(paste)] == [(422, "body"), (status, "title")]
