@@ -314,3 +314,8 @@ def test_go_githubs_entries_take_their_headers_status_up_to_1500_characters_afte
              + "} {Resource:Issue Field:title Code:missing_field}]")
     assert paste.index("{Resource:Issue Field:title") == distance
     assert [(e.status, e.param) for e in _errors(paste)] == [(422, "body"), (status, "title")]
+
+
+def test_a_status_line_takes_the_message_written_after_it_wherever_it_is_in_the_paste() -> None:
+    paste = "x" * 1500 + "\nHTTP/1.1 400 Bad Request\nMissing required param: amount.\n"
+    assert [(e.status, e.param, e.message) for e in _errors(paste)] == [(400, "amount", "Missing required param: amount.")]
