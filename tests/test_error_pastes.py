@@ -319,3 +319,17 @@ def test_go_githubs_entries_take_their_headers_status_up_to_1500_characters_afte
 def test_a_status_line_takes_the_message_written_after_it_wherever_it_is_in_the_paste() -> None:
     paste = "x" * 1500 + "\nHTTP/1.1 400 Bad Request\nMissing required param: amount.\n"
     assert [(e.status, e.param, e.message) for e in _errors(paste)] == [(400, "amount", "Missing required param: amount.")]
+
+
+def test_a_client_exception_keeps_its_url_when_the_message_after_it_fills_it_in() -> None:
+    paste = ("requests.exceptions.HTTPError: 400 Client Error: Bad Request for url: https://api.stripe.com/v1/charges\n"
+             "Missing required param: amount.")
+    assert [(e.status, e.url, e.param) for e in _errors(paste)] == [(400, "https://api.stripe.com/v1/charges", "amount")]
+
+
+@pytest.mark.parametrize("distance, errors", [(1999, [(400, "amount")]), (2000, [(400, None), (None, "amount")])])
+def test_a_status_line_takes_a_message_starting_less_than_2000_characters_after_it(distance: int, errors) -> None:
+    status = "HTTP/1.1 400 Bad Request\n"
+    paste = status + "x" * (distance - len(status) - 1) + "\nMissing required param: amount."
+    assert paste.index("Missing") == distance
+    assert [(e.status, e.param) for e in _errors(paste)] == errors
