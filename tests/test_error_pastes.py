@@ -333,3 +333,8 @@ def test_a_status_line_takes_a_message_starting_less_than_2000_characters_after_
     paste = status + "x" * (distance - len(status) - 1) + "\nMissing required param: amount."
     assert paste.index("Missing") == distance
     assert [(e.status, e.param) for e in _errors(paste)] == errors
+
+
+def test_the_errors_after_one_that_filled_in_a_status_line_are_still_read() -> None:
+    paste = "HTTP/1.1 400 Bad Request\nMissing required param: amount.\nMissing required param: currency."
+    assert [(e.status, e.param) for e in _errors(paste)] == [(400, "amount"), (None, "currency")]
