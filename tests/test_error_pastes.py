@@ -157,3 +157,184 @@ def test_a_php_var_dump_of_a_stripe_error_is_read() -> None:
              '    ["param"]=>\n    string(6) "amount"\n  }\n}')
     assert [(e.type, e.param, e.message) for e in _errors(paste)] == [
         ("invalid_request_error", "amount", "Missing required param: amount.")]
+
+
+_LOG_URL = "https://dashboard.stripe.com/test/logs/req_Ab12Cd?t=1700000000"
+
+
+@pytest.mark.parametrize("value, error", [
+    # Stripe: the error object under "error", its request id in the dashboard's log URL.
+    ({"statusCode": 404, "error": {"code": "resource_missing", "message": "No such customer: 'cus_1'",
+                                   "param": "customer", "type": "invalid_request_error", "request_log_url": _LOG_URL}},
+     PastedError(status=404, code="resource_missing", message="No such customer: 'cus_1'", param="customer",
+                 type="invalid_request_error", request_id="req_Ab12Cd")),
+    # Any one of message, code or type makes the object under "error" an error; no log URL, no id.
+    ({"error": {"type": "api_error"}}, PastedError(type="api_error")),
+    ({"error": {"code": "rate_limit"}}, PastedError(code="rate_limit")),
+    ({"error": {"message": "Something went wrong"}}, PastedError(message="Something went wrong")),
+    ({"error": {"message": "Something went wrong", "request_log_url": "https://example.test/logs"}},
+     PastedError(message="Something went wrong")),
+    # Bridge: code and message, the field in source.key and where it was in source.location.
+    ({"status": 400, "code": "invalid_parameters", "message": "Invalid parameters",
+      "source": {"location": "body", "key": "amount"}},
+     PastedError(status=400, code="invalid_parameters", message="Invalid parameters", param="amount", location="body")),
+    # source.key as a map of fields to what is wrong with each: every field, said after the message.
+    ({"code": "invalid_parameters", "message": "Invalid parameters",
+      "source": {"location": "body", "key": {"address.city": "must be set", "address.zip": "is invalid"}}},
+     PastedError(code="invalid_parameters", message="Invalid parameters: address.city must be set; address.zip is invalid",
+                 param="address.city,address.zip", location="body")),
+    # OAuth-style: "error" a code, its sentence in error_description or detail; a map of fields as the message.
+    ({"error": "invalid_token", "error_description": "The access token expired"},
+     PastedError(code="invalid_token", message="The access token expired")),
+    ({"error": "not_found", "detail": "No such transfer"}, PastedError(code="not_found", message="No such transfer")),
+    ({"error": "invalid_parameters", "source": {"key": {"amount": "must be positive"}}},
+     PastedError(code="invalid_parameters", message="amount must be positive", param="amount")),
+    # The body's own code and message come before the OAuth-style "error" word.
+    ({"error": "invalid_request", "code": "E42", "message": "Bad currency"},
+     PastedError(code="E42", message="Bad currency")),
+    # The location and name of a missing header or query parameter.
+    ({"code": "missing_header", "message": "A header is missing", "location": "header", "name": "Idempotency-Key"},
+     PastedError(code="missing_header", message="A header is missing", param="Idempotency-Key", location="header")),
+    ({"code": "validation", "message": "Bad request", "name": "ValidationError"},
+     PastedError(code="validation", message="Bad request")),
+    # A list of errors: the first one's code, message and field, unless the body has its own.
+    ({"errors": [{"code": "too_small", "message": "Amount is too small", "field": "amount"}], "request_id": "r-123"},
+     PastedError(code="too_small", message="Amount is too small", param="amount", request_id="r-123")),
+    ({"errors": [{"code": "invalid", "param": "currency"}], "requestId": "r-456"},
+     PastedError(code="invalid", param="currency", request_id="r-456")),
+    ({"code": "validation_failed", "message": "Validation failed", "errors": [{"code": "too_small", "field": "amount"}]},
+     PastedError(code="validation_failed", message="Validation failed", param="amount")),
+    # GitHub: a message with documentation_url, or with errors[] that are plain strings.
+    ({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, PastedError(message="Not Found")),
+    ({"message": "Validation Failed", "errors": ["name is too short"]}, PastedError(message="Validation Failed")),
+])
+def test_error_bodies_in_the_shapes_apis_send_are_read(value, error) -> None:
+    from bridgebot.check.paste import error_from_json
+
+    assert error_from_json(value) == error
+
+
+@pytest.mark.parametrize("key", ["status", "statusCode", "status_code"])
+def test_an_error_bodys_status_is_read_under_each_name(key: str) -> None:
+    from bridgebot.check.paste import error_from_json
+
+    assert error_from_json({key: 422, "code": "invalid", "message": "Bad"}) == PastedError(
+        status=422, code="invalid", message="Bad")
+    # {"status": "error", "statusCode": 422}: the first that is a number.
+    assert error_from_json({"status": "error", key: 422, "code": "invalid", "message": "Bad"}).status == 422
+
+
+@pytest.mark.parametrize("value", [
+    ["code", "message"],
+    {"message": "Hello"},  # a message alone is any JSON with a message, not an error
+    {"code": "ok"},
+    {"documentation_url": "https://docs.github.com/rest"},
+    {"error": {"reason": "unknown"}},
+    {"errors": []},
+    {"errors": ["name is too short"]},
+], ids=["list", "message", "code", "docs", "error-object", "no-errors", "string-errors"])
+def test_json_that_is_not_an_error_body_is_not_read_as_one(value) -> None:
+    from bridgebot.check.paste import error_from_json
+
+    assert error_from_json(value) is None
+
+
+@pytest.mark.parametrize("body, code", [("", None), ('\n{"code": "invalid_parameters", "message": "Invalid parameters"}',
+                                                     "invalid_parameters")])
+def test_the_url_a_client_exception_names_is_kept_with_its_status(body: str, code) -> None:
+    paste = ("requests.exceptions.HTTPError: 400 Client Error: Bad Request for url: "
+             "https://api.bridge.xyz/v0/customers" + body)
+    assert [(e.status, e.url, e.code) for e in _errors(paste)] == [(400, "https://api.bridge.xyz/v0/customers", code)]
+
+
+@pytest.mark.parametrize("line", ["HTTP/1.1 200 OK", "Request failed with status code 304"])
+@pytest.mark.parametrize("before, read", [(99, True), (100, False)])
+def test_status_lines_are_read_for_the_first_hundred(line: str, before: int, read: bool) -> None:
+    # A log of thousands of status lines is read for its first hundred (each may pair with an error).
+    failed = line.replace("200 OK", "402 Payment Required").replace("304", "402")
+    assert [e.status for e in _errors(f"{line}\n" * before + failed + "\n")] == ([402] if read else [])
+
+
+@pytest.mark.parametrize("before, request_id", [(99, "req_last"), (100, None)])
+def test_request_id_lines_are_read_for_the_first_hundred(before: int, request_id) -> None:
+    # The ids logged far (3,000+ characters) from any error pair with none; the first hundred are read.
+    log = "".join(f"request-id: req_{i}\n" for i in range(before)) + "." * 3100 + "\n"
+    paste = log + "HTTP/1.1 402 Payment Required\nrequest-id: req_last\n"
+    assert [(e.status, e.request_id) for e in _errors(paste)] == [(402, request_id)]
+
+
+@pytest.mark.parametrize("distance, errors", [(2999, [(404, "not_found")]), (3000, [(404, None), (None, "not_found")])])
+def test_a_status_line_pairs_with_an_error_starting_less_than_3000_characters_after_it(distance: int, errors) -> None:
+    status = "HTTP/1.1 404 Not Found\n"
+    text = status + "x" * (distance - len(status) - 1) + '\n{"code": "not_found", "message": "Customer not found"}'
+    assert text.index("{") == distance
+    assert [(e.status, e.code) for e in _errors(text)] == errors
+
+
+_NOT_FOUND = '{"code": "not_found", "message": "Customer not found"}'
+
+
+@pytest.mark.parametrize("distance, request_id", [(2999, "9b2f-11"), (3000, None)])
+def test_a_request_id_pairs_with_an_error_starting_less_than_3000_characters_from_it(distance: int, request_id) -> None:
+    after = _NOT_FOUND + "\n" + "x" * (distance - len(_NOT_FOUND) - 2) + "\nx-request-id: 9b2f-11"
+    assert after.index("x-request-id") == distance
+    line = "x-request-id: 9b2f-11\n"
+    before = line + "x" * (distance - len(line) - 1) + "\n" + _NOT_FOUND
+    assert before.index("{") == distance
+    assert [e.request_id for e in _errors(after)] == [request_id]
+    assert [e.request_id for e in _errors(before)] == [request_id]
+
+
+@pytest.mark.parametrize("repeats, params", [(499, ["amount", "currency"]), (500, ["amount"])])
+def test_errors_written_as_text_are_read_for_the_first_five_hundred(repeats: int, params) -> None:
+    # A log repeating one error is said once; the text readers stop after five hundred matches.
+    paste = "Missing required param: amount.\n" * repeats + "Missing required param: currency.\n"
+    assert [e.param for e in _errors(paste)] == params
+
+
+def test_a_message_inside_a_quoted_json_error_is_said_once_and_the_errors_after_it_are_read() -> None:
+    paste = ('first try: "{\\"error\\": {\\"message\\": \\"Missing required param: amount.\\", \\"param\\": \\"amount\\"}}"\n'
+             'then: Missing required param: currency.')
+    assert [(e.param, e.message) for e in _errors(paste)] == [
+        ("amount", "Missing required param: amount."), ("currency", "Missing required param: currency.")]
+
+
+_GO_HEADER = "POST https://api.github.com/repos/o/r/issues: 422 Validation Failed ["
+
+
+def test_go_githubs_entries_take_the_status_of_their_header_wherever_it_is_in_the_paste() -> None:
+    paste = "x" * 800 + "\n" + _GO_HEADER + "{Resource:Issue Field:title Code:missing_field}]"
+    assert [(e.status, e.method, e.param, e.code) for e in _errors(paste)] == [(422, "POST", "title", "missing_field")]
+
+
+@pytest.mark.parametrize("distance, status", [(1499, 422), (1500, None)])
+def test_go_githubs_entries_take_their_headers_status_up_to_1500_characters_after_it(distance: int, status) -> None:
+    first = "{Resource:Issue Field:body Code:custom Message:"
+    paste = (_GO_HEADER + first + "y" * (distance - len(_GO_HEADER) - len(first) - 2)
+             + "} {Resource:Issue Field:title Code:missing_field}]")
+    assert paste.index("{Resource:Issue Field:title") == distance
+    assert [(e.status, e.param) for e in _errors(paste)] == [(422, "body"), (status, "title")]
+
+
+def test_a_status_line_takes_the_message_written_after_it_wherever_it_is_in_the_paste() -> None:
+    paste = "x" * 1500 + "\nHTTP/1.1 400 Bad Request\nMissing required param: amount.\n"
+    assert [(e.status, e.param, e.message) for e in _errors(paste)] == [(400, "amount", "Missing required param: amount.")]
+
+
+def test_a_client_exception_keeps_its_url_when_the_message_after_it_fills_it_in() -> None:
+    paste = ("requests.exceptions.HTTPError: 400 Client Error: Bad Request for url: https://api.stripe.com/v1/charges\n"
+             "Missing required param: amount.")
+    assert [(e.status, e.url, e.param) for e in _errors(paste)] == [(400, "https://api.stripe.com/v1/charges", "amount")]
+
+
+@pytest.mark.parametrize("distance, errors", [(1999, [(400, "amount")]), (2000, [(400, None), (None, "amount")])])
+def test_a_status_line_takes_a_message_starting_less_than_2000_characters_after_it(distance: int, errors) -> None:
+    status = "HTTP/1.1 400 Bad Request\n"
+    paste = status + "x" * (distance - len(status) - 1) + "\nMissing required param: amount."
+    assert paste.index("Missing") == distance
+    assert [(e.status, e.param) for e in _errors(paste)] == errors
+
+
+def test_the_errors_after_one_that_filled_in_a_status_line_are_still_read() -> None:
+    paste = "HTTP/1.1 400 Bad Request\nMissing required param: amount.\nMissing required param: currency."
+    assert [(e.status, e.param) for e in _errors(paste)] == [(400, "amount"), (None, "currency")]

@@ -635,7 +635,8 @@ def _endpoint_near(text: str, start: int, end: int) -> tuple[str, str] | None:
     """The endpoint a JSON body is for: named just before it (else just after) with a method
     that takes a body. A GET named next to JSON is usually showing a response, not a body."""
     before = [(m.group(1), m.group(2)) for m in _ENDPOINT.finditer(text[max(0, start - 600):start])]
-    after = [(m.group(1), m.group(2)) for m in _ENDPOINT.finditer(text[end:end + 300])]
+    # Named within the 300 characters after it, its URL read whole (not cut at the 300th character).
+    after = [(m.group(1), m.group(2)) for m in _ENDPOINT.finditer(text, end, end + 2300) if m.start() < end + 300]
     for method, url in [*reversed(before), *after]:
         if method in ("POST", "PUT", "PATCH"):
             return method, url.rstrip(".,:;)")
