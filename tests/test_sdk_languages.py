@@ -171,7 +171,10 @@ def _nested(n: int, root: str) -> str:
       for n in (0, 11, 12, 2000)],
     *[(f"```ruby\nc = {_nested(n, 'Stripe::Customer')}.create(email: 'a@b.co')\n```", n <= 12)
       for n in (0, 12, 13, 2000)],
-], ids=["py-0", "py-11", "py-12", "py-2000", "rb-0", "rb-12", "rb-13", "rb-2000"])
+    *[("```csharp\nusing Stripe;\nvar c = " + _nested(n, "new CustomerService()")
+       + ".Create(new CustomerCreateOptions { Email = \"a@b.co\" });\n```", n <= 11)
+      for n in (0, 11, 12, 2000)],
+], ids=["py-0", "py-11", "py-12", "py-2000", "rb-0", "rb-12", "rb-13", "rb-2000", "cs-0", "cs-11", "cs-12", "cs-2000"])
 def test_a_chain_is_read_down_to_the_readers_depth_and_no_further(stripe_specs: SpecSet, text: str,
                                                                     read: bool) -> None:
     body = '{"email": "a@b.co"}'
