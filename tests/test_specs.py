@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -733,6 +734,21 @@ def test_a_spec_that_cannot_be_cached_leaves_nothing_behind(tmp_path: Path, cach
         "could not cache spec pets (it still works, only slower to start): "
         "maximum recursion depth exceeded while pickling an object"]
     assert list(cache.iterdir()) == []
+
+
+def test_a_cache_file_that_cannot_be_tidied_away_does_not_stop_the_spec_loading(cache: Path, pets_yaml: Path,
+                                                                                  monkeypatch) -> None:
+    import pickle
+
+    def fails(obj, file, protocol=None):
+        raise pickle.PicklingError("cannot pickle")
+
+    def cannot_remove(path):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(pickle, "dump", fails)
+    monkeypatch.setattr(os, "remove", cannot_remove)
+    assert "/pets" in load_spec(pets_yaml).paths
 
 
 def test_a_spec_set_loaded_without_the_cache_writes_none(tmp_path: Path, cache: Path, pets_yaml: Path) -> None:

@@ -8,6 +8,7 @@ just unpickles it.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -403,7 +404,8 @@ def _write_cache(cache_file: Path, spec: CompiledSpec) -> None:
     except (OSError, pickle.PicklingError, RecursionError) as e:
         log.warning("could not cache spec %s (it still works, only slower to start): %s", spec.name, e)
         if tmp is not None:  # half a pickle, left by every start of the bot otherwise
-            os.remove(tmp)
+            with contextlib.suppress(OSError):  # a cache that cannot be tidied must not stop the bot
+                os.remove(tmp)
 
 
 def spec_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
