@@ -220,14 +220,19 @@ def test_outbox_backoff_never_gives_up_and_permanent_errors_stop(store: Store) -
 
 # --- parameter styles, finding locations, button labels ------------------------------------------
 
-def _spec_with_query(tmp_path: Path, param: dict) -> "SpecSet":
+def _things_spec(tmp_path: Path, method: str, operation: dict, openapi: str = "3.0.3", **top) -> "SpecSet":
+    """A spec of one operation, ``method /things`` on https://api.t.test (``top``: more top-level keys)."""
     from bridgebot.check import SpecSet
 
-    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
-           "paths": {"/things": {"get": {"parameters": [param], "responses": {"200": {"description": "ok"}}}}}}
+    doc = {"openapi": openapi, "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
+           "paths": {"/things": {method: {**operation, "responses": {"200": {"description": "ok"}}}}}, **top}
     path = tmp_path / "t.json"
     path.write_text(json.dumps(doc))
-    return SpecSet.load([path])
+    return SpecSet.load([path], use_cache=False)
+
+
+def _spec_with_query(tmp_path: Path, param: dict) -> "SpecSet":
+    return _things_spec(tmp_path, "get", {"parameters": [param]}, openapi="3.1.0")
 
 
 @pytest.mark.parametrize("body, findings", [
@@ -236,15 +241,9 @@ def _spec_with_query(tmp_path: Path, param: dict) -> "SpecSet":
     ("name=a", [("malformed_body", "The body is not JSON, but this endpoint takes application/json.")]),
 ])
 def test_a_json_body_the_spec_gives_no_schema_is_still_read_as_json(tmp_path: Path, body: str, findings) -> None:
-    from bridgebot.check import SpecSet
-
-    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
-           "paths": {"/things": {"post": {"requestBody": {"content": {"application/json": {}}},
-                                          "responses": {"200": {"description": "ok"}}}}}}
-    path = tmp_path / "t.json"
-    path.write_text(json.dumps(doc))
+    specs = _things_spec(tmp_path, "post", {"requestBody": {"content": {"application/json": {}}}})
     req = PastedRequest("POST", "https://api.t.test/things", [("Content-Type", "application/json")], body)
-    report = check_request(req, SpecSet.load([path], use_cache=False))
+    report = check_request(req, specs)
     assert [(f.kind, f.message) for f in report.findings] == findings
 
 
@@ -254,17 +253,11 @@ def test_a_parameter_reached_through_a_chain_of_refs_is_checked_up_to_fifty_link
         tmp_path: Path, links: int, findings: list) -> None:
     # A spec may alias a parameter through other aliases; the chain is followed 50 links deep
     # (a cycle or a hostile spec stops there: the operation then has no such parameter).
-    from bridgebot.check import SpecSet
-
     params = {f"p{i}": {"$ref": f"#/components/parameters/p{i + 1}"} for i in range(links)}
     params[f"p{links}"] = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
-    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.t.test"}],
-           "components": {"parameters": params},
-           "paths": {"/things": {"get": {"parameters": [{"$ref": "#/components/parameters/p0"}],
-                                         "responses": {"200": {"description": "ok"}}}}}}
-    path = tmp_path / "t.json"
-    path.write_text(json.dumps(doc))
-    report = check_request(PastedRequest("GET", "https://api.t.test/things?limit=ten"), SpecSet.load([path], use_cache=False))
+    specs = _things_spec(tmp_path, "get", {"parameters": [{"$ref": "#/components/parameters/p0"}]},
+                         components={"parameters": params})
+    report = check_request(PastedRequest("GET", "https://api.t.test/things?limit=ten"), specs)
     assert [(f.kind, f.field) for f in report.findings] == findings
 
 
